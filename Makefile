@@ -1,0 +1,48 @@
+# Love Bank: `make run` to try it, `make test` to check it. Nothing but Python 3.11,
+# make, Node.js and a C compiler is assumed on the machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := miniprogram/node_modules/.installed
+
+.PHONY: run test lint pytest jest install bench preview migrate clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m server.run
+
+migrate: $(STAMP)
+	$(VENV)/bin/lovebank migrate
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+	@if [ -f miniprogram/package.json ]; then $(MAKE) jest; fi
+
+pytest: $(STAMP)
+	$(PY) -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+$(NODE_STAMP): miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+jest: $(NODE_STAMP) $(STAMP)
+	cd miniprogram && npx eslint . && npx jest --ci
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) miniprogram/node_modules var/*.db var/*.db-* var/redis

@@ -1,0 +1,87 @@
+"""Love Bank's one settings module: defaults, overridden by environment variables.
+
+Every setting is declared once in SETTINGS with its default, its parser and a line
+for the README's configuration table (a test keeps the two in step). The API, the
+workers, the scheduler and the tests all call `load()`.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DEFAULT_SECRET = "dev-insecure-secret-change-me"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _ints(value: str) -> list[int]:
+    return [int(part) for part in value.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    parse: Callable[[str], Any]
+    doc: str
+
+
+SETTINGS: dict[str, Setting] = {
+    # --- running ---
+    "ENV": Setting("development", str, "`development`, `test` or `production`. Production refuses to start with the default `SECRET_KEY`."),
+    "SECRET_KEY": Setting(DEFAULT_SECRET, str, "Signs login tokens and QR tokens. Must be set in production."),
+    "DATABASE_URL": Setting(f"sqlite:///{VAR / 'lovebank.db'}", str, "peewee database URL: `sqlite:///path` (WAL, foreign keys) or `postgresql://user@host/db` (`postgresql+pool://` for a pool)."),
+    "REDIS_URL": Setting("", str, "Redis for RQ and caches. Empty: 127.0.0.1:6379 if it answers, otherwise `make run` starts an embedded Redis under `var/`."),
+    "PORT": Setting(8000, int, "Port of the API in `make run`."),
+    "TIMEZONE": Setting("Asia/Shanghai", str, "The community's time zone: days, months, quiet hours and caps are counted in it."),
+    "TOKEN_TTL_SECONDS": Setting(7 * 24 * 3600, int, "Lifetime of a login token."),
+    "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
+    # --- WeChat ---
+    "WECHAT_APPID": Setting("", str, "Mini-program AppID. Empty: WeChat login and subscribe messages are off."),
+    "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),
+    "WECHAT_API_BASE": Setting("https://api.weixin.qq.com/", str, "Base URL of WeChat's server API (tests point it at a local stand-in)."),
+    "WECHAT_TIMEOUT_SECONDS": Setting(5, int, "Timeout of one call to WeChat."),
+}
+
+
+def load(overrides: dict | None = None, environ: os._Environ | dict | None = None) -> dict:
+    """Settings as a dict: defaults, then environment variables, then `overrides`.
+
+    Raises RuntimeError when production would run with the default secret or with the
+    development login on: both would let anyone in.
+    """
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, setting in SETTINGS.items():
+        raw = environ.get(name)
+        values[name] = setting.parse(raw) if raw not in (None, "") else setting.default
+    values.update(overrides or {})
+    if values["ENV"] == "production":
+        if values["SECRET_KEY"] == DEFAULT_SECRET:
+            raise RuntimeError("SECRET_KEY is the development default; set a secret before running in production")
+        if values["DEV_LOGIN"]:
+            raise RuntimeError("DEV_LOGIN must be off in production")
+    return values
+
+
+def markdown_table() -> str:
+    """The README's configuration table (`python -m config.settings`)."""
+    rows = ["| Setting | Default | Meaning |", "|---|---|---|"]
+    for name, setting in SETTINGS.items():
+        default = setting.default
+        if isinstance(default, list):
+            default = ",".join(map(str, default))
+        if name == "DATABASE_URL":
+            default = "sqlite:///var/lovebank.db"
+        shown = f"`{default}`" if default not in ("", None) else "(empty)"
+        rows.append(f"| `{name}` | {shown} | {setting.doc} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -1,0 +1,64 @@
+"""Command line: `lovebank migrate`, `lovebank seed`, `lovebank seed-demo`, `lovebank makemigration`."""
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from server.db import database
+
+
+def register_commands(app) -> None:
+    @app.cli.command("migrate")
+    def migrate_command():
+        """Apply pending migrations and seed the service menu and teams."""
+        from server import migrations
+        from server.services import catalog
+
+        applied = migrations.migrate(database.obj)
+        catalog.seed()
+        click.echo(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo communities and members (once)."""
+        from server.services import demo
+
+        click.echo("demo data loaded" if demo.load() else "demo data already present")
+
+    @app.cli.command("makemigration")
+    @click.argument("name")
+    def makemigration_command(name):
+        """Write the next migration from the difference between the database and the models."""
+        from playhouse.migrations import template
+        from playhouse.schema_diff import diff_models
+
+        from server import migrations
+        from server.models import MODELS
+
+        diff = diff_models(database.obj, MODELS)
+        if not diff:
+            click.echo("schema matches the models: nothing to write")
+            return
+        click.echo(migrations.runner(database.obj).create(name, body=template(diff)))
+
+    @app.cli.command("settings")
+    def settings_command():
+        """Print the effective settings (secrets hidden)."""
+        for key in sorted(current_app.config):
+            if key.isupper() and not key.startswith(("API_", "OPENAPI_")):
+                value = current_app.config[key]
+                if "SECRET" in key and value:
+                    value = "***"
+                click.echo(f"{key}={value}")
+
+
+def _create_app():
+    from server import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app, add_default_commands=True)
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,1 @@
+"""Flask extensions set up once: flask-smorest subclasses, auth gate, error mapping."""

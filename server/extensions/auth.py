@@ -1,0 +1,161 @@
+"""Login tokens and the gate every route declares: who may call it, and which objects.
+
+Each view method carries `@auth.roles(...)` or `@auth.public` as its outermost
+decorator, so a stranger gets 401 and a wrong role 403 before the body is parsed.
+Path parameters naming objects (`household_id`, ...) are registered here with the
+model they name; the gate answers 404 when the object is missing or belongs to
+another community (admins see every community). Services still check the finer
+rules (a resident sees only their own household's passbook). The authorization test
+reads `lb_access` from every route and fails on a route or parameter not declared.
+"""
+
+from copy import deepcopy
+from functools import wraps
+
+from flask import current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from server.errors import Forbidden, NotFound, Unauthenticated
+from server.models import Member
+
+PUBLIC = "public"
+MEMBER = "member"  # anyone logged in
+RESIDENT = "resident"  # a member of a household
+VOLUNTEER = "volunteer"
+COORDINATOR = "coordinator"
+ADMIN = "admin"
+
+ROLE_DOC = {
+    PUBLIC: "anyone",
+    MEMBER: "any logged-in member",
+    RESIDENT: "residents (members of a household)",
+    VOLUNTEER: "volunteers",
+    COORDINATOR: "coordinators of the object's community",
+    ADMIN: "admins",
+}
+
+# param name -> function(id) returning the object's community id, "global", or None if missing
+_SCOPES: dict[str, callable] = {}
+
+
+def register_scope(param: str, model, community_of=None) -> None:
+    """Declare that URL parameter `param` names a `model` row scoped to a community."""
+
+    def default(object_id):
+        row = model.select(model.community).where(model.id == object_id).tuples().first()
+        if row is None:
+            return None
+        return row[0] if row[0] is not None else "global"
+
+    _SCOPES[param] = community_of or default
+
+
+def scoped_params() -> set[str]:
+    return set(_SCOPES)
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def issue_token(member: Member) -> str:
+    return _serializer("login").dumps({"m": member.id, "v": member.token_version})
+
+
+def member_from_token(token: str) -> Member:
+    try:
+        data = _serializer("login").loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
+    except SignatureExpired:
+        raise Unauthenticated("登录已过期，请重新登录", rule="token_expired") from None
+    except BadSignature:
+        raise Unauthenticated("登录信息无效，请重新登录", rule="token_invalid") from None
+    member = Member.get_or_none(Member.id == data.get("m"))
+    if member is None or member.token_version != data.get("v") or member.erased_at is not None:
+        raise Unauthenticated("登录信息已失效，请重新登录", rule="token_revoked")
+    return member
+
+
+def current_member() -> Member:
+    return g.member
+
+
+def _authenticate() -> Member:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthenticated()
+    return member_from_token(header[len("Bearer "):].strip())
+
+
+def has_any_role(member: Member, allowed: tuple[str, ...]) -> bool:
+    roles = member.role_set
+    if ADMIN in roles or MEMBER in allowed:
+        return True
+    for role in allowed:
+        # Residence is a fact (belonging to a household), not a grant.
+        if role == RESIDENT:
+            if member.household_id is not None:
+                return True
+        elif role in roles:
+            return True
+    return False
+
+
+def _check_scopes(member: Member) -> None:
+    for param, value in (request.view_args or {}).items():
+        community_of = _SCOPES.get(param)
+        if community_of is None:
+            continue
+        community_id = community_of(value)
+        if community_id is None:
+            raise NotFound()
+        if community_id == "global" or member.has_role(ADMIN):
+            continue
+        if community_id != member.community_id:
+            raise NotFound()
+
+
+def _document(wrapper, allowed: tuple[str, ...]) -> None:
+    doc = deepcopy(getattr(wrapper, "_apidoc", {}))
+    manual = doc.setdefault("manual_doc", {})
+    who = ", ".join(ROLE_DOC[r] for r in allowed)
+    if PUBLIC not in allowed:
+        manual["security"] = [{"bearerAuth": []}]
+    description = (wrapper.__doc__ or "").strip().split("\n", 1)
+    body = description[1].strip() if len(description) > 1 else ""
+    manual["description"] = (body + "\n\n" if body else "") + f"**Who may call:** {who}."
+    wrapper._apidoc = doc
+
+
+def roles(*allowed: str):
+    """Only logged-in members holding one of `allowed` roles (admins always) get through."""
+    for role in allowed:
+        assert role in ROLE_DOC and role != PUBLIC, role
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            member = _authenticate()
+            if not has_any_role(member, allowed):
+                raise Forbidden()
+            _check_scopes(member)
+            g.member = member
+            return func(*args, **kwargs)
+
+        wrapper.lb_access = allowed
+        _document(wrapper, allowed)
+        return wrapper
+
+    return decorator
+
+
+def public(func):
+    """Anyone may call: no token needed (health, login, catalog, certificate check)."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        g.member = None
+        return func(*args, **kwargs)
+
+    wrapper.lb_access = (PUBLIC,)
+    _document(wrapper, (PUBLIC,))
+    return wrapper

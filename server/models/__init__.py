@@ -1,0 +1,28 @@
+"""Every model, in dependency order; migrations and the schema test read MODELS."""
+
+from server.models.catalog import (
+    ServiceCategory,
+    ServiceItem,
+    Team,
+    TeamCategory,
+    VolunteerIntention,
+    VolunteerTeam,
+)
+from server.models.outbox import OutboxMessage
+from server.models.people import Community, Household, Member, Volunteer
+
+MODELS = [
+    Community,
+    Household,
+    Member,
+    Volunteer,
+    ServiceCategory,
+    ServiceItem,
+    Team,
+    TeamCategory,
+    VolunteerTeam,
+    VolunteerIntention,
+    OutboxMessage,
+]
+
+__all__ = [m.__name__ for m in MODELS] + ["MODELS"]

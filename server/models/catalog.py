@@ -1,0 +1,61 @@
+"""The service menu (8 categories and their items) and the volunteer teams (服务队)."""
+
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from server import clock
+from server.db import BaseModel
+from server.models.people import Community, Volunteer
+
+
+class ServiceCategory(BaseModel):
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=32)
+    description = TextField(default="")
+    sort_order = IntegerField(default=0)
+
+
+class ServiceItem(BaseModel):
+    category = ForeignKeyField(ServiceCategory, backref="items", on_delete="RESTRICT")
+    code = CharField(max_length=48, unique=True)
+    name = CharField(max_length=32)
+    sort_order = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+
+class Team(BaseModel):
+    """A volunteer team. The six seeded teams have no community: every community has them."""
+
+    community = ForeignKeyField(Community, null=True, backref="teams", on_delete="RESTRICT")
+    code = CharField(max_length=48, unique=True)
+    name = CharField(max_length=32)
+    description = TextField(default="")
+    created_at = DateTimeField(default=clock.now)
+
+
+class TeamCategory(BaseModel):
+    """Which categories a team serves: a team member fits those tasks in matching."""
+
+    team = ForeignKeyField(Team, backref="category_links", on_delete="CASCADE")
+    category = ForeignKeyField(ServiceCategory, backref="team_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("team", "category"), True),)
+
+
+class VolunteerTeam(BaseModel):
+    volunteer = ForeignKeyField(Volunteer, backref="team_links", on_delete="CASCADE")
+    team = ForeignKeyField(Team, backref="volunteer_links", on_delete="CASCADE")
+    joined_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("volunteer", "team"), True), (("team",), False))
+
+
+class VolunteerIntention(BaseModel):
+    """服务意向: the categories a volunteer wants to serve in (filtered in SQL by matching)."""
+
+    volunteer = ForeignKeyField(Volunteer, backref="intentions", on_delete="CASCADE")
+    category = ForeignKeyField(ServiceCategory, backref="volunteer_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("volunteer", "category"), True), (("category",), False))

@@ -1,0 +1,101 @@
+"""People: communities, households (储户), members and volunteer profiles (志愿者档案)."""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from server import clock
+from server.db import BaseModel
+
+ROLES = ("resident", "volunteer", "coordinator", "admin")
+VOLUNTEER_STATUSES = ("active", "retired", "suspended")
+RETIRE_REASONS = ("age", "illness", "other")
+# Availability is a bitmask so matching can filter it in SQL: bit (weekday*3 + slot),
+# weekday 0 = Monday … 6 = Sunday, slot 0 = morning, 1 = afternoon, 2 = evening.
+SLOTS = ("morning", "afternoon", "evening")
+
+
+class Community(BaseModel):
+    """One neighbourhood (小区/社区); every record belongs to one."""
+
+    name = CharField(max_length=64, unique=True)
+    code = CharField(max_length=16, unique=True)
+    district = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=clock.now)
+
+
+class Household(BaseModel):
+    """The account holder: a family (以家庭为单位开户). Members join with the invite code."""
+
+    community = ForeignKeyField(Community, backref="households", on_delete="RESTRICT")
+    name = CharField(max_length=64)
+    building = CharField(max_length=16, default="")
+    unit = CharField(max_length=16, default="")
+    room = CharField(max_length=16, default="")
+    area = CharField(max_length=32, default="")
+    invite_code = CharField(max_length=12, unique=True)
+    opened_at = DateTimeField(default=clock.now)
+
+
+class Member(BaseModel):
+    """A person. Logs in with WeChat (openid) or, in development, a demo handle.
+
+    A member without a phone (no openid) is looked after by family or a coordinator
+    (亲情代理). Sensitive fields are kept only with their consent timestamp set.
+    """
+
+    community = ForeignKeyField(Community, null=True, backref="members", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, backref="members", on_delete="RESTRICT")
+    openid = CharField(max_length=64, null=True, unique=True)
+    handle = CharField(max_length=32, null=True, unique=True)
+    name = CharField(max_length=32, default="")
+    gender = CharField(max_length=4, default="")
+    birth_date = DateField(null=True)
+    phone = CharField(max_length=20, default="")
+    relation = CharField(max_length=16, default="")
+    is_head = BooleanField(default=False)
+    roles = CharField(max_length=64, default="")
+    health_needs = TextField(null=True)
+    consent_health_at = DateTimeField(null=True)
+    privacy_agreed_at = DateTimeField(null=True)
+    token_version = IntegerField(default=0)
+    erased_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    @property
+    def role_set(self) -> set[str]:
+        return set(filter(None, self.roles.split(",")))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_set
+
+
+class Volunteer(BaseModel):
+    """A member's volunteer profile; `volunteer_no` (志愿者编号) is the public identifier.
+
+    Name, gender, birth date and phone live on the member (one place to correct or
+    erase them); this holds what only volunteers have.
+    """
+
+    member = ForeignKeyField(Member, unique=True, backref="volunteer_profiles", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="volunteers", on_delete="RESTRICT")
+    volunteer_no = CharField(max_length=24, unique=True)
+    occupation = CharField(max_length=32, default="")
+    political_status = CharField(max_length=16, null=True)
+    consent_political_at = DateTimeField(null=True)
+    specialties = TextField(default="")
+    availability_mask = IntegerField(default=0)
+    status = CharField(max_length=12, default="active")
+    retired_reason = CharField(max_length=12, null=True)
+    status_note = CharField(max_length=200, default="")
+    status_changed_at = DateTimeField(null=True)
+    registered_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("community", "status"), False),)

@@ -1,0 +1,77 @@
+"""Queue names and the one way to put an outbox row on RQ (used by the API and the workers).
+
+When Redis does not answer, enqueueing stops trying for a few seconds (a small circuit
+breaker) so requests do not each wait for a connect timeout; the rows stay in the
+outbox and the sweeper enqueues them once Redis is back.
+"""
+
+import time
+
+from rq import Queue, Retry
+
+from server.redis_conn import get_redis, resolve_url
+from server.services import outbox
+
+PRIORITY_MATCHING = "matching-priority"
+MATCHING = "matching"
+URGENT_NOTIFICATIONS = "notifications-urgent"
+NOTIFICATIONS = "notifications"
+DEFAULT = "default"
+LOW = "low"
+ALL = [PRIORITY_MATCHING, URGENT_NOTIFICATIONS, MATCHING, NOTIFICATIONS, DEFAULT, LOW]
+
+RETRY_INTERVALS = [10, 30, 120, 600, 1800]
+BREAKER_SECONDS = 5.0
+_down_until = 0.0
+
+
+def connection(settings: dict):
+    return get_redis(resolve_url(settings["REDIS_URL"]))
+
+
+def enqueue_outbox(settings: dict, message) -> None:
+    """One RQ job per outbox row: `job_id` from the row id, `unique=True` refuses a second copy."""
+    global _down_until
+    if time.monotonic() < _down_until:
+        raise ConnectionError("Redis was down a moment ago")
+    queue = Queue(outbox.QUEUE_OF.get(message.kind, DEFAULT), connection=connection(settings))
+    try:
+        queue.enqueue(
+            "workers.jobs.outbox.deliver",
+            message.id,
+            job_id=f"outbox-{message.id}",
+            unique=True,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+        )
+    except (ConnectionError, TimeoutError, OSError):
+        _down_until = time.monotonic() + BREAKER_SECONDS
+        raise
+    except Exception as exc:
+        if type(exc).__module__.startswith("redis"):
+            _down_until = time.monotonic() + BREAKER_SECONDS
+        raise
+    outbox.mark_enqueued(message.id)
+
+
+def reset_breaker() -> None:
+    global _down_until
+    _down_until = 0.0
+
+
+def init_app(app) -> None:
+    """After a successful request the transaction is committed: enqueue what it emitted."""
+
+    @app.after_request
+    def _flush_outbox(response):
+        if response.status_code < 400:
+            outbox.flush(lambda message: enqueue_outbox(app.config, message))
+        else:
+            outbox.discard_pending()
+        return response
+
+    @app.teardown_request
+    def _forget_outbox(exc):
+        if exc is not None:
+            outbox.discard_pending()

@@ -1,0 +1,20 @@
+"""The API's resources, registered in this order (the OpenAPI lists them so)."""
+
+from server.resources import (
+    auth,
+    catalog,
+    communities,
+    health,
+    households,
+    me,
+    members,
+    teams,
+    volunteers,
+)
+
+MODULES = (health, auth, me, catalog, communities, households, members, volunteers, teams)
+
+
+def register_blueprints(api) -> None:
+    for module in MODULES:
+        api.register_blueprint(module.blp)

@@ -1,0 +1,3 @@
+from server.resources.auth.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,65 @@
+"""Login: WeChat code2session, and a development login that exists only when enabled."""
+
+from flask import current_app, g
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.redis_conn import get_redis, resolve_url
+from server.resources.auth.schemas import DemoLoginSchema, DevLoginSchema, TokenSchema, WeChatLoginSchema
+from server.services import auth as auth_service
+from server.services import demo
+from server.services.me import me_view
+from server.services.wechat import make_client
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login")
+
+
+def _token_answer(member):
+    g.member = member
+    return {
+        "token": auth.issue_token(member),
+        "expires_in": current_app.config["TOKEN_TTL_SECONDS"],
+        "member": me_view(member),
+    }
+
+
+@blp.route("/wechat")
+class WeChatLogin(MethodView):
+    @auth.public
+    @blp.arguments(WeChatLoginSchema)
+    @blp.response(200, TokenSchema)
+    def post(self, body):
+        """Log in with a wx.login code
+
+        The server exchanges the code with WeChat (code2session) and answers with its
+        own signed token. WeChat's refusals: invalid code → 401, too frequent → 429,
+        anything else → 502.
+        """
+        redis = get_redis(resolve_url(current_app.config["REDIS_URL"]))
+        client = make_client(current_app.config, redis)
+        return _token_answer(auth_service.wechat_login(client, body["code"]))
+
+
+def dev_blueprint() -> Blueprint:
+    """A fresh blueprint per app, made only when DEV_LOGIN is on: otherwise the routes do not exist."""
+    bp = Blueprint("dev_auth", __name__, url_prefix="/api/v1/auth", description="Development login")
+
+    @bp.route("/dev-login")
+    class DevLogin(MethodView):
+        @auth.public
+        @bp.arguments(DevLoginSchema)
+        @bp.response(200, TokenSchema)
+        def post(self, body):
+            """Log in as a demo member (development only)"""
+            return _token_answer(auth_service.dev_login(body["handle"]))
+
+    @bp.route("/dev-logins")
+    class DevLogins(MethodView):
+        @auth.public
+        @bp.response(200, DemoLoginSchema(many=True))
+        def get(self):
+            """The demo handles the development login accepts"""
+            return demo.demo_logins()
+
+    return bp

@@ -1,0 +1,3 @@
+from server.resources.catalog.routes import blp
+
+__all__ = ["blp"]

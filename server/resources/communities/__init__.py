@@ -1,0 +1,3 @@
+from server.resources.communities.routes import blp
+
+__all__ = ["blp"]

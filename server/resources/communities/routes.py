@@ -1,0 +1,27 @@
+"""Communities: the list residents choose from when opening a household; admins add more."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Community
+from server.resources.communities.schemas import CommunityCreateSchema, CommunitySchema
+from server.services import people
+
+blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities (社区)")
+
+
+@blp.route("")
+class Communities(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, CommunitySchema(many=True))
+    def get(self):
+        """Every community (names only), to choose one when opening a household"""
+        return list(Community.select().order_by(Community.id))
+
+    @auth.roles(auth.ADMIN)
+    @blp.arguments(CommunityCreateSchema)
+    @blp.response(201, CommunitySchema)
+    def post(self, body):
+        """Add a community (admins)"""
+        return people.create_community(**body)

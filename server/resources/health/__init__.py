@@ -1,0 +1,3 @@
+from server.resources.health.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,39 @@
+"""Health: is the database answering, is Redis answering."""
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+
+from server.db import database, is_postgres
+from server.extensions import auth
+from server.extensions.smorest import Blueprint, Schema
+from server.redis_conn import redis_ok, resolve_url
+
+blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Service health")
+
+
+class HealthSchema(Schema):
+    status = ma.fields.String(metadata={"description": "`ok`, or `degraded` when Redis is down (writes still work)"})
+    database = ma.fields.String()
+    database_backend = ma.fields.String()
+    redis = ma.fields.String()
+
+
+@blp.route("")
+class Health(MethodView):
+    @auth.public
+    @blp.response(200, HealthSchema)
+    def get(self):
+        """Database and Redis state
+
+        The API keeps accepting writes with Redis down (work waits in the outbox),
+        so a missing Redis makes the status `degraded`, not an error.
+        """
+        database.execute_sql("SELECT 1")
+        redis_state = "ok" if redis_ok(resolve_url(current_app.config["REDIS_URL"])) else "down"
+        return {
+            "status": "ok" if redis_state == "ok" else "degraded",
+            "database": "ok",
+            "database_backend": "postgresql" if is_postgres() else "sqlite",
+            "redis": redis_state,
+        }

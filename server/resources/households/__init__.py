@@ -1,0 +1,3 @@
+from server.resources.households.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,3 @@
+from server.resources.me.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,48 @@
+"""The member's own view and the fields they may edit."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import Schema
+
+GENDERS = ("男", "女", "")
+
+
+class MemberSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    gender = ma.fields.String()
+    relation = ma.fields.String()
+    is_head = ma.fields.Boolean()
+    household_id = ma.fields.Integer(allow_none=True)
+    community_id = ma.fields.Integer(allow_none=True)
+    roles = ma.fields.List(ma.fields.String())
+    uses_wechat = ma.fields.Boolean(metadata={"description": "False: family or the station acts for this member (亲情代理)"})
+    phone = ma.fields.String(metadata={"description": "Masked (138****5678) unless the viewer is the person or their coordinator"})
+    birth_date = ma.fields.Date(allow_none=True)
+    age = ma.fields.Integer(allow_none=True)
+    health_needs = ma.fields.String(allow_none=True, metadata={"description": "Only with consent; only to the person and coordinators"})
+    consent_health = ma.fields.Boolean()
+    privacy_agreed = ma.fields.Boolean()
+
+
+class VolunteerBriefSchema(Schema):
+    id = ma.fields.Integer()
+    volunteer_no = ma.fields.String()
+    status = ma.fields.String()
+    retired_reason = ma.fields.String(allow_none=True)
+
+
+class MeSchema(MemberSchema):
+    household_name = ma.fields.String(allow_none=True)
+    community_name = ma.fields.String(allow_none=True)
+    volunteer = ma.fields.Nested(VolunteerBriefSchema, allow_none=True)
+
+
+class MeUpdateSchema(Schema):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
+    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
+    birth_date = ma.fields.Date()
+    phone = ma.fields.String(validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    consent_health = ma.fields.Boolean(metadata={"description": "Separate consent to keep health needs; false erases them"})
+    health_needs = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    agree_privacy = ma.fields.Boolean(metadata={"description": "The member agreed to the privacy notice"})

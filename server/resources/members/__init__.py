@@ -1,0 +1,3 @@
+from server.resources.members.routes import blp
+
+__all__ = ["blp"]

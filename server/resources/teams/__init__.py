@@ -1,0 +1,3 @@
+from server.resources.teams.routes import blp
+
+__all__ = ["blp"]

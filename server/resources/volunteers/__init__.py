@@ -1,0 +1,3 @@
+from server.resources.volunteers.routes import blp
+
+__all__ = ["blp"]

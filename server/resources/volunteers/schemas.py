@@ -1,0 +1,77 @@
+"""Volunteer registration (志愿者登记), profile, status and listing bodies."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema
+from server.models.people import RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
+from server.resources.me.schemas import GENDERS
+
+POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众", "")
+
+
+class AvailabilitySchema(Schema):
+    weekday = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 7), metadata={"description": "1 = Monday … 7 = Sunday"})
+    slot = ma.fields.String(required=True, validate=ma.validate.OneOf(SLOTS))
+
+
+class VolunteerEditSchema(Schema):
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
+    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
+    birth_date = ma.fields.Date()
+    phone = ma.fields.String(validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    occupation = ma.fields.String(validate=ma.validate.Length(max=32))
+    specialties = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "个人专长"})
+    intentions = ma.fields.List(ma.fields.String(), metadata={"description": "服务意向: category codes"})
+    team_ids = ma.fields.List(ma.fields.Integer())
+    availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
+    consent_political = ma.fields.Boolean(metadata={"description": "Separate consent to keep political status; false erases it"})
+    political_status = ma.fields.String(validate=ma.validate.OneOf(POLITICAL_STATUSES))
+
+
+class VolunteerRegisterSchema(VolunteerEditSchema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    gender = ma.fields.String(required=True, validate=ma.validate.OneOf(("男", "女")))
+    birth_date = ma.fields.Date(required=True)
+    phone = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+
+
+class VolunteerStatusSchema(Schema):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(VOLUNTEER_STATUSES))
+    reason = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(RETIRE_REASONS),
+                              metadata={"description": "Required when retiring: age, illness or other"})
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class TeamRefSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class VolunteerSchema(Schema):
+    id = ma.fields.Integer()
+    member_id = ma.fields.Integer()
+    volunteer_no = ma.fields.String(metadata={"description": "志愿者编号, the public identifier (never an ID-card number)"})
+    name = ma.fields.String()
+    gender = ma.fields.String()
+    age = ma.fields.Integer(allow_none=True)
+    birth_date = ma.fields.Date(allow_none=True)
+    phone = ma.fields.String(metadata={"description": "Masked unless the viewer is the volunteer or their coordinator"})
+    occupation = ma.fields.String()
+    specialties = ma.fields.String()
+    intentions = ma.fields.List(ma.fields.String())
+    teams = ma.fields.List(ma.fields.Nested(TeamRefSchema))
+    availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
+    political_status = ma.fields.String(allow_none=True, metadata={"description": "Only to the volunteer and coordinators, only with consent"})
+    consent_political = ma.fields.Boolean()
+    status = ma.fields.String()
+    retired_reason = ma.fields.String(allow_none=True)
+    status_note = ma.fields.String()
+    registered_at = LocalDateTime()
+    community_id = ma.fields.Integer()
+
+
+class VolunteerQuerySchema(Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(VOLUNTEER_STATUSES))
+    team_id = ma.fields.Integer()
+    category = ma.fields.String()
+    q = ma.fields.String(validate=ma.validate.Length(max=32), metadata={"description": "Name or volunteer number contains"})

@@ -1,0 +1,1 @@
+"""Domain services: the rules and the transactions. No Flask imports here."""

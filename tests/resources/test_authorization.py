@@ -1,0 +1,129 @@
+"""Every route, as every role and as a stranger: 401, 403 and 404 where they belong.
+
+Generated from the app's URL map, so a route added later is covered without touching
+this file — and fails here if it declares no access or names an object parameter the
+gate does not know.
+"""
+
+import pytest
+
+from server.extensions import auth
+from server.models import Household, Member, Team, Volunteer
+from server.services import volunteers as volunteer_service
+from tests.factories import headers, make_admin, make_community, make_coordinator, make_member, make_volunteer
+
+SKIP_ENDPOINTS = {"static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
+# What each persona is, independent of how the gate computes it.
+PERSONA_ROLES = {
+    "newcomer": {auth.MEMBER},
+    "resident": {auth.MEMBER, auth.RESIDENT},
+    "volunteer": {auth.MEMBER, auth.RESIDENT, auth.VOLUNTEER},
+    "coordinator": {auth.MEMBER, auth.COORDINATOR},
+}
+# Parameters that are not object ids and need no scope (public lookups by serial, ...).
+UNSCOPED_PARAMS: dict[str, str] = {}
+# Extra objects for parameters other issues add: filled by `foreign_objects` hooks.
+FOREIGN_OBJECT_MAKERS = {}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS or not rule.rule.startswith("/api/v1"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            func = getattr(view.view_class, method.lower())
+            yield rule, method, func
+
+
+@pytest.fixture
+def world(app):
+    """Community A with one member of each persona; community B with one object of each kind."""
+    a, b = make_community(), make_community()
+    _, volunteer_b = make_volunteer(b)
+    team_b = volunteer_service.create_team(make_coordinator(b), name="B队")
+    foreign = {
+        "household_id": Household.get_by_id(make_member(b).household_id).id,
+        "volunteer_id": volunteer_b.id,
+        "member_id": make_member(b).id,
+        "team_id": team_b.id,
+    }
+    for param, maker in FOREIGN_OBJECT_MAKERS.items():
+        foreign[param] = maker(b)
+    personas = {
+        "newcomer": make_member(a, household=False),
+        "resident": make_member(a),
+        "volunteer": make_volunteer(a)[0],
+        "coordinator": make_coordinator(a),
+        "admin": make_admin(a),
+    }
+    tokens = {name: headers(app, member) for name, member in personas.items()}
+    return {"a": a, "b": b, "foreign": foreign, "tokens": tokens}
+
+
+def _url(rule, values):
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_declares_access_and_known_params(app):
+    for rule, method, func in routes(app):
+        access = getattr(func, "lb_access", None)
+        assert access, f"{method} {rule.rule} has no @auth.roles / @auth.public"
+        unknown = set(rule.arguments) - auth.scoped_params() - set(UNSCOPED_PARAMS)
+        assert not unknown, f"{method} {rule.rule}: parameter(s) {unknown} are not registered with auth.register_scope"
+
+
+def test_strangers_get_401_except_on_public_routes(app, world):
+    client = app.test_client()
+    for rule, method, func in routes(app):
+        url = _url(rule, {**world["foreign"], **UNSCOPED_PARAMS})
+        answer = client.open(url, method=method, json={})
+        if auth.PUBLIC in func.lb_access:
+            assert answer.status_code != 401, f"{method} {rule.rule} is public but answered 401"
+        else:
+            assert answer.status_code == 401, f"{method} {rule.rule} answered {answer.status_code} to a stranger"
+
+
+def test_roles_and_foreign_objects(app, world):
+    """Wrong role → 403 before anything else; the right role on community B's objects → 404."""
+    client = app.test_client()
+    for rule, method, func in routes(app):
+        access = set(func.lb_access)
+        if auth.PUBLIC in access:
+            continue
+        url = _url(rule, {**world["foreign"], **UNSCOPED_PARAMS})
+        scoped = set(rule.arguments) & auth.scoped_params()
+        for persona, roles in PERSONA_ROLES.items():
+            answer = client.open(url, method=method, json={}, headers=world["tokens"][persona])
+            where = f"{method} {rule.rule} as {persona}"
+            assert answer.status_code != 500, where
+            if not roles & access:
+                assert answer.status_code == 403, f"{where}: {answer.status_code}, expected 403"
+            elif scoped:
+                assert answer.status_code == 404, f"{where}: {answer.status_code}, expected 404 for community B's object"
+            else:
+                assert answer.status_code not in (401, 403), f"{where}: {answer.status_code}"
+
+
+def test_admin_reaches_every_community_but_not_missing_ids(app, world):
+    client = app.test_client()
+    missing = dict.fromkeys(auth.scoped_params(), 987654)
+    for rule, method, func in routes(app):
+        if auth.PUBLIC in func.lb_access or not set(rule.arguments) & auth.scoped_params():
+            continue
+        where = f"{method} {rule.rule} as admin"
+        foreign = client.open(_url(rule, {**world["foreign"], **UNSCOPED_PARAMS}), method=method, json={},
+                              headers=world["tokens"]["admin"])
+        assert foreign.status_code not in (401, 403, 404, 500), f"{where}: {foreign.status_code} on B's object"
+        gone = client.open(_url(rule, {**missing, **UNSCOPED_PARAMS}), method=method, json={},
+                           headers=world["tokens"]["admin"])
+        assert gone.status_code == 404, f"{where}: {gone.status_code} for a missing id"
+
+
+def test_world_objects_exist(world):
+    """The foreign objects are real rows (a typo here would make the 404s meaningless)."""
+    foreign = world["foreign"]
+    assert Household.get_by_id(foreign["household_id"]).community_id == world["b"].id
+    assert Volunteer.get_by_id(foreign["volunteer_id"]).community_id == world["b"].id
+    assert Member.get_by_id(foreign["member_id"]).community_id == world["b"].id
+    assert Team.get_by_id(foreign["team_id"]).community_id == world["b"].id

@@ -1,0 +1,67 @@
+"""Migrating an empty database yields exactly the models' schema, on SQLite and PostgreSQL."""
+
+import uuid
+
+import psycopg2
+import pytest
+from playhouse.schema_diff import diff_models
+
+from server import migrations
+from server.db import init_db
+from server.models import MODELS
+from tests.conftest import PG_ADMIN_DSN, PG_AVAILABLE
+
+
+def _schema(db) -> dict:
+    """Tables → columns (name, type, null, pk), indexes (columns, unique) and foreign keys."""
+    shape = {}
+    for table in sorted(db.get_tables()):
+        if table == migrations.HISTORY_TABLE:
+            continue
+        columns = sorted((c.name, c.data_type.lower(), c.null, c.primary_key) for c in db.get_columns(table))
+        indexes = sorted((tuple(i.columns), i.unique) for i in db.get_indexes(table))
+        fks = sorted((f.column, f.dest_table, f.dest_column) for f in db.get_foreign_keys(table))
+        shape[table] = {"columns": columns, "indexes": indexes, "foreign_keys": fks}
+    return shape
+
+
+def _compare(url_migrated: str, url_models: str):
+    migrated = init_db(url_migrated)
+    applied = migrations.migrate(migrated)
+    assert applied, "no migration ran on an empty database"
+    assert not diff_models(migrated, MODELS), str(diff_models(migrated, MODELS))
+    migrated_shape = _schema(migrated)
+    migrated.close()
+
+    direct = init_db(url_models)
+    direct.create_tables(MODELS)
+    direct_shape = _schema(direct)
+    direct.close()
+    assert migrated_shape == direct_shape
+
+
+def test_sqlite_migrations_equal_models(tmp_path):
+    _compare(f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}")
+
+
+def test_migrating_twice_changes_nothing(tmp_path):
+    db = init_db(f"sqlite:///{tmp_path / 'a.db'}")
+    assert migrations.migrate(db)
+    assert migrations.migrate(db) == []
+
+
+@pytest.mark.postgres
+def test_postgres_migrations_equal_models():
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL does not answer")
+    names = [f"lb_mig_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    try:
+        for name in names:
+            admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        _compare(*(f"postgresql://postgres@127.0.0.1:5432/{n}" for n in names))
+    finally:
+        for name in names:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -1,0 +1,41 @@
+"""Settings: defaults, environment overrides, production refusals, the README's table."""
+
+import re
+
+import pytest
+
+from config import settings
+
+
+def test_defaults_without_environment():
+    values = settings.load(environ={})
+    assert values["DATABASE_URL"].startswith("sqlite:///")
+    assert values["DEV_LOGIN"] is False
+    assert values["TOKEN_TTL_SECONDS"] == 7 * 24 * 3600
+
+
+def test_environment_overrides_and_parses():
+    values = settings.load(environ={"DEV_LOGIN": "on", "TOKEN_TTL_SECONDS": "60", "WECHAT_APPID": "wx1"})
+    assert values["DEV_LOGIN"] is True
+    assert values["TOKEN_TTL_SECONDS"] == 60
+    assert values["WECHAT_APPID"] == "wx1"
+
+
+def test_production_refuses_the_default_secret():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        settings.load(environ={"ENV": "production"})
+
+
+def test_production_refuses_the_dev_login():
+    with pytest.raises(RuntimeError, match="DEV_LOGIN"):
+        settings.load(environ={"ENV": "production", "SECRET_KEY": "s3cret-for-real", "DEV_LOGIN": "1"})
+
+
+def test_production_starts_with_a_real_secret():
+    assert settings.load(environ={"ENV": "production", "SECRET_KEY": "s3cret-for-real"})["ENV"] == "production"
+
+
+def test_readme_lists_every_setting():
+    readme = (settings.ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.M))
+    assert listed == set(settings.SETTINGS), f"README table differs: {listed ^ set(settings.SETTINGS)}"

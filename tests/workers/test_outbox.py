@@ -1,0 +1,93 @@
+"""The outbox: written with the change, enqueued after commit, swept when Redis lost it."""
+
+import pytest
+from rq import Queue
+
+from server import queueing
+from server.db import database
+from server.models import OutboxMessage
+from server.services import outbox
+from workers.jobs import outbox as outbox_jobs
+
+DELIVERED = []
+
+
+@pytest.fixture(autouse=True)
+def test_handler():
+    DELIVERED.clear()
+    outbox_jobs.HANDLERS["test.ping"] = lambda payload, message: DELIVERED.append(payload["n"])
+    yield
+    outbox_jobs.HANDLERS.pop("test.ping", None)
+    outbox.discard_pending()
+
+
+def test_emit_is_part_of_the_transaction(app):
+    with pytest.raises(RuntimeError), database.atomic():
+        outbox.emit("test.ping", "rolled-back", {"n": 0})
+        raise RuntimeError("the change failed")
+    assert OutboxMessage.select().count() == 0
+
+
+def test_same_key_is_one_row(app):
+    with database.atomic():
+        outbox.emit("test.ping", "k", {"n": 1})
+        outbox.emit("test.ping", "k", {"n": 2})
+    assert [m.payload for m in OutboxMessage.select()] == [{"n": 1}]
+
+
+def test_flush_enqueues_and_a_job_runs_once(app, worker_settings, run_jobs, redis):
+    with database.atomic():
+        outbox.emit("test.ping", "one", {"n": 1})
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(worker_settings, m)) == 1
+    message = OutboxMessage.get()
+    assert message.enqueued_at is not None
+    # enqueueing the same row again is refused by RQ's unique job id
+    from rq.exceptions import DuplicateJobError
+
+    with pytest.raises(DuplicateJobError):
+        queueing.enqueue_outbox(worker_settings, message)
+    assert run_jobs() == 1
+    assert DELIVERED == [1]
+    # a second run of the same job (RQ delivers at least once) does nothing
+    assert outbox_jobs.deliver(message.id) == "skipped"
+    assert DELIVERED == [1] and OutboxMessage.get().done_at is not None
+
+
+def test_redis_down_loses_nothing(app, worker_settings, run_jobs, redis):
+    down = {**worker_settings, "REDIS_URL": "redis://127.0.0.1:9/0"}
+    with database.atomic():
+        for n in range(3):
+            outbox.emit("test.ping", f"n{n}", {"n": n})
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(down, m)) == 0
+    assert OutboxMessage.select().where(OutboxMessage.enqueued_at.is_null()).count() == 3
+    queueing.reset_breaker()
+    assert outbox_jobs.sweep() == 3  # Redis is back: the sweeper enqueues every due row
+    assert outbox_jobs.sweep() == 0  # and not twice
+    assert run_jobs() == 3
+    assert sorted(DELIVERED) == [0, 1, 2]
+    assert OutboxMessage.select().where(OutboxMessage.done_at.is_null()).count() == 0
+
+
+def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redis):
+    calls = []
+
+    def flaky(payload, message):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("temporary")
+        DELIVERED.append(payload["n"])
+
+    outbox_jobs.HANDLERS["test.flaky"] = flaky
+    try:
+        with database.atomic():
+            outbox.emit("test.flaky", "x", {"n": 7})
+        outbox.flush(lambda m: queueing.enqueue_outbox(worker_settings, m))
+        run_jobs()
+        message = OutboxMessage.get()
+        assert message.attempts == 1 and "temporary" in message.last_error and message.done_at is None
+        scheduled = Queue(queueing.DEFAULT, connection=redis).scheduled_job_registry
+        assert scheduled.get_job_ids() == [f"outbox-{message.id}"]  # RQ's Retry holds it for later
+        outbox_jobs.deliver(message.id)  # as the retry will
+        assert DELIVERED == [7] and OutboxMessage.get().done_at is not None
+    finally:
+        outbox_jobs.HANDLERS.pop("test.flaky", None)

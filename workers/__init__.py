@@ -1,0 +1,1 @@
+"""RQ workers: matching, notifications and the community's calendar (DESIGN §5)."""

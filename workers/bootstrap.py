@@ -1,0 +1,45 @@
+"""Workers open the database without Flask: settings, clock and connection, once per process."""
+
+from contextlib import contextmanager
+
+from config import settings as settings_module
+from server import clock
+from server.db import database, init_db
+
+_settings: dict | None = None
+
+
+def settings() -> dict:
+    global _settings
+    if _settings is None:
+        _settings = settings_module.load()
+        clock.configure(_settings["TIMEZONE"])
+        init_db(_settings["DATABASE_URL"])
+        from server import hooks
+
+        hooks.install()
+    return _settings
+
+
+def configure(overrides: dict) -> dict:
+    """Tests point the workers at their database and Redis."""
+    global _settings
+    _settings = settings_module.load(overrides)
+    clock.configure(_settings["TIMEZONE"])
+    init_db(_settings["DATABASE_URL"])
+    from server import hooks
+
+    hooks.install()
+    return _settings
+
+
+@contextmanager
+def job_db():
+    """A job opens the database and closes it after, whatever happens (STYLE habit 7)."""
+    settings()
+    database.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,58 @@
+"""Delivering outbox rows, and the sweeper that re-enqueues what Redis lost."""
+
+import datetime as dt
+import logging
+
+from rq.exceptions import DuplicateJobError
+
+from server import clock, queueing
+from server.models import OutboxMessage
+from server.services import outbox
+from workers import bootstrap
+
+log = logging.getLogger(__name__)
+
+# kind -> handler(payload, message); registered by the areas that emit each kind.
+HANDLERS: dict = {}
+
+
+def handler(kind: str):
+    def register(func):
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def deliver(message_id: int) -> str:
+    """Run the handler for one outbox row, once: a done row is skipped on a re-run."""
+    with bootstrap.job_db():
+        message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+        if message is None or message.done_at is not None:
+            return "skipped"
+        func = HANDLERS.get(message.kind)
+        if func is None:
+            raise LookupError(f"no handler for outbox kind {message.kind!r}")
+        try:
+            func(message.payload, message)
+        except Exception as exc:
+            outbox.record_failure(message.id, f"{type(exc).__name__}: {exc}")
+            raise
+        outbox.mark_done(message.id)
+        outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m))
+        return "done"
+
+
+def sweep(stale_after_seconds: int = 300) -> int:
+    """Enqueue due rows that were never enqueued, or whose job was lost with Redis."""
+    with bootstrap.job_db():
+        settings = bootstrap.settings()
+        sent = 0
+        for message in outbox.due(clock.now(), stale_after=dt.timedelta(seconds=stale_after_seconds)):
+            try:
+                queueing.enqueue_outbox(settings, message)
+            except DuplicateJobError:
+                outbox.mark_enqueued(message.id)
+                continue
+            sent += 1
+        return sent
