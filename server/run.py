@@ -100,25 +100,7 @@ def main() -> int:
     env.setdefault("PYTHONUNBUFFERED", "1")
     settings_module.load(environ=env)  # refuse bad settings before starting anything
 
-    children: list[subprocess.Popen] = []
-    redis_proc = ensure_redis(env)
-    prepare_database(env)
-    redis_url = env["REDIS_URL"]
-    children.append(subprocess.Popen(
-        [_bin("gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"), "--bind", f"127.0.0.1:{env['PORT']}",
-         "server.wsgi:app"], env=env, cwd=ROOT))
-    children.append(subprocess.Popen(
-        [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker",
-         "--with-scheduler", *QUEUES], env=env, cwd=ROOT))
-    children.append(subprocess.Popen(
-        [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env=env, cwd=ROOT))
-
-    for _ in range(100):
-        if _api_up(env["PORT"]):
-            break
-        time.sleep(0.1)
-    print(banner(env), flush=True)
-
+    # Handlers first: a Ctrl-C at any moment must still stop whatever has started.
     stopping = False
 
     def stop(signum, frame):
@@ -127,26 +109,52 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+    children: list[subprocess.Popen] = []
+    redis_proc = None
     try:
+        redis_proc = ensure_redis(env)
+        prepare_database(env)
+        redis_url = env["REDIS_URL"]
+        children.append(subprocess.Popen(
+            [_bin("gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"), "--bind", f"127.0.0.1:{env['PORT']}",
+             "server.wsgi:app"], env=env, cwd=ROOT))
+        children.append(subprocess.Popen(
+            [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker",
+             "--with-scheduler", *QUEUES], env=env, cwd=ROOT))
+        children.append(subprocess.Popen(
+            [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env=env, cwd=ROOT))
+
+        for _ in range(100):
+            if stopping or _api_up(env["PORT"]):
+                break
+            time.sleep(0.1)
+        if not stopping:
+            print(banner(env), flush=True)
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.3)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if redis_proc is not None:
-            redis_proc.terminate()
-            redis_proc.wait(timeout=10)
+        _stop_all(children, redis_proc)
     failed = [c.args[0] for c in children if c.returncode not in (0, -signal.SIGTERM, None) and not stopping]
     if failed:
         print(f"stopped because a process exited: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def _stop_all(children: list[subprocess.Popen], redis_proc: subprocess.Popen | None) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    if redis_proc is not None:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
 
 
 def _api_up(port) -> bool:

@@ -35,10 +35,13 @@ def _get(url):
 @pytest.mark.slow
 def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "PORT": str(port), "REDIS_URL": redis_url}
+    # A Redis database of its own: this stack's worker must not take other tests' jobs.
+    own_redis = redis_url.rsplit("/", 1)[0] + "/12"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "PORT": str(port), "REDIS_URL": own_redis}
     env.pop("DEV_LOGIN", None)
     proc = subprocess.Popen([sys.executable, "-m", "server.run"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    children = []
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -60,6 +63,9 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
     finally:
         proc.send_signal(signal.SIGINT)
         output, _ = proc.communicate(timeout=30)
+        leftovers = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+        for child in leftovers:
+            child.kill()
     assert proc.returncode == 0, output
     assert "Love Bank is running" in output and "coordinator" in output
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert not leftovers, f"still running after Ctrl-C: {leftovers}"
