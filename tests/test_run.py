@@ -36,7 +36,8 @@ def _get(url):
 def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
     port = _free_port()
     # A Redis database of its own: this stack's worker must not take other tests' jobs.
-    own_redis = redis_url.rsplit("/", 1)[0] + "/12"
+    base, db = redis_url.rsplit("/", 1)
+    own_redis = f"{base}/{(int(db or 0) + 8) % 16}"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "PORT": str(port), "REDIS_URL": own_redis}
     env.pop("DEV_LOGIN", None)
     proc = subprocess.Popen([sys.executable, "-m", "server.run"], env=env, stdout=subprocess.PIPE,
