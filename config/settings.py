@@ -41,11 +41,19 @@ SETTINGS: dict[str, Setting] = {
     "TIMEZONE": Setting("Asia/Shanghai", str, "The community's time zone: days, months, quiet hours and caps are counted in it."),
     "TOKEN_TTL_SECONDS": Setting(7 * 24 * 3600, int, "Lifetime of a login token."),
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
+    "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
     # --- WeChat ---
     "WECHAT_APPID": Setting("", str, "Mini-program AppID. Empty: WeChat login and subscribe messages are off."),
     "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),
     "WECHAT_API_BASE": Setting("https://api.weixin.qq.com/", str, "Base URL of WeChat's server API (tests point it at a local stand-in)."),
     "WECHAT_TIMEOUT_SECONDS": Setting(5, int, "Timeout of one call to WeChat."),
+    # --- hours rules (DESIGN §4a, each from Chinese time-bank practice) ---
+    "ROUNDING_STEP_MINUTES": Setting(30, int, "Service time (travel excluded) is rounded down to this step."),
+    "DAILY_CAP_MINUTES": Setting(8 * 60, int, "Most service minutes one member may be credited for one day; more is refused."),
+    "HOUSEHOLD_CAP_MINUTES": Setting(1500 * 60, int, "A household's storage cap; credit above it goes to the community's love pool (爱心池)."),
+    "GIFT_YEARLY_CAP_MINUTES": Setting(100 * 60, int, "Most minutes a household may gift to relatives' households (亲情转赠) in a calendar year."),
+    "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
+    "SELF_REPORT_BACKDATE_DAYS": Setting(7, int, "A self-reported service older than this needs a coordinator's approval (补录)."),
 }
 
 
@@ -83,5 +91,21 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+def rewrite_readme() -> None:
+    """Put the current table between the README's settings-table markers."""
+    import re
+
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    text = re.sub(r"(<!-- settings-table:start[^>]*-->\n).*?(<!-- settings-table:end -->)",
+                  lambda m: m.group(1) + markdown_table() + "\n" + m.group(2), text, flags=re.S)
+    readme.write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    import sys
+
+    if "--readme" in sys.argv:
+        rewrite_readme()
+    else:
+        print(markdown_table())

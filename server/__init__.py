@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 
 from config import settings as settings_module
-from server import clock, db, queueing
+from server import clock, db, queueing, runtime
 from server.extensions import errors
 from server.extensions.smorest import Api
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
     clock.configure(values["TIMEZONE"])
+    runtime.configure(values)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_db(values["DATABASE_URL"])

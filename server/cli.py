@@ -1,4 +1,4 @@
-"""Command line: `lovebank migrate`, `lovebank seed`, `lovebank seed-demo`, `lovebank makemigration`."""
+"""Command line: `lovebank migrate | seed-demo | makemigration | verify-ledger | settings`."""
 
 import click
 from flask import current_app
@@ -40,6 +40,22 @@ def register_commands(app) -> None:
             click.echo("schema matches the models: nothing to write")
             return
         click.echo(migrations.runner(database.obj).create(name, body=template(diff)))
+
+    @app.cli.command("verify-ledger")
+    @click.option("--community", "community_code", default=None, help="Only this community (its code)")
+    def verify_ledger_command(community_code):
+        """Recompute every ledger invariant; exit 1 and list violations if any."""
+        from server.models import Community
+        from server.services import ledger_verify
+
+        community_id = None
+        if community_code:
+            community_id = Community.get(Community.code == community_code).id
+        violations = ledger_verify.verify(community_id)
+        for violation in violations:
+            click.echo(f"{violation.rule}: {violation.detail} {violation.as_dict()}")
+        click.echo(f"ledger verified: {'OK' if not violations else f'{len(violations)} violation(s)'}")
+        raise SystemExit(1 if violations else 0)
 
     @app.cli.command("settings")
     def settings_command():

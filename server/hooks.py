@@ -1,4 +1,4 @@
-"""Cross-area hooks wired once (a household opened → its ledger account, ...)."""
+"""Cross-area hooks wired once: a new household gets its ledger account, a new community its system accounts."""
 
 _installed = False
 
@@ -7,4 +7,8 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from server.services import ledger, people
+
+    people.on_household_opened(ledger.open_household_account)
+    people.on_community_created(ledger.open_community_accounts)
     _installed = True

@@ -57,3 +57,32 @@ def make_admin(community: Community | None = None) -> Member:
 def headers(app, member: Member) -> dict:
     with app.app_context():
         return {"Authorization": f"Bearer {issue_token(Member.get_by_id(member.id))}"}
+
+
+def make_record(volunteer: Member, *, witness: Member | None = None, minutes: int = 90, days_ago: int = 0,
+                start_hour: int = 9, **fields):
+    """A self-reported service by `volunteer` (witnessed by `witness`, or an outsider)."""
+    from server import clock
+    from server.services import records
+
+    start = (clock.now() - dt.timedelta(days=days_ago)).replace(hour=start_hour, minute=0, second=0, microsecond=0)
+    if start + dt.timedelta(minutes=minutes) > clock.now():
+        start = clock.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=minutes + 1)
+    body = {
+        "category_code": "repairs", "item_code": "appliance_repair", "place": "3号楼2单元301",
+        "started_at": start, "ended_at": start + dt.timedelta(minutes=minutes), "content": "修理洗衣机",
+    }
+    if witness is not None:
+        body["witness_member_id"] = witness.id
+    else:
+        body.update(witness_name="路人甲", witness_phone="13700000000")
+    body.update(fields)
+    return records.report(Member.get_by_id(volunteer.id), body)
+
+
+def credited_record(volunteer: Member, witness: Member, **kw):
+    """A record the witness has confirmed: its minutes are in the volunteer's household account."""
+    from server.services import records
+
+    record = make_record(volunteer, witness=witness, **kw)
+    return records.confirm(Member.get_by_id(witness.id), record)

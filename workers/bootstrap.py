@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 
 from config import settings as settings_module
-from server import clock
+from server import clock, runtime
 from server.db import database, init_db
 
 _settings: dict | None = None
@@ -14,6 +14,7 @@ def settings() -> dict:
     if _settings is None:
         _settings = settings_module.load()
         clock.configure(_settings["TIMEZONE"])
+        runtime.configure(_settings)
         init_db(_settings["DATABASE_URL"])
         from server import hooks
 
@@ -26,6 +27,7 @@ def configure(overrides: dict) -> dict:
     global _settings
     _settings = settings_module.load(overrides)
     clock.configure(_settings["TIMEZONE"])
+    runtime.configure(_settings)
     init_db(_settings["DATABASE_URL"])
     from server import hooks
 

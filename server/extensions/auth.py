@@ -15,6 +15,7 @@ from functools import wraps
 from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from server.db import Prepared
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.models import Member
 
@@ -34,24 +35,40 @@ ROLE_DOC = {
     ADMIN: "admins",
 }
 
-# param name -> function(id) returning the object's community id, "global", or None if missing
+# param name -> function(id) returning (the object's community id, "global" or None if missing; the row)
 _SCOPES: dict[str, callable] = {}
 
 
 def register_scope(param: str, model, community_of=None) -> None:
-    """Declare that URL parameter `param` names a `model` row scoped to a community."""
+    """Declare that URL parameter `param` names a `model` row scoped to a community.
 
-    def default(object_id):
-        row = model.select(model.community).where(model.id == object_id).tuples().first()
-        if row is None:
-            return None
-        return row[0] if row[0] is not None else "global"
+    By default the gate loads the whole row once (views get it from `scoped_object`);
+    `community_of(id)` replaces that for models whose community is found elsewhere.
+    """
+    if community_of is None:
+        lookup = Prepared(lambda object_id: model.select().where(model.id == object_id))
 
-    _SCOPES[param] = community_of or default
+        def load(object_id):
+            row = lookup.first(object_id)
+            if row is None:
+                return None, None
+            return (row.community_id if row.community_id is not None else "global"), row
+
+        _SCOPES[param] = load
+    else:
+        _SCOPES[param] = lambda object_id: (community_of(object_id), None)
+
+
+def scoped_object(param: str):
+    """The row the gate loaded for a path parameter (None when the scope has no loader)."""
+    return g.scoped_objects.get(param)
 
 
 def scoped_params() -> set[str]:
     return set(_SCOPES)
+
+
+_MEMBER_BY_ID = Prepared(lambda member_id: Member.select().where(Member.id == member_id))
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -69,7 +86,7 @@ def member_from_token(token: str) -> Member:
         raise Unauthenticated("登录已过期，请重新登录", rule="token_expired") from None
     except BadSignature:
         raise Unauthenticated("登录信息无效，请重新登录", rule="token_invalid") from None
-    member = Member.get_or_none(Member.id == data.get("m"))
+    member = _MEMBER_BY_ID.first(int(data.get("m") or 0))
     if member is None or member.token_version != data.get("v") or member.erased_at is not None:
         raise Unauthenticated("登录信息已失效，请重新登录", rule="token_revoked")
     return member
@@ -101,13 +118,15 @@ def has_any_role(member: Member, allowed: tuple[str, ...]) -> bool:
 
 
 def _check_scopes(member: Member) -> None:
+    g.scoped_objects = {}
     for param, value in (request.view_args or {}).items():
-        community_of = _SCOPES.get(param)
-        if community_of is None:
+        load = _SCOPES.get(param)
+        if load is None:
             continue
-        community_id = community_of(value)
+        community_id, row = load(value)
         if community_id is None:
             raise NotFound()
+        g.scoped_objects[param] = row
         if community_id == "global" or member.has_role(ADMIN):
             continue
         if community_id != member.community_id:
@@ -136,7 +155,7 @@ def roles(*allowed: str):
         def wrapper(*args, **kwargs):
             member = _authenticate()
             if not has_any_role(member, allowed):
-                raise Forbidden()
+                raise Forbidden(rule="role_required")
             _check_scopes(member)
             g.member = member
             return func(*args, **kwargs)

@@ -56,3 +56,12 @@ class LocalDateTime(ma.fields.DateTime):
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(clock.zone()).replace(tzinfo=None)
         return parsed
+
+
+class Verbatim(ma.fields.Nested):
+    """Documented as the nested schema, passed through as is: for hot lists whose service
+    already built JSON-ready values (the passbook's lines), where marshmallow's per-field
+    walk would cost more than the queries."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value

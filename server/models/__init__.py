@@ -8,8 +8,10 @@ from server.models.catalog import (
     VolunteerIntention,
     VolunteerTeam,
 )
+from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
+from server.models.records import ServiceRecord
 
 MODELS = [
     Community,
@@ -23,6 +25,14 @@ MODELS = [
     VolunteerTeam,
     VolunteerIntention,
     OutboxMessage,
+    Account,
+    Transfer,
+    Entry,
+    LedgerChain,
+    Statement,
+    MemberYear,
+    Kinship,
+    ServiceRecord,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

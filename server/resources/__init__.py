@@ -6,13 +6,18 @@ from server.resources import (
     communities,
     health,
     households,
+    ledger,
     me,
     members,
+    passbook,
+    records,
     teams,
     volunteers,
 )
 
-MODULES = (health, auth, me, catalog, communities, households, members, volunteers, teams)
+MODULES = (
+    health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
+)
 
 
 def register_blueprints(api) -> None:

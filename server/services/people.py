@@ -3,7 +3,7 @@
 import secrets
 
 from server import clock
-from server.db import database
+from server.db import Prepared, database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Community, Household, Member
 from server.services import privacy
@@ -70,9 +70,13 @@ def join_household(member: Member, *, invite_code: str, relation: str) -> Househ
     return household
 
 
-def household_for(viewer: Member, household_id: int) -> Household:
-    """The household, if the viewer belongs to it or coordinates its community."""
-    household = Household.get_or_none(Household.id == household_id)
+_HOUSEHOLD_BY_ID = Prepared(lambda household_id: Household.select().where(Household.id == household_id))
+
+
+def household_for(viewer: Member, household_id: int | Household) -> Household:
+    """The household (by id, or as the auth gate loaded it), if the viewer belongs to it or
+    coordinates its community."""
+    household = household_id if isinstance(household_id, Household) else _HOUSEHOLD_BY_ID.first(household_id)
     if household is None:
         raise NotFound()
     if viewer.household_id != household.id and not privacy.coordinates(viewer, household.community_id):

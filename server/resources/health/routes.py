@@ -19,6 +19,22 @@ class HealthSchema(Schema):
     redis = ma.fields.String()
 
 
+class PingSchema(Schema):
+    pong = ma.fields.Boolean()
+
+
+@blp.route("/ping")
+class Ping(MethodView):
+    @auth.public
+    @blp.response(200, PingSchema)
+    def get(self):
+        """Liveness: the process answers (touches neither the database nor Redis)
+
+        For load balancers, and the trivial baseline the benchmarks compare with.
+        """
+        return {"pong": True}
+
+
 @blp.route("")
 class Health(MethodView):
     @auth.public

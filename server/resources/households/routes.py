@@ -60,7 +60,7 @@ class HouseholdDetail(MethodView):
     def get(self, household_id):
         """A household and its members (its members and their coordinators)"""
         me = auth.current_member()
-        return people.household_view(people.household_for(me, household_id), me)
+        return people.household_view(people.household_for(me, auth.scoped_object("household_id")), me)
 
 
 @blp.route("/<int:household_id>/members")
@@ -75,7 +75,7 @@ class HouseholdMembers(MethodView):
         every such action records who acted.
         """
         me = auth.current_member()
-        household = people.household_for(me, household_id)
+        household = people.household_for(me, auth.scoped_object("household_id"))
         return people.member_view(people.add_dependent(me, household, **body), me)
 
 
@@ -86,7 +86,7 @@ class HouseholdInvite(MethodView):
     def post(self, household_id):
         """Issue a new invite code (the head of the household or a coordinator)"""
         me = auth.current_member()
-        household = people.household_for(me, household_id)
+        household = people.household_for(me, auth.scoped_object("household_id"))
         return people.household_view(people.regenerate_invite(me, household), me)
 
 

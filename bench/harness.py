@@ -1,0 +1,156 @@
+"""Serve the app with gunicorn (as in production) and drive it from client processes.
+
+Every goal is a ratio against a baseline taken in the same run on the same machine,
+so the numbers mean the same on a laptop and in CI.
+"""
+
+import http.client
+import json
+import multiprocessing as mp
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_sqlite(tmpdir: Path):
+    """A migrated SQLite database with the catalog, initialised in this process."""
+    from config import settings as settings_module
+    from server import clock, hooks, migrations, runtime
+    from server.db import init_db
+    from server.services import catalog
+
+    url = f"sqlite:///{tmpdir / 'bench.db'}"
+    values = settings_module.load({"DATABASE_URL": url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret"})
+    runtime.configure(values)
+    clock.configure(values["TIMEZONE"])
+    db = init_db(url)
+    migrations.migrate(db)
+    catalog.seed()
+    hooks.install()
+    return url, values
+
+
+def token_for(values: dict, member) -> str:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(values["SECRET_KEY"], salt="login").dumps({"m": member.id, "v": member.token_version})
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret",
+           "ENV": "test", "WEB_CONCURRENCY": str(workers)}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"),
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--log-level", "warning", "server.wsgi:app"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(200):
+            try:
+                status, _ = request(port, "GET", "/api/v1/ping")
+                if status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield port
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def request(port: int, method: str, path: str, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        conn.request(method, path, body=payload, headers={"Content-Type": "application/json", **(headers or {})})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _client(args):
+    port, method, paths, body, headers, seconds, start_at = args
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done, errors, i = 0, 0, 0
+    deadline = start_at + seconds
+    while time.time() < deadline:
+        path = paths[i % len(paths)]
+        i += 1
+        status, _ = request(port, method, path, body, headers)
+        if 200 <= status < 300:
+            done += 1
+        else:
+            errors += 1
+    return done, errors
+
+
+def throughput(port: int, method: str, paths: list[str], *, body=None, headers=None, seconds: float = 4.0,
+               clients: int = 4) -> tuple[float, int]:
+    """Requests per second over `seconds` from `clients` processes (each a sequential loop); and errors."""
+    start_at = time.time() + 0.5
+    chunks = [paths[n::clients] or paths for n in range(clients)]
+    with mp.get_context("fork").Pool(clients) as pool:
+        results = pool.map(_client, [(port, method, chunk, body, headers, seconds, start_at) for chunk in chunks])
+    done = sum(r[0] for r in results)
+    return done / seconds, sum(r[1] for r in results)
+
+
+def compare_throughput(port: int, baseline: dict, candidates: dict, rounds: int = 3, seconds: float = 2.0) -> dict:
+    """Throughput of each named load, measured in alternating rounds so drifting background
+    load falls on all alike; returns name -> (req/s, errors). Each load is a dict of
+    `throughput` keyword arguments (method, paths, body, headers)."""
+    loads = {"baseline": baseline, **candidates}
+    done = {name: [0.0, 0] for name in loads}
+    for _ in range(rounds):
+        for name, load in loads.items():
+            rate, errors = throughput(port, seconds=seconds, **load)
+            done[name][0] += rate / rounds
+            done[name][1] += errors
+    return {name: tuple(values) for name, values in done.items()}
+
+
+def latencies(port: int, requests: list[tuple[str, dict]], n: int = 300) -> list[float]:
+    """Median seconds of one request at a time for each (path, headers), interleaved so
+    that warm-up and background load fall on all of them alike."""
+    samples = [[] for _ in requests]
+    for round_ in range(n + 20):
+        for index, (path, headers) in enumerate(requests):
+            start = time.perf_counter()
+            status, _ = request(port, "GET", path, headers=headers)
+            elapsed = time.perf_counter() - start
+            assert status == 200, status
+            if round_ >= 20:  # the first rounds warm caches
+                samples[index].append(elapsed)
+    return [statistics.median(s) for s in samples]
+
+
+def tempdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="lovebank-bench-"))
+
+
+def report(title: str, rows: list[tuple[str, float, str, bool]]) -> bool:
+    """Print `name  value  goal  PASS/FAIL` rows; True when every goal is met."""
+    print(f"\n== {title}")
+    for name, value, goal, ok in rows:
+        print(f"  {name:<58} {value:>10.3f}   goal {goal:<10} {'PASS' if ok else 'FAIL'}")
+    return all(ok for *_, ok in rows)

@@ -1,0 +1,140 @@
+"""The hours ledger's tables: accounts, transfers, entries, the hash chain and statements.
+
+See `server.services.ledger` for the design overview and the invariants. What the
+database itself enforces (migration 0002): entries can be neither updated nor deleted;
+a transfer's identity (key, code, minutes, community, creation) cannot change and no
+transfer can be deleted; no household entry may be dated inside a closed month; a
+transfer is reversed at most once (UNIQUE reverses); one transfer per idempotency key.
+"""
+
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from server import clock
+from server.db import BaseModel, JSONField
+from server.models.people import Community, Household, Member
+
+ACCOUNT_KINDS = ("household", "issuance", "love_pool")
+TRANSFER_STATES = ("pending", "posted", "voided")
+
+
+class Account(BaseModel):
+    """One per household; each community has an `issuance` and a `love_pool` system account.
+
+    `posted_minutes` and `pending_minutes` are caches of the entries and of the pending
+    holds: the verifier recomputes both. A household's available minutes are
+    posted − pending and never go below zero.
+    """
+
+    key = CharField(max_length=48, unique=True)  # household:<id> | issuance:<community> | love_pool:<community>
+    community = ForeignKeyField(Community, backref="accounts", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, null=True, unique=True, backref="accounts", on_delete="RESTRICT")
+    kind = CharField(max_length=12)
+    posted_minutes = IntegerField(default=0)
+    pending_minutes = IntegerField(default=0)
+    opened_at = DateTimeField(default=clock.now)
+
+
+class Transfer(BaseModel):
+    """Why hours moved (`code`), once per idempotency key; pending holds resolve at most once."""
+
+    community = ForeignKeyField(Community, backref="transfers", on_delete="RESTRICT")
+    code = CharField(max_length=24)
+    state = CharField(max_length=8, default="posted")
+    idempotency_key = CharField(max_length=128, unique=True)
+    body_hash = CharField(max_length=64)
+    minutes = IntegerField()  # the amount moved (or held), always positive
+    posted_minutes = IntegerField(null=True)  # for a posted hold: the part actually spent
+    hold_account = ForeignKeyField(Account, null=True, backref="holds", on_delete="RESTRICT")
+    reverses = ForeignKeyField("self", null=True, unique=True, backref="reversals", on_delete="RESTRICT")
+    record_id = IntegerField(null=True, index=True)  # the service record a credit pays for
+    reason = TextField(default="")
+    details = JSONField(default=dict)  # what the passbook prints: place, content, witness ...
+    actor = ForeignKeyField(Member, null=True, backref="transfers_made", on_delete="RESTRICT")
+    on_behalf_of = ForeignKeyField(Member, null=True, backref="transfers_for", on_delete="RESTRICT")
+    effective_date = DateField()
+    created_at = DateTimeField(default=clock.now)
+    resolved_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("hold_account", "state"), False), (("code", "effective_date"), False))
+
+
+class Entry(BaseModel):
+    """One leg of a posted transfer on one account: signed minutes and the balance after it.
+
+    Append-only. `seq` numbers a community's entries 1, 2, 3 … and `hash` chains each to
+    the previous one (`prev_hash`), so an edited or removed entry breaks the chain.
+    """
+
+    community = ForeignKeyField(Community, backref="entries", on_delete="RESTRICT")
+    seq = IntegerField()
+    account = ForeignKeyField(Account, backref="entries", on_delete="RESTRICT")
+    transfer = ForeignKeyField(Transfer, backref="entries", on_delete="RESTRICT")
+    minutes = IntegerField()
+    balance_after = IntegerField()
+    effective_date = DateField()
+    created_at = DateTimeField(default=clock.now)
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("community", "seq"), True), (("account", "id"), False))
+
+
+class LedgerChain(BaseModel):
+    """The head of a community's hash chain; locking it serialises the community's postings."""
+
+    community = ForeignKeyField(Community, unique=True, backref="chain", on_delete="RESTRICT")
+    last_seq = IntegerField(default=0)
+    last_hash = CharField(max_length=64, default="0" * 64)
+
+
+class Statement(BaseModel):
+    """每月汇总登记: a household's closed month. Once it exists no entry may be dated inside it."""
+
+    account = ForeignKeyField(Account, backref="statements", on_delete="RESTRICT")
+    household = ForeignKeyField(Household, backref="statements", on_delete="RESTRICT")
+    year = IntegerField()
+    month = IntegerField()
+    opening_minutes = IntegerField()
+    minutes_in = IntegerField()
+    minutes_out = IntegerField()
+    closing_minutes = IntegerField()
+    per_member = JSONField(default=list)  # [{member_id, name, minutes}] served that month
+    closed_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("account", "year", "month"), True), (("year", "month"), False))
+
+
+class MemberYear(BaseModel):
+    """A volunteer's credited service minutes per year: passbook totals and stars read it."""
+
+    member = ForeignKeyField(Member, backref="yearly_minutes", on_delete="RESTRICT")
+    year = IntegerField()
+    minutes = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("member", "year"), True),)
+
+
+class Kinship(BaseModel):
+    """Two households of direct relatives, confirmed once by a coordinator: gifts may flow."""
+
+    household = ForeignKeyField(Household, backref="kinships", on_delete="RESTRICT")
+    relative_household = ForeignKeyField(Household, backref="kinships_in", on_delete="RESTRICT")
+    relation = CharField(max_length=16)
+    requested_by = ForeignKeyField(Member, backref="kinships_requested", on_delete="RESTRICT")
+    confirmed_by = ForeignKeyField(Member, null=True, backref="kinships_confirmed", on_delete="RESTRICT")
+    confirmed_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("household", "relative_household"), True),)

@@ -1,0 +1,68 @@
+"""服务记录: one delivered service by one volunteer, credited only once witnessed.
+
+The fields follow the national volunteer-record rules: activity (category/item),
+date and place, recipient, content, time, evaluation, organiser and recorder.
+A service by several volunteers is several records, one each: caps, credits and
+yearly totals are personal.
+"""
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from server import clock
+from server.db import BaseModel
+from server.models.catalog import ServiceCategory, ServiceItem
+from server.models.ledger import Transfer
+from server.models.people import Community, Household, Member
+
+RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed")
+RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
+
+
+class ServiceRecord(BaseModel):
+    community = ForeignKeyField(Community, backref="service_records", on_delete="RESTRICT")
+    volunteer = ForeignKeyField(Member, backref="services_given", on_delete="RESTRICT")
+    recipient = ForeignKeyField(Member, null=True, backref="services_received", on_delete="RESTRICT")
+    recipient_household = ForeignKeyField(Household, null=True, backref="services_received", on_delete="RESTRICT")
+    public_good = BooleanField(default=False)  # served the community (patrol, greening ...)
+    category = ForeignKeyField(ServiceCategory, backref="records", on_delete="RESTRICT")
+    item = ForeignKeyField(ServiceItem, null=True, backref="records", on_delete="RESTRICT")
+    place = CharField(max_length=100)
+    started_at = DateTimeField()
+    ended_at = DateTimeField()
+    duration_minutes = IntegerField()  # actual service, travel excluded
+    credited_minutes = IntegerField(null=True)  # after rounding and the daily cap
+    content = TextField()
+    witness = ForeignKeyField(Member, null=True, backref="services_witnessed", on_delete="RESTRICT")
+    witness_name = CharField(max_length=32, default="")
+    witness_phone = CharField(max_length=20, default="")
+    source = CharField(max_length=12)
+    status = CharField(max_length=10, default="reported")
+    needs_approval = BooleanField(default=False)  # 补录: a late self-report waits for a coordinator
+    rating = IntegerField(null=True)
+    comment = TextField(default="")
+    organiser = CharField(max_length=64, default="")
+    recorder = ForeignKeyField(Member, null=True, backref="records_recorded", on_delete="RESTRICT")
+    on_behalf_of = ForeignKeyField(Member, null=True, backref="records_by_proxy", on_delete="RESTRICT")
+    confirmed_by = ForeignKeyField(Member, null=True, backref="records_confirmed", on_delete="RESTRICT")
+    confirmed_at = DateTimeField(null=True)
+    confirmed_via = CharField(max_length=12, default="")
+    confirmed_for = ForeignKeyField(Member, null=True, backref="records_confirmed_by_proxy", on_delete="RESTRICT")
+    dispute_reason = TextField(default="")
+    reject_reason = TextField(default="")
+    transfer = ForeignKeyField(Transfer, null=True, unique=True, backref="service_records", on_delete="RESTRICT")
+    created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = (
+            (("community", "status"), False),
+            (("volunteer", "started_at"), False),
+            (("witness", "status"), False),
+            (("recipient_household", "status"), False),
+        )

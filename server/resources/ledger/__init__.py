@@ -1,0 +1,3 @@
+from server.resources.ledger.routes import blp
+
+__all__ = ["blp"]

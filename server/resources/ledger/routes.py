@@ -1,0 +1,205 @@
+"""Ledger operations: corrections, gifts, donations, love-pool grants, kinship, month close, verification."""
+
+from flask.views import MethodView
+
+from server import clock
+from server.errors import NotFound, RuleBroken
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Household, Kinship, Statement, Transfer
+from server.resources.ledger.schemas import (
+    AdjustmentSchema,
+    CloseResultSchema,
+    DonationSchema,
+    GiftSchema,
+    GrantSchema,
+    IdempotencyHeaderSchema,
+    KinshipRequestSchema,
+    KinshipSchema,
+    LovePoolSchema,
+    MonthSchema,
+    ReversalSchema,
+    StatementSchema,
+    TransferSchema,
+    VerificationSchema,
+)
+from server.services import ledger_ops, ledger_verify, passbook, people, statements
+from server.services.transfer_views import transfer_view
+
+blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="Hours ledger (时间账本)")
+auth.register_scope("transfer_id", Transfer)
+auth.register_scope("kinship_id", Kinship, community_of=lambda kinship_id: (
+    Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
+    .where(Kinship.id == kinship_id).scalar()))
+
+
+def _household(household_id: int) -> Household:
+    """A household named in the body: missing or not yours is a bad field, not a missing URL."""
+    try:
+        return people.household_for(auth.current_member(), household_id)
+    except NotFound:
+        raise RuleBroken("没有这个家庭，或不在您的社区", field="household_id", rule="unknown_household") from None
+
+
+@blp.route("/ledger/adjustments")
+class Adjustments(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(AdjustmentSchema)
+    @blp.response(201, TransferSchema)
+    def post(self, headers, body):
+        """Adjust a household's hours by hand, with a reason (shown in the passbook)"""
+        household = _household(body["household_id"])
+        return transfer_view(ledger_ops.adjust(auth.current_member(), household, minutes=body["minutes"],
+                                               reason=body["reason"], key=f"api:{headers['idempotency_key']}"))
+
+
+@blp.route("/transfers/<int:transfer_id>")
+class TransferDetail(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, TransferSchema)
+    def get(self, transfer_id):
+        """One transfer and its legs (households it touched, coordinators)"""
+        return transfer_view(ledger_ops.transfer_for(auth.current_member(), transfer_id))
+
+
+@blp.route("/transfers/<int:transfer_id>/reversal")
+class Reversal(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(ReversalSchema)
+    @blp.response(201, TransferSchema)
+    def post(self, headers, body, transfer_id):
+        """Reverse a posted transfer with a reason (冲正)
+
+        A new transfer mirrors every leg; the original stays untouched. A credited
+        service record becomes `reversed`. Refused when the hours were already spent.
+        """
+        return transfer_view(ledger_ops.reverse(auth.current_member(), transfer_id, reason=body["reason"],
+                                                key=f"api:{headers['idempotency_key']}"))
+
+
+@blp.route("/ledger/gifts")
+class Gifts(MethodView):
+    @auth.roles(auth.RESIDENT)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(GiftSchema)
+    @blp.response(201, TransferSchema)
+    def post(self, headers, body):
+        """Gift hours to a relative's household (亲情转赠), within the yearly cap
+
+        Only to a household whose kinship a coordinator has confirmed.
+        """
+        return transfer_view(ledger_ops.gift(auth.current_member(), key=f"api:{headers['idempotency_key']}", **body))
+
+
+@blp.route("/ledger/donations")
+class Donations(MethodView):
+    @auth.roles(auth.RESIDENT)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(DonationSchema)
+    @blp.response(201, TransferSchema)
+    def post(self, headers, body):
+        """Donate hours to the community's love pool (爱心池), within the yearly cap"""
+        return transfer_view(ledger_ops.donate(auth.current_member(), key=f"api:{headers['idempotency_key']}", **body))
+
+
+@blp.route("/ledger/grants")
+class Grants(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(GrantSchema)
+    @blp.response(201, TransferSchema)
+    def post(self, headers, body):
+        """Grant love-pool hours to an elder's household in hardship (兜底), with a reason"""
+        household = _household(body["household_id"])
+        return transfer_view(ledger_ops.grant(auth.current_member(), household, minutes=body["minutes"],
+                                              reason=body["reason"], key=f"api:{headers['idempotency_key']}"))
+
+
+@blp.route("/ledger/love-pool")
+class LovePool(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, LovePoolSchema)
+    def get(self):
+        """My community's love pool (爱心池) balance"""
+        me = auth.current_member()
+        if me.community_id is None:
+            raise RuleBroken("您还没有所属社区", rule="community_required")
+        return passbook.love_pool(me.community_id)
+
+
+@blp.route("/ledger/verification")
+class Verification(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, VerificationSchema)
+    def get(self):
+        """Recompute every ledger invariant for my community and list what differs"""
+        violations = ledger_verify.verify(auth.current_member().community_id)
+        return {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+
+
+def _kinship_view(kinship: Kinship) -> dict:
+    return {
+        "id": kinship.id, "household_id": kinship.household_id, "household_name": kinship.household.name,
+        "relative_household_id": kinship.relative_household_id,
+        "relative_household_name": kinship.relative_household.name, "relation": kinship.relation,
+        "confirmed": kinship.confirmed_at is not None, "confirmed_at": kinship.confirmed_at,
+    }
+
+
+@blp.route("/kinships")
+class Kinships(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, KinshipSchema(many=True))
+    def get(self):
+        """My household's relatives; for coordinators, their community's requests"""
+        me = auth.current_member()
+        query = Kinship.select().join(Household, on=(Kinship.household == Household.id))
+        if me.has_role("coordinator") or me.has_role("admin"):
+            query = query.where(Household.community == me.community_id)
+        else:
+            query = query.where((Kinship.household == me.household_id) | (Kinship.relative_household == me.household_id))
+        return [_kinship_view(k) for k in query.order_by(Kinship.id)]
+
+    @auth.roles(auth.RESIDENT)
+    @blp.arguments(KinshipRequestSchema)
+    @blp.response(201, KinshipSchema)
+    def post(self, body):
+        """Name a direct relative's household (by its invite code) for gifts; a coordinator confirms"""
+        return _kinship_view(ledger_ops.request_kinship(auth.current_member(), **body))
+
+
+@blp.route("/kinships/<int:kinship_id>/confirm")
+class KinshipConfirm(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, KinshipSchema)
+    def post(self, kinship_id):
+        """Confirm a kinship once (the coordinator has checked the relationship)"""
+        me = auth.current_member()
+        return _kinship_view(ledger_ops.confirm_kinship(me, ledger_ops.kinship_for(me, kinship_id)))
+
+
+@blp.route("/households/<int:household_id>/statements")
+class HouseholdStatements(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, StatementSchema(many=True))
+    def get(self, household_id):
+        """A household's monthly statements (每月汇总登记), newest first"""
+        household = people.household_for(auth.current_member(), auth.scoped_object("household_id"))
+        return list(Statement.select().where(Statement.household == household.id)
+                    .order_by(Statement.year.desc(), Statement.month.desc()))
+
+
+@blp.route("/statements/close")
+class CloseMonth(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(MonthSchema)
+    @blp.response(200, CloseResultSchema)
+    def post(self, body):
+        """Close a past month for every household of my community (running it twice changes nothing)"""
+        me = auth.current_member()
+        if (body["year"], body["month"]) >= (clock.today().year, clock.today().month):
+            raise RuleBroken("只能结已经过完的月份", field="month", rule="month_not_over")
+        count = statements.close_community_month(me.community_id, body["year"], body["month"])
+        return {**body, "statements": count}

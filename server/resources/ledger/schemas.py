@@ -1,0 +1,128 @@
+"""Ledger operation bodies; each write carries the client's `Idempotency-Key` header."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema
+from server.resources.households.schemas import RELATIONS
+
+MAX_MINUTES = 1500 * 60
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key", required=True, validate=ma.validate.Length(min=8, max=100),
+        metadata={"description": "A fresh random string per intended operation (e.g. a UUID); a retry sends the same one"},
+    )
+
+
+class AdjustmentSchema(Schema):
+    household_id = ma.fields.Integer(required=True)
+    minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(-MAX_MINUTES, MAX_MINUTES),
+                                metadata={"description": "Signed: positive adds, negative takes back"})
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+
+
+class ReversalSchema(Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+
+
+class GiftSchema(Schema):
+    to_household_id = ma.fields.Integer(required=True)
+    minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+
+
+class DonationSchema(Schema):
+    minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
+    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+
+
+class GrantSchema(Schema):
+    household_id = ma.fields.Integer(required=True)
+    minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+
+
+class LegSchema(Schema):
+    account_id = ma.fields.Integer()
+    account_kind = ma.fields.String()
+    household_id = ma.fields.Integer(allow_none=True)
+    minutes = ma.fields.Integer()
+
+
+class TransferSchema(Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    code_label = ma.fields.String()
+    state = ma.fields.String(metadata={"description": "pending (a hold) | posted | voided"})
+    minutes = ma.fields.Integer()
+    posted_minutes = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String()
+    note = ma.fields.String()
+    reverses_id = ma.fields.Integer(allow_none=True)
+    reversed_by_id = ma.fields.Integer(allow_none=True)
+    record_id = ma.fields.Integer(allow_none=True)
+    effective_date = ma.fields.Date()
+    created_at = LocalDateTime()
+    legs = ma.fields.List(ma.fields.Nested(LegSchema))
+
+
+class LovePoolSchema(Schema):
+    community_id = ma.fields.Integer()
+    balance_minutes = ma.fields.Integer()
+
+
+class ViolationSchema(Schema):
+    rule = ma.fields.String()
+    detail = ma.fields.String()
+    community_id = ma.fields.Integer(allow_none=True)
+    account_id = ma.fields.Integer(allow_none=True)
+    transfer_id = ma.fields.Integer(allow_none=True)
+    entry_id = ma.fields.Integer(allow_none=True)
+
+
+class VerificationSchema(Schema):
+    ok = ma.fields.Boolean()
+    violations = ma.fields.List(ma.fields.Nested(ViolationSchema))
+
+
+class KinshipRequestSchema(Schema):
+    invite_code = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=12),
+                                   metadata={"description": "The relative household's invite code"})
+    relation = ma.fields.String(required=True, validate=ma.validate.OneOf(RELATIONS))
+
+
+class KinshipSchema(Schema):
+    id = ma.fields.Integer()
+    household_id = ma.fields.Integer()
+    household_name = ma.fields.String()
+    relative_household_id = ma.fields.Integer()
+    relative_household_name = ma.fields.String()
+    relation = ma.fields.String()
+    confirmed = ma.fields.Boolean()
+    confirmed_at = LocalDateTime(allow_none=True)
+
+
+class MonthSchema(Schema):
+    year = ma.fields.Integer(required=True, validate=ma.validate.Range(2000, 2100))
+    month = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 12))
+
+
+class CloseResultSchema(Schema):
+    year = ma.fields.Integer()
+    month = ma.fields.Integer()
+    statements = ma.fields.Integer()
+
+
+class StatementSchema(Schema):
+    year = ma.fields.Integer()
+    month = ma.fields.Integer()
+    opening_minutes = ma.fields.Integer()
+    minutes_in = ma.fields.Integer()
+    minutes_out = ma.fields.Integer()
+    closing_minutes = ma.fields.Integer()
+    per_member = ma.fields.List(ma.fields.Dict())
+    closed_at = LocalDateTime()

@@ -1,0 +1,3 @@
+from server.resources.passbook.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,61 @@
+"""The passbook (爱心储蓄存折) as the mini-program shows it."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema, Verbatim
+
+
+class PassbookQuerySchema(Schema):
+    cursor = ma.fields.Integer(validate=ma.validate.Range(min=1), metadata={"description": "`next_cursor` of the previous page"})
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
+
+
+class LineSchema(Schema):
+    id = ma.fields.Integer()
+    transfer_id = ma.fields.Integer()
+    posted_at = LocalDateTime()
+    service_date = ma.fields.String()
+    direction = ma.fields.String(metadata={"description": "deposit | withdrawal"})
+    code = ma.fields.String()
+    code_label = ma.fields.String()
+    minutes = ma.fields.Integer(metadata={"description": "Signed: + deposit, − withdrawal"})
+    running_balance_minutes = ma.fields.Integer()
+    place = ma.fields.String()
+    content = ma.fields.String()
+    duration_minutes = ma.fields.Integer(allow_none=True)
+    witness_name = ma.fields.String()
+    served_by = ma.fields.String()
+    reason = ma.fields.String()
+    note = ma.fields.String(metadata={"description": "e.g. overflow to the love pool"})
+    reverses_transfer_id = ma.fields.Integer(allow_none=True)
+
+
+class HoldSchema(Schema):
+    id = ma.fields.Integer()
+    minutes = ma.fields.Integer()
+    reason = ma.fields.String()
+    content = ma.fields.String()
+    created_at = LocalDateTime()
+
+
+class YearTotalSchema(Schema):
+    member_id = ma.fields.Integer()
+    name = ma.fields.String()
+    year = ma.fields.Integer()
+    minutes = ma.fields.Integer()
+
+
+class HouseholdRefSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class PassbookSchema(Schema):
+    household = ma.fields.Nested(HouseholdRefSchema)
+    balance_minutes = ma.fields.Integer()
+    held_minutes = ma.fields.Integer()
+    available_minutes = ma.fields.Integer()
+    entries = Verbatim(LineSchema, many=True, metadata={"description": "Newest first"})
+    next_cursor = ma.fields.Integer(allow_none=True)
+    holds = ma.fields.List(ma.fields.Nested(HoldSchema))
+    yearly_totals = ma.fields.List(ma.fields.Nested(YearTotalSchema))

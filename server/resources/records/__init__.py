@@ -1,0 +1,3 @@
+from server.resources.records.routes import blp
+
+__all__ = ["blp"]

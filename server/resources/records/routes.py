@@ -1,0 +1,126 @@
+"""Service records: self-report, witness confirmation (tap or QR), dispute, coordinator review."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import ServiceRecord
+from server.resources.records.schemas import (
+    ConfirmQRSchema,
+    ConfirmSchema,
+    QRSchema,
+    ReasonSchema,
+    RecordPageSchema,
+    RecordQuerySchema,
+    RecordReportSchema,
+    RecordSchema,
+)
+from server.services import records
+from server.services.record_views import record_view
+
+blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
+                description="Service records (服务记录)")
+auth.register_scope("record_id", ServiceRecord)
+
+
+def _record(record_id):
+    return records.record_for(auth.current_member(), record_id)
+
+
+@blp.route("")
+class Records(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.arguments(RecordQuerySchema, location="query")
+    @blp.response(200, RecordPageSchema)
+    def get(self, query):
+        """Records I served, records waiting for me as witness, or all (coordinators)
+
+        Newest first; pass `next_cursor` back as `cursor` for the next page.
+        """
+        rows, next_cursor = records.listing(auth.current_member(), **query)
+        return {"items": [record_view(r) for r in rows], "next_cursor": next_cursor}
+
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(RecordReportSchema)
+    @blp.response(201, RecordSchema)
+    def post(self, body):
+        """Report a self-organised service (自主开展), naming a witness
+
+        Actual service time only (travel excluded). Refused when it overlaps another
+        record or passes the daily cap; older than the back-date limit it waits for a
+        coordinator (补录). A volunteer can never witness their own service.
+        """
+        return record_view(records.report(auth.current_member(), body))
+
+
+@blp.route("/<int:record_id>")
+class RecordDetail(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, RecordSchema)
+    def get(self, record_id):
+        """One record (the volunteer, the witness, the recipient's family, coordinators)"""
+        return record_view(_record(record_id))
+
+
+@blp.route("/<int:record_id>/confirm")
+class RecordConfirm(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.arguments(ConfirmSchema)
+    @blp.response(200, RecordSchema)
+    def post(self, body, record_id):
+        """Confirm a service as its witness (见证确认), with an optional evaluation
+
+        Credits the volunteer's household exactly once. A family member may confirm for
+        a witness who has no phone; the record says who acted.
+        """
+        return record_view(records.confirm(auth.current_member(), _record(record_id), **body))
+
+
+@blp.route("/confirm-qr")
+class RecordConfirmQR(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.arguments(ConfirmQRSchema)
+    @blp.response(200, RecordSchema)
+    def post(self, body):
+        """Confirm by scanning the volunteer's QR code"""
+        token = body.pop("token")
+        return record_view(records.confirm_by_qr(auth.current_member(), token, **body))
+
+
+@blp.route("/<int:record_id>/qr")
+class RecordQR(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, QRSchema)
+    def post(self, record_id):
+        """A short-lived QR token the volunteer shows for the witness to scan"""
+        token, expires_at = records.qr_token(auth.current_member(), _record(record_id))
+        return {"token": token, "expires_at": expires_at}
+
+
+@blp.route("/<int:record_id>/dispute")
+class RecordDispute(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, RecordSchema)
+    def post(self, body, record_id):
+        """The witness says it did not happen as reported: the coordinator will look"""
+        return record_view(records.dispute(auth.current_member(), _record(record_id), body["reason"]))
+
+
+@blp.route("/<int:record_id>/approve")
+class RecordApprove(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, RecordSchema)
+    def post(self, record_id):
+        """Coordinator confirms (outsider witness, resolved dispute, late report 补录) and credits"""
+        return record_view(records.approve(auth.current_member(), _record(record_id)))
+
+
+@blp.route("/<int:record_id>/reject")
+class RecordReject(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, RecordSchema)
+    def post(self, body, record_id):
+        """Coordinator rejects a record that is not credited yet"""
+        return record_view(records.reject(auth.current_member(), _record(record_id), body["reason"]))

@@ -1,0 +1,90 @@
+"""Service record bodies (服务记录), with the national volunteer-record fields."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema
+from server.models.records import RECORD_STATUSES
+
+
+class RecordReportSchema(Schema):
+    category_code = ma.fields.String(required=True)
+    item_code = ma.fields.String(load_default=None, allow_none=True)
+    place = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    started_at = LocalDateTime(required=True, metadata={"description": "When the service itself began (travel excluded)"})
+    ended_at = LocalDateTime(required=True)
+    content = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    witness_member_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                          metadata={"description": "A member of the community who saw it"})
+    witness_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=32),
+                                    metadata={"description": "Or an outsider: name and phone"})
+    witness_phone = ma.fields.String(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    recipient_member_id = ma.fields.Integer(load_default=None, allow_none=True)
+    public_good = ma.fields.Boolean(load_default=False, metadata={"description": "Served the community (patrol, greening …)"})
+    organiser = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+
+
+class ConfirmSchema(Schema):
+    rating = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 5),
+                               metadata={"description": "The recipient's evaluation, 1–5"})
+    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class ConfirmQRSchema(ConfirmSchema):
+    token = ma.fields.String(required=True, validate=ma.validate.Length(min=10, max=300))
+
+
+class ReasonSchema(Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+
+
+class QRSchema(Schema):
+    token = ma.fields.String()
+    expires_at = LocalDateTime()
+
+
+class RecordQuerySchema(Schema):
+    view = ma.fields.String(load_default="mine", validate=ma.validate.OneOf(("mine", "to_confirm", "community")),
+                            metadata={"description": "mine: I served; to_confirm: waiting for me as witness; "
+                                                     "community: all (coordinators)"})
+    status = ma.fields.String(validate=ma.validate.OneOf(RECORD_STATUSES))
+    cursor = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
+
+
+class RecordSchema(Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    source = ma.fields.String()
+    category_name = ma.fields.String()
+    item_name = ma.fields.String(allow_none=True)
+    place = ma.fields.String()
+    started_at = LocalDateTime()
+    ended_at = LocalDateTime()
+    duration_minutes = ma.fields.Integer(metadata={"description": "Actual service minutes"})
+    credited_minutes = ma.fields.Integer(allow_none=True, metadata={"description": "After rounding and the daily cap"})
+    content = ma.fields.String()
+    volunteer_id = ma.fields.Integer()
+    volunteer_name = ma.fields.String()
+    witness_id = ma.fields.Integer(allow_none=True)
+    witness_name = ma.fields.String()
+    recipient_name = ma.fields.String(allow_none=True)
+    public_good = ma.fields.Boolean()
+    needs_approval = ma.fields.Boolean(metadata={"description": "补录: waits for a coordinator"})
+    rating = ma.fields.Integer(allow_none=True)
+    comment = ma.fields.String()
+    organiser = ma.fields.String()
+    recorder_name = ma.fields.String(allow_none=True)
+    confirmed_by_name = ma.fields.String(allow_none=True)
+    confirmed_for_name = ma.fields.String(allow_none=True, metadata={"description": "代理: confirmed for a member without a phone"})
+    confirmed_at = LocalDateTime(allow_none=True)
+    confirmed_via = ma.fields.String()
+    dispute_reason = ma.fields.String()
+    reject_reason = ma.fields.String()
+    transfer_id = ma.fields.Integer(allow_none=True)
+    created_at = LocalDateTime()
+
+
+class RecordPageSchema(Schema):
+    items = ma.fields.List(ma.fields.Nested(RecordSchema))
+    next_cursor = ma.fields.Integer(allow_none=True)

@@ -1,0 +1,424 @@
+"""The hours ledger: double entry in integer minutes, append-only, idempotent, tamper-evident.
+
+Design overview
+---------------
+Learned from TigerBeetle (ids as idempotency keys, pending/posted balances, immutable
+transfers, corrections as new transfers) and django-hordak (legs that sum to zero):
+
+* Accounts. Each household has one; each community has two system accounts: `issuance`,
+  which emits hours when service is credited and takes them back when they are
+  redeemed (its balance is minus everything in circulation), and `love_pool` (爱心池),
+  which receives overflow and donations and grants to elders in hardship.
+* Transfers say why hours moved (`code`). A posted transfer has entries (legs), one per
+  account it touches, with signed minutes that sum to zero (invariant 1). A pending
+  transfer is a hold on one household account: it raises `pending_minutes` and has no
+  entries until it is posted (at most the held minutes; the rest is released) or
+  voided (invariant 7). The state change is a guarded UPDATE, so it happens once (6).
+* Every transfer carries an idempotency key (UNIQUE). The same key with the same body
+  returns the first transfer; with another body it is refused with 409 (invariant 5).
+* Balances are cached on the account and changed only by guarded UPDATEs whose row
+  count is checked (`WHERE posted - pending >= n`); the verifier recomputes them from
+  the entries (invariants 2, 3).
+* Entries are append-only (database triggers refuse UPDATE and DELETE); a mistake is
+  fixed by a `reversal` transfer naming the original, with a reason (invariant 4).
+* Each entry is numbered within its community and hashed with the previous entry's
+  hash; the chain head row is locked while posting, which also serialises a
+  community's postings (invariant 8).
+* A household's closed month (a statement) accepts no entry dated inside it, enforced
+  here and by a trigger; entries are dated on the day they are posted (invariant 9).
+
+Hours have no cash value: no code buys, sells or converts them, and none may be added.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from server import clock
+from server.db import Prepared, database, is_postgres
+from server.errors import Conflict, NotFound, RuleBroken
+from server.models import Account, Entry, Household, LedgerChain, MemberYear, Transfer
+
+CODES = {
+    "service_credit": "服务存入",
+    "event_credit": "活动存入",
+    "payback": "优先回馈支出",
+    "reversal": "冲正",
+    "adjustment": "调整",
+    "gift": "亲情转赠",
+    "donation": "捐入爱心池",
+    "grant": "爱心池帮扶",
+}
+GENESIS_HASH = "0" * 64
+
+
+class InsufficientMinutes(RuleBroken):
+    """Invariant 2: a household's posted minus held minutes never goes below zero."""
+
+    rule = "insufficient_minutes"
+
+
+class IdempotencyConflict(Conflict):
+    """Invariant 5: one key, one body."""
+
+    rule = "idempotency_key_reused"
+
+
+class AlreadyResolved(Conflict):
+    """Invariant 6: a hold is posted or voided once; a transfer is reversed once."""
+
+    rule = "already_resolved"
+
+
+class MonthClosed(Conflict):
+    """Invariant 9: a closed month accepts no entries."""
+
+    rule = "month_closed"
+
+
+@dataclass(frozen=True)
+class Leg:
+    account_id: int
+    minutes: int
+
+
+# --- accounts -----------------------------------------------------------------------
+
+
+def open_household_account(household: Household) -> Account:
+    Account.insert(
+        key=f"household:{household.id}", community=household.community_id, household=household, kind="household",
+        opened_at=clock.now(),
+    ).on_conflict_ignore().execute()
+    return Account.get(Account.key == f"household:{household.id}")
+
+
+def open_community_accounts(community) -> None:
+    for kind in ("issuance", "love_pool"):
+        Account.insert(key=f"{kind}:{community.id}", community=community, kind=kind,
+                       opened_at=clock.now()).on_conflict_ignore().execute()
+    LedgerChain.insert(community=community).on_conflict_ignore().execute()
+
+
+_ACCOUNT_OF_HOUSEHOLD = Prepared(lambda household_id: Account.select().where(Account.household == household_id))
+
+
+def household_account(household_id: int) -> Account:
+    account = _ACCOUNT_OF_HOUSEHOLD.first(household_id)
+    if account is None:
+        raise NotFound("这个家庭还没有存折账户")
+    return account
+
+
+def system_account(community_id: int, kind: str) -> Account:
+    return Account.get(Account.key == f"{kind}:{community_id}")
+
+
+def available(account: Account) -> int:
+    return account.posted_minutes - account.pending_minutes
+
+
+# --- idempotency --------------------------------------------------------------------
+
+
+def body_hash(body: dict) -> str:
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_TRANSFER_BY_KEY = Prepared(lambda key: Transfer.select().where(Transfer.idempotency_key == key))
+
+
+def _replay(key: str, digest: str) -> Transfer | None:
+    existing = _TRANSFER_BY_KEY.first(key)
+    if existing is None:
+        return None
+    if existing.body_hash != digest:
+        raise IdempotencyConflict("这个操作编号已经用于另一笔不同的记账，请勿重复使用", field="idempotency_key")
+    return existing
+
+
+def _create_transfer(key: str, body: dict, *, replayed: bool = False, **fields) -> tuple[Transfer, bool]:
+    """Insert the transfer, or return the one already made with this key (created=False).
+
+    `replayed=True`: the caller has just looked the key up itself.
+    """
+    digest = body_hash(body)
+    if not replayed:
+        existing = _replay(key, digest)
+        if existing is not None:
+            return existing, False
+    try:
+        with database.atomic():  # a savepoint: losing the race on the key must not spoil the caller
+            transfer = Transfer.create(idempotency_key=key, body_hash=digest, **fields)
+    except IntegrityError:
+        existing = _replay(key, digest)
+        if existing is None:
+            raise
+        return existing, False
+    return transfer, True
+
+
+# --- locking, balances and the chain -----------------------------------------------
+
+
+def _locking(query):
+    return query.for_update() if is_postgres() else query
+
+
+_CHAIN = Prepared(lambda community_id: _locking(LedgerChain.select().where(LedgerChain.community == community_id)))
+_ACCOUNTS = {n: Prepared(lambda *ids: _locking(Account.select().where(Account.id.in_(list(ids))).order_by(Account.id)))
+             for n in (1, 2, 3)}
+
+
+def _lock_chains(community_ids) -> dict[int, LedgerChain]:
+    """Lock the hash-chain heads (PostgreSQL: FOR UPDATE, in community order)."""
+    ids = sorted(set(community_ids))
+    if len(ids) == 1:
+        return {ids[0]: _CHAIN.first(ids[0])}
+    query = _locking(LedgerChain.select().where(LedgerChain.community.in_(ids)).order_by(LedgerChain.community))
+    return {chain.community_id: chain for chain in query}
+
+
+def _lock_accounts(account_ids) -> dict[int, Account]:
+    """PostgreSQL: row locks in id order. SQLite: the IMMEDIATE transaction already holds the write lock."""
+    ids = sorted(set(account_ids))
+    prepared = _ACCOUNTS.get(len(ids))
+    rows = prepared.rows(*ids) if prepared else _locking(Account.select().where(Account.id.in_(ids)).order_by(Account.id))
+    return {account.id: account for account in rows}
+
+
+def entry_hash(prev_hash: str, community_id: int, seq: int, account_id: int, transfer_id: int, minutes: int,
+                balance_after: int, effective_date: dt.date) -> str:
+    payload = f"{prev_hash}|{community_id}|{seq}|{account_id}|{transfer_id}|{minutes}|{balance_after}|{effective_date.isoformat()}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# The balance moves and comes back in one statement; a floor that does not hold moves nothing.
+_MOVE = {
+    "household": Prepared(lambda delta, account_id, need: Account.update(posted_minutes=Account.posted_minutes + delta)
+                          .where(Account.id == account_id, Account.posted_minutes - Account.pending_minutes >= need)
+                          .returning(Account.posted_minutes)),
+    "love_pool": Prepared(lambda delta, account_id, need: Account.update(posted_minutes=Account.posted_minutes + delta)
+                          .where(Account.id == account_id, Account.posted_minutes >= need)
+                          .returning(Account.posted_minutes)),
+    "issuance": Prepared(lambda delta, account_id: Account.update(posted_minutes=Account.posted_minutes + delta)
+                         .where(Account.id == account_id)
+                         .returning(Account.posted_minutes)),
+}
+_CHAIN_HEAD = Prepared(lambda seq, digest, chain_id: LedgerChain.update(last_seq=seq, last_hash=digest)
+                       .where(LedgerChain.id == chain_id))
+
+
+def _move(account: Account, delta: int) -> int | None:
+    """New posted balance, or None when a floor refused (household: available; love pool: posted)."""
+    if account.kind == "issuance":
+        rows = _MOVE["issuance"].rows(delta, account.id)
+    else:
+        rows = _MOVE[account.kind].rows(delta, account.id, max(0, -delta))
+    return rows[0].posted_minutes if rows else None
+
+
+def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account], chains: dict[int, LedgerChain]) -> None:
+    """Move balances with guarded UPDATEs and append the entries, chained.
+
+    A closed month is refused by the database's trigger (invariant 9); it surfaces here
+    as MonthClosed.
+    """
+    if sum(leg.minutes for leg in legs) != 0:
+        raise ValueError(f"legs must sum to zero: {legs}")
+    now, day = clock.now(), transfer.effective_date
+    rows = []
+    for leg in legs:
+        if leg.minutes == 0:
+            continue
+        account = accounts[leg.account_id]
+        balance_after = _move(account, leg.minutes)
+        if balance_after is None:
+            what = "爱心池" if account.kind == "love_pool" else "家庭存折"
+            short = -leg.minutes - _available_now(account.id)
+            raise InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
+        chain = chains[account.community_id]
+        seq = chain.last_seq + 1
+        digest = entry_hash(chain.last_hash, account.community_id, seq, account.id, transfer.id, leg.minutes,
+                            balance_after, day)
+        rows.append({"community": account.community_id, "seq": seq, "account": account.id, "transfer": transfer.id,
+                     "minutes": leg.minutes, "balance_after": balance_after, "effective_date": day, "created_at": now,
+                     "prev_hash": chain.last_hash, "hash": digest})
+        chain.last_seq, chain.last_hash = seq, digest
+    try:
+        with database.atomic():
+            Entry.insert_many(rows).execute()
+    except IntegrityError as exc:
+        if "month" in str(exc) and "closed" in str(exc):
+            raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
+        raise
+    for chain in chains.values():
+        _CHAIN_HEAD.rowcount(chain.last_seq, chain.last_hash, chain.id)
+
+
+def _available_now(account_id: int) -> int:
+    account = Account.get_by_id(account_id)
+    return account.posted_minutes - account.pending_minutes if account.kind == "household" else account.posted_minutes
+
+
+def credit_legs(source: Account, target: Account, pool: Account, minutes: int, cap: int) -> tuple[list[Leg], int]:
+    """Credit `minutes` to a household up to its storage cap; the rest goes to the love pool."""
+    room = max(0, cap - target.posted_minutes)
+    kept = min(minutes, room)
+    legs = [Leg(source.id, -minutes), Leg(target.id, kept)]
+    if minutes - kept:
+        legs.append(Leg(pool.id, minutes - kept))
+    return legs, minutes - kept
+
+
+def overflow_note(overflow: int) -> str:
+    return f"超出家庭存储上限的{overflow / 60:g}小时已转入社区爱心池" if overflow else ""
+
+
+# --- posting ------------------------------------------------------------------------
+
+
+def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
+         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=()) -> Transfer:
+    """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
+
+    `legs_for` receives the locked accounts and returns (legs, extra_details) — sizing
+    needs locked balances (the storage cap). Idempotent on `key`; inside the caller's
+    transaction if there is one.
+    """
+    if code not in CODES:
+        raise ValueError(f"unknown transfer code {code!r}")
+    digest = body_hash(body)
+    with database.atomic():
+        existing = _replay(key, digest)
+        if existing is not None:
+            return existing
+        accounts = _lock_accounts(account_ids)
+        chains = _lock_chains(a.community_id for a in accounts.values())
+        legs, extra = legs_for(accounts)
+        moved = sum(leg.minutes for leg in legs if leg.minutes > 0)
+        if moved <= 0:
+            raise RuleBroken("记账的时间必须大于0", field="minutes", rule="minutes_positive")
+        transfer, created = _create_transfer(
+            key, body, replayed=True, community=community_id, code=code, state="posted", minutes=moved, reason=reason,
+            details={**(details or {}), **(extra or {})}, actor=actor, on_behalf_of=on_behalf_of,
+            record_id=record_id, reverses=reverses, effective_date=clock.today(), created_at=clock.now(),
+            resolved_at=clock.now(),
+        )
+        if created:
+            _apply_legs(transfer, legs, accounts, chains)
+    return transfer
+
+
+def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "payback", reason: str = "",
+         details=None, actor=None, on_behalf_of=None) -> Transfer:
+    """Reserve minutes on a household (pending): refused when not enough is available."""
+    if minutes <= 0:
+        raise RuleBroken("预计时长必须大于0", field="minutes", rule="minutes_positive")
+    account = household_account(household_id)
+    with database.atomic():
+        transfer, created = _create_transfer(
+            key, body, community=account.community_id, code=code, state="pending", minutes=minutes,
+            hold_account=account, reason=reason, details=details or {}, actor=actor, on_behalf_of=on_behalf_of,
+            effective_date=clock.today(), created_at=clock.now(),
+        )
+        if not created:
+            return transfer
+        guarded = (
+            Account.update(pending_minutes=Account.pending_minutes + minutes)
+            .where(Account.id == account.id, Account.posted_minutes - Account.pending_minutes >= minutes)
+            .execute()
+        )
+        if guarded != 1:
+            have = _available_now(account.id)
+            raise InsufficientMinutes(
+                f"存折里可用的时间不够：需要{minutes / 60:g}小时，现在可用{have / 60:g}小时", field="estimated_minutes",
+                needed_minutes=minutes, available_minutes=have,
+            )
+    return transfer
+
+
+def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
+    """Spend at most the held minutes; release the rest. Happens once."""
+    with database.atomic():
+        transfer = Transfer.get_by_id(transfer_id)
+        if minutes < 0 or minutes > transfer.minutes:
+            raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
+        accounts = _lock_accounts([transfer.hold_account_id, system_account(transfer.community_id, "issuance").id])
+        chains = _lock_chains([transfer.community_id])
+        resolved = (
+            Transfer.update(state="posted", posted_minutes=minutes, resolved_at=clock.now(),
+                            details={**transfer.details, **(details or {})})
+            .where(Transfer.id == transfer.id, Transfer.state == "pending")
+            .execute()
+        )
+        if resolved != 1:
+            raise AlreadyResolved("这笔冻结已经结算或取消过了")
+        Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
+            Account.id == transfer.hold_account_id).execute()
+        if minutes:
+            issuance = system_account(transfer.community_id, "issuance")
+            transfer = Transfer.get_by_id(transfer.id)
+            _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains)
+    return Transfer.get_by_id(transfer_id)
+
+
+def void_hold(transfer_id: int) -> Transfer:
+    """Release a hold entirely. Happens once."""
+    with database.atomic():
+        transfer = Transfer.get_by_id(transfer_id)
+        resolved = (
+            Transfer.update(state="voided", resolved_at=clock.now())
+            .where(Transfer.id == transfer.id, Transfer.state == "pending")
+            .execute()
+        )
+        if resolved != 1:
+            raise AlreadyResolved("这笔冻结已经结算或取消过了")
+        Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
+            Account.id == transfer.hold_account_id).execute()
+    return Transfer.get_by_id(transfer_id)
+
+
+def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
+    """A correcting transfer: every leg of the original negated; the original stays as it was."""
+    if not reason.strip():
+        raise RuleBroken("冲正必须写明原因", field="reason", rule="reason_required")
+    original = Transfer.get_or_none(Transfer.id == transfer_id)
+    if original is None:
+        raise NotFound()
+    if original.state != "posted" or original.code == "reversal":
+        raise RuleBroken("只能冲正已入账的记账（冲正本身不能再冲正）", field="transfer_id", rule="not_reversible")
+    legs = [Leg(e.account_id, -e.minutes) for e in Entry.select().where(Entry.transfer == original.id)]
+    if not legs:
+        raise RuleBroken("这笔记账没有实际入账的时间，无需冲正", field="transfer_id", rule="not_reversible")
+    body = {"reverses": original.id, "reason": reason}
+    with database.atomic():
+        replayed = _replay(key, body_hash(body))
+        if replayed is not None:
+            return replayed
+        if Transfer.select().where(Transfer.reverses == original.id).exists():
+            raise AlreadyResolved("这笔记账已经冲正过了")
+        try:
+            return post(
+                community_id=original.community_id, code="reversal", key=key, body=body, reason=reason,
+                details={**original.details, "reverses_code": original.code, "reverses_id": original.id},
+                actor=actor, record_id=original.record_id, reverses=original.id,
+                account_ids=[leg.account_id for leg in legs], legs_for=lambda accounts: (legs, None),
+            )
+        except IntegrityError:
+            # UNIQUE(reverses): someone else reversed it a moment ago.
+            raise AlreadyResolved("这笔记账已经冲正过了") from None
+
+
+def add_member_year(member_id: int, year: int, minutes: int) -> None:
+    """Upsert a volunteer's yearly credited minutes (atomic increment, both backends)."""
+    (
+        MemberYear.insert(member=member_id, year=year, minutes=minutes)
+        .on_conflict(conflict_target=[MemberYear.member, MemberYear.year],
+                     update={MemberYear.minutes: MemberYear.minutes + minutes})
+        .execute()
+    )

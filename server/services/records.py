@@ -1,0 +1,376 @@
+"""Service records (服务记录): report, witness, credit exactly once, dispute, approve, reject.
+
+A record moves reported → confirmed → credited, or to disputed / rejected, and a
+credited record may later be reversed. Every move is a guarded UPDATE on the status, so
+two witnesses tapping at once produce one confirmation and one credit. Crediting
+applies the time-bank rules: actual minutes rounded down to a step, a per-member daily
+cap, and the household storage cap with overflow to the love pool.
+"""
+
+import datetime as dt
+
+from server import clock, runtime
+from server.db import database
+from server.errors import Forbidden, NotFound, RuleBroken
+from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord, Volunteer
+from server.services import ledger, privacy, tokens
+
+QR_PURPOSE = "record-confirm"
+OPEN_FOR_CONFIRMATION = ("reported",)
+STATUS_LABELS = {
+    "reported": "待见证人确认",
+    "confirmed": "已确认，待服务站审核",
+    "credited": "已存入存折",
+    "disputed": "见证人有异议",
+    "rejected": "未通过",
+    "reversed": "已冲正",
+}
+
+
+class RecordStateError(RuleBroken):
+    status = 409
+    rule = "record_state"
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def record_for(viewer: Member, record_id: int) -> ServiceRecord:
+    """Visible to the volunteer, the witness, the recipient's household and coordinators."""
+    record = ServiceRecord.get_or_none(ServiceRecord.id == record_id)
+    if record is None or not _may_see(viewer, record):
+        raise NotFound()
+    return record
+
+
+def _may_see(viewer: Member, record: ServiceRecord) -> bool:
+    if privacy.coordinates(viewer, record.community_id):
+        return True
+    if viewer.id in (record.volunteer_id, record.witness_id, record.recipient_id):
+        return True
+    household = viewer.household_id
+    return household is not None and household in (record.recipient_household_id, _household_of(record.witness_id))
+
+
+def _household_of(member_id: int | None) -> int | None:
+    if member_id is None:
+        return None
+    return Member.select(Member.household).where(Member.id == member_id).scalar()
+
+
+def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int | None = None, limit: int = 20):
+    query = ServiceRecord.select()
+    if view == "mine":
+        query = query.where(ServiceRecord.volunteer == viewer.id)
+    elif view == "to_confirm":
+        proxied = Member.select(Member.id).where(
+            Member.household == viewer.household_id, Member.openid.is_null(), Member.handle.is_null()
+        ) if viewer.household_id else None
+        condition = ServiceRecord.witness == viewer.id
+        if proxied is not None:
+            condition |= ServiceRecord.witness.in_(proxied)
+        query = query.where(condition, ServiceRecord.status == "reported")
+    elif view == "community":
+        if not privacy.coordinates(viewer, viewer.community_id):
+            raise Forbidden("只有服务站可以查看社区全部记录")
+        query = query.where(ServiceRecord.community == viewer.community_id)
+    if status:
+        query = query.where(ServiceRecord.status == status)
+    if cursor:
+        query = query.where(ServiceRecord.id < cursor)
+    rows = list(query.order_by(ServiceRecord.id.desc()).limit(limit + 1))
+    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+
+
+# --- reporting -----------------------------------------------------------------------
+
+
+def _minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    return int((end - start).total_seconds() // 60)
+
+
+def _check_day(volunteer_id: int, start: dt.datetime, end: dt.datetime, minutes: int, exclude_id=None) -> None:
+    """No overlapping services; no more than the daily cap on one day."""
+    day_start = dt.datetime.combine(start.date(), dt.time())
+    same_day = ServiceRecord.select().where(
+        ServiceRecord.volunteer == volunteer_id,
+        ServiceRecord.status.not_in(["rejected", "reversed"]),
+        ServiceRecord.started_at >= day_start,
+        ServiceRecord.started_at < day_start + dt.timedelta(days=1),
+    )
+    if exclude_id:
+        same_day = same_day.where(ServiceRecord.id != exclude_id)
+    used = 0
+    for other in same_day:
+        if other.started_at < end and start < other.ended_at:
+            raise RuleBroken("这段时间您已经记录了另一项服务，同一时间只能记一项", field="started_at", rule="overlap")
+        used += other.duration_minutes
+    cap = runtime.setting("DAILY_CAP_MINUTES")
+    if used + minutes > cap:
+        raise RuleBroken(
+            f"每人每天最多记{cap / 60:g}小时，这一天已记{used / 60:g}小时", field="ended_at", rule="daily_cap",
+            cap_minutes=cap, used_minutes=used,
+        )
+
+
+def _category_item(category_code: str, item_code: str | None):
+    category = ServiceCategory.get_or_none(ServiceCategory.code == category_code)
+    if category is None:
+        raise RuleBroken("服务类别不在服务菜单里", field="category_code", rule="unknown_category")
+    item = None
+    if item_code:
+        item = ServiceItem.get_or_none(ServiceItem.code == item_code, ServiceItem.category == category)
+        if item is None:
+            raise RuleBroken("服务项目不属于这个类别", field="item_code", rule="unknown_item")
+    return category, item
+
+
+def _same_community_member(member_id: int, community_id: int, field: str) -> Member:
+    member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
+    if member is None or member.community_id != community_id:
+        raise RuleBroken("这个人不在本社区", field=field, rule="unknown_member")
+    return member
+
+
+def _check_witness(volunteer: Member, witness: Member) -> None:
+    if witness.id == volunteer.id:
+        raise RuleBroken("不能给自己的服务作见证，请请服务对象或家属确认", field="witness_member_id", rule="self_witness")
+    if witness.household_id is not None and witness.household_id == volunteer.household_id:
+        raise RuleBroken("家里人不能互相作见证，请请服务对象或服务站确认", field="witness_member_id", rule="family_witness")
+
+
+def report(actor: Member, data: dict) -> ServiceRecord:
+    """自主开展: a volunteer reports a service they organised, naming a witness."""
+    volunteer = Volunteer.get_or_none(Volunteer.member == actor.id)
+    if volunteer is None:
+        raise RuleBroken("请先登记志愿者", rule="volunteer_required")
+    if volunteer.status != "active":
+        raise RuleBroken("您的志愿者状态不是在岗，不能记录新的服务", rule="volunteer_not_active")
+    start, end = data["started_at"], data["ended_at"]
+    now = clock.now()
+    if end <= start:
+        raise RuleBroken("结束时间要晚于开始时间", field="ended_at", rule="end_before_start")
+    if end > now + dt.timedelta(minutes=5):
+        raise RuleBroken("服务还没有结束，不能提前记录", field="ended_at", rule="future")
+    if start.date() != end.date():
+        raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
+    minutes = _minutes_between(start, end)
+    category, item = _category_item(data["category_code"], data.get("item_code"))
+    community = actor.community_id
+
+    witness = None
+    if data.get("witness_member_id"):
+        witness = _same_community_member(data["witness_member_id"], community, "witness_member_id")
+        _check_witness(actor, witness)
+    elif not (data.get("witness_name") and data.get("witness_phone")):
+        raise RuleBroken("请填写见证人：选择社区里的人，或填写见证人姓名和电话", field="witness_member_id",
+                         rule="witness_required")
+    recipient = None
+    if data.get("recipient_member_id"):
+        recipient = _same_community_member(data["recipient_member_id"], community, "recipient_member_id")
+        if recipient.id == actor.id:
+            raise RuleBroken("服务对象不能是自己", field="recipient_member_id", rule="self_service")
+    backdate = dt.timedelta(days=runtime.setting("SELF_REPORT_BACKDATE_DAYS"))
+    with database.atomic():
+        _check_day(actor.id, start, end, minutes)
+        return ServiceRecord.create(
+            community=community, volunteer=actor.id, recipient=recipient,
+            recipient_household=recipient.household_id if recipient else None,
+            public_good=data.get("public_good", False) or recipient is None,
+            category=category, item=item, place=data["place"], started_at=start, ended_at=end,
+            duration_minutes=minutes, content=data["content"], witness=witness,
+            witness_name=witness.name if witness else data["witness_name"],
+            witness_phone="" if witness else data["witness_phone"],
+            source="self_report", needs_approval=start < now - backdate,
+            organiser=data.get("organiser") or "志愿者自主开展", recorder=actor.id, created_at=now,
+        )
+
+
+def create_for_task(*, community_id: int, volunteer_id: int, recipient: Member | None, category_id: int,
+                    item_id: int | None, place: str, started_at, ended_at, content: str, source: str,
+                    witness: Member | None, organiser: str, recorder_id: int | None) -> ServiceRecord:
+    """Check-out, agreement visits and events make records with server-measured times."""
+    return ServiceRecord.create(
+        community=community_id, volunteer=volunteer_id, recipient=recipient,
+        recipient_household=recipient.household_id if recipient else None, public_good=recipient is None,
+        category=category_id, item=item_id, place=place, started_at=started_at, ended_at=ended_at,
+        duration_minutes=_minutes_between(started_at, ended_at), content=content, witness=witness,
+        witness_name=witness.name if witness else "", source=source, organiser=organiser, recorder=recorder_id,
+        created_at=clock.now(),
+    )
+
+
+# --- witnessing and crediting ------------------------------------------------------
+
+
+def _confirmer(actor: Member, record: ServiceRecord) -> Member | None:
+    """Whom the actor confirms for: the witness themself, or a family member without a phone (代理)."""
+    if actor.id == record.volunteer_id or (actor.household_id and actor.household_id == _household_of(record.volunteer_id)):
+        raise Forbidden("服务者和家里人不能确认自己的服务")
+    if record.witness_id is None:
+        raise Forbidden("这条记录的见证人不在小程序上，请由服务站确认")
+    if actor.id == record.witness_id:
+        return None
+    witness = record.witness
+    if witness.household_id == actor.household_id and witness.openid is None and witness.handle is None:
+        return witness
+    raise Forbidden("只有见证人（或替没有手机的家人代办）才能确认")
+
+
+def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", via="tap") -> ServiceRecord:
+    """The witness confirms (one tap, or by scanning the volunteer's QR): credited once."""
+    confirmed_for = _confirmer(actor, record)
+    with database.atomic():
+        moved = (
+            ServiceRecord.update(status="confirmed", confirmed_by=actor.id, confirmed_at=clock.now(), confirmed_via=via,
+                                 confirmed_for=confirmed_for.id if confirmed_for else None, rating=rating,
+                                 comment=comment or "")
+            .where(ServiceRecord.id == record.id, ServiceRecord.status.in_(OPEN_FOR_CONFIRMATION))
+            .execute()
+        )
+        if moved != 1:
+            raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能再确认")
+        record = ServiceRecord.get_by_id(record.id)
+        if not record.needs_approval:
+            credit(record, actor=actor)
+    return ServiceRecord.get_by_id(record.id)
+
+
+def confirm_by_qr(actor: Member, token: str, *, rating=None, comment="") -> ServiceRecord:
+    record = ServiceRecord.get_or_none(ServiceRecord.id == tokens.read(QR_PURPOSE, token))
+    if record is None:
+        raise NotFound()
+    return confirm(actor, record, rating=rating, comment=comment, via="qr")
+
+
+def qr_token(actor: Member, record: ServiceRecord) -> tuple[str, dt.datetime]:
+    if actor.id != record.volunteer_id:
+        raise Forbidden("只有提供服务的志愿者可以出示确认二维码")
+    if record.status != "reported":
+        raise RecordStateError("这条记录已经不需要确认了")
+    return tokens.issue(QR_PURPOSE, record.id), clock.now() + dt.timedelta(seconds=runtime.setting("QR_TOKEN_TTL_SECONDS"))
+
+
+def dispute(actor: Member, record: ServiceRecord, reason: str) -> ServiceRecord:
+    _confirmer(actor, record)
+    moved = (
+        ServiceRecord.update(status="disputed", dispute_reason=reason, confirmed_by=actor.id, confirmed_at=clock.now())
+        .where(ServiceRecord.id == record.id, ServiceRecord.status == "reported")
+        .execute()
+    )
+    if moved != 1:
+        raise RecordStateError("这条记录现在不能提出异议")
+    return ServiceRecord.get_by_id(record.id)
+
+
+def approve(coordinator: Member, record: ServiceRecord) -> ServiceRecord:
+    """The coordinator confirms (an outsider witness, a dispute resolved, a late report 补录)."""
+    if not privacy.coordinates(coordinator, record.community_id):
+        raise Forbidden("只有本社区服务站可以审核")
+    with database.atomic():
+        moved = (
+            ServiceRecord.update(status="confirmed", confirmed_by=coordinator.id, confirmed_at=clock.now(),
+                                 confirmed_via="coordinator", needs_approval=False)
+            .where(ServiceRecord.id == record.id, ServiceRecord.status.in_(["reported", "confirmed", "disputed"]))
+            .execute()
+        )
+        if moved != 1:
+            raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能审核通过")
+        credit(ServiceRecord.get_by_id(record.id), actor=coordinator)
+    return ServiceRecord.get_by_id(record.id)
+
+
+def reject(coordinator: Member, record: ServiceRecord, reason: str) -> ServiceRecord:
+    if not privacy.coordinates(coordinator, record.community_id):
+        raise Forbidden("只有本社区服务站可以审核")
+    moved = (
+        ServiceRecord.update(status="rejected", reject_reason=reason)
+        .where(ServiceRecord.id == record.id, ServiceRecord.status.in_(["reported", "confirmed", "disputed"]))
+        .execute()
+    )
+    if moved != 1:
+        raise RecordStateError("这条记录已经入账或处理过，不能驳回；如有错误请冲正")
+    return ServiceRecord.get_by_id(record.id)
+
+
+def _status(record_id: int) -> str:
+    return ServiceRecord.select(ServiceRecord.status).where(ServiceRecord.id == record_id).scalar()
+
+
+def credit(record: ServiceRecord, *, actor: Member) -> ServiceRecord:
+    """Credit a confirmed record to the volunteer's household once (key `record:<id>:credit`)."""
+    step = runtime.setting("ROUNDING_STEP_MINUTES")
+    cap = runtime.setting("DAILY_CAP_MINUTES")
+    volunteer = Member.get_by_id(record.volunteer_id)
+    day_start = dt.datetime.combine(record.started_at.date(), dt.time())
+    used = (
+        ServiceRecord.select(ServiceRecord.credited_minutes)
+        .where(ServiceRecord.volunteer == volunteer.id, ServiceRecord.status == "credited",
+               ServiceRecord.started_at >= day_start, ServiceRecord.started_at < day_start + dt.timedelta(days=1),
+               ServiceRecord.id != record.id)
+    )
+    used_minutes = sum(r.credited_minutes or 0 for r in used)
+    minutes = min(record.duration_minutes // step * step, max(0, cap - used_minutes) // step * step)
+    with database.atomic():
+        moved = (
+            ServiceRecord.update(status="credited", credited_minutes=minutes)
+            .where(ServiceRecord.id == record.id, ServiceRecord.status == "confirmed")
+            .execute()
+        )
+        if moved != 1:
+            raise RecordStateError("这条记录已经入账了")
+        if minutes == 0:
+            return ServiceRecord.get_by_id(record.id)
+        transfer = _credit_transfer(record, volunteer, minutes, actor)
+        ServiceRecord.update(transfer=transfer.id).where(ServiceRecord.id == record.id).execute()
+        ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
+    return ServiceRecord.get_by_id(record.id)
+
+
+def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
+    household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+    target = ledger.household_account(volunteer.household_id)
+    issuance = ledger.system_account(target.community_id, "issuance")
+    pool = ledger.system_account(target.community_id, "love_pool")
+
+    def legs_for(accounts):
+        legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
+                                             household_cap)
+        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow)}
+
+    return ledger.post(
+        community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
+        key=f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes},
+        legs_for=legs_for, account_ids=[target.id, issuance.id, pool.id], actor=actor, record_id=record.id,
+        details=passbook_details(record, volunteer),
+    )
+
+
+def passbook_details(record: ServiceRecord, volunteer: Member) -> dict:
+    """What the passbook prints for this service (a snapshot: the passbook is a record of its time)."""
+    return {
+        "service_date": record.started_at.date().isoformat(),
+        "started_at": record.started_at.isoformat(timespec="minutes"),
+        "place": record.place,
+        "content": record.content,
+        "category": record.category.name,
+        "duration_minutes": record.duration_minutes,
+        "witness_name": record.witness_name or (record.witness.name if record.witness_id else ""),
+        "served_by": volunteer.name,
+        "served_by_id": volunteer.id,
+    }
+
+
+def reverse(coordinator: Member, record: ServiceRecord, *, reason: str, key: str) -> ServiceRecord:
+    """Undo a credited record through the ledger (audit finding, mistake); the record says so."""
+    if not privacy.coordinates(coordinator, record.community_id):
+        raise Forbidden("只有本社区服务站可以冲正")
+    if record.transfer_id is None:
+        raise RecordStateError("这条记录没有入账，不需要冲正")
+    with database.atomic():
+        ledger.reverse(record.transfer_id, key=key, reason=reason, actor=coordinator)
+        moved = ServiceRecord.update(status="reversed", reject_reason=reason).where(
+            ServiceRecord.id == record.id, ServiceRecord.status == "credited").execute()
+        if moved == 1:
+            ledger.add_member_year(record.volunteer_id, record.started_at.year, -(record.credited_minutes or 0))
+    return ServiceRecord.get_by_id(record.id)

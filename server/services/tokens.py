@@ -1,0 +1,25 @@
+"""Short-lived signed tokens shown as QR codes: witness confirmation, check-in, event check-in."""
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from server import runtime
+from server.errors import RuleBroken
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(runtime.setting("SECRET_KEY"), salt=f"qr:{purpose}")
+
+
+def issue(purpose: str, object_id: int) -> str:
+    return _serializer(purpose).dumps({"id": object_id})
+
+
+def read(purpose: str, token: str) -> int:
+    """The object id in a fresh token of this purpose; 422 naming `token` otherwise."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=runtime.setting("QR_TOKEN_TTL_SECONDS"))
+    except SignatureExpired:
+        raise RuleBroken("二维码已过期，请对方刷新后再扫", field="token", rule="qr_expired") from None
+    except BadSignature:
+        raise RuleBroken("二维码无效，请扫描爱心银行的二维码", field="token", rule="qr_invalid") from None
+    return int(data["id"])

@@ -1,0 +1,167 @@
+"""Concurrency on PostgreSQL: guarded updates hold under real parallel transactions.
+
+A deliberately naive read-then-write hold lives here too, to show the harness catches
+exactly the bug the guarded UPDATE prevents.
+"""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from server.db import database
+from server.models import Account, Household, Member, ServiceRecord, Transfer
+from server.services import ledger, ledger_ops, ledger_verify, records
+from tests.factories import (
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_record,
+    make_volunteer,
+)
+
+pytestmark = pytest.mark.postgres
+
+THREADS, PER_THREAD, HOLD = 16, 25, 60
+
+
+def naive_hold(household_id: int, minutes: int, key: str) -> None:
+    """The bug DESIGN §3 warns about: check the balance in Python, then write."""
+    with database.atomic():
+        account = Account.get(Account.household == household_id)
+        if account.posted_minutes - account.pending_minutes < minutes:
+            raise ledger.InsufficientMinutes("不够")
+        time.sleep(0.002)  # the window any real request has between its read and its write
+        Transfer.create(community=account.community_id, code="payback", state="pending", idempotency_key=key,
+                        body_hash="x", minutes=minutes, hold_account=account.id, effective_date=ledger.clock.today())
+        Account.update(pending_minutes=account.pending_minutes + minutes).where(Account.id == account.id).execute()
+
+
+def guarded_hold(household_id: int, minutes: int, key: str) -> None:
+    ledger.hold(household_id=household_id, minutes=minutes, key=key, body={"k": key})
+
+
+def hammer(hold, household_id: int) -> tuple[int, int, list]:
+    """16 threads × 25 holds of 60 minutes at once; returns (successes, refusals, unexpected errors)."""
+    barrier = threading.Barrier(THREADS)
+    results = []
+    lock = threading.Lock()
+
+    def worker(n):
+        barrier.wait()
+        outcome = []
+        try:
+            for i in range(PER_THREAD):
+                try:
+                    hold(household_id, HOLD, f"t{n}-{i}")
+                    outcome.append("ok")
+                except ledger.InsufficientMinutes:
+                    outcome.append("refused")
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    outcome.append(exc)
+        finally:
+            database.close()
+        with lock:
+            results.extend(outcome)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ok = results.count("ok")
+    return ok, results.count("refused"), [r for r in results if not isinstance(r, str)]
+
+
+def exact(household_id: int, ok: int) -> list[str]:
+    """What must hold afterwards; returns the broken promises."""
+    account = Account.get(Account.household == household_id)
+    broken = []
+    if ok != 100:
+        broken.append(f"{ok} holds succeeded, expected 100")
+    if account.posted_minutes - account.pending_minutes != 0:
+        broken.append(f"available is {account.posted_minutes - account.pending_minutes}, expected 0")
+    if account.pending_minutes != ok * HOLD:
+        broken.append(f"cached pending {account.pending_minutes} != {ok * HOLD} held")
+    return broken
+
+
+@pytest.fixture
+def funded(pg_app):
+    community = make_community()
+    resident = make_member(community)
+    ledger_ops.adjust(make_coordinator(community), Household.get_by_id(resident.household_id), minutes=6000,
+                      reason="测试", key="fund-6000")
+    return resident.household_id
+
+
+def test_guarded_holds_are_exact_under_contention(funded):
+    ok, refused, errors = hammer(guarded_hold, funded)
+    assert errors == []  # refused cleanly, nothing else
+    assert refused == THREADS * PER_THREAD - 100
+    assert exact(funded, ok) == []
+    assert ledger_verify.verify() == []
+
+
+def test_the_harness_catches_a_naive_read_then_write(funded):
+    ok, _, _ = hammer(naive_hold, funded)
+    assert exact(funded, ok) != [], "the naive variant should overdraw or lose holds under contention"
+
+
+def test_twenty_requests_with_one_idempotency_key_make_one_transfer(pg_app):
+    community = make_community()
+    resident = make_member(community)
+    coordinator = make_coordinator(community)
+    auth = {**headers(pg_app, coordinator), "Idempotency-Key": "same-key-for-all-20"}
+    body = {"household_id": resident.household_id, "minutes": 90, "reason": "活动补记"}
+    barrier = threading.Barrier(20)
+
+    def call(_):
+        client = pg_app.test_client()
+        barrier.wait()
+        try:
+            answer = client.post("/api/v1/ledger/adjustments", json=body, headers=auth)
+            return answer.status_code, answer.get_data(as_text=True)
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(call, range(20)))
+    assert {status for status, _ in answers} == {201}
+    assert len({text for _, text in answers}) == 1  # identical responses
+    assert Transfer.select().where(Transfer.code == "adjustment").count() == 1
+    assert Account.get(Account.household == resident.household_id).posted_minutes == 90
+
+
+def test_simultaneous_confirmations_credit_once(pg_app):
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    record = make_record(volunteer, witness=witness, minutes=120)
+    coordinator = make_coordinator(community)
+    barrier = threading.Barrier(3)
+
+    def witness_taps():
+        return records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id))
+
+    def coordinator_approves():
+        return records.approve(Member.get_by_id(coordinator.id), ServiceRecord.get_by_id(record.id))
+
+    def run(action):
+        barrier.wait()
+        try:
+            action()
+            return "credited"
+        except records.RecordStateError:
+            return "refused"
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = list(pool.map(run, [witness_taps, witness_taps, coordinator_approves]))
+    assert sorted(outcomes) == ["credited", "refused", "refused"]
+    assert Transfer.select().where(Transfer.record_id == record.id).count() == 1
+    assert Account.get(Account.household == volunteer.household_id).posted_minutes == 120
+    assert ledger_verify.verify() == []
