@@ -8,6 +8,7 @@ from server.models.catalog import (
     VolunteerIntention,
     VolunteerTeam,
 )
+from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
 
@@ -23,6 +24,9 @@ MODELS = [
     VolunteerTeam,
     VolunteerIntention,
     OutboxMessage,
+    Notification,
+    SubscriptionCredit,
+    ContentCheck,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]
