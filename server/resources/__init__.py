@@ -8,11 +8,14 @@ from server.resources import (
     households,
     me,
     members,
+    notifications,
+    subscriptions,
     teams,
     volunteers,
 )
 
-MODULES = (health, auth, me, catalog, communities, households, members, volunteers, teams)
+MODULES = (health, auth, me, catalog, communities, households, members, volunteers, teams, notifications,
+           subscriptions)
 
 
 def register_blueprints(api) -> None:
