@@ -1,0 +1,1 @@
+"""Benchmarks that print ratios measured in the same run (`make bench`)."""
