@@ -10,11 +10,12 @@ The inbox row exists before anything here runs; this module only moves its
 3. One transaction spends a consent credit (guarded UPDATE; none left → `skipped`,
    "no_credit") and marks the row `sending`, attempts + 1.
 4. The call to subscribeMessage.send.
-5. One statement records WeChat's answer: `sent`; or, in one transaction, `refused`
-   (43101, 40003, 47003, 41030, 40037 — recorded, never retried; 43101 zeroes the credits,
-   the others give the credit back); or back to `pending` with the credit back for a
-   retry (network error, HTTP 5xx, errcode -1 "system busy", rate limits): the job then
-   raises so RQ's Retry runs it again with backoff, and `failed` on the last try.
+5. One statement records WeChat's answer: `sent`. A refusal is recorded in one
+   transaction instead: `refused` for 43101, 40003, 40037, 47003, 41030 (43101 zeroes
+   the member's credits for the template, the others give the credit back), `failed` for
+   an errcode we do not know; neither is retried. Network errors, HTTP 5xx and errcode -1
+   ("system busy") or the rate limits put the row back to `pending` with its credit, and
+   the job raises so RQ's Retry runs it again with backoff; the last try records `failed`.
 
 The kill window. WeChat has no idempotency key. A worker SIGKILLed during step 4 or
 before step 5 leaves the row `sending`; the re-run (RQ delivers at least once) cannot
@@ -24,7 +25,7 @@ between step 3 and the request leaving costs that WeChat copy (the inbox row is
 there regardless), and a kill between WeChat's answer and step 5 — one UPDATE — leaves
 a delivered message recorded `unknown`. What can still deliver twice is a network
 error after WeChat accepted the request (a read timeout, a dropped connection): we
-retry those, as a retry is far more often right than wrong.
+retry those, preferring a rare duplicate to a lost message.
 """
 
 import datetime as dt
