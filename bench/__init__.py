@@ -1,1 +1,1 @@
-"""Benchmarks that print ratios measured in the same run (`make bench`)."""
+"""Benchmarks: each prints ratios against a baseline measured in the same run (`make bench`)."""
