@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["bench.ledger"]
+SUITES = ["bench.ledger", "bench.notifications"]
 
 
 def main() -> int:

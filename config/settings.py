@@ -6,6 +6,7 @@ workers, the scheduler and the tests all call `load()`.
 """
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,24 @@ def _bool(value: str) -> bool:
 
 def _ints(value: str) -> list[int]:
     return [int(part) for part in value.split(",") if part.strip()]
+
+
+def _mapping(value: str) -> dict[str, str]:
+    """`a=x,b=y` → {"a": "x", "b": "y"}."""
+    pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(f"expected key=value pairs separated by commas, got {value!r}")
+    return {key.strip(): val.strip() for key, val in pairs}
+
+
+def _quiet_hours(value: str) -> str:
+    """`22:00-08:00`, or `off`/empty for none."""
+    value = value.strip()
+    if value.lower() in ("", "off", "none"):
+        return ""
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"QUIET_HOURS must look like 22:00-08:00, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,10 @@ SETTINGS: dict[str, Setting] = {
     "GIFT_YEARLY_CAP_MINUTES": Setting(100 * 60, int, "Most minutes a household may gift to relatives' households (亲情转赠) in a calendar year."),
     "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
     "SELF_REPORT_BACKDATE_DAYS": Setting(7, int, "A self-reported service older than this needs a coordinator's approval (补录)."),
+    "WECHAT_TEMPLATE_IDS": Setting({}, _mapping, "Subscribe-message template ids chosen in the mini-program's admin, by our template key: `task_offer=ID,hours_credited=ID,...` (keys in `config/notification_templates.py`). A key without an id sends in-app only."),
+    "WECHAT_MINIPROGRAM_STATE": Setting("formal", str, "Which mini-program build a subscribe message opens: `formal`, `trial` or `developer`."),
+    # --- notifications ---
+    "QUIET_HOURS": Setting("22:00-08:00", _quiet_hours, "Local hours in which non-urgent WeChat messages wait (the in-app inbox gets them at once); `off` for none."),
 }
 
 
@@ -84,6 +107,8 @@ def markdown_table() -> str:
         default = setting.default
         if isinstance(default, list):
             default = ",".join(map(str, default))
+        if isinstance(default, dict):
+            default = ",".join(f"{k}={v}" for k, v in default.items())
         if name == "DATABASE_URL":
             default = "sqlite:///var/lovebank.db"
         shown = f"`{default}`" if default not in ("", None) else "(empty)"

@@ -39,3 +39,14 @@ def test_readme_lists_every_setting():
     readme = (settings.ROOT / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, flags=re.M))
     assert listed == set(settings.SETTINGS), f"README table differs: {listed ^ set(settings.SETTINGS)}"
+
+
+def test_template_ids_and_quiet_hours_parse():
+    values = settings.load(environ={"WECHAT_TEMPLATE_IDS": "task_offer=abc, hours_credited=def", "QUIET_HOURS": "off"})
+    assert values["WECHAT_TEMPLATE_IDS"] == {"task_offer": "abc", "hours_credited": "def"}
+    assert values["QUIET_HOURS"] == ""
+    assert settings.load(environ={})["QUIET_HOURS"] == "22:00-08:00"
+    with pytest.raises(ValueError, match="QUIET_HOURS"):
+        settings.load(environ={"QUIET_HOURS": "10pm-8am"})
+    with pytest.raises(ValueError, match="key=value"):
+        settings.load(environ={"WECHAT_TEMPLATE_IDS": "abc"})

@@ -2,7 +2,8 @@
 
 code2session, the access token, subscribeMessage.send and msg_sec_check v2. Tests
 script its answers (`stub.script(path, answer, ...)`) and read back what it was asked
-(`stub.calls(path)`). It runs in a thread, or as its own process
+(`stub.calls(path)`). `stub.hold(path)` makes the next call wait, recorded but not yet
+answered, until the test releases it: a worker can be killed while its call is in flight. It runs in a thread, or as its own process
 (`python -m tests.wechat_stub PORT`) when a test needs it to outlive a worker.
 """
 
@@ -19,6 +20,24 @@ SUBSCRIBE_SEND = "/cgi-bin/message/subscribe/send"
 MSG_SEC_CHECK = "/wxa/msg_sec_check"
 
 
+class Hold:
+    """A scripted answer that waits: `reached` is set once the call arrived, `release()` answers it."""
+
+    def __init__(self, answer=(200, {"errcode": 0, "errmsg": "ok"}), timeout: float = 60):
+        self.answer = answer
+        self.timeout = timeout
+        self.reached = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait(self):
+        self.reached.set()
+        self._released.wait(self.timeout)
+        return self.answer
+
+
 class WeChatStub:
     def __init__(self, port: int = 0):
         self._lock = threading.Lock()
@@ -30,6 +49,12 @@ class WeChatStub:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # quiet
                 pass
+
+            def handle(self):
+                try:
+                    super().handle()
+                except (BrokenPipeError, ConnectionResetError):  # the caller was killed meanwhile
+                    pass
 
             def _answer(self, status: int, body):
                 data = json.dumps(body).encode() if not isinstance(body, bytes) else body
@@ -60,7 +85,8 @@ class WeChatStub:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll interval: stopping the stub after each test should not take half a second
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def start(self) -> "WeChatStub":
         self._thread.start()
@@ -76,6 +102,14 @@ class WeChatStub:
             for answer in answers:
                 self._scripts[path].append(answer if isinstance(answer, tuple) else (200, answer))
 
+    def hold(self, path: str, answer=None, timeout: float = 60) -> Hold:
+        """The next call to `path` is recorded, then waits for `release()` before answering."""
+        held = Hold(answer or ((200, {"access_token": "held-token", "expires_in": 7200}) if path == TOKEN
+                               else (200, {"errcode": 0, "errmsg": "ok"})), timeout)
+        with self._lock:
+            self._scripts[path].append(held)
+        return held
+
     def calls(self, path: str) -> list:
         with self._lock:
             return list(self._calls[path])
@@ -89,9 +123,10 @@ class WeChatStub:
     def _next(self, path: str, query: dict, body: dict | None):
         with self._lock:
             self._calls[path].append({"query": query, "body": body})
-            if self._scripts[path]:
-                return self._scripts[path].popleft()
-            return self._default(path, query, body)
+            scripted = self._scripts[path].popleft() if self._scripts[path] else None
+            if scripted is None:
+                return self._default(path, query, body)
+        return scripted.wait() if isinstance(scripted, Hold) else scripted
 
     def _default(self, path: str, query: dict, body):
         if path == CODE2SESSION:

@@ -7,6 +7,7 @@ from server import clock, runtime
 from server.db import database, init_db
 
 _settings: dict | None = None
+_clients: dict = {}
 
 
 def settings() -> dict:
@@ -45,3 +46,15 @@ def job_db():
     finally:
         if not database.is_closed():
             database.close()
+
+
+def wechat_client():
+    """The WeChat client for these settings (None when WeChat is off); its token lives in Redis."""
+    from server.redis_conn import get_redis, resolve_url
+    from server.services.wechat import make_client
+
+    values = settings()
+    key = (values["WECHAT_APPID"], values["WECHAT_SECRET"], values["WECHAT_API_BASE"], values["REDIS_URL"])
+    if key not in _clients:
+        _clients[key] = make_client(values, get_redis(resolve_url(values["REDIS_URL"])))
+    return _clients[key]

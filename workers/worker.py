@@ -10,4 +10,6 @@ class LoveBankWorker(Worker):
 
     def __init__(self, *args, **kwargs):
         bootstrap.settings()
+        import workers.jobs  # noqa: F401 - every outbox handler, imported once before any fork
+
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from server.models.catalog import (
     VolunteerTeam,
 )
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
+from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
 from server.models.records import ServiceRecord
@@ -33,6 +34,9 @@ MODELS = [
     MemberYear,
     Kinship,
     ServiceRecord,
+    Notification,
+    SubscriptionCredit,
+    ContentCheck,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

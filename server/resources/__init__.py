@@ -9,14 +9,17 @@ from server.resources import (
     ledger,
     me,
     members,
+    notifications,
     passbook,
     records,
+    subscriptions,
     teams,
     volunteers,
 )
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
+    notifications, subscriptions,
 )
 
 

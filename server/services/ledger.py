@@ -222,15 +222,17 @@ def _move(account: Account, delta: int) -> int | None:
     return rows[0].posted_minutes if rows else None
 
 
-def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account], chains: dict[int, LedgerChain]) -> None:
-    """Move balances with guarded UPDATEs and append the entries, chained.
+def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account], chains: dict[int, LedgerChain],
+                day=None) -> None:
+    """Move balances with guarded UPDATEs and append the entries, chained, dated `day`
+    (the transfer's date unless given: a hold made last month is spent today).
 
     A closed month is refused by the database's trigger (invariant 9); it surfaces here
     as MonthClosed.
     """
     if sum(leg.minutes for leg in legs) != 0:
         raise ValueError(f"legs must sum to zero: {legs}")
-    now, day = clock.now(), transfer.effective_date
+    now, day = clock.now(), day or transfer.effective_date
     rows = []
     for leg in legs:
         if leg.minutes == 0:
@@ -363,7 +365,8 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
         if minutes:
             issuance = system_account(transfer.community_id, "issuance")
             transfer = Transfer.get_by_id(transfer.id)
-            _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains)
+            _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
+                        day=clock.today())
     return Transfer.get_by_id(transfer_id)
 
 

@@ -10,9 +10,29 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
-__all__ = ["LoveBankWeChatClient", "WeChatClientException", "make_client", "NETWORK_ERRORS"]
+__all__ = ["LoveBankWeChatClient", "WeChatClientException", "make_client", "NETWORK_ERRORS", "classify_error"]
 
 NETWORK_ERRORS = (requests.RequestException,)
+# WeChat is busy or rate-limiting us: the same request later will probably work.
+RETRY_ERRCODES = {-1: "system busy", 45009: "daily quota reached", 45011: "too frequent"}
+
+
+def classify_error(exc: Exception) -> tuple[str, int | None, str]:
+    """("retry" | "refused", errcode, note) for what a WeChat call raised; anything else re-raises.
+
+    Retry: network errors, HTTP 5xx/429 and the busy/rate-limit errcodes. Refused: WeChat
+    answered and will give the same answer again (an invalid openid, bad data, ...).
+    """
+    if isinstance(exc, NETWORK_ERRORS):
+        return "retry", None, f"network: {type(exc).__name__}"
+    if not isinstance(exc, WeChatClientException):
+        raise exc
+    if exc.errcode is None:  # an HTTP error status, wrapped by wechatpy
+        status = getattr(exc.response, "status_code", 0) or 0
+        return ("retry" if status >= 500 or status == 429 else "refused"), None, f"http {status}"
+    if exc.errcode in RETRY_ERRCODES:
+        return "retry", exc.errcode, RETRY_ERRCODES[exc.errcode]
+    return "refused", exc.errcode, str(exc.errmsg or exc.errcode)[:200]
 
 
 class LoveBankWeChatClient(WeChatClient):
@@ -46,6 +66,15 @@ class LoveBankWeChatClient(WeChatClient):
                 "access_token": None,
             },
         )
+
+    def send_subscribe(self, openid: str, template_id: str, data: dict, page: str = "",
+                       state: str = "formal") -> dict:
+        """subscribeMessage.send, with the build to open (`miniprogram_state`), which wechatpy 1.8 lacks."""
+        body = {"touser": openid, "template_id": template_id, "data": data, "miniprogram_state": state,
+                "lang": "zh_CN"}
+        if page:
+            body["page"] = page
+        return self.post("cgi-bin/message/subscribe/send", api_base_url=self.api_base, data=body)
 
     def msg_sec_check(self, openid: str, content: str, scene: int = 1) -> dict:
         """Content safety v2 (wechatpy ships v1 only)."""

@@ -280,3 +280,17 @@ def test_a_volunteer_cannot_witness_themself_or_be_witnessed_by_family(people):
     with pytest.raises(records.RuleBroken) as family:
         make_record(volunteer, witness=spouse)
     assert family.value.rule == "family_witness"
+
+
+def test_a_hold_from_a_closed_month_is_spent_today(people):
+    """Payback held in October, served in November after October closed: the entry is November's."""
+    _, _, resident = people
+    clock.freeze(dt.datetime(2026, 10, 25, 9, 0))
+    fund(resident.household_id, 120)
+    hold = ledger.hold(household_id=resident.household_id, minutes=120, key="oct-hold", body={})
+    clock.freeze(dt.datetime(2026, 11, 3, 9, 0))
+    statements.close_month(Household.get_by_id(resident.household_id), 2026, 10)
+    ledger.post_hold(hold.id, minutes=90)
+    spent = Entry.select().where(Entry.transfer == hold.id, Entry.minutes < 0).get()
+    assert spent.effective_date == dt.date(2026, 11, 3)
+    assert ledger_verify.verify() == []

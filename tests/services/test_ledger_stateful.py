@@ -173,8 +173,14 @@ def machine_for(url_factory):
                 assert statement.closing_minutes == Account.get(Account.household == household.id).posted_minutes
             self.closed.add(closing)
             clock.freeze(dt.datetime(*closing, 28, 12, 0))
-            with pytest.raises(ledger.MonthClosed):
-                ledger_ops.adjust(self.coordinator, self.households[0], minutes=30, reason="补记", key=self._key())
+            # A posting that would write a household entry dated in the closed month is refused.
+            for household in self.households:
+                if self.posted[household.id] < CAP:
+                    with pytest.raises(ledger.MonthClosed):
+                        ledger_ops.adjust(self.coordinator, household, minutes=30, reason="补记", key=self._key())
+                elif self._available(household.id) >= 30:
+                    with pytest.raises(ledger.MonthClosed):
+                        ledger_ops.adjust(self.coordinator, household, minutes=-30, reason="补记", key=self._key())
             clock.freeze(self.now)
 
         @invariant()

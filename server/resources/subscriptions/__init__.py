@@ -1,0 +1,3 @@
+from server.resources.subscriptions.routes import blp
+
+__all__ = ["blp"]

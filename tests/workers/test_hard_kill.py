@@ -1,0 +1,144 @@
+"""Nothing lost under a hard kill: a real `rq worker` process and its work-horse SIGKILLed mid-job.
+
+The worker is the production class (workers.worker.LoveBankWorker) started by `rq worker`,
+configured only through the environment. RQ 3's work-horse calls setpgrp(), so it is
+killed by its own pid, after its parent, as a machine losing power would take both.
+
+Recovery. A killed job sits in the StartedJobRegistry until its heartbeat expires
+(at least 60 s after the last beat: rq adds 60 s to min(job timeout, monitoring
+interval)), and then a worker's maintenance hands it to Retry. Rather than sleep
+through that, the test reads the expiry RQ stored and runs that same cleanup
+(`StartedJobRegistry.cleanup`) at that moment; the first retry interval is then
+skipped the same way (`ScheduledJobRegistry.requeue`), and a fresh worker process
+runs the job again.
+"""
+
+import os
+import signal
+import subprocess
+import time
+
+import psutil
+import pytest
+from rq import Queue
+from rq.registry import StartedJobRegistry
+
+from config.settings import ROOT
+from server import queueing
+from server.db import database
+from server.models import Notification, OutboxMessage
+from server.run import _bin
+from server.services import notifications, outbox, subscriptions
+from tests.factories import make_community, make_member
+from tests.wechat_stub import SUBSCRIBE_SEND, TOKEN
+from tests.workers.conftest import retry_now
+from workers import bootstrap
+
+OFFER = {"category": "义务维修", "summary": "修水龙头", "when": "2026-05-16T09:00:00", "place": "3号楼", "task_id": 7}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def stack(app, worker_settings, wechat, redis_url, redis, tmp_path):
+    """The environment a production worker gets, and a way to start one."""
+    env = {
+        **os.environ,
+        "ENV": "test", "SECRET_KEY": "test-secret", "DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": redis_url,
+        "WECHAT_APPID": "wx-test", "WECHAT_SECRET": "s", "WECHAT_API_BASE": wechat.base,
+        "WECHAT_TEMPLATE_IDS": "task_offer=TPL-offer", "QUIET_HOURS": "off", "PYTHONUNBUFFERED": "1",
+    }
+    started = []
+
+    def start_worker() -> subprocess.Popen:
+        log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker", "--burst",
+             queueing.URGENT_NOTIFICATIONS, queueing.NOTIFICATIONS],
+            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        started.append((proc, log))
+        return proc
+
+    yield start_worker
+    for proc, log in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _notify_one_volunteer(redis_url):
+    volunteer = make_member(make_community(), openid="openid-li")
+    subscriptions.record(volunteer, {"task_offer": "accept"})
+    with database.atomic():
+        notifications.notify([volunteer.id], "task:7:offered", "task_offer", OFFER)
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m)) == 1
+    return volunteer
+
+
+def _hard_kill(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker and its work-horse (its own process group, so it is killed by pid)."""
+    [horse] = psutil.Process(worker.pid).children()
+    assert os.getpgid(horse.pid) != os.getpgid(worker.pid)  # setpgrp(): killing the group would miss it
+    os.kill(worker.pid, signal.SIGKILL)
+    os.kill(horse.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    psutil.wait_procs([horse], timeout=10)
+    assert not horse.is_running() or horse.status() == psutil.STATUS_ZOMBIE
+
+
+def _recover(redis, queue_name: str) -> None:
+    """What the maintenance of any live worker does once the killed job's heartbeat expires."""
+    registry = StartedJobRegistry(queue_name, connection=redis)
+    entries = redis.zrange(registry.key, 0, -1, withscores=True)
+    assert len(entries) == 1, "the killed job should still look started"
+    expires = entries[0][1]
+    assert expires > time.time() + 30  # the wait a real deployment has, skipped here
+    registry.cleanup(timestamp=expires)
+    assert retry_now(redis, queue_name) == 1  # Retry scheduled it; run it now
+
+
+def _wait(proc: subprocess.Popen, timeout: float = 60) -> None:
+    assert proc.wait(timeout=timeout) == 0
+
+
+def test_killed_while_wechat_holds_the_call(stack, wechat, redis, redis_url):
+    """Killed with the message at WeChat but unanswered: one inbox row, and WeChat got it once."""
+    _notify_one_volunteer(redis_url)
+    held = wechat.hold(SUBSCRIBE_SEND)
+    worker = stack()
+    assert held.reached.wait(30), "the worker never called WeChat"
+    row = Notification.get()
+    assert (row.wechat_status, row.attempts) == ("sending", 1)  # committed before the call
+    _hard_kill(worker)
+    held.release()  # WeChat answers a dead socket
+
+    _recover(redis, queueing.NOTIFICATIONS)
+    _wait(stack())
+    assert Notification.select().count() == 1
+    row = Notification.get()
+    assert (row.wechat_status, row.wechat_note) == ("unknown", "interrupted during the call")
+    assert len(wechat.calls(SUBSCRIBE_SEND)) == 1
+    assert OutboxMessage.get().done_at is not None
+
+
+def test_killed_before_the_send_delivers_once_after_recovery(stack, wechat, redis, redis_url):
+    """Killed while fetching the access token (nothing marked yet): the re-run sends, exactly once."""
+    volunteer = _notify_one_volunteer(redis_url)
+    held = wechat.hold(TOKEN)
+    worker = stack()
+    assert held.reached.wait(30), "the worker never asked for a token"
+    assert Notification.get().wechat_status == "pending"  # the inbox row is there already
+    _hard_kill(worker)
+    held.release()
+
+    _recover(redis, queueing.NOTIFICATIONS)
+    _wait(stack())
+    assert Notification.select().count() == 1
+    row = Notification.get()
+    assert (row.wechat_status, row.attempts) == ("sent", 1)
+    [send] = wechat.calls(SUBSCRIBE_SEND)
+    assert send["body"]["touser"] == "openid-li"
+    assert subscriptions.credits_view(volunteer, {})[0]["credits"] == 0
+    assert Queue(queueing.NOTIFICATIONS, connection=redis).failed_job_registry.count == 0

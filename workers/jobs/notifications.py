@@ -1,0 +1,31 @@
+"""Delivering notifications: the inbox row first, then the WeChat copy (server/services/wechat_delivery.py)."""
+
+from server.services import notifications, wechat_delivery
+from workers import bootstrap
+from workers.jobs.outbox import handler
+
+
+def sender() -> wechat_delivery.Sender:
+    values = bootstrap.settings()
+    return wechat_delivery.Sender(
+        client=bootstrap.wechat_client(),
+        template_ids=values["WECHAT_TEMPLATE_IDS"],
+        quiet_hours=values["QUIET_HOURS"],
+        state=values["WECHAT_MINIPROGRAM_STATE"],
+    )
+
+
+@handler(notifications.KIND)
+@handler(notifications.URGENT_KIND)
+def deliver(payload: dict, message) -> None:
+    """One batch of recipients: inbox rows (idempotent), then their WeChat copies."""
+    send = sender()
+    open_ids = notifications.create_inbox_rows(payload, send.initial_status)
+    if open_ids:
+        send.deliver(open_ids)
+
+
+@handler(notifications.WECHAT_KIND)
+def deliver_deferred(payload: dict, message) -> None:
+    """WeChat copies that waited for the quiet hours to end."""
+    sender().deliver(payload["notification_ids"])
