@@ -28,7 +28,7 @@ const REQUEST_TIMEOUT_MS = 15000
 function envVersion() {
   try {
     return wx.getAccountInfoSync().miniProgram.envVersion || 'develop'
-  } catch (e) {
+  } catch (_err) {
     return 'develop'
   }
 }

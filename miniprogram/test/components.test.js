@@ -1,4 +1,4 @@
-const { installWx, renderComponent, text, tap, fixture } = require('./helpers')
+const { installWx, renderComponent, text, tap } = require('./helpers')
 
 beforeEach(() => installWx())
 

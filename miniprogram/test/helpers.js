@@ -22,6 +22,7 @@ function fixture(name) {
 function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
   const storage = new Map()
   const calls = []
+  require('../services/catalog').forget() // the menu is cached for the app's life; each test starts afresh
   if (token) storage.set('lb_token', token)
   if (member) storage.set('lb_member', member)
 
@@ -78,7 +79,6 @@ function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
 /** Let pending answers (timers and promise chains) run. */
 async function flush(times = 6) {
   for (let i = 0; i < times; i++) {
-    // eslint-disable-next-line no-await-in-loop
     await simulate.sleep(0)
   }
 }
