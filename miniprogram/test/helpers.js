@@ -22,7 +22,6 @@ function fixture(name) {
 function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
   const storage = new Map()
   const calls = []
-  require('../services/catalog').forget() // the menu is cached for the app's life; each test starts afresh
   if (token) storage.set('lb_token', token)
   if (member) storage.set('lb_member', member)
 
@@ -83,12 +82,11 @@ async function flush(times = 6) {
   }
 }
 
-// A definition runs its file once (require caches it), so each one is loaded once per test file.
-const loaded = {}
+// A definition file calls Component() only when it runs, and require runs it once: start from a
+// fresh module registry so every load registers its page and all the components it uses.
 function load(kind, name) {
-  const key = `${kind}/${name}`
-  if (!loaded[key]) loaded[key] = simulate.load(path.join(ROOT, kind, name, 'index'), { rootPath: ROOT })
-  return loaded[key]
+  jest.resetModules()
+  return simulate.load(path.join(ROOT, kind, name, 'index'), { rootPath: ROOT })
 }
 
 /** Render a component with properties, attached to the document. */
