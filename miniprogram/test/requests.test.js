@@ -24,10 +24,18 @@ describe('my requests page (我的求助)', () => {
     expect(t).toContain('服务完成，请您确认')
     expect(t).toContain('已完成，时间已存入')
     expect(t).toContain('加急')
+    expect(page.querySelector('.confirm-request')).toBeFalsy() // the same record is confirmed once, above
+  })
+
+  test('the confirm button under 请您确认 posts confirm too', async () => {
+    const { calls } = installWx(routes(), { member: fixture('me-resident') })
+    const page = await renderPage('requests')
+    await tap(page, '.confirm-record')
+    expect(callsTo(calls, 'POST', '/service-records/21/confirm')).toHaveLength(1)
   })
 
   test('见证确认 with one tap posts confirm for the record', async () => {
-    const { calls } = installWx(routes(), { member: fixture('me-resident') })
+    const { calls } = installWx(routes({ 'GET /service-records': [] }), { member: fixture('me-resident') })
     const page = await renderPage('requests')
     await tap(page, '.confirm-request')
     expect(callsTo(calls, 'POST', '/service-records/21/confirm')[0].data).toEqual({})

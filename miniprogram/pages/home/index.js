@@ -18,6 +18,7 @@ function shortcutsFor(member) {
     list.push({ text: '我的求助', mark: '☎', url: '/pages/requests/index' })
     list.push({ text: '我的存折', mark: '▤', url: '/pages/passbook/index' })
   }
+  if (volunteer && volunteer.status === 'active') list.push({ text: '我的任务', mark: '✔', url: '/pages/tasks/index' })
   if (volunteer && volunteer.status === 'retired') list.push({ text: '优先回馈', mark: '★', url: '/pages/payback/index' })
   if (!volunteer && roles.indexOf('resident') >= 0) list.push({ text: '当志愿者', mark: '♥', url: '/pages/volunteer/index' })
   if (roles.indexOf('coordinator') >= 0 || roles.indexOf('admin') >= 0) list.push({ text: '服务站', mark: '⚑', url: '/pages/station/index' })

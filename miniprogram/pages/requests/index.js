@@ -8,12 +8,13 @@ const nav = require('../../utils/nav')
 
 const CANCELLABLE = ['open', 'claimed']
 
-function decorate(r) {
+function decorate(r, waiting) {
   return Object.assign({}, r, {
     when: format.windowText(r.window_start, r.window_end),
     estimate: r.estimated_minutes ? format.hours(r.estimated_minutes) : '',
     cancellable: CANCELLABLE.indexOf(r.status) >= 0,
-    confirmable: r.status === 'done' && !!r.record_id,
+    // Shown once: a record already listed under 请您确认 is confirmed there.
+    confirmable: r.status === 'done' && !!r.record_id && waiting.indexOf(r.record_id) < 0,
   })
 }
 
@@ -30,7 +31,8 @@ Component({
     load() {
       const both = Promise.all([requests.list({ quiet: true }), records.list('to_confirm', { quiet: true })])
       return this.track(both, ([list, toConfirm]) => {
-        this.setData({ items: (list || []).map(decorate), toConfirm: toConfirm || [] })
+        const waiting = (toConfirm || []).map((rec) => rec.id)
+        this.setData({ items: (list || []).map((r) => decorate(r, waiting)), toConfirm: toConfirm || [] })
         return this.data.items.length + this.data.toConfirm.length > 0
       })
     },
