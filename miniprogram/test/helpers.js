@@ -19,7 +19,7 @@ function fixture(name) {
  * query) to an answer: a body (200), `{ status, body }`, `{ offline: true }`, or a function
  * of the call returning one of those.
  */
-function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
+function installWx(routes = {}, { member = null, token = 'test-token', server = null } = {}) {
   const storage = new Map()
   const calls = []
   if (token) storage.set('lb_token', token)
@@ -45,6 +45,7 @@ function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
       })
       const call = { method: opts.method, path: pathPart, query, data: opts.data, header: opts.header }
       calls.push(call)
+      if (server) return httpRequest(server, opts)
       const spec = routes[`${opts.method} ${pathPart}`]
       const a = spec === undefined
         ? { status: 404, body: { code: 404, status: 'Not Found', message: '找不到这条记录，或者您无权查看' } }
@@ -73,6 +74,31 @@ function installWx(routes = {}, { member = null, token = 'test-token' } = {}) {
     makePhoneCall: jest.fn(),
   })
   return { calls, storage, routes }
+}
+
+/**
+ * The network itself, for the end-to-end suite: the wrapper's URL is sent to the live API at
+ * `server` (same path), over real HTTP.
+ */
+function httpRequest(server, opts) {
+  const http = require('http')
+  const url = new URL(opts.url.replace(/^https?:\/\/[^/]+/, server))
+  const body = opts.method === 'GET' || opts.data === undefined ? null : JSON.stringify(opts.data)
+  const req = http.request(url, { method: opts.method, headers: opts.header, timeout: opts.timeout }, (res) => {
+    let raw = ''
+    res.setEncoding('utf8')
+    res.on('data', (chunk) => { raw += chunk })
+    res.on('end', () => {
+      let data = raw
+      try { data = JSON.parse(raw) } catch (_err) { /* not JSON: hand over the text */ }
+      opts.success({ statusCode: res.statusCode, data, header: res.headers })
+    })
+  })
+  req.on('timeout', () => req.destroy(new Error('timeout')))
+  req.on('error', (err) => opts.fail({ errMsg: `request:fail ${err.message}` }))
+  if (body) req.write(body)
+  req.end()
+  return { abort: () => req.destroy() }
 }
 
 /** Let pending answers (timers and promise chains) run. */
