@@ -147,7 +147,7 @@ describe('need-form', () => {
   test('renders the menu and shows server reasons under the right fields', async () => {
     const comp = await renderComponent('need-form', { categories: fixture('catalog').categories, family: [], address: { building: '3号楼', unit: '2单元', room: '301' } })
     expect(text(comp)).toContain('环境保护')
-    comp.instance.showErrors({ window_start: '开始时间不对', description: '太长了' })
+    comp.instance.showErrors({ fieldErrors: () => ({ window_start: '开始时间不对', description: '太长了' }) })
     await flush()
     expect(text(comp)).toContain('⚠ 开始时间不对')
     expect(text(comp)).toContain('⚠ 太长了')
@@ -156,6 +156,8 @@ describe('need-form', () => {
   test('an end before the start is explained', async () => {
     const comp = await renderComponent('need-form', { categories: fixture('catalog').categories })
     comp.instance.setData({ day: '2099-01-01', start: '10:00', end: '09:00' })
-    expect(comp.instance.collect().errors.window).toBe('结束时间要晚于开始时间')
+    expect(comp.instance.collect()).toBeNull()
+    expect(comp.instance.data.errors.window).toBe('结束时间要晚于开始时间')
+    expect(wx.showToast).toHaveBeenCalledWith({ title: '请按红字提示填写', icon: 'none' })
   })
 })

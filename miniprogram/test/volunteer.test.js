@@ -27,15 +27,15 @@ describe('volunteer page (志愿者登记/档案)', () => {
     }), { member: fixture('me-resident') })
     const page = await renderPage('volunteer')
     const p = page.instance
-    p.onInput({ currentTarget: { dataset: { field: 'occupation' } }, detail: { value: '退休护士' } })
-    p.onInput({ currentTarget: { dataset: { field: 'specialties' } }, detail: { value: '量血压' } })
+    p.onInput({ currentTarget: { dataset: { field: 'form.occupation' } }, detail: { value: '退休护士' } })
+    p.onInput({ currentTarget: { dataset: { field: 'form.specialties' } }, detail: { value: '量血压' } })
     await tap(page, '.intention') // 义务维修
     await tap(page, '.team') // 医疗健康服务队
     await tap(page, '.slot') // 周一上午
     p.onPoliticalConsent({ detail: { value: true } })
     p.onPolitical({ detail: { value: 0 } })
     p.onHealthConsent({ detail: { value: true } })
-    p.onInput({ currentTarget: { dataset: { field: 'health_needs' } }, detail: { value: '腿脚不便' } })
+    p.onInput({ currentTarget: { dataset: { field: 'form.health_needs' } }, detail: { value: '腿脚不便' } })
     await flush()
     await tap(page, '.submit')
     expect(callsTo(calls, 'POST', '/volunteers')[0].data).toEqual({

@@ -12,7 +12,7 @@ const ESTIMATES = [30, 60, 90, 120, 180].map((m) => ({ minutes: m, text: format.
 const FIELD_OF = { window_start: 'window', window_end: 'window', unit: 'building', place_detail: 'building', for_member_id: 'for' }
 
 Component({
-  behaviors: [require('../../behaviors/elder')],
+  behaviors: [require('../../behaviors/elder'), require('../../behaviors/form')],
   properties: {
     categories: { type: Array, value: [] },
     // Family members who act through this phone (亲情代理): [{id, name, relation}].
@@ -22,7 +22,6 @@ Component({
   },
   data: {
     estimates: ESTIMATES,
-    today: '',
     catIndex: -1,
     items: [],
     itemIndex: -1,
@@ -30,22 +29,13 @@ Component({
     building: '',
     unit: '',
     place_detail: '',
-    day: '',
-    start: '',
-    end: '',
     estimated_minutes: 0,
     urgent: false,
     forIndex: -1,
-    errors: {},
   },
   observers: {
     address(a) {
       if (a && !this.data.building) this.setData({ building: a.building || '', unit: a.unit || '', place_detail: a.room ? `${a.room}室` : '' })
-    },
-  },
-  lifetimes: {
-    attached() {
-      this.setData({ today: format.today() })
     },
   },
   methods: {
@@ -55,19 +45,6 @@ Component({
     },
     onItem(e) {
       this.setData({ itemIndex: Number(e.currentTarget.dataset.index), 'errors.item_code': '' })
-    },
-    onInput(e) {
-      const field = e.currentTarget.dataset.field
-      this.setData({ [field]: e.detail.value })
-    },
-    onDay(e) {
-      this.setData({ day: e.detail.value, 'errors.window': '' })
-    },
-    onStart(e) {
-      this.setData({ start: e.detail.value, 'errors.window': '' })
-    },
-    onEnd(e) {
-      this.setData({ end: e.detail.value, 'errors.window': '' })
     },
     onEstimate(e) {
       const minutes = Number(e.currentTarget.dataset.minutes)
@@ -80,7 +57,7 @@ Component({
     onFor(e) {
       this.setData({ forIndex: Number(e.currentTarget.dataset.index) })
     },
-    /** { ok, body, errors }: the API body, or the reasons shown under each field. */
+    /** The API body, or null when something is missing (the reasons are then shown under the fields). */
     collect() {
       const d = this.data
       const cat = d.categories[d.catIndex]
@@ -95,9 +72,7 @@ Component({
         end: d.end,
         estimated_minutes: d.estimated_minutes,
       }
-      const errors = validate.checkNeed(fields, d.today)
-      this.setData({ errors })
-      if (!validate.isEmpty(errors)) return { ok: false, errors }
+      if (this.refuse(validate.checkNeed(fields, d.today))) return null
       const body = {
         category_code: fields.category_code,
         item_code: fields.item_code,
@@ -112,15 +87,11 @@ Component({
       if (this.properties.showUrgency) body.urgency = d.urgent ? 'urgent' : 'normal'
       const who = d.family[d.forIndex]
       if (who) body.for_member_id = who.id
-      return { ok: true, body }
+      return body
     },
     /** The server's 422 reasons, under the fields they concern. */
-    showErrors(fieldErrors) {
-      const errors = {}
-      Object.keys(fieldErrors || {}).forEach((k) => {
-        errors[FIELD_OF[k] || k] = fieldErrors[k]
-      })
-      this.setData({ errors })
+    showErrors(err) {
+      this.showServerErrors(err, FIELD_OF)
     },
   },
 })

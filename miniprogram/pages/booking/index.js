@@ -8,7 +8,7 @@ const nav = require('../../utils/nav')
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { categories: [], family: [], address: {}, sending: false },
+  data: { categories: [], family: [], address: {} },
   methods: {
     onLoad() {
       this.load()
@@ -20,21 +20,15 @@ Component({
       })
     },
     onSubmit() {
-      if (this.data.sending) return Promise.resolve()
       const form = this.selectComponent('#need')
-      const { ok, body } = form.collect()
-      if (!ok) {
-        wx.showToast({ title: '请按红字提示填写', icon: 'none' })
-        return Promise.resolve()
-      }
-      this.setData({ sending: true })
-      return requests.create(body)
-        .then(() => {
-          nav.toast('预约已提交')
-          return notifications.offerSubscribe('after_booking', '预约已提交', '有志愿者接单时，要微信通知您吗？')
-            .then(() => wx.redirectTo({ url: '/pages/requests/index' }))
-        }, (err) => form.showErrors(err.fieldErrors ? err.fieldErrors() : {}))
-        .then(() => this.setData({ sending: false }))
+      const body = form.collect()
+      if (!body) return Promise.resolve()
+      return form.submitting(() => requests.create(body))
+        .then((sent) => sent && notifications.offerSubscribe('after_booking', '预约已提交', '有志愿者接单时，要微信通知您吗？')
+          .then(() => {
+            nav.toast('预约已提交')
+            wx.redirectTo({ url: '/pages/requests/index' })
+          }), (err) => form.showErrors(err))
     },
   },
 })

@@ -9,12 +9,8 @@ const nav = require('../../utils/nav')
 
 const FAMILY_RELATIONS = labels.RELATIONS.filter((r) => r !== '本人')
 
-function fieldErrors(err) {
-  return err && err.fieldErrors ? err.fieldErrors() : {}
-}
-
 Component({
-  behaviors: [require('../../behaviors/page')],
+  behaviors: [require('../../behaviors/page'), require('../../behaviors/form')],
   data: {
     household: null,
     mode: 'open', // open | join, when there is no household yet
@@ -24,7 +20,6 @@ Component({
     join: { invite_code: '', relationIndex: -1 },
     dep: { name: '', relationIndex: -1, gender: '', birth_date: '' },
     addOpen: false,
-    errors: {}, sending: false,
   },
   methods: {
     onLoad() {
@@ -46,10 +41,6 @@ Component({
     onMode(e) {
       this.setData({ mode: e.currentTarget.dataset.mode, errors: {} })
     },
-    onInput(e) {
-      const field = e.currentTarget.dataset.field // e.g. "open.name"
-      this.setData({ [field]: e.detail.value, [`errors.${field.split('.')[1]}`]: '' })
-    },
     onCommunity(e) {
       this.setData({ communityIndex: Number(e.detail.value), 'errors.community_id': '' })
     },
@@ -66,11 +57,8 @@ Component({
       this.setData({ 'dep.birth_date': e.detail.value })
     },
     /** Send, then refresh who I am (the household is new) and go on. */
-    send(promise, after) {
-      this.setData({ sending: true })
-      return promise
-        .then(after, (err) => this.setData({ errors: fieldErrors(err) }))
-        .then(() => this.setData({ sending: false }))
+    send(request, after) {
+      return this.submitting(request).then((sent) => sent && after(), (err) => this.showServerErrors(err))
     },
     onOpen() {
       const o = this.data.open
@@ -79,10 +67,9 @@ Component({
       if (!community) errors.community_id = '请选择您住的社区'
       if (!o.name.trim()) errors.name = '请填写户名，如 王家'
       if (!o.building.trim()) errors.building = '请填写楼号'
-      this.setData({ errors })
-      if (Object.keys(errors).length) return Promise.resolve()
+      if (this.refuse(errors)) return Promise.resolve()
       const body = { community_id: community.id, name: o.name.trim(), building: o.building.trim(), unit: o.unit.trim(), room: o.room.trim(), area: o.area.trim() }
-      return this.send(households.open(body), () => me.getMe().then(() => {
+      return this.send(() => households.open(body), () => me.getMe().then(() => {
         nav.toast('开户成功')
         wx.reLaunch({ url: '/pages/home/index' })
       }))
@@ -92,10 +79,9 @@ Component({
       const errors = {}
       if (j.invite_code.trim().length < 4) errors.invite_code = '请填写家人给您的邀请码'
       if (j.relationIndex < 0) errors.relation = '请选择您和户主的关系'
-      this.setData({ errors })
-      if (Object.keys(errors).length) return Promise.resolve()
+      if (this.refuse(errors)) return Promise.resolve()
       const body = { invite_code: j.invite_code.trim().toUpperCase(), relation: this.data.relations[j.relationIndex] }
-      return this.send(households.join(body), () => me.getMe().then(() => {
+      return this.send(() => households.join(body), () => me.getMe().then(() => {
         nav.toast('已加入')
         wx.reLaunch({ url: '/pages/home/index' })
       }))
@@ -111,11 +97,10 @@ Component({
       const errors = {}
       if (!d.name.trim()) errors.name = '请填写家人的姓名'
       if (d.relationIndex < 0) errors.relation = '请选择是您的什么人'
-      this.setData({ errors })
-      if (Object.keys(errors).length) return Promise.resolve()
+      if (this.refuse(errors)) return Promise.resolve()
       const body = { name: d.name.trim(), relation: FAMILY_RELATIONS[d.relationIndex], gender: d.gender }
       if (d.birth_date) body.birth_date = d.birth_date
-      return this.send(households.addMember(this.data.household.id, body), () => {
+      return this.send(() => households.addMember(this.data.household.id, body), () => {
         nav.toast('已添加')
         this.setData({ addOpen: false, dep: { name: '', relationIndex: -1, gender: '', birth_date: '' } })
         return this.load()

@@ -28,7 +28,6 @@ Component({
     categories: [], family: [], address: {},
     formOpen: false,
     holdText: '',
-    sending: false,
   },
   methods: {
     onLoad() {
@@ -58,13 +57,9 @@ Component({
       this.setData({ holdText: format.hours(e.detail.minutes) })
     },
     onSubmit() {
-      if (this.data.sending) return Promise.resolve()
       const form = this.selectComponent('#need')
-      const { ok, body } = form.collect()
-      if (!ok) {
-        wx.showToast({ title: '请按红字提示填写', icon: 'none' })
-        return Promise.resolve()
-      }
+      const body = form.collect()
+      if (!body) return Promise.resolve()
       return nav.confirmDialog({
         title: '确认申请',
         content: `提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
@@ -72,14 +67,12 @@ Component({
         cancelText: '再想想',
       }).then((yes) => {
         if (!yes) return null
-        this.setData({ sending: true })
-        return payback.create(body)
-          .then(() => {
-            nav.toast('已申请')
-            this.setData({ formOpen: false, holdText: '' })
-            return this.load()
-          }, (err) => form.showErrors(err.fieldErrors ? err.fieldErrors() : {}))
-          .then(() => this.setData({ sending: false }))
+        return form.submitting(() => payback.create(body)).then((sent) => {
+          if (!sent) return null
+          nav.toast('已申请')
+          this.setData({ formOpen: false, holdText: '' })
+          return this.load()
+        }, (err) => form.showErrors(err))
       })
     },
     onCancel(e) {

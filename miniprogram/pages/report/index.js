@@ -9,15 +9,13 @@ const nav = require('../../utils/nav')
 const FIELD_OF = { started_at: 'window', ended_at: 'window' }
 
 Component({
-  behaviors: [require('../../behaviors/page')],
+  behaviors: [require('../../behaviors/page'), require('../../behaviors/form')],
   data: {
     categories: [], catIndex: -1, itemIndex: -1,
-    place: '', content: '', day: '', start: '', end: '', witness_name: '', witness_phone: '',
-    today: '', errors: {}, sending: false,
+    place: '', content: '', witness_name: '', witness_phone: '',
   },
   methods: {
     onLoad() {
-      this.setData({ today: format.today() })
       this.load()
     },
     load() {
@@ -31,22 +29,8 @@ Component({
     onItem(e) {
       this.setData({ itemIndex: Number(e.detail.value), 'errors.item_code': '' })
     },
-    onInput(e) {
-      const field = e.currentTarget.dataset.field
-      this.setData({ [field]: e.detail.value, [`errors.${field}`]: '' })
-    },
-    onDay(e) {
-      this.setData({ day: e.detail.value, 'errors.window': '' })
-    },
-    onStart(e) {
-      this.setData({ start: e.detail.value, 'errors.window': '' })
-    },
-    onEnd(e) {
-      this.setData({ end: e.detail.value, 'errors.window': '' })
-    },
     onSubmit() {
       const d = this.data
-      if (d.sending) return Promise.resolve()
       const cat = d.categories[d.catIndex]
       const item = cat && cat.items[d.itemIndex]
       const fields = {
@@ -54,12 +38,7 @@ Component({
         place: d.place, content: d.content, day: d.day, start: d.start, end: d.end,
         witness_name: d.witness_name, witness_phone: d.witness_phone,
       }
-      const errors = validate.checkReport(fields, d.today)
-      this.setData({ errors })
-      if (!validate.isEmpty(errors)) {
-        wx.showToast({ title: '请按红字提示填写', icon: 'none' })
-        return Promise.resolve()
-      }
+      if (this.refuse(validate.checkReport(fields, d.today))) return Promise.resolve()
       const body = {
         category_code: fields.category_code,
         item_code: fields.item_code,
@@ -70,18 +49,11 @@ Component({
         witness_name: d.witness_name.trim(),
         witness_phone: d.witness_phone.trim(),
       }
-      this.setData({ sending: true })
-      return records.report(body)
-        .then(() => {
-          nav.toast('已登记')
-          wx.navigateBack({ delta: 1 })
-        }, (err) => {
-          const fe = err.fieldErrors ? err.fieldErrors() : {}
-          const shown = {}
-          Object.keys(fe).forEach((k) => { shown[FIELD_OF[k] || k] = fe[k] })
-          this.setData({ errors: shown })
-        })
-        .then(() => this.setData({ sending: false }))
+      return this.submitting(() => records.report(body)).then((sent) => {
+        if (!sent) return
+        nav.toast('已登记')
+        wx.navigateBack({ delta: 1 })
+      }, (err) => this.showServerErrors(err, FIELD_OF))
     },
   },
 })

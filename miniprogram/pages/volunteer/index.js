@@ -8,7 +8,6 @@ const volunteers = require('../../services/volunteers')
 const me = require('../../services/me')
 const labels = require('../../utils/labels')
 const validate = require('../../utils/validate')
-const format = require('../../utils/format')
 const nav = require('../../utils/nav')
 
 const STATUS_WORDS = { active: '在岗服务中', retired: '已退出服务', suspended: '暂停服务' }
@@ -28,7 +27,7 @@ function chosen(list, key, picked) {
 }
 
 Component({
-  behaviors: [require('../../behaviors/page')],
+  behaviors: [require('../../behaviors/page'), require('../../behaviors/form')],
   data: {
     mode: 'register',
     volunteer: null, statusText: '',
@@ -38,11 +37,9 @@ Component({
       name: '', gender: '', birth_date: '', phone: '', occupation: '', specialties: '',
       consent_political: false, political_status: '', consent_health: false, health_needs: '',
     },
-    today: '', errors: {}, sending: false,
   },
   methods: {
     onLoad() {
-      this.setData({ today: format.today() })
       this.load()
     },
     load() {
@@ -68,10 +65,6 @@ Component({
           healthBefore: { consent: !!m.consent_health, needs: m.health_needs || '' },
         })
       })
-    },
-    onInput(e) {
-      const field = e.currentTarget.dataset.field
-      this.setData({ [`form.${field}`]: e.detail.value, [`errors.${field}`]: '' })
     },
     onGender(e) {
       this.setData({ 'form.gender': e.currentTarget.dataset.value, 'errors.gender': '' })
@@ -124,28 +117,21 @@ Component({
       return f.consent_health ? { consent_health: true, health_needs: f.health_needs.trim() } : { consent_health: false }
     },
     onSubmit() {
-      if (this.data.sending) return Promise.resolve()
       const body = this.body()
-      const errors = validate.checkVolunteer(body)
-      this.setData({ errors })
-      if (!validate.isEmpty(errors)) {
-        wx.showToast({ title: '请按红字提示填写', icon: 'none' })
-        return Promise.resolve()
-      }
-      this.setData({ sending: true })
+      if (this.refuse(validate.checkVolunteer(body))) return Promise.resolve()
       const editing = this.data.mode === 'edit'
       // A masked phone (138****0001) is what the server sent back: do not send it as a change.
       if (editing && body.phone.indexOf('*') >= 0) delete body.phone
-      const save = editing ? volunteers.update(this.data.volunteer.id, body) : volunteers.register(body)
       const health = this.healthChange()
-      return save
+      return this.submitting(() => (editing ? volunteers.update(this.data.volunteer.id, body) : volunteers.register(body))
         .then(() => (health ? me.updateMe(health) : null))
         .then(() => me.getMe({ quiet: true }).catch(() => null))
-        .then(() => {
+        .then(() => true))
+        .then((sent) => {
+          if (!sent) return null
           nav.toast(editing ? '已保存' : '登记成功')
           return this.load()
-        }, (err) => this.setData({ errors: err.fieldErrors ? err.fieldErrors() : {} }))
-        .then(() => this.setData({ sending: false }))
+        }, (err) => this.showServerErrors(err))
     },
   },
 })
