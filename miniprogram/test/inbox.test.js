@@ -13,7 +13,7 @@ describe('inbox page (消息)', () => {
     installWx({ 'GET /notifications': page1 }, { member: fixture('me-resident') })
     const page = await renderPage('inbox')
     const t = text(page)
-    expect(t).toContain('1条未读')
+    expect(t).toContain('1 条未读')
     expect(t).toContain('● 未读')
     expect(t).toContain('已读')
     expect(t).toContain('! 紧急')
