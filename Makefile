@@ -41,6 +41,13 @@ $(NODE_STAMP): miniprogram/package.json miniprogram/package-lock.json
 jest: $(NODE_STAMP) $(STAMP)
 	cd miniprogram && npx eslint . && npx jest --ci
 
+# Every mini-program page rendered with demo data to var/preview/*.png (needs Debian's chromium).
+preview: $(NODE_STAMP)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ echo "make preview needs Chromium: apt-get install -y chromium fonts-noto-cjk"; exit 1; }
+	rm -rf var/preview
+	cd miniprogram && npx jest --config tools/preview.config.js --silent && node tools/shoot.js
+
 bench: $(STAMP)
 	$(PY) -m bench
 

@@ -1,0 +1,24 @@
+/** A status in words with a mark; the colour only repeats what the words say. */
+
+const labels = require('../../utils/labels')
+
+const TABLES = {
+  request: labels.REQUEST_STATUS,
+  task: labels.TASK_STATUS,
+  record: labels.RECORD_STATUS,
+  payback: labels.PAYBACK_STATUS,
+}
+
+Component({
+  behaviors: [require('../../behaviors/elder')],
+  properties: {
+    kind: { type: String, value: 'request' },
+    status: { type: String, value: '' },
+  },
+  data: { label: { text: '', mark: '', tone: 'wait' } },
+  observers: {
+    'kind, status': function (kind, status) {
+      this.setData({ label: labels.status(TABLES[kind] || labels.REQUEST_STATUS, status) })
+    },
+  },
+})

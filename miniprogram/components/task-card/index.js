@@ -1,0 +1,26 @@
+/** One task on the board or in my tasks; the page decides which buttons to offer. */
+
+const format = require('../../utils/format')
+const labels = require('../../utils/labels')
+
+Component({
+  behaviors: [require('../../behaviors/elder')],
+  properties: {
+    task: { type: Object, value: {} },
+  },
+  data: { view: {} },
+  observers: {
+    task(t) {
+      if (!t) return
+      this.setData({
+        view: {
+          when: format.windowText(t.window_start, t.window_end),
+          duration: t.estimated_minutes ? `约 ${format.hours(t.estimated_minutes)}` : '',
+          source: labels.SOURCES[t.source] || '',
+          priority: !!t.priority || t.source === 'payback',
+          urgent: t.urgency === 'urgent',
+        },
+      })
+    },
+  },
+})

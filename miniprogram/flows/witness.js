@@ -1,0 +1,59 @@
+/**
+ * 见证确认 as the person sees it: confirm a finished service (one tap, or the volunteer's QR),
+ * or say something was wrong. Shared by 我的求助 and 服务站.
+ */
+
+const records = require('../services/records')
+const nav = require('../utils/nav')
+
+/** The QR holds the token, or a link carrying `token=`. */
+function tokenFromScan(result) {
+  const m = /[?&]token=([^&]+)/.exec(result || '')
+  return m ? decodeURIComponent(m[1]) : (result || '').trim()
+}
+
+/** Resolves true when confirmed. */
+function confirm(recordId) {
+  return nav.confirmDialog({
+    title: '确认服务已完成',
+    content: '确认后，志愿者的服务时间会记入存折。',
+    confirmText: '确认完成',
+    cancelText: '再看看',
+  }).then((yes) => yes && records.confirm(recordId).then(() => {
+    nav.toast('已确认，谢谢您')
+    return true
+  }, () => false))
+}
+
+/** Resolves true when the problem was sent to the station. */
+function dispute(recordId) {
+  return nav.askText({ title: '哪里有问题？', placeholder: '例如：志愿者没有来', confirmText: '告诉服务站' })
+    .then((reason) => {
+      if (reason === null) return false
+      if (!reason) {
+        wx.showToast({ title: '请写一下有什么问题', icon: 'none' })
+        return false
+      }
+      return records.dispute(recordId, reason).then(() => {
+        nav.toast('已告诉服务站')
+        return true
+      }, () => false)
+    })
+}
+
+/** Scan the volunteer's QR and confirm; resolves true when confirmed. */
+function scanAndConfirm() {
+  return new Promise((resolve) => {
+    wx.scanCode({
+      onlyFromCamera: true,
+      scanType: ['qrCode'],
+      success: (res) => resolve(tokenFromScan(res.result)),
+      fail: () => resolve(''),
+    })
+  }).then((token) => token && records.confirmQr(token).then(() => {
+    nav.toast('已确认，谢谢您')
+    return true
+  }, () => false))
+}
+
+module.exports = { confirm, dispute, scanAndConfirm, tokenFromScan }

@@ -1,0 +1,118 @@
+/** 首页: greeting and big shortcuts; for volunteers the task board (任务大厅) with filters and claiming. */
+
+const session = require('../../api/session')
+const tasks = require('../../services/tasks')
+const catalog = require('../../services/catalog')
+const notifications = require('../../services/notifications')
+const format = require('../../utils/format')
+const nav = require('../../utils/nav')
+
+const ALL = '全部'
+
+function shortcutsFor(member) {
+  const roles = (member && member.roles) || []
+  const volunteer = member && member.volunteer
+  const list = []
+  if (roles.indexOf('resident') >= 0 || volunteer) {
+    list.push({ text: '预约服务', mark: '+', url: '/pages/booking/index' })
+    list.push({ text: '我的求助', mark: '☎', url: '/pages/requests/index' })
+    list.push({ text: '我的存折', mark: '▤', url: '/pages/passbook/index' })
+  }
+  if (volunteer && volunteer.status === 'active') list.push({ text: '我的任务', mark: '✔', url: '/pages/tasks/index' })
+  if (volunteer && volunteer.status === 'retired') list.push({ text: '优先回馈', mark: '★', url: '/pages/payback/index' })
+  if (!volunteer && roles.indexOf('resident') >= 0) list.push({ text: '当志愿者', mark: '♥', url: '/pages/volunteer/index' })
+  if (roles.indexOf('coordinator') >= 0 || roles.indexOf('admin') >= 0) list.push({ text: '服务站', mark: '⚑', url: '/pages/station/index' })
+  return list
+}
+
+Component({
+  behaviors: [require('../../behaviors/page')],
+  data: {
+    member: null,
+    shortcuts: [],
+    unread: 0,
+    isVolunteer: false,
+    items: [],
+    nextCursor: null,
+    loadingMore: false,
+    categoryNames: [ALL],
+    categoryCodes: [''],
+    teamNames: [ALL],
+    teamIds: [''],
+    filter: { categoryIndex: 0, teamIndex: 0, date: '' },
+  },
+  methods: {
+    onLoad() {
+      const member = session.member()
+      const volunteer = !!(member && member.volunteer && member.volunteer.status === 'active')
+      this.setData({ member, shortcuts: shortcutsFor(member), isVolunteer: volunteer, state: volunteer ? 'loading' : 'ready' })
+      if (volunteer) {
+        catalog.getCatalog({ quiet: true }).then((c) => this.setData({
+          categoryNames: [ALL].concat(c.categories.map((x) => x.name)),
+          categoryCodes: [''].concat(c.categories.map((x) => x.code)),
+          teamNames: [ALL].concat(c.teams.map((x) => x.name)),
+          teamIds: [''].concat(c.teams.map((x) => x.id)),
+        }), () => null)
+        this.loadBoard()
+      }
+    },
+    onShow() {
+      notifications.unreadCount().then((r) => this.setData({ unread: r.count || 0 }), () => null)
+    },
+    filters(cursor) {
+      const f = this.data.filter
+      return {
+        category: this.data.categoryCodes[f.categoryIndex],
+        team: this.data.teamIds[f.teamIndex],
+        date: f.date,
+        cursor,
+      }
+    },
+    loadBoard() {
+      return this.track(tasks.board(this.filters(), { quiet: true }), (page) => {
+        this.setData({ items: page.items, nextCursor: page.next_cursor || null })
+        return page.items.length > 0
+      })
+    },
+    onMore() {
+      if (!this.data.nextCursor || this.data.loadingMore) return Promise.resolve()
+      this.setData({ loadingMore: true })
+      return tasks.board(this.filters(this.data.nextCursor))
+        .then((page) => this.setData({ items: this.data.items.concat(page.items), nextCursor: page.next_cursor || null }), () => null)
+        .then(() => this.setData({ loadingMore: false }))
+    },
+    onCategory(e) {
+      this.setData({ 'filter.categoryIndex': Number(e.detail.value) })
+      this.loadBoard()
+    },
+    onTeam(e) {
+      this.setData({ 'filter.teamIndex': Number(e.detail.value) })
+      this.loadBoard()
+    },
+    onDate(e) {
+      this.setData({ 'filter.date': e.detail.value })
+      this.loadBoard()
+    },
+    onClearDate() {
+      this.setData({ 'filter.date': '' })
+      this.loadBoard()
+    },
+    onClaim(e) {
+      const task = this.data.items.find((t) => t.id === e.currentTarget.dataset.id)
+      if (!task) return Promise.resolve()
+      return nav.confirmDialog({
+        title: '确认接单',
+        content: `${task.item_name}，${format.windowText(task.window_start, task.window_end)}。接单后请按时到达，有事及时联系服务站。`,
+        confirmText: '确认接单',
+        cancelText: '再想想',
+      }).then((ok) => {
+        if (!ok) return null
+        return tasks.claim(task.id).then(() => {
+          nav.toast('接单成功')
+          return notifications.offerSubscribe('after_claim', '接单成功', '服务前要微信提醒您吗？')
+        }).then(() => this.loadBoard(), () => this.loadBoard())
+      })
+    },
+    go: nav.go,
+  },
+})

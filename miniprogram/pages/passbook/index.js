@@ -1,0 +1,90 @@
+/**
+ * 我的存折: the household's passbook — balance, held and available hours on top, then the
+ * ledger as ruled rows (date · what, where, witness · in/out · running total), newest first,
+ * older pages by cursor.
+ */
+
+const passbook = require('../../services/passbook')
+const format = require('../../utils/format')
+
+const DEPOSIT_WORD = { deposit: '存入', withdrawal: '支出' }
+
+/** Entries → rows, with a year line wherever the year changes. */
+function toRows(entries, lastYear) {
+  const rows = []
+  let year = lastYear
+  entries.forEach((e) => {
+    const day = e.service_date || e.posted_at
+    const p = format.parts(day)
+    if (p && p.y !== year) {
+      year = p.y
+      rows.push({ key: `y${year}-${e.id}`, yearLine: `${year}年` })
+    }
+    rows.push({
+      key: `e${e.id}`,
+      id: e.id,
+      date: p ? `${p.mo}月${p.d}日` : '',
+      label: e.code_label,
+      content: e.content || e.reason || e.note || '',
+      place: e.place || '',
+      witness: e.witness_name || '',
+      servedBy: e.served_by || '',
+      reason: e.reason || '',
+      note: e.note || '',
+      duration: e.duration_minutes ? format.hours(e.duration_minutes) : '',
+      posted: format.dateTime(e.posted_at),
+      direction: e.direction,
+      word: DEPOSIT_WORD[e.direction] || '',
+      amount: format.signedHours(e.minutes),
+      running: format.hoursNumber(e.running_balance_minutes),
+    })
+  })
+  return { rows, year }
+}
+
+Component({
+  behaviors: [require('../../behaviors/page')],
+  properties: {},
+  data: {
+    household: null,
+    balance: '', held: '', available: '',
+    rows: [], lastYear: null, nextCursor: null, loadingMore: false,
+    holds: [], yearly: [], openId: null,
+    householdId: null,
+  },
+  methods: {
+    onLoad(query) {
+      this.setData({ householdId: (query && query.household) || null })
+      this.load()
+    },
+    load() {
+      return this.track(passbook.page({ householdId: this.data.householdId }, { quiet: true }), (pb) => {
+        const { rows, year } = toRows(pb.entries || [], null)
+        this.setData({
+          household: pb.household,
+          balance: format.hoursNumber(pb.balance_minutes),
+          held: format.hoursNumber(pb.held_minutes),
+          available: format.hoursNumber(pb.available_minutes),
+          rows, lastYear: year,
+          nextCursor: pb.next_cursor || null,
+          holds: (pb.holds || []).map((h) => ({ id: h.id, hours: format.hours(h.minutes), reason: h.reason, date: format.date(h.created_at) })),
+          yearly: (pb.yearly_totals || []).map((y) => ({ key: `${y.member_id}-${y.year}`, name: y.name, year: y.year, hours: format.hours(y.minutes) })),
+        })
+      })
+    },
+    onMore() {
+      if (!this.data.nextCursor || this.data.loadingMore) return Promise.resolve()
+      this.setData({ loadingMore: true })
+      return passbook.page({ householdId: this.data.householdId, cursor: this.data.nextCursor })
+        .then((pb) => {
+          const { rows, year } = toRows(pb.entries || [], this.data.lastYear)
+          this.setData({ rows: this.data.rows.concat(rows), lastYear: year, nextCursor: pb.next_cursor || null })
+        }, () => null)
+        .then(() => this.setData({ loadingMore: false }))
+    },
+    onRow(e) {
+      const id = e.currentTarget.dataset.id
+      this.setData({ openId: this.data.openId === id ? null : id })
+    },
+  },
+})

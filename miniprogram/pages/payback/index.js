@@ -1,0 +1,87 @@
+/**
+ * 优先回馈: a retired volunteer (or family for them) spends banked hours on priority service.
+ * The hours are held when asking, settled at the actual time when done, returned on cancel.
+ */
+
+const payback = require('../../services/payback')
+const catalog = require('../../services/catalog')
+const households = require('../../services/households')
+const format = require('../../utils/format')
+const nav = require('../../utils/nav')
+
+const OPEN = ['open', 'claimed']
+
+function decorate(r) {
+  return Object.assign({}, r, {
+    when: format.windowText(r.window_start, r.window_end),
+    held: format.hours(r.held_minutes !== undefined ? r.held_minutes : r.estimated_minutes),
+    cancellable: OPEN.indexOf(r.status) >= 0,
+  })
+}
+
+Component({
+  behaviors: [require('../../behaviors/page')],
+  data: {
+    eligibility: null,
+    available: '', held: '',
+    list: [],
+    categories: [], family: [], address: {},
+    formOpen: false,
+    holdText: '',
+  },
+  methods: {
+    onLoad() {
+      this.load()
+    },
+    load() {
+      const all = Promise.all([
+        payback.eligibility({ quiet: true }), payback.list({ quiet: true }),
+        catalog.getCatalog({ quiet: true }), households.mine({ quiet: true }),
+      ])
+      return this.track(all, ([eligibility, list, c, household]) => {
+        this.setData({
+          eligibility,
+          available: format.hours(eligibility.available_minutes),
+          held: format.hours(eligibility.held_minutes),
+          list: (list || []).map(decorate),
+          categories: c.categories,
+          family: households.family(household),
+          address: household || {},
+        })
+      })
+    },
+    onOpenForm() {
+      this.setData({ formOpen: true })
+    },
+    onEstimate(e) {
+      this.setData({ holdText: format.hours(e.detail.minutes) })
+    },
+    onSubmit() {
+      const form = this.selectComponent('#need')
+      const body = form.collect()
+      if (!body) return Promise.resolve()
+      return nav.confirmDialog({
+        title: '确认申请',
+        content: `提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
+        confirmText: '确认申请',
+        cancelText: '再想想',
+      }).then((yes) => {
+        if (!yes) return null
+        return form.submitting(() => payback.create(body)).then((sent) => {
+          if (!sent) return null
+          nav.toast('已申请')
+          this.setData({ formOpen: false, holdText: '' })
+          return this.load()
+        }, (err) => form.showErrors(err))
+      })
+    },
+    onCancel(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.confirmDialog({ title: '取消申请', content: '取消后，冻结的时间会全部退回您的存折。', confirmText: '确认取消', cancelText: '不取消' })
+        .then((yes) => yes && payback.cancel(id).then(() => {
+          nav.toast('已取消')
+          return this.load()
+        }, () => null))
+    },
+  },
+})

@@ -1,0 +1,54 @@
+/** 我的任务: the tasks I claimed (check in, check out, give back) and the services I reported. */
+
+const tasks = require('../../services/tasks')
+const records = require('../../services/records')
+const nav = require('../../utils/nav')
+
+function scanToken() {
+  return new Promise((resolve) => {
+    wx.scanCode({ onlyFromCamera: true, scanType: ['qrCode'], success: (r) => resolve(r.result || ''), fail: () => resolve('') })
+  })
+}
+
+Component({
+  behaviors: [require('../../behaviors/page')],
+  data: { items: [], reported: [] },
+  methods: {
+    onLoad() {
+      this.load()
+    },
+    load() {
+      const both = Promise.all([tasks.mine({ quiet: true }), records.list('mine', { quiet: true })])
+      return this.track(both, ([mine, reported]) => {
+        this.setData({ items: mine, reported: reported || [] })
+        return mine.length + this.data.reported.length > 0
+      })
+    },
+    after(promise, words) {
+      return promise.then(() => {
+        nav.toast(words)
+        return this.load()
+      }, () => null)
+    },
+    onCheckIn(e) {
+      return this.after(tasks.checkIn(e.currentTarget.dataset.id), '已签到')
+    },
+    onScanCheckIn(e) {
+      const id = e.currentTarget.dataset.id
+      return scanToken().then((token) => token && this.after(tasks.checkIn(id, token), '已签到'))
+    },
+    onCheckOut(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.confirmDialog({ title: '签退', content: '服务做完了吗？签退后请对方确认。', confirmText: '做完了，签退', cancelText: '还没有' })
+        .then((yes) => yes && this.after(tasks.checkOut(id), '已签退'))
+    },
+    onRelease(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.confirmDialog({ title: '放弃这个任务', content: '放弃后任务会回到任务大厅，让别的志愿者来接。', confirmText: '确定放弃', cancelText: '不放弃' })
+        .then((yes) => yes && this.after(tasks.release(id), '已放弃'))
+    },
+    onReport() {
+      wx.navigateTo({ url: '/pages/report/index' })
+    },
+  },
+})

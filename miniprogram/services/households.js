@@ -1,0 +1,22 @@
+/** 开户 (open a household account), join a family with its invite code, family members without a phone. */
+
+const api = require('../api/request')
+const session = require('../api/session')
+
+const open = (body, opts) => api.post('/households', body, opts)
+const join = (body, opts) => api.post('/households/join', body, opts)
+const get = (id, opts) => api.get(`/households/${id}`, null, opts)
+const addMember = (id, body, opts) => api.post(`/households/${id}/members`, body, opts)
+
+/** My household, or null when I have none yet. */
+function mine(opts) {
+  const m = session.member()
+  return m && m.household_id ? get(m.household_id, opts) : Promise.resolve(null)
+}
+
+/** Members this phone acts for (亲情代理): family without WeChat of their own. */
+function family(household) {
+  return ((household && household.members) || []).filter((m) => !m.uses_wechat)
+}
+
+module.exports = { open, join, get, addMember, mine, family }

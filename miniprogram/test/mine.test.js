@@ -1,0 +1,76 @@
+const { installWx, renderPage, text, tap, callsTo, fixture } = require('./helpers')
+
+describe('mine page (我的/设置)', () => {
+  test('shows who I am, my links and the unread count', async () => {
+    installWx({ 'GET /me': fixture('me-volunteer'), 'GET /notifications/unread-count': { count: 2 } }, { member: fixture('me-volunteer') })
+    const page = await renderPage('mine')
+    const t = text(page)
+    expect(t).toContain('李建国')
+    expect(t).toContain('居民 · 志愿者')
+    expect(t).toContain('HPL-00001')
+    expect(t).toContain('我的任务')
+    expect(t).toContain('志愿者档案')
+    expect(t).toContain('2条未读')
+    expect(t).toContain('隐私与个人信息')
+  })
+
+  test('the elder-mode switch is remembered and applied', async () => {
+    const { storage } = installWx({ 'GET /me': fixture('me-resident') }, { member: fixture('me-resident') })
+    const page = await renderPage('mine')
+    page.instance.onElder({ detail: { value: true } })
+    expect(storage.get('lb_elder_mode')).toBe(true)
+    expect(page.dom.firstChild.className).toContain('elder')
+    const again = await renderPage('passbook')
+    expect(again.dom.firstChild.className).toContain('elder')
+  })
+
+  test('log out clears the token and goes to the login page', async () => {
+    const { storage } = installWx({ 'GET /me': fixture('me-resident') }, { member: fixture('me-resident') })
+    const page = await renderPage('mine')
+    await tap(page, '.logout')
+    expect(storage.has('lb_token')).toBe(false)
+    expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' })
+  })
+
+  test('when /me fails the stored member is still shown', async () => {
+    const { calls } = installWx({ 'GET /me': { offline: true } }, { member: fixture('me-resident') })
+    const page = await renderPage('mine')
+    expect(callsTo(calls, 'GET', '/me')).toHaveLength(1)
+    expect(text(page)).toContain('王秀兰')
+  })
+})
+
+describe('privacy page', () => {
+  test('lists what is kept and my consents', async () => {
+    installWx({ 'GET /me': { ...fixture('me-resident'), privacy_agreed: true } }, { member: fixture('me-resident') })
+    const page = await renderPage('privacy')
+    const t = text(page)
+    expect(t).toContain('政治面貌、健康情况')
+    expect(t).toContain('不能买卖')
+    expect(t).toContain('未同意，不记录')
+  })
+
+  test('without /me it still lists what is kept', async () => {
+    installWx({ 'GET /me': { status: 500, body: { code: 500, status: 'x', message: '服务器忙' } } }, { member: fixture('me-resident') })
+    const page = await renderPage('privacy')
+    expect(text(page)).toContain('我们保存您的哪些信息')
+  })
+})
+
+describe('station page (服务站)', () => {
+  test('lists records waiting for the station and confirms one', async () => {
+    const { calls } = installWx({ 'GET /service-records': fixture('records'), 'POST /service-records/21/confirm': {} }, { member: fixture('me-coordinator') })
+    const page = await renderPage('station')
+    expect(text(page)).toContain('等待确认的服务记录（1）')
+    expect(text(page)).toContain('服务站')
+    await tap(page, '.confirm-record')
+    expect(callsTo(calls, 'POST', '/service-records/21/confirm')).toHaveLength(1)
+  })
+
+  test('empty and error states', async () => {
+    installWx({ 'GET /service-records': [] }, { member: fixture('me-coordinator') })
+    expect(text(await renderPage('station'))).toContain('没有等待确认的服务记录')
+    installWx({ 'GET /service-records': { status: 403, body: { code: 403, status: 'Forbidden', message: '只有服务站可以查看' } } }, { member: fixture('me-coordinator') })
+    expect(text(await renderPage('station'))).toContain('只有服务站可以查看')
+  })
+})

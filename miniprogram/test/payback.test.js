@@ -1,0 +1,83 @@
+const { installWx, renderPage, text, tap, callsTo, fixture, flush } = require('./helpers')
+
+const eligible = { eligible: true, reason: '您已因年龄退出服务，可以申请。', available_minutes: 750, held_minutes: 60 }
+const mine = [{
+  id: 3, category_name: '医疗保健', item_name: '陪同就医', description: '去医院复查',
+  window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
+  estimated_minutes: 60, held_minutes: 60, status: 'claimed', volunteer: { name: '孙丽', phone: '138****0006' },
+}]
+
+function routes(over = {}) {
+  return Object.assign({
+    'GET /payback-requests/eligibility': eligible,
+    'GET /payback-requests': mine,
+    'GET /catalog': fixture('catalog'),
+    'GET /households/3': { ...fixture('household'), id: 3, members: [] },
+    'POST /payback-requests': (c) => ({ id: 4, status: 'open', held_minutes: c.data.estimated_minutes }),
+    'POST /payback-requests/3/cancel': { id: 3, status: 'cancelled' },
+  }, over)
+}
+const retired = () => ({ ...fixture('me-retired'), household_id: 3 })
+
+describe('payback page (优先回馈)', () => {
+  test('explains eligibility with available and held hours, and lists my requests', async () => {
+    installWx(routes(), { member: retired() })
+    const page = await renderPage('payback')
+    const t = text(page)
+    expect(t).toContain('✓ 您可以申请优先回馈')
+    expect(t).toContain('您已因年龄退出服务，可以申请。')
+    expect(t).toContain('12.5 小时')
+    expect(t).toContain('1.0 小时')
+    expect(t).toContain('陪同就医')
+    expect(t).toContain('孙丽')
+    expect(t).toContain('已有志愿者接单')
+  })
+
+  test('not eligible: the reason in words and no form', async () => {
+    installWx(routes({ 'GET /payback-requests/eligibility': { eligible: false, reason: '只有退出服务的志愿者才能申请', available_minutes: 0, held_minutes: 0 } }), { member: retired() })
+    const page = await renderPage('payback')
+    expect(text(page)).toContain('✕ 暂时还不能申请')
+    expect(text(page)).toContain('只有退出服务的志愿者才能申请')
+    expect(page.querySelector('.open-form')).toBeFalsy()
+  })
+
+  test('creating a payback request shows the hours to hold, asks, and posts the body', async () => {
+    const { calls } = installWx(routes(), { member: retired() })
+    const page = await renderPage('payback')
+    await tap(page, '.open-form')
+    const form = page.querySelector('#need')
+    const inst = page.instance.selectComponent('#need')
+    await tap(form, '.cat')
+    await tap(form, '.item')
+    inst.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: '帮忙修水龙头' } })
+    inst.onDay({ detail: { value: '2099-12-01' } })
+    inst.onStart({ detail: { value: '09:00' } })
+    inst.onEnd({ detail: { value: '11:00' } })
+    const chips = form.querySelectorAll('.estimate')
+    chips[3].dispatchEvent('tap') // 2.0 小时
+    await flush()
+    expect(text(page)).toContain('提交后将冻结 2.0 小时')
+    await tap(page, '.submit')
+    expect(wx.showModal.mock.calls[0][0].content).toContain('2.0 小时')
+    const body = callsTo(calls, 'POST', '/payback-requests')[0].data
+    expect(body).toEqual({
+      category_code: 'repairs', item_code: 'appliance_repair', description: '帮忙修水龙头',
+      building: '3号楼', unit: '2单元', place_detail: '301室',
+      window_start: '2099-12-01T09:00:00+08:00', window_end: '2099-12-01T11:00:00+08:00', estimated_minutes: 120,
+    })
+    expect(callsTo(calls, 'GET', '/payback-requests/eligibility')).toHaveLength(2)
+  })
+
+  test('cancelling asks first and posts the cancel', async () => {
+    const { calls } = installWx(routes(), { member: retired() })
+    const page = await renderPage('payback')
+    await tap(page, '.cancel')
+    expect(callsTo(calls, 'POST', '/payback-requests/3/cancel')).toHaveLength(1)
+  })
+
+  test('an error loading shows the server message', async () => {
+    installWx(routes({ 'GET /payback-requests/eligibility': { status: 403, body: { code: 403, status: 'Forbidden', message: '只有志愿者可以查看' } } }), { member: retired() })
+    const page = await renderPage('payback')
+    expect(text(page)).toContain('只有志愿者可以查看')
+  })
+})

@@ -1,0 +1,122 @@
+/**
+ * `make preview`, step 1: render each page with demo data (the test fixtures) through
+ * miniprogram-simulate, turn its WXSS into CSS at a 375px-wide screen (1rpx = 0.5px), and
+ * write one HTML file per screen under var/preview/html/. tools/shoot.js takes the pictures.
+ */
+
+const fs = require('fs')
+const path = require('path')
+const simulateUtils = require('miniprogram-simulate/src/utils')
+const jComponent = require('j-component')
+const { installWx, renderPage, fixture, flush } = require('../test/helpers')
+
+const OUT = path.join(__dirname, '..', '..', 'var', 'preview', 'html')
+const RPX = 375 / 750
+
+// rpx → px at a 375px-wide phone (miniprogram-simulate maps 1rpx to 1px).
+simulateUtils.transformRpx = (css) => css.replace(/(\d+(?:\.\d+)?)rpx/g, (_m, n) => `${+(Number(n) * RPX).toFixed(2)}px`)
+
+// WeChat's own controls draw their value, placeholder or state; the test stand-ins draw only
+// their children. Give the preview stand-ins that show what a person would see.
+function showValue(tag) {
+  jComponent.register({
+    id: tag,
+    tagName: `wx-${tag}`,
+    properties: { value: { type: String, value: '' }, placeholder: { type: String, value: '' } },
+    template: '<view wx:if="{{value}}">{{value}}</view><view wx:else style="color:#767676">{{placeholder}}</view>',
+  })
+}
+showValue('input')
+showValue('textarea')
+jComponent.register({
+  id: 'switch',
+  tagName: 'wx-switch',
+  properties: { checked: { type: Boolean, value: false } },
+  template: '<view style="width:52px;height:32px;border-radius:16px;display:flex;align-items:center;justify-content:{{checked ? \'flex-end\' : \'flex-start\'}};background:{{checked ? \'#b3261e\' : \'#d9d9d9\'}};padding:2px;box-sizing:border-box"><view style="width:28px;height:28px;border-radius:14px;background:#fff"></view></view>',
+})
+
+const BASE_CSS = `
+html, body { margin: 0; padding: 0; }
+body { width: 375px; background: #f6f3ee; font-family: "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; color: #1f1f1f; }
+wx-view, wx-button, wx-picker, wx-form, wx-textarea, wx-input, wx-scroll-view, wx-navigator, wx-label { display: block; }
+wx-text { display: inline; }
+wx-button { box-sizing: border-box; cursor: pointer; }
+wx-button[disabled] { opacity: .5; }
+.navbar { height: 44px; background: #b3261e; color: #fff; display: flex; align-items: center; justify-content: center; font-size: 17px; font-weight: 600; }
+`
+
+function html(comp, title) {
+  const styles = Array.from(document.head.querySelectorAll('style')).map((s) => s.innerHTML).join('\n')
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><style>${BASE_CSS}</style><style>${styles}</style></head>` +
+    `<body><div class="navbar">${title}</div>${comp.dom.outerHTML}</body></html>`
+}
+
+const volunteer = fixture('me-volunteer')
+const resident = fixture('me-resident')
+const retired = { ...fixture('me-retired'), household_id: 3 }
+const board = fixture('board')
+const eligible = { eligible: true, reason: '您已因年龄退出服务，可以用存下的时间申请优先回馈。', available_minutes: 750, held_minutes: 60 }
+const notes = {
+  items: [
+    { id: 2, title: '有志愿者接单了', body: '李建国 会在12月1日下午上门修洗衣机。', page: '/pages/requests/index', urgent: false, created_at: '2026-11-29T09:30:00+08:00', read_at: null },
+    { id: 1, title: '时间已存入', body: '您的服务 1.5 小时已存入存折。', page: '', urgent: false, created_at: '2026-11-28T16:10:00+08:00', read_at: '2026-11-28T17:00:00+08:00' },
+  ],
+  next_cursor: null,
+}
+const paybackList = [{
+  id: 3, category_name: '医疗保健', item_name: '陪同就医', window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
+  estimated_minutes: 60, held_minutes: 60, status: 'claimed', volunteer: { name: '孙丽', phone: '138****0006' },
+}]
+
+const common = {
+  'GET /catalog': fixture('catalog'),
+  'GET /notifications/unread-count': { count: 2 },
+  'GET /households/1': fixture('household'),
+  'GET /households/2': { ...fixture('household'), id: 2, name: '李家', members: [] },
+  'GET /households/3': { ...fixture('household'), id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', members: [] },
+}
+
+// name, title (the navigation bar), page, member, routes, options
+const SCREENS = [
+  ['login', '登录爱心银行', 'login', null, { 'GET /auth/dev-logins': fixture('dev-logins') }],
+  ['home-volunteer', '爱心银行', 'home', volunteer, { 'GET /tasks': board }],
+  ['home-resident', '爱心银行', 'home', resident, {}],
+  ['home-offline', '爱心银行', 'home', volunteer, { 'GET /tasks': { offline: true } }],
+  ['booking', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.selectComponent('#need').onCategory({ currentTarget: { dataset: { index: 0 } } }) }],
+  ['booking-errors', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.onSubmit(), full: true }],
+  ['requests', '我的求助', 'requests', resident, { 'GET /requests': fixture('requests'), 'GET /service-records': fixture('records') }, { full: true }],
+  ['requests-empty', '我的求助', 'requests', resident, { 'GET /requests': [], 'GET /service-records': [] }],
+  ['tasks', '我的任务', 'tasks', volunteer, {
+    'GET /tasks/mine': { items: [board.items[2], { ...board.items[0], id: 44, status: 'in_progress', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }] },
+    'GET /service-records': [{ ...fixture('records')[0], volunteer_name: '李建国' }],
+  }, { full: true }],
+  ['report', '登记服务', 'report', volunteer, {}, { full: true }],
+  ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
+  ['passbook-elder', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { elder: true, full: true }],
+  ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': paybackList }, { act: (p) => p.instance.onOpenForm(), full: true }],
+  ['payback-not-eligible', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': { eligible: false, reason: '优先回馈只给退出服务的老志愿者（年满60岁或因病退出）。', available_minutes: 0, held_minutes: 0 }, 'GET /payback-requests': [] }],
+  ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
+  ['household', '家庭账户', 'household', resident, {}],
+  ['household-new', '家庭账户', 'household', { ...resident, household_id: null }, { 'GET /communities': fixture('communities') }, { full: true }],
+  ['inbox', '消息', 'inbox', resident, { 'GET /notifications': notes }],
+  ['mine', '我的', 'mine', volunteer, { 'GET /me': volunteer }],
+  ['mine-elder', '我的', 'mine', volunteer, { 'GET /me': volunteer }, { elder: true }],
+  ['privacy', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident }, { full: true }],
+  ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /service-records': fixture('records') }],
+  ['home-elder', '爱心银行', 'home', volunteer, { 'GET /tasks': board }, { elder: true }],
+]
+
+beforeAll(() => fs.mkdirSync(OUT, { recursive: true }))
+
+test.each(SCREENS)('%s', async (name, title, page, member, routes, opts = {}) => {
+  const { storage } = installWx({ ...common, ...routes }, { member, token: member ? 'preview' : null })
+  if (opts.elder) storage.set('lb_elder_mode', true)
+  document.head.innerHTML = ''
+  const comp = await renderPage(page)
+  if (opts.act) {
+    await opts.act(comp)
+    await flush()
+  }
+  fs.writeFileSync(path.join(OUT, `${name}.html`), html(comp, title))
+  fs.writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify({ full: !!opts.full }))
+})

@@ -1,0 +1,64 @@
+/**
+ * Words for codes. Every status has a word and a mark, and a tone only for colour:
+ * the colour never carries the meaning alone (适老化).
+ */
+
+const TONES = { wait: 'wait', go: 'go', done: 'done', stop: 'stop', warn: 'warn' }
+
+const REQUEST_STATUS = {
+  open: { text: '等待志愿者接单', mark: '…', tone: TONES.wait },
+  claimed: { text: '已有志愿者接单', mark: '✓', tone: TONES.go },
+  in_progress: { text: '志愿者正在服务', mark: '▶', tone: TONES.go },
+  done: { text: '服务完成，请您确认', mark: '!', tone: TONES.warn },
+  confirmed: { text: '您已确认', mark: '✓', tone: TONES.done },
+  credited: { text: '已完成，时间已存入', mark: '✓', tone: TONES.done },
+  cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
+  expired: { text: '没有人接单，已过期', mark: '×', tone: TONES.stop },
+}
+
+const TASK_STATUS = {
+  open: { text: '可以接单', mark: '○', tone: TONES.wait },
+  claimed: { text: '已接单，待签到', mark: '✓', tone: TONES.go },
+  in_progress: { text: '服务中，完成后签退', mark: '▶', tone: TONES.go },
+  done: { text: '已签退，等待确认', mark: '…', tone: TONES.warn },
+  confirmed: { text: '对方已确认', mark: '✓', tone: TONES.done },
+  credited: { text: '时间已存入', mark: '✓', tone: TONES.done },
+  cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
+  expired: { text: '已过期', mark: '×', tone: TONES.stop },
+}
+
+const RECORD_STATUS = {
+  reported: { text: '等待见证人确认', mark: '…', tone: TONES.warn },
+  confirmed: { text: '已确认', mark: '✓', tone: TONES.done },
+  credited: { text: '时间已存入', mark: '✓', tone: TONES.done },
+  disputed: { text: '有异议，服务站处理中', mark: '!', tone: TONES.stop },
+  rejected: { text: '未通过', mark: '×', tone: TONES.stop },
+  reversed: { text: '已冲正', mark: '↺', tone: TONES.stop },
+}
+
+const PAYBACK_STATUS = Object.assign({}, REQUEST_STATUS, {
+  open: { text: '已申请，优先安排中', mark: '…', tone: TONES.wait },
+  credited: { text: '已完成，时间已结算', mark: '✓', tone: TONES.done },
+})
+
+const SOURCES = { request: '居民求助', agreement: '帮扶协议', event: '集中活动', payback: '优先回馈' }
+const SLOTS = [
+  { code: 'morning', name: '上午' },
+  { code: 'afternoon', name: '下午' },
+  { code: 'evening', name: '晚上' },
+]
+const WEEKDAY_NAMES = ['一', '二', '三', '四', '五', '六', '日']
+const RETIRE_REASONS = { age: '年龄', illness: '疾病', other: '其他原因' }
+const POLITICAL_STATUSES = ['中共党员', '中共预备党员', '共青团员', '民主党派', '群众']
+const RELATIONS = ['本人', '配偶', '父亲', '母亲', '儿子', '女儿', '儿媳', '女婿', '孙子', '孙女', '外孙', '外孙女', '兄弟姐妹', '其他']
+
+const UNKNOWN = { text: '处理中', mark: '…', tone: TONES.wait }
+
+function status(table, code) {
+  return table[code] || { ...UNKNOWN, text: code || UNKNOWN.text }
+}
+
+module.exports = {
+  REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, SOURCES, SLOTS, WEEKDAY_NAMES,
+  RETIRE_REASONS, POLITICAL_STATUSES, RELATIONS, status,
+}
