@@ -125,11 +125,13 @@ def main() -> int:
         children.append(subprocess.Popen(
             [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env=env, cwd=ROOT))
 
-        for _ in range(100):
-            if stopping or _api_up(env["PORT"]):
+        up = False
+        for _ in range(300):
+            up = _api_up(env["PORT"])
+            if up or stopping:
                 break
             time.sleep(0.1)
-        if not stopping:
+        if up:
             print(banner(env), flush=True)
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.3)
