@@ -115,20 +115,6 @@ def throughput(port: int, method: str, paths: list[str], *, body=None, headers=N
     return done / seconds, sum(r[1] for r in results)
 
 
-def compare_throughput(port: int, baseline: dict, candidates: dict, rounds: int = 3, seconds: float = 2.0) -> dict:
-    """Throughput of each named load, measured in alternating rounds so drifting background
-    load falls on all alike; returns name -> (req/s, errors). Each load is a dict of
-    `throughput` keyword arguments (method, paths, body, headers)."""
-    loads = {"baseline": baseline, **candidates}
-    done = {name: [0.0, 0] for name in loads}
-    for _ in range(rounds):
-        for name, load in loads.items():
-            rate, errors = throughput(port, seconds=seconds, **load)
-            done[name][0] += rate / rounds
-            done[name][1] += errors
-    return {name: tuple(values) for name, values in done.items()}
-
-
 def latencies(port: int, requests: list[tuple[str, dict]], n: int = 300) -> list[float]:
     """Median seconds of one request at a time for each (path, headers), interleaved so
     that warm-up and background load fall on all of them alike."""

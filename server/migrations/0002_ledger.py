@@ -124,6 +124,7 @@ def up(migrator, db):
     class ServiceRecord(Model):
         community = ForeignKeyField(Community, on_delete='RESTRICT')
         volunteer = ForeignKeyField(Member, on_delete='RESTRICT')
+        volunteer_household = ForeignKeyField(Household, on_delete='RESTRICT')
         recipient = ForeignKeyField(Member, null=True, on_delete='RESTRICT')
         recipient_household = ForeignKeyField(Household, null=True, on_delete='RESTRICT')
         public_good = BooleanField(default=False)

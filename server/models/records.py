@@ -28,6 +28,8 @@ RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
 class ServiceRecord(BaseModel):
     community = ForeignKeyField(Community, backref="service_records", on_delete="RESTRICT")
     volunteer = ForeignKeyField(Member, backref="services_given", on_delete="RESTRICT")
+    # The household the credit goes to, fixed when the service is recorded (a volunteer may move later).
+    volunteer_household = ForeignKeyField(Household, backref="services_given", on_delete="RESTRICT")
     recipient = ForeignKeyField(Member, null=True, backref="services_received", on_delete="RESTRICT")
     recipient_household = ForeignKeyField(Household, null=True, backref="services_received", on_delete="RESTRICT")
     public_good = BooleanField(default=False)  # served the community (patrol, greening ...)

@@ -50,6 +50,16 @@ TEAMS = [
 ]
 
 
+_category_names: dict[int, str] = {}
+
+
+def category_name(category_id: int) -> str:
+    """Category names never change once seeded: read once per process."""
+    if category_id not in _category_names:
+        _category_names.update(ServiceCategory.select(ServiceCategory.id, ServiceCategory.name).tuples())
+    return _category_names[category_id]
+
+
 def seed() -> None:
     """Insert the seeded categories, items and teams; safe to run again (keyed by code)."""
     with database.atomic():

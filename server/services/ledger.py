@@ -33,6 +33,7 @@ Hours have no cash value: no code buys, sells or converts them, and none may be 
 import datetime as dt
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from peewee import IntegrityError
@@ -113,8 +114,33 @@ def household_account(household_id: int) -> Account:
     return account
 
 
+_SYSTEM_ACCOUNTS = Prepared(lambda community_id: Account.select().where(
+    Account.community == community_id, Account.household.is_null()).order_by(Account.kind))
+
+
+def system_accounts(community_id: int) -> tuple[Account, Account]:
+    """The community's (issuance, love_pool) accounts."""
+    by_kind = {account.kind: account for account in _SYSTEM_ACCOUNTS.rows(community_id)}
+    return by_kind["issuance"], by_kind["love_pool"]
+
+
+_CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select().where(
+    (Account.household == household_id)
+    | (Account.household.is_null() & (Account.community == Account.select(Account.community)
+                                      .where(Account.household == household_id)))))
+
+
+def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account]:
+    """(household, issuance, love_pool) for crediting a household, in one query."""
+    by_kind = {account.kind: account for account in _CREDIT_ACCOUNTS.rows(household_id)}
+    if "household" not in by_kind:
+        raise NotFound("这个家庭还没有存折账户")
+    return by_kind["household"], by_kind["issuance"], by_kind["love_pool"]
+
+
 def system_account(community_id: int, kind: str) -> Account:
-    return Account.get(Account.key == f"{kind}:{community_id}")
+    issuance, pool = system_accounts(community_id)
+    return issuance if kind == "issuance" else pool
 
 
 def available(account: Account) -> int:
@@ -141,6 +167,26 @@ def _replay(key: str, digest: str) -> Transfer | None:
     return existing
 
 
+_TRANSFER_COLUMNS = ("community", "code", "state", "minutes", "posted_minutes", "hold_account", "reverses", "record_id",
+                     "reason", "details", "actor", "on_behalf_of", "effective_date", "created_at", "resolved_at")
+_INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
+    idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))))
+
+
+def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer:
+    values = {name: fields.get(name) for name in _TRANSFER_COLUMNS}
+    for name in ("community", "hold_account", "reverses", "actor", "on_behalf_of"):
+        value = values[name]
+        values[name] = value.id if hasattr(value, "id") else value
+    transfer_id = _INSERT_TRANSFER.insert(key, digest, *[
+        Transfer.details.db_value(values[name]) if name == "details" else values[name] for name in _TRANSFER_COLUMNS])
+    transfer = Transfer(id=transfer_id, idempotency_key=key, body_hash=digest,
+                        **{f"{name}_id" if name in ("community", "hold_account", "reverses", "actor", "on_behalf_of")
+                           else name: value for name, value in values.items()})
+    transfer._dirty.clear()
+    return transfer
+
+
 def _create_transfer(key: str, body: dict, *, replayed: bool = False, **fields) -> tuple[Transfer, bool]:
     """Insert the transfer, or return the one already made with this key (created=False).
 
@@ -151,9 +197,13 @@ def _create_transfer(key: str, body: dict, *, replayed: bool = False, **fields) 
         existing = _replay(key, digest)
         if existing is not None:
             return existing, False
+    # PostgreSQL aborts the whole transaction on a failed INSERT unless it is in a savepoint;
+    # SQLite undoes only the statement (and serialises writers, so the race cannot happen).
+    guard = database.atomic() if is_postgres() else nullcontext()
+    fields.setdefault("details", {})
     try:
-        with database.atomic():  # a savepoint: losing the race on the key must not spoil the caller
-            transfer = Transfer.create(idempotency_key=key, body_hash=digest, **fields)
+        with guard:
+            transfer = _insert_transfer(key, digest, fields)
     except IntegrityError:
         existing = _replay(key, digest)
         if existing is None:
@@ -213,6 +263,24 @@ _CHAIN_HEAD = Prepared(lambda seq, digest, chain_id: LedgerChain.update(last_seq
                        .where(LedgerChain.id == chain_id))
 
 
+_ENTRY_COLUMNS = ("community", "seq", "account", "transfer", "minutes", "balance_after", "effective_date", "created_at",
+                  "prev_hash", "hash")
+_INSERT_ENTRIES = {
+    n: Prepared(lambda *values, n=n: Entry.insert_many([
+        dict(zip(_ENTRY_COLUMNS, values[i * len(_ENTRY_COLUMNS):(i + 1) * len(_ENTRY_COLUMNS)], strict=True))
+        for i in range(n)]))
+    for n in (1, 2, 3)
+}
+
+
+def _insert_entries(rows: list[dict]) -> None:
+    prepared = _INSERT_ENTRIES.get(len(rows))
+    if prepared is None:
+        Entry.insert_many(rows).execute()
+        return
+    prepared.rowcount(*[row[name] for row in rows for name in _ENTRY_COLUMNS])
+
+
 def _move(account: Account, delta: int) -> int | None:
     """New posted balance, or None when a floor refused (household: available; love pool: posted)."""
     if account.kind == "issuance":
@@ -252,8 +320,7 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                      "prev_hash": chain.last_hash, "hash": digest})
         chain.last_seq, chain.last_hash = seq, digest
     try:
-        with database.atomic():
-            Entry.insert_many(rows).execute()
+        _insert_entries(rows)
     except IntegrityError as exc:
         if "month" in str(exc) and "closed" in str(exc):
             raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
@@ -285,21 +352,27 @@ def overflow_note(overflow: int) -> str:
 
 
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
-         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=()) -> Transfer:
+         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=()) -> Transfer:
     """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
 
     `legs_for` receives the locked accounts and returns (legs, extra_details) — sizing
     needs locked balances (the storage cap). Idempotent on `key`; inside the caller's
-    transaction if there is one.
+    transaction if there is one. `accounts` may pass rows the caller read inside its
+    transaction: on SQLite that transaction already holds the write lock, so they are
+    current; PostgreSQL locks and re-reads them.
     """
     if code not in CODES:
         raise ValueError(f"unknown transfer code {code!r}")
     digest = body_hash(body)
+    # A savepoint when nested: a refused leg must not leave the caller's transaction half-written.
     with database.atomic():
         existing = _replay(key, digest)
         if existing is not None:
             return existing
-        accounts = _lock_accounts(account_ids)
+        if accounts and not is_postgres() and database.in_transaction():
+            accounts = {account.id: account for account in accounts}
+        else:
+            accounts = _lock_accounts(account_ids or [a.id for a in accounts])
         chains = _lock_chains(a.community_id for a in accounts.values())
         legs, extra = legs_for(accounts)
         moved = sum(leg.minutes for leg in legs if leg.minutes > 0)
@@ -417,11 +490,12 @@ def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
             raise AlreadyResolved("这笔记账已经冲正过了") from None
 
 
+_ADD_MEMBER_YEAR = Prepared(lambda member_id, year, minutes, again: (
+    MemberYear.insert(member=member_id, year=year, minutes=minutes)
+    .on_conflict(conflict_target=[MemberYear.member, MemberYear.year],
+                 update={MemberYear.minutes: MemberYear.minutes + again})))
+
+
 def add_member_year(member_id: int, year: int, minutes: int) -> None:
     """Upsert a volunteer's yearly credited minutes (atomic increment, both backends)."""
-    (
-        MemberYear.insert(member=member_id, year=year, minutes=minutes)
-        .on_conflict(conflict_target=[MemberYear.member, MemberYear.year],
-                     update={MemberYear.minutes: MemberYear.minutes + minutes})
-        .execute()
-    )
+    _ADD_MEMBER_YEAR.rowcount(member_id, year, minutes, minutes)

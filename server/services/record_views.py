@@ -1,44 +1,81 @@
-"""How a service record reads in the API (names resolved, status in words)."""
+"""How a service record reads in the API: one joined query for its names, status in words."""
 
-from server.models import ServiceRecord
+from peewee import JOIN
+
+from server import clock
+from server.db import Prepared
+from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
 from server.services.records import STATUS_LABELS
 
-
-def _name(member):
-    return member.name if member is not None else None
+_ROLES = ("volunteer", "recipient", "recorder", "confirmed_by", "confirmed_for")
 
 
-def record_view(record: ServiceRecord) -> dict:
+def _select(ids_condition):
+    people = {role: Member.alias(role) for role in _ROLES}
+    query = ServiceRecord.select(
+        ServiceRecord, ServiceCategory.name.alias("category_name"), ServiceItem.name.alias("item_name"),
+        *[people[role].name.alias(f"{role}_name") for role in _ROLES],
+    ).join(ServiceCategory, on=(ServiceRecord.category == ServiceCategory.id))
+    query = query.join_from(ServiceRecord, ServiceItem, join_type=JOIN.LEFT_OUTER, on=(ServiceRecord.item == ServiceItem.id))
+    for role in _ROLES:
+        alias = people[role]
+        query = query.join_from(ServiceRecord, alias, join_type=JOIN.LEFT_OUTER,
+                                on=(getattr(ServiceRecord, role) == alias.id))
+    return query.where(ids_condition).dicts()
+
+
+_ONE = Prepared(lambda record_id: _select(ServiceRecord.id == record_id))
+
+
+def _aware(value):
+    return clock.aware(value) if value is not None else None
+
+
+def _view(row: dict) -> dict:
     return {
-        "id": record.id,
-        "status": record.status,
-        "status_label": STATUS_LABELS[record.status],
-        "source": record.source,
-        "category_name": record.category.name,
-        "item_name": record.item.name if record.item_id else None,
-        "place": record.place,
-        "started_at": record.started_at,
-        "ended_at": record.ended_at,
-        "duration_minutes": record.duration_minutes,
-        "credited_minutes": record.credited_minutes,
-        "content": record.content,
-        "volunteer_id": record.volunteer_id,
-        "volunteer_name": record.volunteer.name,
-        "witness_id": record.witness_id,
-        "witness_name": record.witness_name,
-        "recipient_name": _name(record.recipient) if record.recipient_id else None,
-        "public_good": record.public_good,
-        "needs_approval": record.needs_approval,
-        "rating": record.rating,
-        "comment": record.comment,
-        "organiser": record.organiser,
-        "recorder_name": _name(record.recorder) if record.recorder_id else None,
-        "confirmed_by_name": _name(record.confirmed_by) if record.confirmed_by_id else None,
-        "confirmed_for_name": _name(record.confirmed_for) if record.confirmed_for_id else None,
-        "confirmed_at": record.confirmed_at,
-        "confirmed_via": record.confirmed_via,
-        "dispute_reason": record.dispute_reason,
-        "reject_reason": record.reject_reason,
-        "transfer_id": record.transfer_id,
-        "created_at": record.created_at,
+        "id": row["id"],
+        "status": row["status"],
+        "status_label": STATUS_LABELS[row["status"]],
+        "source": row["source"],
+        "category_name": row["category_name"],
+        "item_name": row["item_name"],
+        "place": row["place"],
+        "started_at": row["started_at"],
+        "ended_at": row["ended_at"],
+        "duration_minutes": row["duration_minutes"],
+        "credited_minutes": row["credited_minutes"],
+        "content": row["content"],
+        "volunteer_id": row["volunteer"],
+        "volunteer_name": row["volunteer_name"],
+        "witness_id": row["witness"],
+        "witness_name": row["witness_name"],
+        "recipient_name": row["recipient_name"],
+        "public_good": row["public_good"],
+        "needs_approval": row["needs_approval"],
+        "rating": row["rating"],
+        "comment": row["comment"],
+        "organiser": row["organiser"],
+        "recorder_name": row["recorder_name"],
+        "confirmed_by_name": row["confirmed_by_name"],
+        "confirmed_for_name": row["confirmed_for_name"],
+        "confirmed_at": row["confirmed_at"],
+        "confirmed_via": row["confirmed_via"],
+        "dispute_reason": row["dispute_reason"],
+        "reject_reason": row["reject_reason"],
+        "transfer_id": row["transfer"],
+        "created_at": row["created_at"],
     }
+
+
+def record_view(record: ServiceRecord | int) -> dict:
+    """The record as it is now in the database (after whatever the service just did)."""
+    record_id = record if isinstance(record, int) else record.id
+    return _view(_ONE.first(record_id))
+
+
+def record_views(records) -> list[dict]:
+    ids = [r.id for r in records]
+    if not ids:
+        return []
+    rows = {row["id"]: row for row in _select(ServiceRecord.id.in_(ids))}
+    return [_view(rows[i]) for i in ids]

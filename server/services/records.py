@@ -9,11 +9,13 @@ cap, and the household storage cap with overflow to the love pool.
 
 import datetime as dt
 
+from peewee import fn
+
 from server import clock, runtime
-from server.db import database
+from server.db import Prepared, database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord, Volunteer
-from server.services import ledger, privacy, tokens
+from server.services import catalog, ledger, privacy, tokens
 
 QR_PURPOSE = "record-confirm"
 OPEN_FOR_CONFIRMATION = ("reported",)
@@ -35,9 +37,9 @@ class RecordStateError(RuleBroken):
 # --- reading -------------------------------------------------------------------------
 
 
-def record_for(viewer: Member, record_id: int) -> ServiceRecord:
+def record_for(viewer: Member, record_id: int | ServiceRecord) -> ServiceRecord:
     """Visible to the volunteer, the witness, the recipient's household and coordinators."""
-    record = ServiceRecord.get_or_none(ServiceRecord.id == record_id)
+    record = record_id if isinstance(record_id, ServiceRecord) else ServiceRecord.get_or_none(ServiceRecord.id == record_id)
     if record is None or not _may_see(viewer, record):
         raise NotFound()
     return record
@@ -52,10 +54,13 @@ def _may_see(viewer: Member, record: ServiceRecord) -> bool:
     return household is not None and household in (record.recipient_household_id, _household_of(record.witness_id))
 
 
+_HOUSEHOLD_OF = Prepared(lambda member_id: Member.select(Member.household).where(Member.id == member_id))
+
+
 def _household_of(member_id: int | None) -> int | None:
     if member_id is None:
         return None
-    return Member.select(Member.household).where(Member.id == member_id).scalar()
+    return _HOUSEHOLD_OF.scalar(member_id)
 
 
 def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int | None = None, limit: int = 20):
@@ -174,7 +179,7 @@ def report(actor: Member, data: dict) -> ServiceRecord:
     with database.atomic():
         _check_day(actor.id, start, end, minutes)
         return ServiceRecord.create(
-            community=community, volunteer=actor.id, recipient=recipient,
+            community=community, volunteer=actor.id, volunteer_household=actor.household_id, recipient=recipient,
             recipient_household=recipient.household_id if recipient else None,
             public_good=data.get("public_good", False) or recipient is None,
             category=category, item=item, place=data["place"], started_at=start, ended_at=end,
@@ -186,12 +191,12 @@ def report(actor: Member, data: dict) -> ServiceRecord:
         )
 
 
-def create_for_task(*, community_id: int, volunteer_id: int, recipient: Member | None, category_id: int,
+def create_for_task(*, community_id: int, volunteer: Member, recipient: Member | None, category_id: int,
                     item_id: int | None, place: str, started_at, ended_at, content: str, source: str,
                     witness: Member | None, organiser: str, recorder_id: int | None) -> ServiceRecord:
     """Check-out, agreement visits and events make records with server-measured times."""
     return ServiceRecord.create(
-        community=community_id, volunteer=volunteer_id, recipient=recipient,
+        community=community_id, volunteer=volunteer.id, volunteer_household=volunteer.household_id, recipient=recipient,
         recipient_household=recipient.household_id if recipient else None, public_good=recipient is None,
         category=category_id, item=item_id, place=place, started_at=started_at, ended_at=ended_at,
         duration_minutes=_minutes_between(started_at, ended_at), content=content, witness=witness,
@@ -205,7 +210,7 @@ def create_for_task(*, community_id: int, volunteer_id: int, recipient: Member |
 
 def _confirmer(actor: Member, record: ServiceRecord) -> Member | None:
     """Whom the actor confirms for: the witness themself, or a family member without a phone (代理)."""
-    if actor.id == record.volunteer_id or (actor.household_id and actor.household_id == _household_of(record.volunteer_id)):
+    if actor.id == record.volunteer_id or actor.household_id == record.volunteer_household_id:
         raise Forbidden("服务者和家里人不能确认自己的服务")
     if record.witness_id is None:
         raise Forbidden("这条记录的见证人不在小程序上，请由服务站确认")
@@ -218,22 +223,22 @@ def _confirmer(actor: Member, record: ServiceRecord) -> Member | None:
 
 
 def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", via="tap") -> ServiceRecord:
-    """The witness confirms (one tap, or by scanning the volunteer's QR): credited once."""
+    """The witness confirms (one tap, or by scanning the volunteer's QR): credited once.
+
+    A late report (补录) is only marked confirmed: the coordinator's approval credits it.
+    """
     confirmed_for = _confirmer(actor, record)
-    with database.atomic():
-        moved = (
-            ServiceRecord.update(status="confirmed", confirmed_by=actor.id, confirmed_at=clock.now(), confirmed_via=via,
-                                 confirmed_for=confirmed_for.id if confirmed_for else None, rating=rating,
-                                 comment=comment or "")
-            .where(ServiceRecord.id == record.id, ServiceRecord.status.in_(OPEN_FOR_CONFIRMATION))
-            .execute()
-        )
-        if moved != 1:
-            raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能再确认")
-        record = ServiceRecord.get_by_id(record.id)
-        if not record.needs_approval:
-            credit(record, actor=actor)
-    return ServiceRecord.get_by_id(record.id)
+    fields = {"confirmed_by": actor.id, "confirmed_at": clock.now(), "confirmed_via": via, "rating": rating,
+              "confirmed_for": confirmed_for.id if confirmed_for else None, "comment": comment or ""}
+    if record.needs_approval:
+        with database.atomic():
+            _move(record, OPEN_FOR_CONFIRMATION, "不能再确认", status="confirmed", **fields)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        record.status = "confirmed"
+        return record
+    _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", **fields)
+    return record
 
 
 def confirm_by_qr(actor: Member, token: str, *, rating=None, comment="") -> ServiceRecord:
@@ -267,17 +272,9 @@ def approve(coordinator: Member, record: ServiceRecord) -> ServiceRecord:
     """The coordinator confirms (an outsider witness, a dispute resolved, a late report 补录)."""
     if not privacy.coordinates(coordinator, record.community_id):
         raise Forbidden("只有本社区服务站可以审核")
-    with database.atomic():
-        moved = (
-            ServiceRecord.update(status="confirmed", confirmed_by=coordinator.id, confirmed_at=clock.now(),
-                                 confirmed_via="coordinator", needs_approval=False)
-            .where(ServiceRecord.id == record.id, ServiceRecord.status.in_(["reported", "confirmed", "disputed"]))
-            .execute()
-        )
-        if moved != 1:
-            raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能审核通过")
-        credit(ServiceRecord.get_by_id(record.id), actor=coordinator)
-    return ServiceRecord.get_by_id(record.id)
+    _credit(record, coordinator, ("reported", "confirmed", "disputed"), "不能审核通过",
+            confirmed_by=coordinator.id, confirmed_at=clock.now(), confirmed_via="coordinator", needs_approval=False)
+    return record
 
 
 def reject(coordinator: Member, record: ServiceRecord, reason: str) -> ServiceRecord:
@@ -297,41 +294,54 @@ def _status(record_id: int) -> str:
     return ServiceRecord.select(ServiceRecord.status).where(ServiceRecord.id == record_id).scalar()
 
 
-def credit(record: ServiceRecord, *, actor: Member) -> ServiceRecord:
-    """Credit a confirmed record to the volunteer's household once (key `record:<id>:credit`)."""
+def _move(record: ServiceRecord, from_statuses, refusal: str, **fields) -> None:
+    """A guarded status change: it happens for exactly one caller, whoever comes first."""
+    moved = ServiceRecord.update(**fields).where(ServiceRecord.id == record.id,
+                                                 ServiceRecord.status.in_(list(from_statuses))).execute()
+    if moved != 1:
+        raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
+
+
+_MEMBER = Prepared(lambda member_id: Member.select().where(Member.id == member_id))
+
+
+
+def creditable_minutes(record: ServiceRecord, volunteer_id: int) -> int:
+    """Actual minutes rounded down to the step, and no more than the day's cap leaves."""
     step = runtime.setting("ROUNDING_STEP_MINUTES")
     cap = runtime.setting("DAILY_CAP_MINUTES")
-    volunteer = Member.get_by_id(record.volunteer_id)
     day_start = dt.datetime.combine(record.started_at.date(), dt.time())
     used = (
-        ServiceRecord.select(ServiceRecord.credited_minutes)
-        .where(ServiceRecord.volunteer == volunteer.id, ServiceRecord.status == "credited",
+        ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0))
+        .where(ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
                ServiceRecord.started_at >= day_start, ServiceRecord.started_at < day_start + dt.timedelta(days=1),
                ServiceRecord.id != record.id)
+        .scalar()
     )
-    used_minutes = sum(r.credited_minutes or 0 for r in used)
-    minutes = min(record.duration_minutes // step * step, max(0, cap - used_minutes) // step * step)
+    return min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
+
+
+def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, **fields) -> None:
+    """Post the record's credit once (key `record:<id>:credit`) and move it to credited (guarded).
+
+    The transfer goes first so the status, minutes and transfer are one UPDATE; if another
+    confirmation won the race, the guarded UPDATE refuses and everything rolls back.
+    """
     with database.atomic():
-        moved = (
-            ServiceRecord.update(status="credited", credited_minutes=minutes)
-            .where(ServiceRecord.id == record.id, ServiceRecord.status == "confirmed")
-            .execute()
-        )
-        if moved != 1:
-            raise RecordStateError("这条记录已经入账了")
-        if minutes == 0:
-            return ServiceRecord.get_by_id(record.id)
-        transfer = _credit_transfer(record, volunteer, minutes, actor)
-        ServiceRecord.update(transfer=transfer.id).where(ServiceRecord.id == record.id).execute()
-        ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
-    return ServiceRecord.get_by_id(record.id)
+        volunteer = _MEMBER.first(record.volunteer_id)
+        minutes = creditable_minutes(record, volunteer.id)
+        transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
+        fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id if transfer else None)
+        _move(record, from_statuses, refusal, **fields)
+        if minutes:
+            ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
+    for name, value in fields.items():
+        setattr(record, name, value)
 
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    target = ledger.household_account(volunteer.household_id)
-    issuance = ledger.system_account(target.community_id, "issuance")
-    pool = ledger.system_account(target.community_id, "love_pool")
+    target, issuance, pool = ledger.accounts_for_credit(record.volunteer_household_id)
 
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
@@ -341,7 +351,7 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes},
-        legs_for=legs_for, account_ids=[target.id, issuance.id, pool.id], actor=actor, record_id=record.id,
+        legs_for=legs_for, accounts=[target, issuance, pool], actor=actor, record_id=record.id,
         details=passbook_details(record, volunteer),
     )
 
@@ -353,7 +363,7 @@ def passbook_details(record: ServiceRecord, volunteer: Member) -> dict:
         "started_at": record.started_at.isoformat(timespec="minutes"),
         "place": record.place,
         "content": record.content,
-        "category": record.category.name,
+        "category": catalog.category_name(record.category_id),
         "duration_minutes": record.duration_minutes,
         "witness_name": record.witness_name or (record.witness.name if record.witness_id else ""),
         "served_by": volunteer.name,

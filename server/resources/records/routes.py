@@ -16,7 +16,7 @@ from server.resources.records.schemas import (
     RecordSchema,
 )
 from server.services import records
-from server.services.record_views import record_view
+from server.services.record_views import record_view, record_views
 
 blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
                 description="Service records (服务记录)")
@@ -24,7 +24,8 @@ auth.register_scope("record_id", ServiceRecord)
 
 
 def _record(record_id):
-    return records.record_for(auth.current_member(), record_id)
+    """The record the auth gate loaded, if this member may see it."""
+    return records.record_for(auth.current_member(), auth.scoped_object("record_id"))
 
 
 @blp.route("")
@@ -38,7 +39,7 @@ class Records(MethodView):
         Newest first; pass `next_cursor` back as `cursor` for the next page.
         """
         rows, next_cursor = records.listing(auth.current_member(), **query)
-        return {"items": [record_view(r) for r in rows], "next_cursor": next_cursor}
+        return {"items": record_views(rows), "next_cursor": next_cursor}
 
     @auth.roles(auth.VOLUNTEER)
     @blp.arguments(RecordReportSchema)
