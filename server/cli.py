@@ -39,7 +39,7 @@ def register_commands(app) -> None:
         if not diff:
             click.echo("schema matches the models: nothing to write")
             return
-        click.echo(migrations.runner(database.obj).create(name, body=template(diff)))
+        click.echo(migrations.runner(database.obj).create(name, body=migrations.tidy(template(diff), name)))
 
     @app.cli.command("verify-ledger")
     @click.option("--community", "community_code", default=None, help="Only this community (its code)")

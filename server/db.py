@@ -127,7 +127,7 @@ class Prepared:
 
     peewee renders SQL on every execution, which costs more than SQLite takes to run
     a primary-key lookup; on the hot paths (login check, passbook, crediting) the SQL
-    is rendered once with sentinel parameters and reused. `build(*params)` must return
+    is rendered once per database class with sentinel parameters and reused. `build(*params)` must return
     the query; constants in it stay constants. Rows come back through the query's own
     cursor wrapper, so fields convert exactly as they would in peewee.
     """
@@ -137,7 +137,9 @@ class Prepared:
         self._cache = {}
 
     def _compiled(self, arity: int):
-        key = id(database.obj)
+        # The SQL depends only on the dialect (parameter marker, RETURNING, FOR UPDATE), so
+        # one compilation serves every database of a class.
+        key = type(database.obj)
         compiled = self._cache.get(key)
         if compiled is None:
             sentinels = [_SENTINEL + n for n in range(arity)]

@@ -7,8 +7,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from server.services import ledger, people
+    from server.services import ledger, people, records, tasks
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
+    records.on_settled(tasks.on_record_settled)
     _installed = True

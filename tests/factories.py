@@ -86,3 +86,48 @@ def credited_record(volunteer: Member, witness: Member, **kw):
 
     record = make_record(volunteer, witness=witness, **kw)
     return records.confirm(Member.get_by_id(witness.id), record)
+
+
+def need(hours_from_now: int = 2, minutes: int = 60, **overrides) -> dict:
+    """A booking body: a repair two hours from now."""
+    from server import clock
+
+    start = clock.now().replace(second=0, microsecond=0) + dt.timedelta(hours=hours_from_now)
+    body = {"category_code": "repairs", "item_code": "appliance_repair", "description": "洗衣机不排水，请帮忙看看",
+            "window_start": start, "window_end": start + dt.timedelta(hours=3), "estimated_minutes": minutes,
+            "urgency": "normal"}
+    body.update(overrides)
+    return body
+
+
+def make_request(resident: Member, **overrides):
+    from server.services import requests
+
+    return requests.book(Member.get_by_id(resident.id), need(**overrides))
+
+
+def make_agreement(coordinator: Member, recipient: Member, volunteers: list, *, days=30, **overrides):
+    """A drafted agreement (status signing) with a weekly visit every day of the week at 09:00."""
+    from server import clock
+    from server.services import agreements
+
+    recipient_file = agreements.open_file(Member.get_by_id(coordinator.id), {
+        "member_id": recipient.id, "needs": "独居，需要每周陪伴和打扫", "risks": "高血压",
+        "emergency_contact_name": "王小红", "emergency_contact_phone": "13900000000", "consent_date": clock.today()})
+    body = {"recipient_file_id": recipient_file.id, "category_code": "hardship", "item_codes": ["companionship"],
+            "content": "每周上门陪伴聊天、打扫卫生", "place": "3号楼2单元301",
+            "schedule": [{"weekday": d, "start": "09:00", "minutes": 60} for d in range(1, 8)],
+            "start_date": clock.today(), "end_date": clock.today() + dt.timedelta(days=days),
+            "volunteer_member_ids": [v.id for v in volunteers]}
+    body.update(overrides)
+    return agreements.draft(Member.get_by_id(coordinator.id), body)
+
+
+def make_event(coordinator: Member, *, capacity=10, hours_ahead=72, **overrides):
+    from server import clock
+    from server.services import events
+
+    body = {"title": "每月16日集中服务：楼道清洁", "starts_at": clock.now().replace(microsecond=0) + dt.timedelta(hours=hours_ahead),
+            "place": "社区广场", "category_codes": ["environment"], "capacity": capacity, "planned_minutes": 120}
+    body.update(overrides)
+    return events.create(Member.get_by_id(coordinator.id), body)

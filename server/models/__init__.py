@@ -1,5 +1,6 @@
 """Every model, in dependency order; migrations and the schema test read MODELS."""
 
+from server.models.agreements import Agreement, AgreementSignature, AgreementVolunteer, RecipientFile
 from server.models.catalog import (
     ServiceCategory,
     ServiceItem,
@@ -8,11 +9,13 @@ from server.models.catalog import (
     VolunteerIntention,
     VolunteerTeam,
 )
+from server.models.events import Event, EventSignup
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
 from server.models.records import ServiceRecord
+from server.models.tasks import Request, Task, TaskEvent, TaskVisit
 
 MODELS = [
     Community,
@@ -37,6 +40,16 @@ MODELS = [
     Notification,
     SubscriptionCredit,
     ContentCheck,
+    RecipientFile,
+    Agreement,
+    AgreementVolunteer,
+    AgreementSignature,
+    Request,
+    Task,
+    TaskEvent,
+    TaskVisit,
+    Event,
+    EventSignup,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

@@ -1,9 +1,11 @@
 """The API's resources, registered in this order (the OpenAPI lists them so)."""
 
 from server.resources import (
+    agreements,
     auth,
     catalog,
     communities,
+    events,
     health,
     households,
     ledger,
@@ -12,14 +14,16 @@ from server.resources import (
     notifications,
     passbook,
     records,
+    requests,
     subscriptions,
+    tasks,
     teams,
     volunteers,
 )
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    notifications, subscriptions,
+    requests, tasks, agreements, events, notifications, subscriptions,
 )
 
 

@@ -50,14 +50,41 @@ TEAMS = [
 ]
 
 
-_category_names: dict[int, str] = {}
+# The menu changes only when seeded: names and codes are read once per process (and again
+# when an unknown id or code turns up, e.g. after seeding another database in tests).
+_categories: dict[int, tuple[str, str]] = {}
+_items: dict[int, str] = {}
+
+
+def _category(category_id: int) -> tuple[str, str]:
+    if category_id not in _categories:
+        _categories.update({cid: (code, name) for cid, code, name in
+                            ServiceCategory.select(ServiceCategory.id, ServiceCategory.code, ServiceCategory.name).tuples()})
+    return _categories[category_id]
 
 
 def category_name(category_id: int) -> str:
-    """Category names never change once seeded: read once per process."""
-    if category_id not in _category_names:
-        _category_names.update(ServiceCategory.select(ServiceCategory.id, ServiceCategory.name).tuples())
-    return _category_names[category_id]
+    return _category(category_id)[1]
+
+
+def category_code(category_id: int) -> str:
+    return _category(category_id)[0]
+
+
+def category_id(code: str) -> int | None:
+    for cid, (known, _name) in _categories.items():
+        if known == code:
+            return cid
+    row = ServiceCategory.get_or_none(ServiceCategory.code == code)
+    if row is not None:
+        _categories[row.id] = (row.code, row.name)
+    return row.id if row else None
+
+
+def item_name(item_id: int) -> str:
+    if item_id not in _items:
+        _items.update(ServiceItem.select(ServiceItem.id, ServiceItem.name).tuples())
+    return _items[item_id]
 
 
 def seed() -> None:

@@ -29,6 +29,20 @@ STATUS_LABELS = {
 }
 
 
+_settled_hooks = []
+
+
+def on_settled(hook) -> None:
+    """`hook(record)` runs in the transaction that credits a record (or confirms one awaiting approval):
+    the task board moves its task along and settles a payback hold."""
+    _settled_hooks.append(hook)
+
+
+def _settled(record: ServiceRecord) -> None:
+    for hook in _settled_hooks:
+        hook(record)
+
+
 class RecordStateError(RuleBroken):
     status = 409
     rule = "record_state"
@@ -233,9 +247,10 @@ def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", vi
     if record.needs_approval:
         with database.atomic():
             _move(record, OPEN_FOR_CONFIRMATION, "不能再确认", status="confirmed", **fields)
-        for name, value in fields.items():
-            setattr(record, name, value)
-        record.status = "confirmed"
+            for name, value in fields.items():
+                setattr(record, name, value)
+            record.status = "confirmed"
+            _settled(record)
         return record
     _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", **fields)
     return record
@@ -335,8 +350,9 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         _move(record, from_statuses, refusal, **fields)
         if minutes:
             ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
-    for name, value in fields.items():
-        setattr(record, name, value)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        _settled(record)
 
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):

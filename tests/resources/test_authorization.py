@@ -8,16 +8,19 @@ gate does not know.
 import pytest
 
 from server.extensions import auth
-from server.models import Household, Member, Team, Volunteer
+from server.models import Household, Member, Task, Team, Volunteer
 from server.services import ledger_ops
 from server.services import volunteers as volunteer_service
 from tests.factories import (
     headers,
     make_admin,
+    make_agreement,
     make_community,
     make_coordinator,
+    make_event,
     make_member,
     make_record,
+    make_request,
     make_volunteer,
 )
 
@@ -58,7 +61,15 @@ def world(app):
     transfer_b = ledger_ops.adjust(coordinator_b, Household.get_by_id(resident_b.household_id), minutes=60,
                                    reason="测试", key="authz-b")
     kinship_b = ledger_ops.request_kinship(resident_b, invite_code=relative_b.household.invite_code, relation="女儿")
+    request_b = make_request(resident_b)
+    agreement_b = make_agreement(coordinator_b, resident_b, [volunteer_member_b])
+    event_b = make_event(coordinator_b)
     foreign = {
+        "request_id": request_b.id,
+        "task_id": Task.get(Task.request == request_b.id).id,
+        "file_id": agreement_b.recipient_file_id,
+        "agreement_id": agreement_b.id,
+        "event_id": event_b.id,
         "household_id": resident_b.household_id,
         "volunteer_id": volunteer_b.id,
         "member_id": make_member(b).id,

@@ -1,0 +1,3 @@
+from server.resources.agreements.routes import blp
+
+__all__ = ["blp"]

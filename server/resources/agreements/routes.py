@@ -1,0 +1,125 @@
+"""Recipient files and one-to-one agreements: draft, sign, countersign, suspend, end, renew."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Agreement, AgreementVolunteer, Member, RecipientFile
+from server.resources.agreements.schemas import (
+    AgreementActionSchema,
+    AgreementCreateSchema,
+    AgreementSchema,
+    GenerateResultSchema,
+    RecipientFileCreateSchema,
+    RecipientFileSchema,
+)
+from server.services import agreements, privacy
+from server.services.agreement_views import agreement_view
+
+blp = Blueprint("agreements", __name__, url_prefix="/api/v1", description="Recipient files and agreements (建档立卡 · 帮扶协议)")
+auth.register_scope("file_id", RecipientFile)
+auth.register_scope("agreement_id", Agreement)
+
+
+def _file_view(record: RecipientFile) -> dict:
+    return {"id": record.id, "member_id": record.member_id, "member_name": record.member.name, "needs": record.needs,
+            "risks": record.risks, "emergency_contact_name": record.emergency_contact_name,
+            "emergency_contact_phone": record.emergency_contact_phone, "consent_date": record.consent_date,
+            "created_at": record.created_at}
+
+
+@blp.route("/recipient-files")
+class RecipientFiles(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, RecipientFileSchema(many=True))
+    def get(self):
+        """My community's recipient files"""
+        me = auth.current_member()
+        return [_file_view(f) for f in RecipientFile.select().where(RecipientFile.community == me.community_id)
+                .order_by(RecipientFile.id.desc())]
+
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(RecipientFileCreateSchema)
+    @blp.response(201, RecipientFileSchema)
+    def post(self, body):
+        """Open a recipient file (建档立卡): needs, risks, emergency contact, consent date"""
+        return _file_view(agreements.open_file(auth.current_member(), body))
+
+
+@blp.route("/recipient-files/<int:file_id>")
+class RecipientFileDetail(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, RecipientFileSchema)
+    def get(self, file_id):
+        """One recipient file (the coordinators and the person themself)"""
+        return _file_view(agreements.file_for(auth.current_member(), file_id))
+
+
+@blp.route("/agreements")
+class Agreements(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, AgreementSchema(many=True))
+    def get(self):
+        """Agreements I am a party to (for coordinators: the community's), newest first"""
+        me = auth.current_member()
+        query = Agreement.select().order_by(Agreement.id.desc()).limit(100)
+        if privacy.coordinates(me, me.community_id):
+            query = query.where(Agreement.community == me.community_id)
+        else:
+            mine = AgreementVolunteer.select(AgreementVolunteer.agreement).where(AgreementVolunteer.volunteer == me.id)
+            family = Member.select(Member.id).where(Member.household == me.household_id) if me.household_id else [me.id]
+            query = query.where(Agreement.id.in_(mine) | Agreement.recipient.in_(family))
+        return [agreement_view(a, me) for a in query]
+
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(AgreementCreateSchema)
+    @blp.response(201, AgreementSchema)
+    def post(self, body):
+        """Draft an agreement: recipient, items, weekly schedule, dates, volunteer(s); parties are asked to sign"""
+        me = auth.current_member()
+        return agreement_view(agreements.draft(me, body), me)
+
+
+@blp.route("/agreements/<int:agreement_id>")
+class AgreementDetail(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, AgreementSchema)
+    def get(self, agreement_id):
+        """One agreement with its signatures (its parties, the recipient's family, coordinators)"""
+        me = auth.current_member()
+        return agreement_view(agreements.agreement_for(me, auth.scoped_object("agreement_id")), me)
+
+
+@blp.route("/agreements/<int:agreement_id>/sign")
+class AgreementSign(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, AgreementSchema)
+    def post(self, agreement_id):
+        """Sign as what I am in it: the recipient (or their guardian), a volunteer, or — last — the coordinator
+
+        Nobody signs for another party; the coordinator's countersignature makes it active.
+        """
+        me = auth.current_member()
+        agreement = agreements.agreement_for(me, auth.scoped_object("agreement_id"))
+        return agreement_view(agreements.sign(me, agreement), me)
+
+
+@blp.route("/agreements/<int:agreement_id>/status")
+class AgreementStatus(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(AgreementActionSchema)
+    @blp.response(200, AgreementSchema)
+    def post(self, body, agreement_id):
+        """Suspend, resume, end or renew an agreement (visits ahead are withdrawn on suspend and end)"""
+        me = auth.current_member()
+        agreement = agreements.agreement_for(me, auth.scoped_object("agreement_id"))
+        return agreement_view(agreements.set_status(me, agreement, **body), me)
+
+
+@blp.route("/agreements/occurrences")
+class AgreementOccurrences(MethodView):
+    @auth.roles(auth.ADMIN)
+    @blp.response(200, GenerateResultSchema)
+    def post(self):
+        """Put the next days' agreement visits on the board now (the scheduler does it daily)"""
+        return {"created": agreements.generate_occurrences()}

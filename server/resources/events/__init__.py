@@ -1,0 +1,3 @@
+from server.resources.events.routes import blp
+
+__all__ = ["blp"]

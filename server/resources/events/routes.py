@@ -1,0 +1,108 @@
+"""Monthly activity (每月16日集中服务): create, sign up (waitlist when full), QR check-in, close and credit."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Event, EventSignup
+from server.resources.events.schemas import (
+    CheckInTokenSchema,
+    CloseSchema,
+    EventCreateSchema,
+    EventSchema,
+    SignupSchema,
+)
+from server.resources.records.schemas import QRSchema
+from server.services import events
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Monthly activity (集中服务活动)")
+auth.register_scope("event_id", Event)
+
+
+def _event():
+    return events.event_for(auth.current_member(), auth.scoped_object("event_id"))
+
+
+def _view(event: Event) -> dict:
+    me = auth.current_member()
+    counts = {status: EventSignup.select().where(EventSignup.event == event.id, EventSignup.status == status).count()
+              for status in ("signed", "waitlisted")}
+    mine = EventSignup.get_or_none(EventSignup.event == event.id, EventSignup.volunteer == me.id)
+    return {"id": event.id, "title": event.title, "starts_at": event.starts_at, "place": event.place,
+            "category_codes": event.category_codes, "capacity": event.capacity,
+            "planned_minutes": event.planned_minutes, "description": event.description, "status": event.status,
+            "signed": counts["signed"], "waitlisted": counts["waitlisted"],
+            "my_status": mine.status if mine else None, "my_checked_in": bool(mine and mine.checked_in_at)}
+
+
+@blp.route("")
+class Events(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, EventSchema(many=True))
+    def get(self):
+        """My community's activities, the latest first"""
+        me = auth.current_member()
+        return [_view(e) for e in Event.select().where(Event.community == me.community_id)
+                .order_by(Event.starts_at.desc()).limit(50)]
+
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(EventCreateSchema)
+    @blp.response(201, EventSchema)
+    def post(self, body):
+        """Create an activity: date and time, place, categories, capacity, planned duration"""
+        return _view(events.create(auth.current_member(), body))
+
+
+@blp.route("/<int:event_id>")
+class EventDetail(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, EventSchema)
+    def get(self, event_id):
+        """One activity, with my sign-up"""
+        return _view(_event())
+
+
+@blp.route("/<int:event_id>/signup")
+class EventSignupRoute(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, SignupSchema)
+    def post(self, event_id):
+        """Sign up; when it is full, join the waitlist (first come, first moved up)"""
+        signup = events.signup(auth.current_member(), _event())
+        return {"event_id": signup.event_id, "status": signup.status, "checked_in_at": signup.checked_in_at}
+
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(204)
+    def delete(self, event_id):
+        """Cancel my sign-up; the first on the waitlist moves up"""
+        events.withdraw(auth.current_member(), _event())
+
+
+@blp.route("/<int:event_id>/qr")
+class EventQR(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, QRSchema)
+    def post(self, event_id):
+        """A short-lived check-in QR for the coordinator to show at the activity"""
+        token, expires_at = events.checkin_token(auth.current_member(), _event())
+        return {"token": token, "expires_at": expires_at}
+
+
+@blp.route("/check-in")
+class EventCheckIn(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(CheckInTokenSchema)
+    @blp.response(200, SignupSchema)
+    def post(self, body):
+        """Check in by scanning the coordinator's QR"""
+        signup = events.check_in(auth.current_member(), body["token"])
+        return {"event_id": signup.event_id, "status": signup.status, "checked_in_at": signup.checked_in_at}
+
+
+@blp.route("/<int:event_id>/close")
+class EventClose(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, CloseSchema)
+    def post(self, event_id):
+        """Close the activity and credit every checked-in attendee once (closing twice credits nobody twice)"""
+        return events.close(auth.current_member(), _event())

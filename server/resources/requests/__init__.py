@@ -1,0 +1,3 @@
+from server.resources.requests.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,102 @@
+"""Requests: residents book services (预约服务); retired volunteers open payback requests (优先回馈)."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Request
+from server.resources.requests.schemas import (
+    CancelSchema,
+    EligibilityQuerySchema,
+    EligibilitySchema,
+    NeedSchema,
+    RequestSchema,
+)
+from server.services import requests
+from server.services.request_views import request_view
+
+blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Booking and payback (预约服务 · 优先回馈)")
+auth.register_scope("request_id", Request)
+
+
+def _request(request_id):
+    return requests.request_for(auth.current_member(), auth.scoped_object("request_id"))
+
+
+@blp.route("/requests")
+class Requests(MethodView):
+    @auth.roles(auth.RESIDENT)
+    @blp.response(200, RequestSchema(many=True))
+    def get(self):
+        """My household's requests, newest first: status, who is coming, what waits for confirmation"""
+        return [request_view(r) for r in requests.mine(auth.current_member(), payback=False).limit(100)]
+
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.arguments(NeedSchema)
+    @blp.response(201, RequestSchema)
+    def post(self, body):
+        """Book a service from the menu: it goes on the task board
+
+        `for_member_id` books for a family member without a phone (or, for a coordinator,
+        for any resident); the request records who acted.
+        """
+        return request_view(requests.book(auth.current_member(), body))
+
+
+@blp.route("/requests/<int:request_id>")
+class RequestDetail(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, RequestSchema)
+    def get(self, request_id):
+        """One request (its household and coordinators)"""
+        return request_view(_request(request_id))
+
+
+@blp.route("/requests/<int:request_id>/cancel")
+class RequestCancel(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, RequestSchema)
+    def post(self, body, request_id):
+        """Cancel a request not yet served (a payback hold is released); the volunteer is told"""
+        return request_view(requests.cancel(auth.current_member(), _request(request_id), body["reason"]))
+
+
+@blp.route("/payback-requests/eligibility")
+class PaybackEligibility(MethodView):
+    @auth.roles(auth.RESIDENT)
+    @blp.arguments(EligibilityQuerySchema, location="query")
+    @blp.response(200, EligibilitySchema)
+    def get(self, query):
+        """May I (or the family member I act for) open a payback request, and how much is banked"""
+        return requests.eligibility(auth.current_member(), query["for_member_id"])
+
+
+@blp.route("/payback-requests")
+class PaybackRequests(MethodView):
+    @auth.roles(auth.RESIDENT)
+    @blp.response(200, RequestSchema(many=True))
+    def get(self):
+        """My household's payback requests"""
+        return [request_view(r) for r in requests.mine(auth.current_member(), payback=True).limit(100)]
+
+    @auth.roles(auth.RESIDENT)
+    @blp.arguments(NeedSchema)
+    @blp.response(201, RequestSchema)
+    def post(self, body):
+        """Open a payback request (优先回馈): the estimated minutes are held, the task jumps the board
+
+        Refused when not enough is banked. On confirmation the actual minutes are spent
+        (never more than held) and the rest released; cancelling releases it all.
+        """
+        return request_view(requests.open_payback(auth.current_member(), body))
+
+
+@blp.route("/payback-requests/<int:request_id>/cancel")
+class PaybackCancel(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, RequestSchema)
+    def post(self, body, request_id):
+        """Cancel a payback request: the held minutes are released"""
+        return request_view(requests.cancel(auth.current_member(), _request(request_id), body["reason"]))

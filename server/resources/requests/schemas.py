@@ -1,0 +1,73 @@
+"""Booking (预约服务) and payback (优先回馈) bodies."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema
+from server.models.tasks import URGENCIES
+
+
+class NeedSchema(Schema):
+    category_code = ma.fields.String(required=True, metadata={"description": "From the service menu (GET /catalog)"})
+    item_code = ma.fields.String(load_default=None, allow_none=True)
+    description = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=300),
+                                   metadata={"description": "What is needed, in the resident's words"})
+    building = ma.fields.String(load_default="", validate=ma.validate.Length(max=16))
+    unit = ma.fields.String(load_default="", validate=ma.validate.Length(max=16))
+    place_detail = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+    window_start = LocalDateTime(required=True)
+    window_end = LocalDateTime(required=True)
+    estimated_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(30, 480, error="预计时长在半小时到8小时之间"))
+    urgency = ma.fields.String(load_default="normal", validate=ma.validate.OneOf(URGENCIES))
+    for_member_id = ma.fields.Integer(load_default=None, allow_none=True,
+                                      metadata={"description": "亲情代理: a family member without a phone (or, for coordinators, any resident)"})
+
+
+class CancelSchema(Schema):
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class VolunteerRefSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    phone = ma.fields.String()
+
+
+class RequestSchema(Schema):
+    id = ma.fields.Integer()
+    task_id = ma.fields.Integer()
+    payback = ma.fields.Boolean()
+    requester_id = ma.fields.Integer()
+    requester_name = ma.fields.String()
+    created_by_name = ma.fields.String(metadata={"description": "Who booked (differs from the requester for 亲情代理)"})
+    category_code = ma.fields.String()
+    category_name = ma.fields.String()
+    item_name = ma.fields.String(allow_none=True)
+    description = ma.fields.String()
+    place = ma.fields.String()
+    window_start = LocalDateTime()
+    window_end = LocalDateTime()
+    estimated_minutes = ma.fields.Integer()
+    urgency = ma.fields.String()
+    status = ma.fields.String()
+    status_label = ma.fields.String()
+    held_minutes = ma.fields.Integer(allow_none=True, metadata={"description": "Payback: minutes held on the passbook"})
+    hold_state = ma.fields.String(allow_none=True, metadata={"description": "pending | posted | voided"})
+    spent_minutes = ma.fields.Integer(allow_none=True)
+    volunteer = ma.fields.Nested(VolunteerRefSchema, allow_none=True)
+    record_id = ma.fields.Integer(allow_none=True, metadata={"description": "The service record waiting for confirmation"})
+    cancel_reason = ma.fields.String()
+    created_at = LocalDateTime()
+
+
+class EligibilitySchema(Schema):
+    eligible = ma.fields.Boolean()
+    reason = ma.fields.String(metadata={"description": "In plain words, for the person"})
+    member_id = ma.fields.Integer()
+    member_name = ma.fields.String()
+    available_minutes = ma.fields.Integer()
+    held_minutes = ma.fields.Integer()
+    balance_minutes = ma.fields.Integer()
+
+
+class EligibilityQuerySchema(Schema):
+    for_member_id = ma.fields.Integer(load_default=None)

@@ -1,0 +1,3 @@
+from server.resources.tasks.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,145 @@
+"""The task board (任务大厅) and each task's lifecycle: claim, check in, check out, release, cancel."""
+
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint
+from server.models import Task
+from server.resources.records.schemas import QRSchema
+from server.resources.tasks.schemas import (
+    BoardQuerySchema,
+    BoardSchema,
+    CheckInSchema,
+    CheckOutSchema,
+    NoteSchema,
+    TaskDetailSchema,
+    TaskSchema,
+)
+from server.services import board, requests, tasks
+from server.services.record_views import record_view
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
+auth.register_scope("task_id", Task)
+
+
+def _task():
+    return tasks.task_for(auth.current_member(), auth.scoped_object("task_id"))
+
+
+def _view(task):
+    return board.task_view(task, auth.current_member())
+
+
+@blp.route("")
+class Board(MethodView):
+    @auth.roles(auth.VOLUNTEER, auth.COORDINATOR)
+    @blp.arguments(BoardQuerySchema, location="query")
+    @blp.response(200, BoardSchema)
+    def get(self, query):
+        """Open tasks I may take: payback first, then urgent, then longest waiting
+
+        Team requirements are respected; the recipient's name, unit and phone stay
+        masked until the task is claimed. Keyset pages: pass `next_cursor` back as `cursor`.
+        """
+        return board.listing(auth.current_member(), **query)
+
+
+@blp.route("/mine")
+class MyTasks(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, TaskSchema(many=True))
+    def get(self):
+        """My tasks still ahead (claimed, in progress, waiting for confirmation), soonest first"""
+        return board.mine(auth.current_member())
+
+
+@blp.route("/<int:task_id>")
+class TaskDetail(MethodView):
+    @auth.roles(auth.MEMBER)
+    @blp.response(200, TaskDetailSchema)
+    def get(self, task_id):
+        """One task (volunteers of the community, the recipient's family, coordinators)"""
+        return _view(_task())
+
+
+@blp.route("/<int:task_id>/claim")
+class TaskClaim(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, task_id):
+        """Claim an open task (of many volunteers claiming at once exactly one wins)
+
+        An illegal step answers 409 with the task's current state in `errors.details`.
+        """
+        return _view(tasks.claim(auth.current_member(), _task()))
+
+
+@blp.route("/<int:task_id>/release")
+class TaskRelease(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, task_id):
+        """Give a claimed task back to the board"""
+        return _view(tasks.release(auth.current_member(), _task()))
+
+
+@blp.route("/<int:task_id>/check-in")
+class TaskCheckIn(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(CheckInSchema)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, body, task_id):
+        """Check in: the server notes the time (scan the recipient's or coordinator's QR to vouch for it)
+
+        At most 3 check-in/check-out pairs per task and day; one visit open at a time.
+        """
+        return _view(tasks.check_in(auth.current_member(), _task(), token=body["token"]))
+
+
+@blp.route("/<int:task_id>/check-out")
+class TaskCheckOut(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, CheckOutSchema)
+    def post(self, task_id):
+        """Check out: the measured service becomes a record for the recipient to confirm"""
+        task, record = tasks.check_out(auth.current_member(), _task())
+        return {"task": _view(task), "record": record_view(record)}
+
+
+@blp.route("/<int:task_id>/checkin-qr")
+class TaskCheckInQR(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, QRSchema)
+    def post(self, task_id):
+        """A short-lived check-in QR for the recipient's family (or the coordinator) to show"""
+        token, expires_at = tasks.checkin_token(auth.current_member(), _task())
+        return {"token": token, "expires_at": expires_at}
+
+
+@blp.route("/<int:task_id>/cancel")
+class TaskCancel(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.arguments(NoteSchema)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, body, task_id):
+        """Cancel a task not yet started (the recipient's family or the coordinator)"""
+        return _view(tasks.cancel(auth.current_member(), _task(), reason=body["reason"]))
+
+
+@blp.route("/<int:task_id>/no-show")
+class TaskNoShow(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(NoteSchema)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, body, task_id):
+        """The volunteer did not come (counts against their reliability; a payback hold is released)"""
+        return _view(tasks.mark_no_show(auth.current_member(), _task(), note=body["reason"]))
+
+
+@blp.route("/<int:task_id>/publish")
+class TaskPublish(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, task_id):
+        """Publish a request held for content review"""
+        return _view(requests.release_held(auth.current_member(), _task()))
