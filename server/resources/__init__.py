@@ -5,6 +5,7 @@ from server.resources import (
     auth,
     catalog,
     communities,
+    desk,
     events,
     health,
     households,
@@ -23,7 +24,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, notifications, subscriptions,
+    requests, tasks, agreements, events, desk, notifications, subscriptions,
 )
 
 

@@ -346,3 +346,22 @@ def test_bad_bookings_are_422_naming_the_field(app):
     assert menu.status_code == 422 and "category_code" in menu.json["errors"]["json"]
     junk = client.post("/api/v1/requests", json={"description": 1, "window_start": "soon"}, headers=headers(app, resident))
     assert junk.status_code == 422 and {"description", "window_start", "category_code"} <= set(junk.json["errors"]["json"])
+
+
+def test_coordinator_desk_lists_what_needs_them(app):
+    community = make_community()
+    coordinator = make_coordinator(community)
+    volunteer, _ = make_volunteer(community)
+    resident = make_member(community)
+    from tests.factories import make_record
+
+    outsider = make_record(volunteer)  # witnessed by someone without the app
+    old = make_request(resident)
+    Task.update(created_at=clock.now() - dt.timedelta(hours=3)).where(Task.request == old.id).execute()
+    make_request(resident)  # fresh: not yet a worry
+    event = make_event(coordinator)
+    desk = app.test_client().get("/api/v1/desk", headers=headers(app, coordinator)).json
+    assert [r["id"] for r in desk["records_waiting"]] == [outsider.id]
+    assert [t["request_id"] for t in desk["unclaimed_tasks"]] == [old.id]
+    assert [e["id"] for e in desk["events"]] == [event.id]
+    assert app.test_client().get("/api/v1/desk", headers=headers(app, resident)).status_code == 403

@@ -1,0 +1,3 @@
+from server.resources.desk.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,38 @@
+"""The coordinator's desk (服务站): records to review, held and unclaimed requests, today's visits, events."""
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from server.extensions import auth
+from server.extensions.smorest import Blueprint, LocalDateTime, Schema
+from server.resources.records.schemas import RecordSchema
+from server.resources.tasks.schemas import TaskDetailSchema
+from server.services import desk
+
+blp = Blueprint("desk", __name__, url_prefix="/api/v1/desk", description="Coordinator desk (服务站)")
+
+
+class DeskEventSchema(Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    starts_at = LocalDateTime()
+    place = ma.fields.String()
+    status = ma.fields.String()
+
+
+class DeskSchema(Schema):
+    records_waiting = ma.fields.List(ma.fields.Nested(RecordSchema), metadata={
+        "description": "Disputed, witnessed by an outsider, or late (补录): only the coordinator can settle them"})
+    held_requests = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Held by content review"})
+    unclaimed_tasks = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Open for over two hours"})
+    todays_visits = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Agreement visits today"})
+    events = ma.fields.List(ma.fields.Nested(DeskEventSchema))
+
+
+@blp.route("")
+class Desk(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, DeskSchema)
+    def get(self):
+        """What needs me today: records to review, held and unclaimed requests, today's visits, events"""
+        return desk.desk(auth.current_member())
