@@ -166,6 +166,12 @@ class Prepared:
         query, cursor = self._execute(params)
         return list(query._get_cursor_wrapper(cursor))
 
+    def tuples(self, *params) -> list[tuple]:
+        """The raw rows as the driver returns them (no field conversion): for the hottest lists,
+        which convert only what they print."""
+        _, cursor = self._execute(params)
+        return cursor.fetchall()
+
     def first(self, *params):
         rows = self.rows(*params)
         return rows[0] if rows else None

@@ -22,6 +22,12 @@ _COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.
             Task.status, Task.volunteer, Task.recipient, Task.recipient_household, Task.held, Task.board_order,
             Task.created_at, Task.request, Task.agreement, Task.community, Member.name.alias("recipient_name"),
             Member.phone.alias("recipient_phone"))
+_NAMES = ("id", "source", "priority", "category", "item", "title", "description", "area", "building", "place",
+          "window_start", "window_end", "estimated_minutes", "urgency", "status", "volunteer", "recipient",
+          "recipient_household", "held", "board_order", "created_at", "request", "agreement", "community",
+          "recipient_name", "recipient_phone")
+_TEAMS_OF = Prepared(lambda member_id: VolunteerTeam.select(VolunteerTeam.team)
+                     .join(Volunteer).where(Volunteer.member == member_id).tuples())
 _PREPARED: dict[tuple, Prepared] = {}
 
 
@@ -53,13 +59,15 @@ def _board_query(shape: tuple):
         if after:
             order, created, task_id = params.pop(0), params.pop(0), params.pop(0)
             query = query.where(Tuple(Task.board_order, Task.created_at, Task.id) > Tuple(order, created, task_id))
-        return query.order_by(Task.board_order, Task.created_at, Task.id).limit(limit).dicts()
+        return query.order_by(Task.board_order, Task.created_at, Task.id).limit(limit).tuples()
 
     return build
 
 
 def _cursor(row: dict) -> str:
-    return f"{row['board_order']}~{row['created_at'].isoformat()}~{row['id']}"
+    created = row["created_at"]
+    created = created.isoformat() if isinstance(created, dt.datetime) else str(created).replace(" ", "T")
+    return f"{row['board_order']}~{created}~{row['id']}"
 
 
 def _parse_cursor(cursor: str) -> tuple[int, dt.datetime, int]:
@@ -73,11 +81,7 @@ def _parse_cursor(cursor: str) -> tuple[int, dt.datetime, int]:
 def listing(viewer: Member, *, category: str | None = None, team_id: int | None = None, date: dt.date | None = None,
             area: str | None = None, cursor: str | None = None, limit: int = 20) -> dict:
     coordinator = privacy.coordinates(viewer, viewer.community_id)
-    team_ids = None
-    if not coordinator:
-        volunteer = Volunteer.get_or_none(Volunteer.member == viewer.id)
-        team_ids = [] if volunteer is None else [
-            link.team_id for link in VolunteerTeam.select(VolunteerTeam.team).where(VolunteerTeam.volunteer == volunteer.id)]
+    team_ids = None if coordinator else [team for (team,) in _TEAMS_OF.tuples(viewer.id)]
     if team_id is not None and team_ids is not None and team_id not in team_ids:
         return {"items": [], "next_cursor": None}  # another team's tasks: none this volunteer may take
     category_id = None
@@ -104,27 +108,40 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
         params.append(area)
     if cursor:
         params.extend(_parse_cursor(cursor))
-    rows = prepared.rows(*params)
+    rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
     return {
-        "items": [task_line(row, viewer) for row in rows[:limit]],
+        "items": [task_line(row, viewer, coordinator=coordinator) for row in rows[:limit]],
         "next_cursor": _cursor(rows[limit - 1]) if len(rows) > limit else None,
     }
 
 
-def _iso(value):
-    return clock.aware(value).isoformat() if value is not None else None
+def _iso(value, offset: str):
+    """A stored local time with its offset. SQLite hands back text, PostgreSQL a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.replace(" ", "T") + offset
+    return clock.aware(value).isoformat()
 
 
-def task_line(row: dict, viewer: Member) -> dict:
+def _offset() -> str:
+    """The community's UTC offset as ISO text, e.g. +08:00."""
+    return clock.aware(dt.datetime(2000, 1, 1)).isoformat()[19:]
+
+
+def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None) -> dict:
     """A task as the viewer may see it, JSON-ready (used verbatim by the response)."""
     mine = row["volunteer"] == viewer.id
     family = viewer.household_id is not None and viewer.household_id == row["recipient_household"]
-    full = mine or family or privacy.coordinates(viewer, row["community"])
+    if coordinator is None:
+        coordinator = privacy.coordinates(viewer, row["community"])
+    full = mine or family or coordinator
+    offset = _offset()
     name = row.get("recipient_name") or ""
     return {
         "id": row["id"],
         "source": row["source"],
-        "priority": row["priority"],
+        "priority": bool(row["priority"]),
         "category_code": catalog.category_code(row["category"]),
         "category_name": catalog.category_name(row["category"]),
         "item_name": catalog.item_name(row["item"]) if row["item"] else None,
@@ -133,8 +150,8 @@ def task_line(row: dict, viewer: Member) -> dict:
         "area": row["area"],
         "building": row["building"],
         "place": row["place"] if full else row["building"],
-        "window_start": _iso(row["window_start"]),
-        "window_end": _iso(row["window_end"]),
+        "window_start": _iso(row["window_start"], offset),
+        "window_end": _iso(row["window_end"], offset),
         "estimated_minutes": row["estimated_minutes"],
         "urgency": row["urgency"],
         "status": row["status"],
@@ -142,10 +159,10 @@ def task_line(row: dict, viewer: Member) -> dict:
         "recipient_name": name if full else privacy.mask_name(name),
         "recipient_phone": (row.get("recipient_phone") or "") if full else "",
         "claimed_by_me": mine,
-        "held": row["held"],
+        "held": bool(row["held"]),
         "request_id": row["request"],
         "agreement_id": row["agreement"],
-        "created_at": _iso(row["created_at"]),
+        "created_at": _iso(row["created_at"], offset),
     }
 
 
