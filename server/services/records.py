@@ -15,7 +15,7 @@ from server import clock, runtime
 from server.db import Prepared, database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord, Volunteer
-from server.services import catalog, ledger, privacy, tokens
+from server.services import catalog, content_safety, ledger, notifications, privacy, tokens
 
 QR_PURPOSE = "record-confirm"
 OPEN_FOR_CONFIRMATION = ("reported",)
@@ -192,7 +192,7 @@ def report(actor: Member, data: dict) -> ServiceRecord:
     backdate = dt.timedelta(days=runtime.setting("SELF_REPORT_BACKDATE_DAYS"))
     with database.atomic():
         _check_day(actor.id, start, end, minutes)
-        return ServiceRecord.create(
+        record = ServiceRecord.create(
             community=community, volunteer=actor.id, volunteer_household=actor.household_id, recipient=recipient,
             recipient_household=recipient.household_id if recipient else None,
             public_good=data.get("public_good", False) or recipient is None,
@@ -203,6 +203,9 @@ def report(actor: Member, data: dict) -> ServiceRecord:
             source="self_report", needs_approval=start < now - backdate,
             organiser=data.get("organiser") or "志愿者自主开展", recorder=actor.id, created_at=now,
         )
+        if runtime.setting("WECHAT_APPID") and actor.openid:
+            content_safety.request_check("self_report", record.id, actor, data["content"])
+        return record
 
 
 def create_for_task(*, community_id: int, volunteer: Member, recipient: Member | None, category_id: int,
@@ -400,3 +403,20 @@ def reverse(coordinator: Member, record: ServiceRecord, *, reason: str, key: str
         if moved == 1:
             ledger.add_member_year(record.volunteer_id, record.started_at.year, -(record.credited_minutes or 0))
     return ServiceRecord.get_by_id(record.id)
+
+
+@content_safety.on_result("self_report")
+def _self_report_checked(object_id, result, check):
+    """Review or risky wording: the record waits for the coordinator instead of the witness alone."""
+    if content_safety.SEVERITY.get(result, 0) == 0:
+        return
+    record = ServiceRecord.get_or_none(ServiceRecord.id == object_id)
+    if record is None:
+        return
+    ServiceRecord.update(needs_approval=True).where(ServiceRecord.id == object_id).execute()
+    coordinators = [m.id for m in Member.select(Member.id).where(
+        Member.community == record.community_id, Member.roles.contains("coordinator"))]
+    if coordinators:
+        notifications.notify(coordinators, f"record:{object_id}:held", "coordinator_alert", {
+            "subject": "服务记录待审核", "summary": record.content[:30], "when": record.created_at,
+            "page": "pages/station/index"})
