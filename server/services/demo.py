@@ -106,6 +106,52 @@ def load() -> bool:
         _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
 
         volunteers.set_status(zhao, retired, status="retired", reason="age", note="年满60岁退出")
+        _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         for hook in _loaded_hooks:
             hook()
     return True
+
+
+def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
+    """Banked hours, credited services, open requests, an active agreement and the next 16th's activity."""
+    from server import clock
+    from server.models import Household
+    from server.services import agreements, events, ledger_ops, records, requests
+
+    ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
+                      reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
+    ledger_ops.adjust(zhao, Household.get_by_id(zhou.household_id), minutes=12 * 60,
+                      reason="纸质爱心存折转入", key="demo:zhou:paper-passbook")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    for days_ago, hours, content in ((6, 2, "修理洗衣机排水"), (3, 1, "更换厨房灯泡"), (1, 2, "检修电视机信号")):
+        start = (now - dt.timedelta(days=days_ago)).replace(hour=9)
+        record = records.report(li, {
+            "category_code": "repairs", "item_code": "appliance_repair", "place": "3号楼2单元301",
+            "started_at": start, "ended_at": start + dt.timedelta(hours=hours), "content": content,
+            "witness_member_id": wang.id, "recipient_member_id": wang.id})
+        if days_ago > 1:
+            records.confirm(wang, record, rating=5, comment="李师傅修得又快又好")
+    tomorrow = (now + dt.timedelta(days=1)).replace(hour=9)
+    requests.book(wang, {"category_code": "health_care", "item_code": "escort", "description": "老伴要去社区医院复查血压，需要有人陪同",
+                         "window_start": tomorrow, "window_end": tomorrow + dt.timedelta(hours=3),
+                         "estimated_minutes": 120, "urgency": "normal", "for_member_id": grandpa.id})
+    requests.book(wang, {"category_code": "repairs", "item_code": "household_repair", "description": "卫生间水龙头一直滴水",
+                         "window_start": now + dt.timedelta(hours=2), "window_end": now + dt.timedelta(hours=6),
+                         "estimated_minutes": 60, "urgency": "urgent"})
+    recipient_file = agreements.open_file(zhao, {
+        "member_id": grandpa.id, "needs": "行动不便，需要每周上门陪伴、帮助打扫", "risks": "高血压，独自在家时间长",
+        "emergency_contact_name": "王秀兰", "emergency_contact_phone": "13800000001", "consent_date": clock.today()})
+    agreement = agreements.draft(zhao, {
+        "recipient_file_id": recipient_file.id, "category_code": "hardship", "item_codes": ["companionship"],
+        "content": "每周二、周五上午上门陪伴聊天、量血压、打扫卫生", "place": "3号楼2单元301",
+        "schedule": [{"weekday": 2, "start": "09:00", "minutes": 90}, {"weekday": 5, "start": "09:00", "minutes": 90}],
+        "start_date": clock.today(), "end_date": clock.today() + dt.timedelta(days=180), "volunteer_member_ids": [sun.id]})
+    for signer in (wang, sun, zhao):  # 王秀兰 signs as guardian for her husband
+        agreements.sign(signer, agreement)
+    agreements.generate_occurrences()
+    sixteenth = clock.today().replace(day=16)
+    if sixteenth <= clock.today():
+        sixteenth = (sixteenth.replace(day=1) + dt.timedelta(days=32)).replace(day=16)
+    events.create(zhao, {"title": "每月16日集中服务：楼道清洁与义诊", "starts_at": dt.datetime.combine(sixteenth, dt.time(9)),
+                         "place": "和平里社区广场", "category_codes": ["environment", "health_care"], "capacity": 20,
+                         "planned_minutes": 120, "description": "清理楼道杂物，社区医生现场量血压"})
