@@ -44,7 +44,7 @@ class Account(BaseModel):
 class Transfer(BaseModel):
     """Why hours moved (`code`), once per idempotency key; pending holds resolve at most once."""
 
-    community = ForeignKeyField(Community, backref="transfers", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="transfers", on_delete="RESTRICT", index=False)
     code = CharField(max_length=24)
     state = CharField(max_length=8, default="posted")
     idempotency_key = CharField(max_length=128, unique=True)
@@ -56,8 +56,8 @@ class Transfer(BaseModel):
     record_id = IntegerField(null=True, index=True)  # the service record a credit pays for
     reason = TextField(default="")
     details = JSONField(default=dict)  # what the passbook prints: place, content, witness ...
-    actor = ForeignKeyField(Member, null=True, backref="transfers_made", on_delete="RESTRICT")
-    on_behalf_of = ForeignKeyField(Member, null=True, backref="transfers_for", on_delete="RESTRICT")
+    actor = ForeignKeyField(Member, null=True, backref="transfers_made", on_delete="RESTRICT", index=False)
+    on_behalf_of = ForeignKeyField(Member, null=True, backref="transfers_for", on_delete="RESTRICT", index=False)
     effective_date = DateField()
     created_at = DateTimeField(default=clock.now)
     resolved_at = DateTimeField(null=True)
@@ -73,9 +73,9 @@ class Entry(BaseModel):
     the previous one (`prev_hash`), so an edited or removed entry breaks the chain.
     """
 
-    community = ForeignKeyField(Community, backref="entries", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="entries", on_delete="RESTRICT", index=False)
     seq = IntegerField()
-    account = ForeignKeyField(Account, backref="entries", on_delete="RESTRICT")
+    account = ForeignKeyField(Account, backref="entries", on_delete="RESTRICT", index=False)
     transfer = ForeignKeyField(Transfer, backref="entries", on_delete="RESTRICT")
     minutes = IntegerField()
     balance_after = IntegerField()
