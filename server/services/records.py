@@ -312,10 +312,21 @@ def _status(record_id: int) -> str:
     return ServiceRecord.select(ServiceRecord.status).where(ServiceRecord.id == record_id).scalar()
 
 
+_CONFIRM_CREDIT_FIELDS = ("status", "credited_minutes", "transfer", "confirmed_by", "confirmed_at", "confirmed_via",
+                          "rating", "confirmed_for", "comment")
+# The witness's confirmation is the hottest write of all: its UPDATE is rendered once.
+_CONFIRM_CREDIT = Prepared(lambda record_id, *values: ServiceRecord.update(
+    **dict(zip(_CONFIRM_CREDIT_FIELDS, values, strict=True))).where(
+    ServiceRecord.id == record_id, ServiceRecord.status.in_(list(OPEN_FOR_CONFIRMATION))))
+
+
 def _move(record: ServiceRecord, from_statuses, refusal: str, **fields) -> None:
     """A guarded status change: it happens for exactly one caller, whoever comes first."""
-    moved = ServiceRecord.update(**fields).where(ServiceRecord.id == record.id,
-                                                 ServiceRecord.status.in_(list(from_statuses))).execute()
+    if tuple(from_statuses) == OPEN_FOR_CONFIRMATION and set(fields) == set(_CONFIRM_CREDIT_FIELDS):
+        moved = _CONFIRM_CREDIT.rowcount(record.id, *[fields[name] for name in _CONFIRM_CREDIT_FIELDS])
+    else:
+        moved = ServiceRecord.update(**fields).where(ServiceRecord.id == record.id,
+                                                     ServiceRecord.status.in_(list(from_statuses))).execute()
     if moved != 1:
         raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
 
@@ -324,18 +335,18 @@ _MEMBER = Prepared(lambda member_id: Member.select().where(Member.id == member_i
 
 
 
+_CREDITED_THAT_DAY = Prepared(lambda volunteer_id, start, end, record_id: (
+    ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0))
+    .where(ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
+           ServiceRecord.started_at >= start, ServiceRecord.started_at < end, ServiceRecord.id != record_id)))
+
+
 def creditable_minutes(record: ServiceRecord, volunteer_id: int) -> int:
     """Actual minutes rounded down to the step, and no more than the day's cap leaves."""
     step = runtime.setting("ROUNDING_STEP_MINUTES")
     cap = runtime.setting("DAILY_CAP_MINUTES")
     day_start = dt.datetime.combine(record.started_at.date(), dt.time())
-    used = (
-        ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0))
-        .where(ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
-               ServiceRecord.started_at >= day_start, ServiceRecord.started_at < day_start + dt.timedelta(days=1),
-               ServiceRecord.id != record.id)
-        .scalar()
-    )
+    used = _CREDITED_THAT_DAY.scalar(volunteer_id, day_start, day_start + dt.timedelta(days=1), record.id)
     return min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
 
 

@@ -270,6 +270,8 @@ def on_record_settled(record: ServiceRecord) -> None:
 
     For a payback task the hold is spent now: the credited minutes, never more than held.
     """
+    if record.source not in ("task", "agreement"):
+        return  # self-reports and events have no task
     visit = TaskVisit.get_or_none(TaskVisit.record == record.id)
     if visit is None:
         return
