@@ -28,49 +28,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare_sqlite(tmpdir: Path):
-    """A migrated SQLite database with the catalog, initialised in this process."""
+def _prepare(url: str):
+    """Settings, clock, a migrated database with the catalog, and hooks — in this process."""
     from config import settings as settings_module
     from server import clock, hooks, migrations, runtime
     from server.db import init_db
     from server.services import catalog
 
-    url = f"sqlite:///{tmpdir / 'bench.db'}"
     values = settings_module.load({"DATABASE_URL": url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret"})
     runtime.configure(values)
     clock.configure(values["TIMEZONE"])
-    db = init_db(url)
-    migrations.migrate(db)
+    migrations.migrate(init_db(url))
     catalog.seed()
     hooks.install()
     return url, values
 
 
+def prepare_sqlite(tmpdir: Path):
+    return _prepare(f"sqlite:///{tmpdir / 'bench.db'}")
+
+
 def prepare_postgres():
-    """A fresh PostgreSQL database for the run (127.0.0.1:5432, as in CI), migrated and seeded."""
+    """A fresh PostgreSQL database for the run (127.0.0.1:5432, as in CI)."""
     import uuid
 
     import psycopg2
-
-    from config import settings as settings_module
-    from server import clock, hooks, migrations, runtime
-    from server.db import init_db
-    from server.services import catalog
 
     name = f"lovebank_bench_{uuid.uuid4().hex[:8]}"
     admin = psycopg2.connect("host=127.0.0.1 port=5432 user=postgres dbname=test")
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    url = f"postgresql+pool://postgres@127.0.0.1:5432/{name}"
-    values = settings_module.load({"DATABASE_URL": url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret"})
-    runtime.configure(values)
-    clock.configure(values["TIMEZONE"])
-    db = init_db(url)
-    migrations.migrate(db)
-    catalog.seed()
-    hooks.install()
-    return url, values
+    return _prepare(f"postgresql+pool://postgres@127.0.0.1:5432/{name}")
 
 
 def drop_postgres(url: str) -> None:

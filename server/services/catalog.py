@@ -87,6 +87,21 @@ def item_name(item_id: int) -> str:
     return _items[item_id]
 
 
+def category_and_item(category_code: str, item_code: str | None):
+    """The menu entries a body names, or 422 naming `category_code` / `item_code`."""
+    from server.errors import RuleBroken
+
+    category = ServiceCategory.get_or_none(ServiceCategory.code == category_code)
+    if category is None:
+        raise RuleBroken("请从服务菜单里选择服务类别", field="category_code", rule="unknown_category")
+    item = None
+    if item_code:
+        item = ServiceItem.get_or_none(ServiceItem.code == item_code, ServiceItem.category == category)
+        if item is None:
+            raise RuleBroken("这个服务项目不属于所选类别", field="item_code", rule="unknown_item")
+    return category, item
+
+
 def seed() -> None:
     """Insert the seeded categories, items and teams; safe to run again (keyed by code)."""
     with database.atomic():

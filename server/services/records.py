@@ -14,7 +14,7 @@ from peewee import fn
 from server import clock, runtime
 from server.db import Prepared, database
 from server.errors import Forbidden, NotFound, RuleBroken
-from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord, Volunteer
+from server.models import Member, ServiceRecord, Volunteer
 from server.services import catalog, content_safety, ledger, notifications, privacy, tokens
 
 QR_PURPOSE = "record-confirm"
@@ -132,18 +132,6 @@ def _check_day(volunteer_id: int, start: dt.datetime, end: dt.datetime, minutes:
         )
 
 
-def _category_item(category_code: str, item_code: str | None):
-    category = ServiceCategory.get_or_none(ServiceCategory.code == category_code)
-    if category is None:
-        raise RuleBroken("服务类别不在服务菜单里", field="category_code", rule="unknown_category")
-    item = None
-    if item_code:
-        item = ServiceItem.get_or_none(ServiceItem.code == item_code, ServiceItem.category == category)
-        if item is None:
-            raise RuleBroken("服务项目不属于这个类别", field="item_code", rule="unknown_item")
-    return category, item
-
-
 def _same_community_member(member_id: int, community_id: int, field: str) -> Member:
     member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
     if member is None or member.community_id != community_id:
@@ -174,7 +162,7 @@ def report(actor: Member, data: dict) -> ServiceRecord:
     if start.date() != end.date():
         raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
     minutes = _minutes_between(start, end)
-    category, item = _category_item(data["category_code"], data.get("item_code"))
+    category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     community = actor.community_id
 
     witness = None

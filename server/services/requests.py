@@ -13,8 +13,8 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
-from server.models import Household, Member, Request, ServiceCategory, ServiceItem, Task, TaskEvent, Volunteer
-from server.services import content_safety, ledger, notifications, privacy, tasks
+from server.models import Household, Member, Request, Task, TaskEvent, Volunteer
+from server.services import catalog, content_safety, ledger, notifications, privacy, tasks
 from server.services.privacy import mask_name
 
 URGENCY_ORDER = {"urgent": 0, "normal": 1}
@@ -39,18 +39,6 @@ def _for_whom(actor: Member, for_member_id: int | None) -> Member:
     raise RuleBroken("只能替自己家里人或（服务站）本社区居民预约", field="for_member_id", rule="not_family")
 
 
-def _catalog(category_code: str, item_code: str | None):
-    category = ServiceCategory.get_or_none(ServiceCategory.code == category_code)
-    if category is None:
-        raise RuleBroken("请从服务菜单里选择服务类别", field="category_code", rule="unknown_category")
-    item = None
-    if item_code:
-        item = ServiceItem.get_or_none(ServiceItem.code == item_code, ServiceItem.category == category)
-        if item is None:
-            raise RuleBroken("这个服务项目不属于所选类别", field="item_code", rule="unknown_item")
-    return category, item
-
-
 def _check_window(data: dict) -> None:
     start, end = data["window_start"], data["window_end"]
     if end <= start:
@@ -65,7 +53,7 @@ def _check_window(data: dict) -> None:
 
 
 def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold=None) -> Request:
-    category, item = _catalog(data["category_code"], data.get("item_code"))
+    category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     household = Household.get_by_id(requester.household_id)
     urgency = "urgent" if payback and data.get("urgency") == "urgent" else data.get("urgency", "normal")
     building = data.get("building") or household.building
