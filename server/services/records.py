@@ -352,6 +352,8 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         _move(record, from_statuses, refusal, **fields)
         if minutes:
             ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
+            notifications.notify([volunteer.id], f"record:{record.id}:credited", "hours_credited", {
+                "category": catalog.category_name(record.category_id), "minutes": minutes})
         for name, value in fields.items():
             setattr(record, name, value)
         _settled(record)

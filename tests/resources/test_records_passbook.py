@@ -232,3 +232,15 @@ def test_month_close_endpoint_and_statements(app):
     assert current.status_code == 422
     (statement,) = client.get(f"/api/v1/households/{resident.household_id}/statements", headers=headers(app, resident)).json
     assert (statement["opening_minutes"], statement["minutes_in"], statement["closing_minutes"]) == (0, 60, 60)
+
+
+def test_the_volunteer_hears_when_hours_are_credited(app):
+    from server.models import OutboxMessage
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    record = make_record(volunteer, witness=witness)
+    app.test_client().post(f"/api/v1/service-records/{record.id}/confirm", json={}, headers=headers(app, witness))
+    (message,) = OutboxMessage.select().where(OutboxMessage.key.contains(f"record:{record.id}:credited"))
+    assert message.payload["template_key"] == "hours_credited" and volunteer.id in message.payload["member_ids"]
