@@ -35,7 +35,7 @@ Component({
     },
     load() {
       const all = Promise.all([
-        payback.eligibility({ quiet: true }), payback.list({ quiet: true }),
+        payback.eligibility(null, { quiet: true }), payback.list({ quiet: true }),
         catalog.getCatalog({ quiet: true }), households.mine({ quiet: true }),
       ])
       return this.track(all, ([eligibility, list, c, household]) => {
