@@ -48,7 +48,7 @@ describe('agreement detail (协议详情)', () => {
     expect(t).toContain('✓ 已签 11月29日（王秀兰代签）')
     expect(t).toContain('○ 还没签')
     expect(t).toContain('每周五 09:30，1.5 小时')
-    expect(t).toContain('2026年11月29日 至 2027年2月27日')
+    expect(t).toContain('从 2026年11月29日到 2027年2月27日')
     expect(t).toContain('我是志愿者，签署协议')
     await tap(page, '.sign')
     expect(callsTo(calls, 'POST', '/agreements/1/sign')[0].data).toEqual({})

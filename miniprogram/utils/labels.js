@@ -27,6 +27,8 @@ const TASK_STATUS = {
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
   expired: { text: '已过期', mark: '×', tone: TONES.stop },
   no_show: { text: '志愿者未到', mark: '×', tone: TONES.stop },
+  // Not a server status: an open task held for the station's review (`held`), not yet claimable.
+  held: { text: '等服务站审核', mark: '…', tone: TONES.warn },
 }
 
 const RECORD_STATUS = {

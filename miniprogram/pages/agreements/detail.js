@@ -20,7 +20,7 @@ const ACTIONS = {
 Component({
   behaviors: [require('../../behaviors/page')],
   data: {
-    id: null, a: null, parties: [], slots: [], period: '',
+    id: null, a: null, parties: [], slots: [], from: '', to: '',
     signText: '', canSign: false, signNote: '', staff: false, renewDate: '', today: '',
   },
   methods: {
@@ -47,7 +47,8 @@ Component({
         a,
         parties: view.parties(a),
         slots: (a.schedule || []).map(view.slotText),
-        period: `${format.date(a.start_date, true)} 至 ${format.date(a.end_date, true)}`,
+        from: format.date(a.start_date, true),
+        to: format.date(a.end_date, true),
         signText: view.signAs(a, me.id),
         canSign,
         signNote,
