@@ -7,7 +7,6 @@
 const requests = require('../services/requests')
 const witness = require('../flows/witness')
 const format = require('../utils/format')
-const nav = require('../utils/nav')
 
 const CANCELLABLE = ['open', 'claimed']
 
@@ -43,11 +42,8 @@ const RequestActions = Behavior({
     },
     onCancel(e) {
       const id = e.currentTarget.dataset.id
-      return nav.confirmDialog({ title: '取消求助', content: '确定不需要这次服务了吗？', confirmText: '确定取消', cancelText: '不取消' })
-        .then((yes) => yes && requests.cancel(id).then(() => {
-          nav.toast('已取消')
-          return this.load()
-        }, () => null))
+      return this.act(() => requests.cancel(id), '已取消',
+        { title: '取消求助', content: '确定不需要这次服务了吗？', confirmText: '确定取消', cancelText: '不取消' })
     },
     onCheckinCode(e) {
       wx.navigateTo({ url: `/pages/qr/index?kind=task&id=${e.currentTarget.dataset.task}` })

@@ -114,11 +114,10 @@ Component({
     onSubmit() {
       const body = this.body()
       if (!body) return Promise.resolve()
-      return this.submitting(() => agreements.draft(body)).then((a) => {
-        if (!a) return
+      return this.sendForm(() => agreements.draft(body), (a) => {
         wx.showToast({ title: '已起草，请各方签署', icon: 'none' })
         wx.redirectTo({ url: `/pages/agreements/detail?id=${a.id}` })
-      }, (err) => this.showServerErrors(err, FIELD_OF))
+      }, FIELD_OF)
     },
     onNewFile() {
       wx.navigateTo({ url: '/pages/recipient-file/index' })

@@ -60,11 +60,10 @@ Component({
     onSubmit() {
       const body = this.body()
       if (!body) return Promise.resolve()
-      return this.submitting(() => events.create(body)).then((e) => {
-        if (!e) return
+      return this.sendForm(() => events.create(body), (e) => {
         wx.showToast({ title: '活动已发起', icon: 'success' })
         wx.redirectTo({ url: `/pages/events/detail?id=${e.id}` })
-      }, (err) => this.showServerErrors(err, FIELD_OF))
+      }, FIELD_OF)
     },
   },
 })

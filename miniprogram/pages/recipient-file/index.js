@@ -70,8 +70,7 @@ Component({
     onSubmit() {
       const body = this.body()
       if (!body) return Promise.resolve()
-      return this.submitting(() => agreements.openFile(body)).then((file) => {
-        if (!file) return
+      return this.sendForm(() => agreements.openFile(body), (file) => {
         wx.showModal({
           title: '已建档',
           content: `${file.member_name}的档案已建立。现在给他起草帮扶协议吗？`,
@@ -83,7 +82,7 @@ Component({
         })
         this.setData({ f: EMPTY, memberIndex: -1 })
         return this.load()
-      }, (err) => this.showServerErrors(err, FIELD_OF))
+      }, FIELD_OF)
     },
     onDraft(e) {
       wx.navigateTo({ url: `/pages/agreements/form?file=${e.currentTarget.dataset.id}` })

@@ -50,21 +50,14 @@ Component({
         this.setData(data)
       })
     },
-    /** Run one action, then say so and read the desk again. */
-    after(promise, words) {
-      return promise.then(() => {
-        nav.toast(words)
-        return this.load()
-      }, () => null)
-    },
     onApprove(e) {
       const r = this.data.waiting.find((x) => x.id === e.currentTarget.dataset.id)
-      return nav.confirmDialog({
+      return this.act(() => records.approve(r.id), '已通过', {
         title: '审核通过',
         content: `${r.volunteer_name}的${r.item_name || r.category_name}，${format.hours(r.duration_minutes)}，通过后记入存折。`,
         confirmText: '通过',
         cancelText: '再看看',
-      }).then((yes) => yes && this.after(records.approve(r.id), '已通过'))
+      })
     },
     onReject(e) {
       const id = e.currentTarget.dataset.id
@@ -74,24 +67,24 @@ Component({
           wx.showToast({ title: '请写一下驳回的原因', icon: 'none' })
           return null
         }
-        return this.after(records.reject(id, reason), '已驳回')
+        return this.act(() => records.reject(id, reason), '已驳回')
       })
     },
     onPublish(e) {
-      return nav.confirmDialog({ title: '发布求助', content: '内容看过了，没有问题，发布到任务大厅让志愿者接单？', confirmText: '发布', cancelText: '再看看' })
-        .then((yes) => yes && this.after(tasks.publish(e.currentTarget.dataset.id), '已发布'))
+      return this.act(() => tasks.publish(e.currentTarget.dataset.id), '已发布',
+        { title: '发布求助', content: '内容看过了，没有问题，发布到任务大厅让志愿者接单？', confirmText: '发布', cancelText: '再看看' })
     },
     onCancelTask(e) {
       const id = e.currentTarget.dataset.id
       return nav.askText({ title: '取消这条求助', placeholder: '原因，会告诉求助的居民', confirmText: '确定取消' }).then((reason) => {
         if (reason === null) return null
-        return this.after(tasks.cancel(id, reason), '已取消')
+        return this.act(() => tasks.cancel(id, reason), '已取消')
       })
     },
     onNoShow(e) {
       const id = e.currentTarget.dataset.id
-      return nav.confirmDialog({ title: '志愿者没有来', content: '记为“未到”后，这次上门就结束了。', confirmText: '记为未到', cancelText: '不记' })
-        .then((yes) => yes && this.after(tasks.noShow(id), '已记录'))
+      return this.act(() => tasks.noShow(id), '已记录',
+        { title: '志愿者没有来', content: '记为“未到”后，这次上门就结束了。', confirmText: '记为未到', cancelText: '不记' })
     },
     onCall(e) {
       wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })

@@ -19,18 +19,12 @@ Component({
         return mine.length + this.data.reported.length > 0
       })
     },
-    after(promise, words) {
-      return promise.then(() => {
-        nav.toast(words)
-        return this.load()
-      }, () => null)
-    },
     onCheckIn(e) {
-      return this.after(tasks.checkIn(e.currentTarget.dataset.id), '已签到')
+      return this.act(() => tasks.checkIn(e.currentTarget.dataset.id), '已签到')
     },
     onScanCheckIn(e) {
       const id = e.currentTarget.dataset.id
-      return scanToken().then((token) => token && this.after(tasks.checkIn(id, token), '已签到'))
+      return scanToken().then((token) => token && this.act(() => tasks.checkIn(id, token), '已签到'))
     },
     onCheckOut(e) {
       const id = e.currentTarget.dataset.id
@@ -58,8 +52,8 @@ Component({
     },
     onRelease(e) {
       const id = e.currentTarget.dataset.id
-      return nav.confirmDialog({ title: '放弃这个任务', content: '放弃后任务会回到任务大厅，让别的志愿者来接。', confirmText: '确定放弃', cancelText: '不放弃' })
-        .then((yes) => yes && this.after(tasks.release(id), '已放弃'))
+      return this.act(() => tasks.release(id), '已放弃',
+        { title: '放弃这个任务', content: '放弃后任务会回到任务大厅，让别的志愿者来接。', confirmText: '确定放弃', cancelText: '不放弃' })
     },
     onReport() {
       wx.navigateTo({ url: '/pages/report/index' })
