@@ -16,7 +16,7 @@ module.exports = [
     languageOptions: {
       ecmaVersion: 2020,
       sourceType: 'commonjs',
-      globals: { ...globals.commonjs, ...wechat, console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      globals: { ...globals.commonjs, ...wechat, console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
     },
     rules: {
       'no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],

@@ -33,9 +33,9 @@ class ApiError extends Error {
   }
 }
 
-function send({ method, path, data, withToken }) {
+function send({ method, path, data, withToken, headers }) {
   return new Promise((resolve, reject) => {
-    const header = { 'Content-Type': 'application/json' }
+    const header = Object.assign({ 'Content-Type': 'application/json' }, headers)
     const token = session.token()
     if (withToken && token) header.Authorization = `Bearer ${token}`
     wx.request({
@@ -83,10 +83,11 @@ function goLogin() {
 
 /**
  * request({method, path, data}) → Promise of the answer body.
- * Options: `auth: false` for public calls; `quiet: true` when the page shows the error itself.
+ * Options: `auth: false` for public calls; `quiet: true` when the page shows the error itself;
+ * `headers` for extra headers (an Idempotency-Key, sent again unchanged when the call is repeated).
  */
-function request({ method = 'GET', path, data, auth = true, quiet = false }) {
-  const call = () => send({ method, path, data, withToken: auth })
+function request({ method = 'GET', path, data, auth = true, quiet = false, headers = null }) {
+  const call = () => send({ method, path, data, withToken: auth, headers })
   return call()
     .catch((err) => {
       if (!(auth && err.status === 401)) throw err
@@ -117,4 +118,13 @@ const post = (path, data, opts) => request({ ...opts, method: 'POST', path, data
 const patch = (path, data, opts) => request({ ...opts, method: 'PATCH', path, data })
 const del = (path, opts) => request({ ...opts, method: 'DELETE', path })
 
-module.exports = { request, get, post, patch, del, query, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }
+/**
+ * A fresh idempotency key for one money-like action (a gift, a donation): made once when the
+ * person taps, reused if the same action is sent again, so the hours never move twice.
+ */
+function idempotencyKey(prefix) {
+  const rand = Math.random().toString(36).slice(2, 10)
+  return `${prefix || 'mp'}-${Date.now().toString(36)}-${rand}`
+}
+
+module.exports = { request, get, post, patch, del, query, idempotencyKey, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }

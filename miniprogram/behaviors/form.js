@@ -41,6 +41,13 @@ module.exports = Behavior({
       Object.keys(fe).forEach((k) => { errors[(fieldOf && fieldOf[k]) || k] = fe[k] })
       this.setData({ errors })
     },
+    /**
+     * Send the form: one send at a time, then `done(answer)`; a 422's reasons go under the
+     * fields (`fieldOf` renames API fields). Other refusals the request wrapper has shown.
+     */
+    sendForm(call, done, fieldOf) {
+      return this.submitting(call).then((answer) => answer && done(answer), (err) => this.showServerErrors(err, fieldOf))
+    },
     /** Run one send at a time, with `sending` true meanwhile; resolves with the send's result, or null. */
     submitting(send) {
       if (this.data.sending) return Promise.resolve(null)

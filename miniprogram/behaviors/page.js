@@ -4,6 +4,7 @@
  */
 
 const elderBehavior = require('./elder')
+const nav = require('../utils/nav')
 
 module.exports = Behavior({
   behaviors: [elderBehavior],
@@ -27,6 +28,19 @@ module.exports = Behavior({
           return null
         },
       )
+    },
+    /**
+     * One action on the page's content: ask first when `dialog` is given, run the call, say
+     * `words` and read the page again. Resolves false when not done (declined, or refused:
+     * the request wrapper has shown the server's reason).
+     */
+    act(run, words, dialog) {
+      const ask = dialog ? nav.confirmDialog(dialog) : Promise.resolve(true)
+      return ask.then((yes) => yes && run().then(() => {
+        nav.toast(words)
+        this.load()
+        return true
+      }, () => false))
     },
   },
 })

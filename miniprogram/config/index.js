@@ -8,19 +8,15 @@ const ENVS = {
   release: { baseUrl: 'https://lovebank.example.com', devLogin: false },
 }
 
-// Subscribe-message templates by our key. The WeChat template ids will come from a config
-// endpoint; until then they are empty and asking is skipped.
-const SUBSCRIBE_TEMPLATES = {
-  request_claimed: '', // 您的求助有人接了
-  service_to_confirm: '', // 请确认服务
-  task_reminder: '', // 任务提醒
-  hours_credited: '', // 时间已存入
-}
-
-// The moments we ask, and the template keys each asks for (WeChat allows 3 per ask).
+// The moments we ask for WeChat subscribe messages, and the template keys each asks for
+// (WeChat allows 3 per ask). The WeChat template ids come from GET /subscriptions; a key
+// the server has no id for is left out, and with none left nothing is asked.
 const SUBSCRIBE_MOMENTS = {
-  after_booking: ['request_claimed', 'service_to_confirm'],
+  after_booking: ['task_claimed', 'witness_request'],
   after_claim: ['task_reminder', 'hours_credited'],
+  after_signup: ['event_reminder', 'hours_credited'],
+  after_register: ['task_offer'],
+  at_station: ['coordinator_alert'],
 }
 
 const REQUEST_TIMEOUT_MS = 15000
@@ -37,4 +33,4 @@ function current() {
   return ENVS[envVersion()] || ENVS.develop
 }
 
-module.exports = { ENVS, SUBSCRIBE_TEMPLATES, SUBSCRIBE_MOMENTS, REQUEST_TIMEOUT_MS, current }
+module.exports = { ENVS, SUBSCRIBE_MOMENTS, REQUEST_TIMEOUT_MS, current }

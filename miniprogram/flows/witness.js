@@ -5,12 +5,7 @@
 
 const records = require('../services/records')
 const nav = require('../utils/nav')
-
-/** The QR holds the token, or a link carrying `token=`. */
-function tokenFromScan(result) {
-  const m = /[?&]token=([^&]+)/.exec(result || '')
-  return m ? decodeURIComponent(m[1]) : (result || '').trim()
-}
+const scan = require('../utils/scan')
 
 /** Resolves true when confirmed. */
 function confirm(recordId) {
@@ -43,17 +38,10 @@ function dispute(recordId) {
 
 /** Scan the volunteer's QR and confirm; resolves true when confirmed. */
 function scanAndConfirm() {
-  return new Promise((resolve) => {
-    wx.scanCode({
-      onlyFromCamera: true,
-      scanType: ['qrCode'],
-      success: (res) => resolve(tokenFromScan(res.result)),
-      fail: () => resolve(''),
-    })
-  }).then((token) => token && records.confirmQr(token).then(() => {
+  return scan.scanToken().then((token) => token && records.confirmQr(token).then(() => {
     nav.toast('已确认，谢谢您')
     return true
   }, () => false))
 }
 
-module.exports = { confirm, dispute, scanAndConfirm, tokenFromScan }
+module.exports = { confirm, dispute, scanAndConfirm }

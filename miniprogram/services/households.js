@@ -5,6 +5,8 @@ const session = require('../api/session')
 
 const open = (body, opts) => api.post('/households', body, opts)
 const join = (body, opts) => api.post('/households/join', body, opts)
+/** The station's list of its community's households (brief). */
+const list = (opts) => api.get('/households', { page_size: 100 }, opts)
 const get = (id, opts) => api.get(`/households/${id}`, null, opts)
 const addMember = (id, body, opts) => api.post(`/households/${id}/members`, body, opts)
 
@@ -19,4 +21,4 @@ function family(household) {
   return ((household && household.members) || []).filter((m) => !m.uses_wechat)
 }
 
-module.exports = { open, join, get, addMember, mine, family }
+module.exports = { open, join, list, get, addMember, mine, family }

@@ -1,10 +1,14 @@
-/** 爱心储蓄存折: balance, holds and entries, a page at a time by cursor. */
+/** 爱心储蓄存折: balance, holds and entries, a page at a time by cursor; the monthly statements. */
 
 const api = require('../api/request')
 
+/** → {household, balance_minutes, held_minutes, available_minutes, entries, next_cursor (integer or null), holds, yearly_totals}. */
 function page({ householdId, cursor, limit = 20 } = {}, opts) {
   const path = householdId ? `/households/${householdId}/passbook` : '/me/passbook'
   return api.get(path, { cursor, limit }, opts)
 }
 
-module.exports = { page }
+/** 每月汇总登记: [{year, month, opening_minutes, minutes_in, minutes_out, closing_minutes, ...}]. */
+const statements = (householdId, opts) => api.get(`/households/${householdId}/statements`, null, opts)
+
+module.exports = { page, statements }

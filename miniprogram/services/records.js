@@ -1,4 +1,7 @@
-/** Service records: report a service, and confirm one as its witness (见证确认), by tap or by QR. */
+/**
+ * Service records: report a service, confirm one as its witness (见证确认) by tap or by QR,
+ * show my QR for the witness; the station approves or rejects what only it can settle.
+ */
 
 const api = require('../api/request')
 
@@ -10,11 +13,18 @@ function withRating(rating, comment) {
 }
 
 const report = (body, opts) => api.post('/service-records', body, opts)
-const list = (view, opts) => api.get('/service-records', { view }, opts)
+/** One page of records: {items, next_cursor (integer or null)}. view: mine | to_confirm | community. */
+const page = ({ view, status, cursor, limit } = {}, opts) => api.get('/service-records', { view, status, cursor, limit }, opts)
+/** The first page's items, for screens that show a short list. */
+const list = (view, opts) => page({ view }, opts).then((p) => p.items || [])
+const get = (id, opts) => api.get(`/service-records/${id}`, null, opts)
 const confirm = (id, rating, comment, opts) => api.post(`/service-records/${id}/confirm`, withRating(rating, comment), opts)
 const dispute = (id, reason, opts) => api.post(`/service-records/${id}/dispute`, { reason }, opts)
+/** The volunteer's QR for the witness to scan: {token, expires_at}. */
 const qr = (id, opts) => api.post(`/service-records/${id}/qr`, {}, opts)
 const confirmQr = (token, rating, comment, opts) =>
   api.post('/service-records/confirm-qr', { token, ...withRating(rating, comment) }, opts)
+const approve = (id, opts) => api.post(`/service-records/${id}/approve`, {}, opts)
+const reject = (id, reason, opts) => api.post(`/service-records/${id}/reject`, { reason }, opts)
 
-module.exports = { report, list, confirm, dispute, qr, confirmQr }
+module.exports = { report, page, list, get, confirm, dispute, qr, confirmQr, approve, reject }

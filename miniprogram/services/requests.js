@@ -4,6 +4,7 @@ const api = require('../api/request')
 
 const create = (body, opts) => api.post('/requests', body, opts)
 const list = (opts) => api.get('/requests', null, opts)
+const get = (id, opts) => api.get(`/requests/${id}`, null, opts)
 const cancel = (id, reason, opts) => api.post(`/requests/${id}/cancel`, reason ? { reason } : {}, opts)
 
-module.exports = { create, list, cancel }
+module.exports = { create, list, get, cancel }

@@ -1,13 +1,21 @@
-/** The task board (任务大厅) and a volunteer's own tasks. */
+/** The task board (任务大厅), a volunteer's own tasks, and what the recipient's family or the station does to a task. */
 
 const api = require('../api/request')
 
+/** filters: {category, team_id, date, area, cursor (string), limit} → {items, next_cursor}. */
 const board = (filters, opts) => api.get('/tasks', filters, opts)
-// The list may come bare or paged; pages get an array either way.
-const mine = (opts) => api.get('/tasks/mine', null, opts).then((r) => (Array.isArray(r) ? r : r.items || []))
+const mine = (opts) => api.get('/tasks/mine', null, opts)
+const get = (id, opts) => api.get(`/tasks/${id}`, null, opts)
 const claim = (id, opts) => api.post(`/tasks/${id}/claim`, {}, opts)
-const checkIn = (id, token, opts) => api.post(`/tasks/${id}/check-in`, token ? { token } : {}, opts)
-const checkOut = (id, opts) => api.post(`/tasks/${id}/check-out`, {}, opts)
 const release = (id, opts) => api.post(`/tasks/${id}/release`, {}, opts)
+const checkIn = (id, token, opts) => api.post(`/tasks/${id}/check-in`, token ? { token } : {}, opts)
+/** → {task, record}: the record the witness will confirm. */
+const checkOut = (id, opts) => api.post(`/tasks/${id}/check-out`, {}, opts)
+/** The recipient's family (or the station) shows this QR; the volunteer scans it to check in. */
+const checkInQr = (id, opts) => api.post(`/tasks/${id}/checkin-qr`, {}, opts)
+const cancel = (id, reason, opts) => api.post(`/tasks/${id}/cancel`, reason ? { reason } : {}, opts)
+const noShow = (id, reason, opts) => api.post(`/tasks/${id}/no-show`, reason ? { reason } : {}, opts)
+/** The station has read a held request and puts it on the board. */
+const publish = (id, opts) => api.post(`/tasks/${id}/publish`, {}, opts)
 
-module.exports = { board, mine, claim, checkIn, checkOut, release }
+module.exports = { board, mine, get, claim, release, checkIn, checkOut, checkInQr, cancel, noShow, publish }

@@ -3,10 +3,12 @@
 const api = require('../api/request')
 
 const register = (body, opts) => api.post('/volunteers', body, opts)
+/** The station's list: filters {status, team_id, category, q, page, page_size}. */
+const list = (filters, opts) => api.get('/volunteers', Object.assign({ page_size: 100 }, filters), opts)
 const get = (id, opts) => api.get(`/volunteers/${id}`, null, opts)
 const update = (id, body, opts) => api.patch(`/volunteers/${id}`, body, opts)
 const teams = (opts) => api.get('/teams', null, opts)
 const joinTeam = (id, opts) => api.post(`/teams/${id}/membership`, {}, opts)
 const leaveTeam = (id, opts) => api.del(`/teams/${id}/membership`, opts)
 
-module.exports = { register, get, update, teams, joinTeam, leaveTeam }
+module.exports = { register, list, get, update, teams, joinTeam, leaveTeam }

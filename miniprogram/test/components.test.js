@@ -91,7 +91,7 @@ describe('task-card', () => {
 
 describe('record-card', () => {
   test('shows who, when, how long, witness and status', async () => {
-    const comp = await renderComponent('record-card', { record: fixture('records')[0] })
+    const comp = await renderComponent('record-card', { record: fixture('records').items[0] })
     const t = text(comp)
     expect(t).toContain('孙丽')
     expect(t).toContain('11月27日 周五 09:05–09:50')

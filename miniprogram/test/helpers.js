@@ -110,9 +110,11 @@ async function flush(times = 6) {
 
 // A definition file calls Component() only when it runs, and require runs it once: start from a
 // fresh module registry so every load registers its page and all the components it uses.
+// `name` is a folder ('events', its index page) or a page file in one ('events/detail').
 function load(kind, name) {
   jest.resetModules()
-  return simulate.load(path.join(ROOT, kind, name, 'index'), { rootPath: ROOT })
+  const file = name.indexOf('/') >= 0 ? path.join(ROOT, kind, name) : path.join(ROOT, kind, name, 'index')
+  return simulate.load(file, { rootPath: ROOT })
 }
 
 /** Render a component with properties, attached to the document. */

@@ -3,7 +3,7 @@ const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts } = requi
 const routes = () => ({
   'GET /catalog': fixture('catalog'),
   'GET /tasks': fixture('board'),
-  'GET /notifications/unread-count': { count: 3 },
+  'GET /notifications/unread-count': { unread: 3 },
   'POST /tasks/41/claim': { ...fixture('board').items[0], status: 'claimed', claimed_by_me: true },
 })
 

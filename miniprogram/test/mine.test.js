@@ -2,7 +2,7 @@ const { installWx, renderPage, text, tap, callsTo, fixture } = require('./helper
 
 describe('mine page (我的/设置)', () => {
   test('shows who I am, my links and the unread count', async () => {
-    installWx({ 'GET /me': fixture('me-volunteer'), 'GET /notifications/unread-count': { count: 2 } }, { member: fixture('me-volunteer') })
+    installWx({ 'GET /me': fixture('me-volunteer'), 'GET /notifications/unread-count': { unread: 2 } }, { member: fixture('me-volunteer') })
     const page = await renderPage('mine')
     const t = text(page)
     expect(t).toContain('李建国')
@@ -54,23 +54,5 @@ describe('privacy page', () => {
     installWx({ 'GET /me': { status: 500, body: { code: 500, status: 'x', message: '服务器忙' } } }, { member: fixture('me-resident') })
     const page = await renderPage('privacy')
     expect(text(page)).toContain('我们保存您的哪些信息')
-  })
-})
-
-describe('station page (服务站)', () => {
-  test('lists records waiting for the station and confirms one', async () => {
-    const { calls } = installWx({ 'GET /service-records': fixture('records'), 'POST /service-records/21/confirm': {} }, { member: fixture('me-coordinator') })
-    const page = await renderPage('station')
-    expect(text(page)).toContain('等待确认的服务记录（1）')
-    expect(text(page)).toContain('服务站')
-    await tap(page, '.confirm-record')
-    expect(callsTo(calls, 'POST', '/service-records/21/confirm')).toHaveLength(1)
-  })
-
-  test('empty and error states', async () => {
-    installWx({ 'GET /service-records': [] }, { member: fixture('me-coordinator') })
-    expect(text(await renderPage('station'))).toContain('没有等待确认的服务记录')
-    installWx({ 'GET /service-records': { status: 403, body: { code: 403, status: 'Forbidden', message: '只有服务站可以查看' } } }, { member: fixture('me-coordinator') })
-    expect(text(await renderPage('station'))).toContain('只有服务站可以查看')
   })
 })

@@ -4,9 +4,9 @@ function routes(over = {}) {
   return Object.assign({
     'GET /requests': fixture('requests'),
     'GET /service-records': fixture('records'),
-    'POST /service-records/21/confirm': { ...fixture('records')[0], status: 'credited' },
-    'POST /service-records/21/dispute': { ...fixture('records')[0], status: 'disputed' },
-    'POST /service-records/confirm-qr': { ...fixture('records')[0], status: 'credited' },
+    'POST /service-records/21/confirm': { ...fixture('records').items[0], status: 'credited' },
+    'POST /service-records/21/dispute': { ...fixture('records').items[0], status: 'disputed' },
+    'POST /service-records/confirm-qr': { ...fixture('records').items[0], status: 'credited' },
     'POST /requests/11/cancel': { id: 11, status: 'cancelled' },
   }, over)
 }

@@ -5,8 +5,8 @@ const started = { ...fixture('board').items[0], id: 44, status: 'in_progress', c
 
 function routes(over = {}) {
   return Object.assign({
-    'GET /tasks/mine': { items: [claimed, started], next_cursor: null },
-    'GET /service-records': [{ ...fixture('records')[0], volunteer_name: '李建国', source: 'self' }],
+    'GET /tasks/mine': [claimed, started],
+    'GET /service-records': { items: [{ ...fixture('records').items[0], volunteer_name: '李建国', source: 'self' }], next_cursor: null },
     'POST /tasks/43/check-in': { ...claimed, status: 'in_progress' },
     'POST /tasks/43/release': { ...claimed, status: 'open' },
     'POST /tasks/44/check-out': { ...started, status: 'done' },
@@ -51,7 +51,7 @@ describe('my tasks page (我的任务)', () => {
   })
 
   test('nothing claimed yet: says where to find tasks', async () => {
-    installWx(routes({ 'GET /tasks/mine': [], 'GET /service-records': [] }), { member: fixture('me-volunteer') })
+    installWx(routes({ 'GET /tasks/mine': [], 'GET /service-records': { items: [], next_cursor: null } }), { member: fixture('me-volunteer') })
     const page = await renderPage('tasks')
     expect(text(page)).toContain('您还没有接任务')
   })

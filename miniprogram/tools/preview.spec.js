@@ -8,6 +8,7 @@ const fs = require('fs')
 const path = require('path')
 const simulateUtils = require('miniprogram-simulate/src/utils')
 const jComponent = require('j-component')
+const qrcode = require('qrcode-generator')
 const { installWx, renderPage, fixture, flush } = require('../test/helpers')
 
 const OUT = path.join(__dirname, '..', '..', 'var', 'preview', 'html')
@@ -58,10 +59,29 @@ const board = fixture('board')
 const eligible = { eligible: true, reason: '您已因年龄退出服务，可以用存下的时间申请优先回馈。', available_minutes: 750, held_minutes: 60 }
 const notes = {
   items: [
-    { id: 2, title: '有志愿者接单了', body: '李建国 会在12月1日下午上门修洗衣机。', page: '/pages/requests/index', urgent: false, created_at: '2026-11-29T09:30:00+08:00', read_at: null },
-    { id: 1, title: '时间已存入', body: '您的服务 1.5 小时已存入存折。', page: '', urgent: false, created_at: '2026-11-28T16:10:00+08:00', read_at: '2026-11-28T17:00:00+08:00' },
+    { id: 2, title: '已有志愿者接单', body: '您的家电维修求助已由志愿者李建国接下。服务时间：12月1日（周二）下午2:00。', link: 'pages/requests/detail?id=11', urgent: false, created_at: '2026-11-29T09:30:00+08:00', read_at: null },
+    { id: 1, title: '爱心时间已存入存折', body: '您的家电维修服务已确认，存入1.5小时。谢谢您！', link: 'pages/passbook/index', urgent: false, created_at: '2026-11-28T16:10:00+08:00', read_at: '2026-11-28T17:00:00+08:00' },
   ],
-  next_cursor: null,
+  next_before: null,
+}
+const statements = [
+  { year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00' },
+  { year: 2026, month: 9, opening_minutes: 600, minutes_in: 0, minutes_out: 60, closing_minutes: 540, per_member: [], closed_at: '2026-10-01T08:00:00+08:00' },
+]
+const qrAnswer = { token: 'eyJpZCI6MX0.awvcew.aDtqLWy_o1smS7J1H2B1Cw7h2DM', expires_at: new Date(Date.now() + 8 * 3600 * 1000 + 272 * 1000).toISOString().replace('Z', '+08:00') }
+const agreement = fixture('agreement')
+const agreementForCoordinator = { ...agreement, my_party: 'coordinator' }
+const events = fixture('events')
+
+// Headless Chromium cannot see a mini-program canvas: draw the same code as an image in its place.
+function showQr(comp) {
+  const token = comp.instance.data.token
+  const code = qrcode(0, 'M')
+  code.addData(token, 'Byte')
+  code.make()
+  const canvas = comp.dom.querySelector('wx-canvas')
+  if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(6, 24)}" style="width:100%;height:100%;image-rendering:pixelated">`
+  comp.instance.onUnload()
 }
 const paybackList = [{
   id: 3, category_name: '医疗保健', item_name: '陪同就医', window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
@@ -70,7 +90,9 @@ const paybackList = [{
 
 const common = {
   'GET /catalog': fixture('catalog'),
-  'GET /notifications/unread-count': { count: 2 },
+  'GET /notifications/unread-count': { unread: 2 },
+  'GET /subscriptions': [],
+  'GET /households/2/statements': statements,
   'GET /households/1': fixture('household'),
   'GET /households/2': { ...fixture('household'), id: 2, name: '李家', members: [] },
   'GET /households/3': { ...fixture('household'), id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', members: [] },
@@ -85,13 +107,40 @@ const SCREENS = [
   ['booking', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.selectComponent('#need').onCategory({ currentTarget: { dataset: { index: 0 } } }) }],
   ['booking-errors', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.onSubmit(), full: true }],
   ['requests', '我的求助', 'requests', resident, { 'GET /requests': fixture('requests'), 'GET /service-records': fixture('records') }, { full: true }],
-  ['requests-empty', '我的求助', 'requests', resident, { 'GET /requests': [], 'GET /service-records': [] }],
+  ['requests-empty', '我的求助', 'requests', resident, { 'GET /requests': [], 'GET /service-records': { items: [], next_cursor: null } }],
   ['tasks', '我的任务', 'tasks', volunteer, {
-    'GET /tasks/mine': { items: [board.items[2], { ...board.items[0], id: 44, status: 'in_progress', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }] },
-    'GET /service-records': [{ ...fixture('records')[0], volunteer_name: '李建国' }],
+    'GET /tasks/mine': [board.items[2], { ...board.items[0], id: 44, status: 'in_progress', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }],
+    'GET /service-records': { items: [{ ...fixture('records').items[0], volunteer_name: '李建国' }], next_cursor: null },
   }, { full: true }],
   ['report', '登记服务', 'report', volunteer, {}, { full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
+  ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
+  ['qr-task', '上门签到码', 'qr', resident, { 'POST /tasks/42/checkin-qr': qrAnswer }, { query: { kind: 'task', id: '42' }, act: showQr, elder: true }],
+  ['qr-event', '活动签到码', 'qr', fixture('me-coordinator'), { 'POST /events/2/qr': qrAnswer }, { query: { kind: 'event', id: '2', about: encodeURIComponent('12月16日集中服务') }, act: showQr }],
+  ['agreements', '帮扶协议', 'agreements', volunteer, { 'GET /agreements': [agreement, { ...agreement, id: 2, status: 'active', status_label: '执行中', my_party: null, recipient_name: '张桂芳', category_name: '医疗保健', content: '每周上门量血压，提醒按时吃药', schedule: [{ weekday: 3, start: '16:00', minutes: 30 }], signatures: agreement.signatures.map((x) => ({ ...x, signed_at: '2026-11-20T10:00:00+08:00', signed_by_name: x.member_name })) }] }, { full: true }],
+  ['agreement-sign', '协议详情', 'agreements/detail', volunteer, { 'GET /agreements/1': agreement }, { query: { id: '1' }, full: true }],
+  ['agreement-station', '协议详情', 'agreements/detail', fixture('me-coordinator'), { 'GET /agreements/1': agreementForCoordinator }, { query: { id: '1' }, full: true }],
+  ['agreement-form', '起草帮扶协议', 'agreements/form', fixture('me-coordinator'), { 'GET /recipient-files': fixture('recipient-files'), 'GET /volunteers': fixture('volunteers') }, {
+    query: { file: '1' },
+    act: (p) => {
+      p.instance.onCategory({ currentTarget: { dataset: { index: 4 } } })
+      p.instance.onItem({ currentTarget: { dataset: { index: 1 } } })
+      p.instance.onDayToggle({ currentTarget: { dataset: { index: 1 } } })
+      p.instance.onVolunteer({ currentTarget: { dataset: { index: 0 } } })
+    },
+    full: true,
+  }],
+  ['agreement-form-errors', '起草帮扶协议', 'agreements/form', fixture('me-coordinator'), { 'GET /recipient-files': fixture('recipient-files'), 'GET /volunteers': fixture('volunteers') }, { act: (p) => p.instance.onSubmit(), full: true }],
+  ['recipient-file', '建档立卡', 'recipient-file', fixture('me-coordinator'), {
+    'GET /households': [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }, { id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', area: '西区' }],
+    'GET /recipient-files': fixture('recipient-files'),
+  }, { act: (p) => p.instance.onHousehold({ detail: { value: 0 } }), full: true }],
+  ['events', '集中活动', 'events', volunteer, { 'GET /events': events }, { full: true }],
+  ['event-detail', '活动详情', 'events/detail', volunteer, { 'GET /events/2': { ...events[0], signed: 12, waitlisted: 0, my_status: null } }, { query: { id: '2' } }],
+  ['event-waitlist', '活动详情', 'events/detail', volunteer, { 'GET /events/2': events[0] }, { query: { id: '2' }, elder: true }],
+  ['event-station', '活动详情', 'events/detail', fixture('me-coordinator'), { 'GET /events/2': { ...events[0], my_status: null } }, { query: { id: '2' } }],
+  ['event-form', '发起活动', 'events/form', fixture('me-coordinator'), {}, { full: true }],
+  ['task-detail', '任务详情', 'tasks/detail', volunteer, { 'GET /tasks/42': board.items[1] }, { query: { id: '42' } }],
   ['passbook-elder', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { elder: true, full: true }],
   ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': paybackList }, { act: (p) => p.instance.onOpenForm(), full: true }],
   ['payback-not-eligible', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': { eligible: false, reason: '优先回馈只给退出服务的老志愿者（年满60岁或因病退出）。', available_minutes: 0, held_minutes: 0 }, 'GET /payback-requests': [] }],
@@ -102,7 +151,8 @@ const SCREENS = [
   ['mine', '我的', 'mine', volunteer, { 'GET /me': volunteer }],
   ['mine-elder', '我的', 'mine', volunteer, { 'GET /me': volunteer }, { elder: true }],
   ['privacy', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident }, { full: true }],
-  ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /service-records': fixture('records') }],
+  ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': fixture('desk') }, { full: true }],
+  ['station-empty', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': { records_waiting: [], held_requests: [], unclaimed_tasks: [], todays_visits: [], events: [] } }],
   ['home-elder', '爱心银行', 'home', volunteer, { 'GET /tasks': board }, { elder: true }],
 ]
 
@@ -112,7 +162,7 @@ test.each(SCREENS)('%s', async (name, title, page, member, routes, opts = {}) =>
   const { storage } = installWx({ ...common, ...routes }, { member, token: member ? 'preview' : null })
   if (opts.elder) storage.set('lb_elder_mode', true)
   document.head.innerHTML = ''
-  const comp = await renderPage(page)
+  const comp = await renderPage(page, opts.query)
   if (opts.act) {
     await opts.act(comp)
     await flush()

@@ -62,6 +62,18 @@ function windowText(start, end) {
   return `${dateTime(start)}–${sameDay ? time(end) : dateTime(end)}`
 }
 
+/** An API datetime (with offset, maybe microseconds) → epoch milliseconds; NaN when unreadable. */
+function epochMs(iso) {
+  return Date.parse(String(iso || '').replace(/(\.\d{3})\d+/, '$1'))
+}
+
+/** Seconds → "4分32秒" / "32秒", for how long a code stays valid. */
+function countdown(seconds) {
+  const s = Math.max(0, Math.floor(seconds))
+  const m = Math.floor(s / 60)
+  return m ? `${m}分${String(s % 60).padStart(2, '0')}秒` : `${s}秒`
+}
+
 /** "YYYY-MM-DD" of today in the community's time zone (UTC+8), for pickers. */
 function today(now) {
   const t = new Date((now || Date.now()) + 8 * 3600 * 1000)
@@ -96,5 +108,5 @@ function maskName(name) {
 
 module.exports = {
   hoursNumber, hours, signedHours, parts, date, dateTime, time, windowText,
-  today, toApiDateTime, minutesBetween, maskPhone, maskName,
+  epochMs, countdown, today, toApiDateTime, minutesBetween, maskPhone, maskName,
 }

@@ -14,6 +14,7 @@ const REQUEST_STATUS = {
   credited: { text: '已完成，时间已存入', mark: '✓', tone: TONES.done },
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
   expired: { text: '没有人接单，已过期', mark: '×', tone: TONES.stop },
+  no_show: { text: '志愿者没有来，服务站已记录', mark: '×', tone: TONES.stop },
 }
 
 const TASK_STATUS = {
@@ -25,6 +26,9 @@ const TASK_STATUS = {
   credited: { text: '时间已存入', mark: '✓', tone: TONES.done },
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
   expired: { text: '已过期', mark: '×', tone: TONES.stop },
+  no_show: { text: '志愿者未到', mark: '×', tone: TONES.stop },
+  // Not a server status: an open task held for the station's review (`held`), not yet claimable.
+  held: { text: '等服务站审核', mark: '…', tone: TONES.warn },
 }
 
 const RECORD_STATUS = {
@@ -41,6 +45,22 @@ const PAYBACK_STATUS = Object.assign({}, REQUEST_STATUS, {
   credited: { text: '已完成，时间已结算', mark: '✓', tone: TONES.done },
 })
 
+const AGREEMENT_STATUS = {
+  signing: { text: '待签署', mark: '✎', tone: TONES.warn },
+  active: { text: '执行中', mark: '▶', tone: TONES.go },
+  suspended: { text: '已暂停', mark: '‖', tone: TONES.stop },
+  ended: { text: '已终止', mark: '■', tone: TONES.done },
+}
+
+const EVENT_STATUS = {
+  open: { text: '报名中', mark: '○', tone: TONES.go },
+  closed: { text: '已结束，时间已记入', mark: '✓', tone: TONES.done },
+  cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
+}
+
+/** What a signer signs as, in the words on the button and in the list of parties. */
+const PARTIES = { recipient: '服务对象', volunteer: '志愿者', coordinator: '服务站' }
+
 const SOURCES = { request: '居民求助', agreement: '帮扶协议', event: '集中活动', payback: '优先回馈' }
 const SLOTS = [
   { code: 'morning', name: '上午' },
@@ -54,11 +74,12 @@ const RELATIONS = ['本人', '配偶', '父亲', '母亲', '儿子', '女儿', '
 
 const UNKNOWN = { text: '处理中', mark: '…', tone: TONES.wait }
 
-function status(table, code) {
-  return table[code] || { ...UNKNOWN, text: code || UNKNOWN.text }
+/** A code's words; one we do not know shows the server's own label (`fallback`), never a bare code when there is one. */
+function status(table, code, fallback) {
+  return table[code] || { ...UNKNOWN, text: fallback || code || UNKNOWN.text }
 }
 
 module.exports = {
-  REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, SOURCES, SLOTS, WEEKDAY_NAMES,
+  REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, AGREEMENT_STATUS, EVENT_STATUS, PARTIES, SOURCES, SLOTS, WEEKDAY_NAMES,
   RETIRE_REASONS, POLITICAL_STATUSES, RELATIONS, status,
 }

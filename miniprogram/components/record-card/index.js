@@ -6,6 +6,8 @@ Component({
   behaviors: [require('../../behaviors/elder')],
   properties: {
     record: { type: Object, value: {} },
+    // Opened from a notification about this record: drawn with a strong border.
+    focused: { type: Boolean, value: false },
   },
   data: { view: {} },
   observers: {

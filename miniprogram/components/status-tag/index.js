@@ -7,6 +7,8 @@ const TABLES = {
   task: labels.TASK_STATUS,
   record: labels.RECORD_STATUS,
   payback: labels.PAYBACK_STATUS,
+  agreement: labels.AGREEMENT_STATUS,
+  event: labels.EVENT_STATUS,
 }
 
 Component({
@@ -14,11 +16,13 @@ Component({
   properties: {
     kind: { type: String, value: 'request' },
     status: { type: String, value: '' },
+    // The server's status_label, shown for a status this table does not know.
+    fallback: { type: String, value: '' },
   },
   data: { label: { text: '', mark: '', tone: 'wait' } },
   observers: {
-    'kind, status': function (kind, status) {
-      this.setData({ label: labels.status(TABLES[kind] || labels.REQUEST_STATUS, status) })
+    'kind, status, fallback': function (kind, status, fallback) {
+      this.setData({ label: labels.status(TABLES[kind] || labels.REQUEST_STATUS, status, fallback) })
     },
   },
 })

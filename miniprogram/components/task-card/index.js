@@ -19,6 +19,7 @@ Component({
           source: labels.SOURCES[t.source] || '',
           priority: !!t.priority || t.source === 'payback',
           urgent: t.urgency === 'urgent',
+          status: t.held && t.status === 'open' ? 'held' : t.status,
         },
       })
     },

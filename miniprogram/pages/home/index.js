@@ -2,9 +2,9 @@
 
 const session = require('../../api/session')
 const tasks = require('../../services/tasks')
+const claimFlow = require('../../flows/claim')
 const catalog = require('../../services/catalog')
 const notifications = require('../../services/notifications')
-const format = require('../../utils/format')
 const nav = require('../../utils/nav')
 
 const ALL = '全部'
@@ -18,7 +18,10 @@ function shortcutsFor(member) {
     list.push({ text: '我的求助', mark: '☎', url: '/pages/requests/index' })
     list.push({ text: '我的存折', mark: '▤', url: '/pages/passbook/index' })
   }
-  if (volunteer && volunteer.status === 'active') list.push({ text: '我的任务', mark: '✔', url: '/pages/tasks/index' })
+  if (volunteer && volunteer.status === 'active') {
+    list.push({ text: '我的任务', mark: '✔', url: '/pages/tasks/index' })
+    list.push({ text: '集中活动', mark: '★', url: '/pages/events/index' })
+  }
   if (volunteer && volunteer.status === 'retired') list.push({ text: '优先回馈', mark: '★', url: '/pages/payback/index' })
   if (!volunteer && roles.indexOf('resident') >= 0) list.push({ text: '当志愿者', mark: '♥', url: '/pages/volunteer/index' })
   if (roles.indexOf('coordinator') >= 0 || roles.indexOf('admin') >= 0) list.push({ text: '服务站', mark: '⚑', url: '/pages/station/index' })
@@ -57,13 +60,13 @@ Component({
       }
     },
     onShow() {
-      notifications.unreadCount().then((r) => this.setData({ unread: r.count || 0 }), () => null)
+      notifications.unreadCount().then((r) => this.setData({ unread: r.unread || 0 }), () => null)
     },
     filters(cursor) {
       const f = this.data.filter
       return {
         category: this.data.categoryCodes[f.categoryIndex],
-        team: this.data.teamIds[f.teamIndex],
+        team_id: this.data.teamIds[f.teamIndex],
         date: f.date,
         cursor,
       }
@@ -100,18 +103,8 @@ Component({
     onClaim(e) {
       const task = this.data.items.find((t) => t.id === e.currentTarget.dataset.id)
       if (!task) return Promise.resolve()
-      return nav.confirmDialog({
-        title: '确认接单',
-        content: `${task.item_name}，${format.windowText(task.window_start, task.window_end)}。接单后请按时到达，有事及时联系服务站。`,
-        confirmText: '确认接单',
-        cancelText: '再想想',
-      }).then((ok) => {
-        if (!ok) return null
-        return tasks.claim(task.id).then(() => {
-          nav.toast('接单成功')
-          return notifications.offerSubscribe('after_claim', '接单成功', '服务前要微信提醒您吗？')
-        }).then(() => this.loadBoard(), () => this.loadBoard())
-      })
+      // Claimed or not (someone else may have been quicker), the board is read again.
+      return claimFlow.claim(task).then(() => this.loadBoard())
     },
     go: nav.go,
   },

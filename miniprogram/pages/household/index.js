@@ -56,10 +56,6 @@ Component({
     onDepBirth(e) {
       this.setData({ 'dep.birth_date': e.detail.value })
     },
-    /** Send, then refresh who I am (the household is new) and go on. */
-    send(request, after) {
-      return this.submitting(request).then((sent) => sent && after(), (err) => this.showServerErrors(err))
-    },
     onOpen() {
       const o = this.data.open
       const community = this.data.communities[this.data.communityIndex]
@@ -69,7 +65,7 @@ Component({
       if (!o.building.trim()) errors.building = '请填写楼号'
       if (this.refuse(errors)) return Promise.resolve()
       const body = { community_id: community.id, name: o.name.trim(), building: o.building.trim(), unit: o.unit.trim(), room: o.room.trim(), area: o.area.trim() }
-      return this.send(() => households.open(body), () => me.getMe().then(() => {
+      return this.sendForm(() => households.open(body), () => me.getMe().then(() => {
         nav.toast('开户成功')
         wx.reLaunch({ url: '/pages/home/index' })
       }))
@@ -81,7 +77,7 @@ Component({
       if (j.relationIndex < 0) errors.relation = '请选择您和户主的关系'
       if (this.refuse(errors)) return Promise.resolve()
       const body = { invite_code: j.invite_code.trim().toUpperCase(), relation: this.data.relations[j.relationIndex] }
-      return this.send(() => households.join(body), () => me.getMe().then(() => {
+      return this.sendForm(() => households.join(body), () => me.getMe().then(() => {
         nav.toast('已加入')
         wx.reLaunch({ url: '/pages/home/index' })
       }))
@@ -100,7 +96,7 @@ Component({
       if (this.refuse(errors)) return Promise.resolve()
       const body = { name: d.name.trim(), relation: FAMILY_RELATIONS[d.relationIndex], gender: d.gender }
       if (d.birth_date) body.birth_date = d.birth_date
-      return this.send(() => households.addMember(this.data.household.id, body), () => {
+      return this.sendForm(() => households.addMember(this.data.household.id, body), () => {
         nav.toast('已添加')
         this.setData({ addOpen: false, dep: { name: '', relationIndex: -1, gender: '', birth_date: '' } })
         return this.load()

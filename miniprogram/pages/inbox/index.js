@@ -3,13 +3,19 @@
 const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
 
+/** The server names a page as "pages/x/y?id=1"; navigateTo wants it from the root. */
+function pageUrl(link) {
+  if (!link) return ''
+  return link.charAt(0) === '/' ? link : `/${link}`
+}
+
 function decorate(n) {
-  return Object.assign({}, n, { when: format.dateTime(n.created_at), unread: !n.read_at })
+  return Object.assign({}, n, { when: format.dateTime(n.created_at), unread: !n.read_at, url: pageUrl(n.link) })
 }
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { items: [], nextCursor: null, unread: 0, loadingMore: false },
+  data: { items: [], nextBefore: null, unread: 0, loadingMore: false },
   methods: {
     onLoad() {
       this.load()
@@ -19,17 +25,17 @@ Component({
     },
     load() {
       return this.track(notifications.list(null, { quiet: true }), (page) => {
-        this.setData({ items: page.items.map(decorate), nextCursor: page.next_cursor || null })
+        this.setData({ items: page.items.map(decorate), nextBefore: page.next_before || null })
         this.count()
         return page.items.length > 0
       })
     },
     onMore() {
-      if (!this.data.nextCursor || this.data.loadingMore) return Promise.resolve()
+      if (!this.data.nextBefore || this.data.loadingMore) return Promise.resolve()
       this.setData({ loadingMore: true })
-      return notifications.list(this.data.nextCursor)
+      return notifications.list(this.data.nextBefore)
         .then((page) => {
-          this.setData({ items: this.data.items.concat(page.items.map(decorate)), nextCursor: page.next_cursor || null })
+          this.setData({ items: this.data.items.concat(page.items.map(decorate)), nextBefore: page.next_before || null })
           this.count()
         }, () => null)
         .then(() => this.setData({ loadingMore: false }))
@@ -44,11 +50,13 @@ Component({
         }, () => null)
         : Promise.resolve()
       return read.then(() => {
-        if (n.page) wx.navigateTo({ url: n.page.charAt(0) === '/' ? n.page : `/${n.page}` })
+        if (n.url) wx.navigateTo({ url: n.url })
       })
     },
     onReadAll() {
-      return notifications.markAllRead().then(() => {
+      // Up to the newest shown: one that arrived after the screen was drawn stays unread.
+      const newest = this.data.items.reduce((m, n) => Math.max(m, n.id), 0)
+      return notifications.markAllRead(newest).then(() => {
         this.setData({ items: this.data.items.map((n) => Object.assign({}, n, { unread: false })) })
         this.count()
       }, () => null)

@@ -17,6 +17,9 @@ function menuFor(member) {
   }
   if (v) items.push({ text: '我的任务', url: '/pages/tasks/index' })
   if (v && v.status === 'retired') items.push({ text: '优先回馈', url: '/pages/payback/index' })
+  if (v && v.status === 'active') items.push({ text: '集中活动', url: '/pages/events/index' })
+  // A volunteer signs agreements; a family signs for the person they care for.
+  if (member && member.household_id) items.push({ text: '帮扶协议', url: '/pages/agreements/index' })
   if (roles.indexOf('resident') >= 0 || v) items.push({ text: v ? '志愿者档案' : '志愿者登记', url: '/pages/volunteer/index' })
   if (roles.indexOf('coordinator') < 0 || member.household_id) items.push({ text: member && member.household_id ? '家庭账户' : '开户 / 加入家庭', url: '/pages/household/index' })
   items.push({ text: '消息', url: '/pages/inbox/index', badge: true })
@@ -33,7 +36,7 @@ Component({
       me.getMe({ quiet: true }).then((m) => this.show(m), () => null)
     },
     onShow() {
-      notifications.unreadCount().then((r) => this.setData({ unread: r.count || 0 }), () => null)
+      notifications.unreadCount().then((r) => this.setData({ unread: r.unread || 0 }), () => null)
     },
     show(member) {
       if (!member) return

@@ -42,6 +42,18 @@ function toRows(entries, lastYear) {
   return { rows, year }
 }
 
+/** One closed month: opening, in, out and closing, in hours. */
+function statementRow(st) {
+  return {
+    key: `${st.year}-${st.month}`,
+    month: `${st.year}年${st.month}月`,
+    opening: format.hoursNumber(st.opening_minutes),
+    in: format.hoursNumber(st.minutes_in),
+    out: format.hoursNumber(st.minutes_out),
+    closing: format.hoursNumber(st.closing_minutes),
+  }
+}
+
 Component({
   behaviors: [require('../../behaviors/page')],
   properties: {},
@@ -49,7 +61,7 @@ Component({
     household: null,
     balance: '', held: '', available: '',
     rows: [], lastYear: null, nextCursor: null, loadingMore: false,
-    holds: [], yearly: [], openId: null,
+    holds: [], yearly: [], statements: [], openId: null,
     householdId: null,
   },
   methods: {
@@ -67,10 +79,17 @@ Component({
           available: format.hoursNumber(pb.available_minutes),
           rows, lastYear: year,
           nextCursor: pb.next_cursor || null,
-          holds: (pb.holds || []).map((h) => ({ id: h.id, hours: format.hours(h.minutes), reason: h.reason, date: format.date(h.created_at) })),
+          holds: (pb.holds || []).map((h) => ({ id: h.id, hours: format.hours(h.minutes), what: h.content || h.reason, date: format.date(h.created_at) })),
           yearly: (pb.yearly_totals || []).map((y) => ({ key: `${y.member_id}-${y.year}`, name: y.name, year: y.year, hours: format.hours(y.minutes) })),
         })
+        if (pb.household) this.loadStatements(pb.household.id)
       })
+    },
+    /** 每月汇总: shown when the station has closed a month; the passbook stands without them. */
+    loadStatements(householdId) {
+      return passbook.statements(householdId, { quiet: true }).then((list) => {
+        this.setData({ statements: (list || []).map(statementRow) })
+      }, () => null)
     },
     onMore() {
       if (!this.data.nextCursor || this.data.loadingMore) return Promise.resolve()

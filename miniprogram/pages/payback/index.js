@@ -35,7 +35,7 @@ Component({
     },
     load() {
       const all = Promise.all([
-        payback.eligibility({ quiet: true }), payback.list({ quiet: true }),
+        payback.eligibility(null, { quiet: true }), payback.list({ quiet: true }),
         catalog.getCatalog({ quiet: true }), households.mine({ quiet: true }),
       ])
       return this.track(all, ([eligibility, list, c, household]) => {
@@ -77,11 +77,8 @@ Component({
     },
     onCancel(e) {
       const id = e.currentTarget.dataset.id
-      return nav.confirmDialog({ title: '取消申请', content: '取消后，冻结的时间会全部退回您的存折。', confirmText: '确认取消', cancelText: '不取消' })
-        .then((yes) => yes && payback.cancel(id).then(() => {
-          nav.toast('已取消')
-          return this.load()
-        }, () => null))
+      return this.act(() => payback.cancel(id), '已取消',
+        { title: '取消申请', content: '取消后，冻结的时间会全部退回您的存折。', confirmText: '确认取消', cancelText: '不取消' })
     },
   },
 })

@@ -49,11 +49,10 @@ Component({
         witness_name: d.witness_name.trim(),
         witness_phone: d.witness_phone.trim(),
       }
-      return this.submitting(() => records.report(body)).then((sent) => {
-        if (!sent) return
+      return this.sendForm(() => records.report(body), () => {
         nav.toast('已登记')
         wx.navigateBack({ delta: 1 })
-      }, (err) => this.showServerErrors(err, FIELD_OF))
+      }, FIELD_OF)
     },
   },
 })

@@ -1,29 +1,100 @@
-/** 服务站: what waits for the coordinator — service records only the station can confirm. */
+/**
+ * 服务站 desk: what waits for the coordinator today — records only the station can settle
+ * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
+ * agreement visits and the open activities with their check-in QR.
+ */
 
+const desk = require('../../services/desk')
 const records = require('../../services/records')
-const witness = require('../../flows/witness')
+const tasks = require('../../services/tasks')
+const notifications = require('../../services/notifications')
+const format = require('../../utils/format')
+const nav = require('../../utils/nav')
+
+/** Why the station has to settle this record, in words. */
+function why(r) {
+  if (r.status === 'disputed') return `见证人提出异议：${r.dispute_reason || '没有写原因'}`
+  if (r.needs_approval) return '补录的服务，需要服务站审核后才记入存折'
+  if (!r.witness_id) return `见证人${r.witness_name ? `（${r.witness_name}）` : ''}不用小程序，请服务站核实`
+  return '需要服务站确认'
+}
+
+function withWhy(r) {
+  return Object.assign({}, r, { why: why(r) })
+}
+
+function eventView(e) {
+  return Object.assign({}, e, { when: format.dateTime(e.starts_at) })
+}
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { items: [] },
+  data: { waiting: [], held: [], unclaimed: [], visits: [], events: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
     },
+    onPullDownRefresh() {
+      this.load().then(() => wx.stopPullDownRefresh && wx.stopPullDownRefresh())
+    },
     load() {
-      return this.track(records.list('to_confirm', { quiet: true }), (items) => {
-        this.setData({ items: items || [] })
-        return this.data.items.length > 0
+      return this.track(desk.today({ quiet: true }), (d) => {
+        const data = {
+          waiting: (d.records_waiting || []).map(withWhy),
+          held: d.held_requests || [],
+          unclaimed: d.unclaimed_tasks || [],
+          visits: d.todays_visits || [],
+          events: (d.events || []).map(eventView),
+        }
+        data.total = data.waiting.length + data.held.length + data.unclaimed.length
+        this.setData(data)
       })
     },
-    onConfirm(e) {
-      return witness.confirm(e.currentTarget.dataset.record).then((ok) => ok && this.load())
+    onApprove(e) {
+      const r = this.data.waiting.find((x) => x.id === e.currentTarget.dataset.id)
+      return this.act(() => records.approve(r.id), '已通过', {
+        title: '审核通过',
+        content: `${r.volunteer_name}的${r.item_name || r.category_name}，${format.hours(r.duration_minutes)}，通过后记入存折。`,
+        confirmText: '通过',
+        cancelText: '再看看',
+      })
     },
-    onDispute(e) {
-      return witness.dispute(e.currentTarget.dataset.record).then((ok) => ok && this.load())
+    onReject(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.askText({ title: '驳回的原因', placeholder: '例如：核实后没有这次服务', confirmText: '驳回' }).then((reason) => {
+        if (reason === null) return null
+        if (!reason) {
+          wx.showToast({ title: '请写一下驳回的原因', icon: 'none' })
+          return null
+        }
+        return this.act(() => records.reject(id, reason), '已驳回')
+      })
     },
-    onBoard() {
-      wx.redirectTo({ url: '/pages/home/index' })
+    onPublish(e) {
+      return this.act(() => tasks.publish(e.currentTarget.dataset.id), '已发布',
+        { title: '发布求助', content: '内容看过了，没有问题，发布到任务大厅让志愿者接单？', confirmText: '发布', cancelText: '再看看' })
     },
+    onCancelTask(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.askText({ title: '取消这条求助', placeholder: '原因，会告诉求助的居民', confirmText: '确定取消' }).then((reason) => {
+        if (reason === null) return null
+        return this.act(() => tasks.cancel(id, reason), '已取消')
+      })
+    },
+    onNoShow(e) {
+      const id = e.currentTarget.dataset.id
+      return this.act(() => tasks.noShow(id), '已记录',
+        { title: '志愿者没有来', content: '记为“未到”后，这次上门就结束了。', confirmText: '记为未到', cancelText: '不记' })
+    },
+    onCall(e) {
+      wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })
+    },
+    onEventQr(e) {
+      wx.navigateTo({ url: `/pages/qr/index?kind=event&id=${e.currentTarget.dataset.id}` })
+    },
+    onNotifyMe() {
+      return notifications.askSubscribe('at_station')
+    },
+    go: nav.go,
   },
 })

@@ -3,12 +3,7 @@
 const tasks = require('../../services/tasks')
 const records = require('../../services/records')
 const nav = require('../../utils/nav')
-
-function scanToken() {
-  return new Promise((resolve) => {
-    wx.scanCode({ onlyFromCamera: true, scanType: ['qrCode'], success: (r) => resolve(r.result || ''), fail: () => resolve('') })
-  })
-}
+const { scanToken } = require('../../utils/scan')
 
 Component({
   behaviors: [require('../../behaviors/page')],
@@ -24,28 +19,41 @@ Component({
         return mine.length + this.data.reported.length > 0
       })
     },
-    after(promise, words) {
-      return promise.then(() => {
-        nav.toast(words)
-        return this.load()
-      }, () => null)
-    },
     onCheckIn(e) {
-      return this.after(tasks.checkIn(e.currentTarget.dataset.id), '已签到')
+      return this.act(() => tasks.checkIn(e.currentTarget.dataset.id), '已签到')
     },
     onScanCheckIn(e) {
       const id = e.currentTarget.dataset.id
-      return scanToken().then((token) => token && this.after(tasks.checkIn(id, token), '已签到'))
+      return scanToken().then((token) => token && this.act(() => tasks.checkIn(id, token), '已签到'))
     },
     onCheckOut(e) {
       const id = e.currentTarget.dataset.id
       return nav.confirmDialog({ title: '签退', content: '服务做完了吗？签退后请对方确认。', confirmText: '做完了，签退', cancelText: '还没有' })
-        .then((yes) => yes && this.after(tasks.checkOut(id), '已签退'))
+        .then((yes) => yes && tasks.checkOut(id).then((done) => {
+          this.load()
+          return this.offerConfirmCode(done.record)
+        }, () => null))
+    },
+    /** After check-out: the witness confirms on their own phone, or scans the code shown here. */
+    offerConfirmCode(record) {
+      if (!record || record.status !== 'reported' || !record.witness_id) return nav.toast('已签退')
+      return nav.confirmDialog({
+        title: '已签退',
+        content: `请${record.witness_name}在自己的手机上确认；在身边的话，也可以扫您的确认码。`,
+        confirmText: '出示确认码',
+        cancelText: '以后再说',
+      }).then((yes) => yes && this.showCode(record.id))
+    },
+    showCode(recordId) {
+      wx.navigateTo({ url: `/pages/qr/index?kind=record&id=${recordId}` })
+    },
+    onShowCode(e) {
+      this.showCode(e.currentTarget.dataset.record)
     },
     onRelease(e) {
       const id = e.currentTarget.dataset.id
-      return nav.confirmDialog({ title: '放弃这个任务', content: '放弃后任务会回到任务大厅，让别的志愿者来接。', confirmText: '确定放弃', cancelText: '不放弃' })
-        .then((yes) => yes && this.after(tasks.release(id), '已放弃'))
+      return this.act(() => tasks.release(id), '已放弃',
+        { title: '放弃这个任务', content: '放弃后任务会回到任务大厅，让别的志愿者来接。', confirmText: '确定放弃', cancelText: '不放弃' })
     },
     onReport() {
       wx.navigateTo({ url: '/pages/report/index' })

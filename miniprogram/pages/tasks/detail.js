@@ -1,0 +1,35 @@
+/**
+ * 任务详情 (where 有邻居需要您的帮助 and 明天有服务安排 open): the task, who it is for, and the
+ * one next step — claim it, or go to 我的任务 to check in when it is mine.
+ */
+
+const session = require('../../api/session')
+const tasks = require('../../services/tasks')
+const claimFlow = require('../../flows/claim')
+
+Component({
+  behaviors: [require('../../behaviors/page')],
+  data: { id: null, task: null, canClaim: false },
+  methods: {
+    onLoad(query) {
+      this.setData({ id: Number(query && query.id) })
+      this.load()
+    },
+    load() {
+      const m = session.member() || {}
+      const active = !!(m.volunteer && m.volunteer.status === 'active')
+      return this.track(tasks.get(this.data.id, { quiet: true }), (task) => {
+        this.setData({ task, canClaim: active && task.status === 'open' && !task.claimed_by_me && !task.held })
+      })
+    },
+    onClaim() {
+      return claimFlow.claim(this.data.task).then((claimed) => claimed && this.load())
+    },
+    onMine() {
+      wx.navigateTo({ url: '/pages/tasks/index' })
+    },
+    onCall(e) {
+      wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })
+    },
+  },
+})
