@@ -114,6 +114,8 @@ describeLive('mini-program against the live API', () => {
   })
 
   test('book → claim → check in and out → confirm → the volunteer\'s passbook shows the hours', async () => {
+    await loginAs('volunteer')
+    const before = (await api.get('/me/passbook')).balance_minutes // the demo volunteer has credited repairs already
     await loginAs('resident')
     const booking = await ready(await renderPage('booking'))
     const form = booking.instance.selectComponent('#need')
@@ -160,15 +162,16 @@ describeLive('mini-program against the live API', () => {
     const row = await until(() => passbook.instance.data.rows.find((r) => r.direction === 'deposit' && r.content.indexOf('端到端') >= 0), 'the deposit in the passbook')
     expect(row.amount).toBe('+1.5')
     expect(row.witness).toBe('王秀兰')
-    expect(passbook.instance.data.balance).toBe('1.5')
+    expect(passbook.instance.data.balance).toBe(((before + 90) / 60).toFixed(1))
     expect(text(passbook)).toContain('存入')
     expect(text(passbook)).toContain('见证人：王秀兰')
   })
 
   test('a retired volunteer opens a payback request and the passbook shows the held hours', async () => {
-    // 张桂芳 retired with nothing banked in the demo data: the station records her earlier years' hours first.
+    // The station records more of 张桂芳's earlier years (the demo has her paper passbook's 40 hours).
     const { storage } = await loginAs('retired')
     const household = storage.get('lb_member').household_id
+    const banked = (await api.get('/me/passbook')).balance_minutes
     await loginAs('coordinator')
     const key = api.idempotencyKey('e2e-adjust')
     const body = { household_id: household, minutes: 600, reason: '补录：2019—2024年的服务时间' }
@@ -179,7 +182,8 @@ describeLive('mini-program against the live API', () => {
     await loginAs('retired')
     const page = await ready(await renderPage('payback'))
     expect(page.instance.data.eligibility.eligible).toBe(true)
-    expect(page.instance.data.available).toBe('10.0 小时')
+    const hours = (minutes) => (minutes / 60).toFixed(1)
+    expect(page.instance.data.available).toBe(`${hours(banked + 600)} 小时`)
     page.instance.onOpenForm()
     await new Promise((r) => setTimeout(r, 20))
     const form = page.instance.selectComponent('#need')
@@ -196,8 +200,8 @@ describeLive('mini-program against the live API', () => {
 
     const passbook = await ready(await renderPage('passbook'))
     expect(passbook.instance.data.held).toBe('2.0')
-    expect(passbook.instance.data.available).toBe('8.0')
-    expect(passbook.instance.data.balance).toBe('10.0')
+    expect(passbook.instance.data.available).toBe(hours(banked + 600 - 120))
+    expect(passbook.instance.data.balance).toBe(hours(banked + 600))
     expect(text(passbook)).toContain('冻结中的时间')
     expect(text(passbook)).toContain('优先回馈：端到端：量血压')
   })
