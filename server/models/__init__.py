@@ -1,5 +1,6 @@
 """Every model, in dependency order; migrations and the schema test read MODELS."""
 
+from server.models.audits import Audit, AuditFlag, AuditVisit
 from server.models.catalog import (
     ServiceCategory,
     ServiceItem,
@@ -12,6 +13,7 @@ from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYea
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
+from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
 
 MODELS = [
@@ -37,6 +39,13 @@ MODELS = [
     Notification,
     SubscriptionCredit,
     ContentCheck,
+    Audit,
+    AuditFlag,
+    AuditVisit,
+    Notice,
+    StarAward,
+    Objection,
+    Certificate,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]
