@@ -12,6 +12,7 @@ from server.resources import (
     notifications,
     passbook,
     records,
+    reports,
     subscriptions,
     teams,
     volunteers,
@@ -19,7 +20,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    notifications, subscriptions,
+    notifications, subscriptions, reports,
 )
 
 

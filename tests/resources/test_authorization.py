@@ -32,7 +32,9 @@ PERSONA_ROLES = {
 # Parameters that are not object ids and need no scope (public lookups by serial, ...).
 UNSCOPED_PARAMS: dict[str, str] = {}
 # Extra objects for parameters other issues add: filled by `foreign_objects` hooks.
-FOREIGN_OBJECT_MAKERS = {}
+FOREIGN_OBJECT_MAKERS = {
+    "community_id": lambda b: b.id,
+}
 
 
 def routes(app):
