@@ -40,6 +40,7 @@ def up(migrator, db):
         seed = CharField(max_length=32)
         sample_size = IntegerField()
         population = IntegerField(default=0)
+        weights = JSONField(default=dict)
         ledger_ok = BooleanField(default=True)
         violations = JSONField(default=list)
         thresholds = JSONField(default=dict)

@@ -30,6 +30,7 @@ class Audit(BaseModel):
     seed = CharField(max_length=32)  # hex; with the stored weights it reproduces the draw
     sample_size = IntegerField()
     population = IntegerField(default=0)  # credited records of the quarter the sample came from
+    weights = JSONField(default=dict)  # {record id: weight} of that population, as drawn from
     ledger_ok = BooleanField(default=True)
     violations = JSONField(default=list)
     thresholds = JSONField(default=dict)  # the settings the flags and weights used

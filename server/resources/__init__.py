@@ -1,6 +1,7 @@
 """The API's resources, registered in this order (the OpenAPI lists them so)."""
 
 from server.resources import (
+    audits,
     auth,
     catalog,
     communities,
@@ -20,7 +21,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    notifications, subscriptions, reports,
+    notifications, subscriptions, reports, audits,
 )
 
 

@@ -148,18 +148,30 @@ def _cell_text(value, hour_column: bool) -> str:
     return str(value)
 
 
-def pdf_table(table: Table):
-    """A platypus table with wrapped cells, a shaded header and a grid."""
+def _display_width(text: str) -> int:
+    """Chinese characters are about twice as wide as digits and Latin letters."""
+    return sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+
+
+def _column_widths(texts: list[list[str]], width: float) -> list[float]:
+    """Share the width by how much each column has to say (long texts capped, so they wrap)."""
+    weights = [3 + min(40, max(_display_width(row[i]) for row in texts)) for i in range(len(texts[0]))]
+    return [width * w / sum(weights) for w in weights]
+
+
+def pdf_table(table: Table, *, width_mm: float = 180):
+    """A platypus table with wrapped cells, a shaded header and a grid, `width_mm` wide."""
     from xml.sax.saxutils import escape
 
+    from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     style = pdf_styles()["cell"]
-    rows = [[Paragraph(escape(h), style) for h in table.headers]]
-    for values in table.rows or [["（无）"] + [""] * (len(table.headers) - 1)]:
-        rows.append([Paragraph(escape(_cell_text(v, i in table.hour_columns)), style) for i, v in enumerate(values)])
-    made = PdfTable(rows, repeatRows=1, hAlign="LEFT")
+    texts = [list(table.headers)] + [[_cell_text(v, i in table.hour_columns) for i, v in enumerate(values)]
+                                     for values in table.rows or [["（无）"] + [""] * (len(table.headers) - 1)]]
+    rows = [[Paragraph(escape(text), style) for text in row] for row in texts]
+    made = PdfTable(rows, repeatRows=1, hAlign="LEFT", colWidths=_column_widths(texts, width_mm * mm))
     made.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, "#999999"),
         ("BACKGROUND", (0, 0), (-1, 0), "#FCE4D6"),

@@ -3,6 +3,7 @@
 from server.models import Member
 
 COORDINATING = {"coordinator", "admin"}
+ERASED_NAME = "已注销用户"  # what an erased member is called wherever their name was shown
 
 
 def mask_phone(phone: str) -> str:
@@ -35,3 +36,11 @@ def may_see_private(viewer: Member | None, subject: Member) -> bool:
     if viewer is None:
         return False
     return viewer.id == subject.id or coordinates(viewer, subject.community_id)
+
+
+def require_coordinator(actor: Member | None, community_id: int, message: str = "只有本社区服务站可以做这件事") -> None:
+    """Forbidden unless the actor coordinates the community; None is the system itself (a scheduled job)."""
+    from server.errors import Forbidden
+
+    if actor is not None and not coordinates(actor, community_id):
+        raise Forbidden(message)

@@ -8,8 +8,8 @@ gate does not know.
 import pytest
 
 from server.extensions import auth
-from server.models import Household, Member, Team, Volunteer
-from server.services import ledger_ops
+from server.models import Audit, AuditVisit, Household, Member, ServiceRecord, Team, Volunteer
+from server.services import audits, ledger_ops, periods
 from server.services import volunteers as volunteer_service
 from tests.factories import (
     headers,
@@ -31,9 +31,23 @@ PERSONA_ROLES = {
 }
 # Parameters that are not object ids and need no scope (public lookups by serial, ...).
 UNSCOPED_PARAMS: dict[str, str] = {}
-# Extra objects for parameters other issues add: filled by `foreign_objects` hooks.
+
+
+def _audit(b):
+    return audits.run(None, b, *periods.last_ended_quarter())
+
+
+def _visit(b):
+    record = ServiceRecord.get(ServiceRecord.community == b.id)
+    audit = Audit.get_or_none(Audit.community == b.id) or _audit(b)
+    return AuditVisit.create(audit=audit, community=b.id, record=record, draw_order=1, weight=1)
+
+
+# Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
+    "audit_id": lambda b: _audit(b).id,
+    "visit_id": lambda b: _visit(b).id,
 }
 
 
