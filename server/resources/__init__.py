@@ -10,10 +10,12 @@ from server.resources import (
     ledger,
     me,
     members,
+    notices,
     notifications,
     passbook,
     records,
     reports,
+    stars,
     subscriptions,
     teams,
     volunteers,
@@ -21,7 +23,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    notifications, subscriptions, reports, audits,
+    notifications, subscriptions, reports, audits, notices, stars,
 )
 
 
