@@ -18,7 +18,7 @@ from peewee import IntegrityError
 
 from server import clock, runtime
 from server.db import database
-from server.errors import Conflict, NotFound, RuleBroken
+from server.errors import Conflict, RuleBroken
 from server.models import Audit, AuditFlag, AuditVisit, Community, Member, ServiceRecord, Transfer
 from server.services import audit_flags, ledger_verify, notifications, people, periods, privacy, records
 from server.services.audit_flags import Flag
@@ -122,17 +122,11 @@ def redraw(audit: Audit) -> list[int]:
 
 
 def visit_for(viewer: Member, visit_id: int) -> AuditVisit:
-    visit = AuditVisit.get_or_none(AuditVisit.id == visit_id)
-    if visit is None or not privacy.coordinates(viewer, visit.community_id):
-        raise NotFound()
-    return visit
+    return privacy.coordinated(viewer, AuditVisit, visit_id)
 
 
 def audit_for(viewer: Member, audit_id: int) -> Audit:
-    audit = Audit.get_or_none(Audit.id == audit_id)
-    if audit is None or not privacy.coordinates(viewer, audit.community_id):
-        raise NotFound()
-    return audit
+    return privacy.coordinated(viewer, Audit, audit_id)
 
 
 def assign(actor: Member, visit: AuditVisit, *, assignee_id: int | None = None, method: str | None = None) -> AuditVisit:

@@ -214,10 +214,7 @@ def object_to(actor: Member, notice: Notice, *, award_id: int, reason: str) -> O
 
 
 def objection_for(viewer: Member, objection_id: int) -> Objection:
-    objection = Objection.get_or_none(Objection.id == objection_id)
-    if objection is None or not privacy.coordinates(viewer, objection.community_id):
-        raise NotFound()
-    return objection
+    return privacy.coordinated(viewer, Objection, objection_id)
 
 
 def resolve(actor: Member, objection: Objection, *, decision: str, note: str) -> Objection:

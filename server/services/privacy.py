@@ -44,3 +44,13 @@ def require_coordinator(actor: Member | None, community_id: int, message: str = 
 
     if actor is not None and not coordinates(actor, community_id):
         raise Forbidden(message)
+
+
+def coordinated(viewer: Member, model, object_id: int):
+    """A row of `model` (which has a community) for a coordinator of that community; else NotFound."""
+    from server.errors import NotFound
+
+    row = model.get_or_none(model.id == object_id)
+    if row is None or not coordinates(viewer, row.community_id):
+        raise NotFound()
+    return row

@@ -27,7 +27,11 @@ class CommunityAudits(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, AuditBriefSchema(many=True))
     def get(self, community_id):
-        """The community's audits, newest quarter first"""
+        """The community's audits, newest quarter first
+
+        Each with its ledger result, sample size and how many visits are pending,
+        confirmed or disputed; open one for its flags and visits.
+        """
         query = Audit.select().where(Audit.community == community_id).order_by(Audit.year.desc(), Audit.quarter.desc())
         return [audit_report.audit_view(a, with_details=False) for a in query]
 
@@ -51,7 +55,11 @@ class AuditDetail(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, AuditSchema)
     def get(self, audit_id):
-        """An audit with its ledger findings, flags and visits"""
+        """An audit with its ledger findings, flags and visits
+
+        Flags say why a record looks unusual (kinds and thresholds in the settings);
+        visits are in the order drawn, with whom to visit or call.
+        """
         return audit_report.audit_view(audits.audit_for(auth.current_member(), audit_id))
 
 
@@ -60,7 +68,10 @@ class AuditClose(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, AuditSchema)
     def post(self, audit_id):
-        """Close the audit once every visit has an outcome"""
+        """Close the audit once every visit has an outcome
+
+        422 while any visit is pending; a closed audit takes no more outcomes.
+        """
         me = auth.current_member()
         return audit_report.audit_view(audits.close(me, audits.audit_for(me, audit_id)))
 
@@ -88,14 +99,21 @@ class VisitDetail(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, VisitSchema)
     def get(self, visit_id):
-        """One visit: the record, whom to visit or call, and the outcome so far"""
+        """One visit: the record, whom to visit or call, and the outcome so far
+
+        The contact is the recipient, or the witness when the service had none
+        (phone in full: coordinators only).
+        """
         return audit_report.visit_view(audits.visit_for(auth.current_member(), visit_id))
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(VisitEditSchema)
     @blp.response(200, VisitSchema)
     def patch(self, body, visit_id):
-        """Hand the visit to another coordinator, or switch between a home visit and a call"""
+        """Hand the visit to another coordinator, or switch between a home visit and a call
+
+        `assignee_id` must be a coordinator of the same community (422 otherwise).
+        """
         me = auth.current_member()
         return audit_report.visit_view(audits.assign(me, audits.visit_for(me, visit_id), **body))
 

@@ -33,7 +33,10 @@ class Notices(MethodView):
     @blp.response(200, NoticeBriefSchema(many=True))
     @blp.paginate(_Briefs)
     def get(self):
-        """My community's notices, newest first"""
+        """My community's notices, newest first
+
+        Titles and objection windows only; open a notice for its figures and awards.
+        """
         return notices.listing(auth.current_member())
 
 
@@ -42,7 +45,11 @@ class NoticeDetail(MethodView):
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.response(200, NoticeSchema)
     def get(self, notice_id):
-        """A notice: the quarter's service by team, category and volunteer (names masked unless opted in), and awards"""
+        """A notice: the quarter's service by team, category and volunteer, and the proposed awards
+
+        Names are masked (李**) unless the volunteer opted in to be named; an erased
+        member reads 已注销用户. Coordinators also see how many objections are open.
+        """
         me = auth.current_member()
         return notices.notice_view(notices.notice_for(me, notice_id), me)
 
@@ -68,7 +75,10 @@ class AwardNotices(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(201, NoticeSchema)
     def post(self, community_id):
-        """Publish the star awards proposed since the last notice, without waiting for the quarter"""
+        """Publish the star awards proposed since the last notice, without waiting for the quarter
+
+        Opens an objection window of NOTICE_OBJECTION_DAYS; 422 when nothing waits.
+        """
         me = auth.current_member()
         return notices.notice_view(notices.publish_awards(me, Community.get_by_id(community_id)), me)
 
@@ -78,7 +88,10 @@ class NoticeObjections(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, ObjectionSchema(many=True))
     def get(self, notice_id):
-        """The objections to a notice's awards (coordinators)"""
+        """The objections to a notice's awards (coordinators)
+
+        Oldest first, with who objected, why, and how each was resolved.
+        """
         notices.notice_for(auth.current_member(), notice_id)
         return [notices.objection_view(o) for o in
                 Objection.select().where(Objection.notice == notice_id).order_by(Objection.id)]
@@ -87,7 +100,11 @@ class NoticeObjections(MethodView):
     @blp.arguments(ObjectionCreateSchema)
     @blp.response(201, ObjectionSchema)
     def post(self, body, notice_id):
-        """Object to a proposed star award, with a reason, while the notice is open (residents of the community)"""
+        """Object to a proposed star award, with a reason, while the notice is open
+
+        Residents of the notice's community only; once per award; not to one's own.
+        The coordinators are told. An open objection holds the award's approval.
+        """
         me = auth.current_member()
         return notices.objection_view(notices.object_to(me, notices.notice_for(me, notice_id), **body))
 
@@ -98,6 +115,9 @@ class ObjectionResolution(MethodView):
     @blp.arguments(ResolutionSchema)
     @blp.response(200, ObjectionSchema)
     def post(self, body, objection_id):
-        """Resolve an objection: upheld rejects the award, dismissed lets it go ahead"""
+        """Resolve an objection: upheld rejects the award, dismissed lets it go ahead
+
+        Once; the note is kept with the objection (and on the award when upheld).
+        """
         me = auth.current_member()
         return notices.objection_view(notices.resolve(me, notices.objection_for(me, objection_id), **body))

@@ -28,7 +28,11 @@ class MyStars(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.response(200, StandingSchema)
     def get(self, query):
-        """My hours, stars and next level this year, my national cumulative level and my awards"""
+        """My hours, stars and next level this year, my national cumulative level and my awards
+
+        The year is the calendar year, or the 12 months up to today (STAR_PERIOD);
+        national levels count every credited hour (NATIONAL_STAR_THRESHOLD_HOURS).
+        """
         return stars.standing(auth.current_member(), query["year"])
 
 
@@ -53,7 +57,10 @@ class CommunityStandings(MethodView):
     @blp.arguments(YearQuerySchema, location="query")
     @blp.response(200, StandingsSchema)
     def get(self, query, community_id):
-        """Every volunteer's hours and stars for the year, beside their national cumulative level"""
+        """Every volunteer's hours and stars for the year, beside their national cumulative level
+
+        Most hours first, with the volunteer's award for the year and its status.
+        """
         return stars.standings(community_id, query["year"])
 
 
@@ -63,7 +70,11 @@ class CommunityAwards(MethodView):
     @blp.arguments(AwardQuerySchema, location="query")
     @blp.response(200, AwardSchema(many=True))
     def get(self, query, community_id):
-        """The community's star awards (filter by year and status)"""
+        """The community's star awards (filter by year and status)
+
+        Newest first: proposed, approved (with the certificate serial), rejected or
+        superseded by a higher level.
+        """
         me = auth.current_member()
         found = StarAward.select().where(StarAward.community == community_id)
         if query["year"]:
@@ -95,7 +106,10 @@ class AwardRejection(MethodView):
     @blp.arguments(RejectionSchema)
     @blp.response(200, AwardSchema)
     def post(self, body, award_id):
-        """Reject a proposed award, with the reason"""
+        """Reject a proposed award, with the reason
+
+        Only a proposed award; the volunteer cannot apply for that level again this year.
+        """
         me = auth.current_member()
         return stars.award_view(stars.reject(me, stars.award_for(me, award_id), body["reason"]), me)
 
@@ -105,7 +119,10 @@ class AwardCertificate(MethodView):
     @auth.roles(auth.VOLUNTEER, auth.COORDINATOR)
     @blp.response(200, description="The certificate (PDF, A4 landscape)", content_type=documents.PDF_TYPE)
     def get(self, award_id):
-        """Download the certificate of an approved award (its volunteer, coordinators)"""
+        """Download the certificate of an approved award (its volunteer, coordinators)
+
+        A4 landscape PDF in Chinese with the serial, the verification link and its QR code.
+        """
         me = auth.current_member()
         certificate = certificates.certificate_for(me, stars.award_for(me, award_id))
         return download(certificates.pdf(certificate), f"星级志愿者证书-{certificate.serial}.pdf", documents.PDF_TYPE)
@@ -116,5 +133,9 @@ class CertificateVerify(MethodView):
     @auth.public
     @blp.response(200, CertificateCheckSchema)
     def get(self, serial):
-        """Check a certificate by its serial (public: what the certificate shows, nothing more)"""
+        """Check a certificate by its serial (public: what the certificate shows, nothing more)
+
+        Name, volunteer number, stars, period, hours, community, issuer and date; 404
+        for a serial that was never issued. Serials carry 80 random bits.
+        """
         return certificates.verify(serial)
