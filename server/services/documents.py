@@ -72,6 +72,14 @@ def workbook() -> Workbook:
     return book
 
 
+def _text_cell(sheet, row: int, column: int, value):
+    """Residents write names and texts: one starting with "=" stays text, never a formula."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def add_sheet(book: Workbook, title: str, table: Table, *, heading: str | None = None, notes=()):
     """A sheet holding one table (under a heading line, with notes below); returns (sheet, first data row)."""
     sheet = book.create_sheet(title[:31])
@@ -86,11 +94,11 @@ def add_sheet(book: Workbook, title: str, table: Table, *, heading: str | None =
     first = row + 1
     for offset, values in enumerate(table.rows):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=first + offset, column=column, value=value)
+            cell = _text_cell(sheet, first + offset, column, value)
             if column - 1 in table.hour_columns:
                 cell.number_format = HOURS_FORMAT
     for offset, note in enumerate(notes, start=len(table.rows) + 1):
-        sheet.cell(row=first + offset, column=1, value=note).font = Font(italic=True, color="555555")
+        _text_cell(sheet, first + offset, 1, note).font = Font(italic=True, color="555555")
     sheet.freeze_panes = sheet.cell(row=first, column=1)
     for column, header in enumerate(table.headers, start=1):
         longest = max([len(str(header))] + [len(str(r[column - 1])) for r in table.rows if column - 1 < len(r)])

@@ -102,6 +102,9 @@ def _ensure(volunteer: Volunteer, start, end, named: int, stars: int, minutes: i
                      year=named, period_start=start, period_end=end, stars=stars, minutes=minutes,
                      created_at=clock.now()).on_conflict_ignore().execute()
     award = StarAward.get(StarAward.member == volunteer.member_id, StarAward.year == named, StarAward.stars == stars)
+    if award.status == "superseded":  # the hours fell back (a reversal): this level is wanted again
+        StarAward.update(status="proposed", notice=None).where(StarAward.id == award.id).execute()
+        award = StarAward.get_by_id(award.id)
     if award.status == "proposed" and award.minutes != minutes:
         StarAward.update(minutes=minutes, period_start=start, period_end=end).where(StarAward.id == award.id).execute()
     StarAward.update(status="superseded").where(

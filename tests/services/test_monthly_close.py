@@ -121,3 +121,12 @@ def test_register_download_is_for_that_communitys_coordinators(march, any_app):
     missing = client.get(f"/api/v1/communities/{community.id}/statements/register?year=2026&month=4",
                          headers=headers(any_app, coordinator))
     assert missing.status_code == 422 and "month" in missing.json["errors"]["json"]
+
+
+def test_a_household_name_that_looks_like_a_formula_stays_text(march):
+    community, *_ = march
+    Household.update(name="=HYPERLINK(\"http://x\")").where(Household.community == community.id).execute()
+    monthly_close.close_last_month()
+    book = load_workbook(io.BytesIO(monthly_close.register_xlsx(community, 2026, 3)))
+    cell = book["汇总登记"]["B4"]
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"

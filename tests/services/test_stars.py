@@ -185,3 +185,14 @@ def test_serials_are_unguessable_and_verification_shows_only_the_certificate(vol
     assert checked["issuer"].endswith("联合党委") and checked["volunteer_no"] == award.volunteer.volunteer_no
     with pytest.raises(certificates.NotFound):
         certificates.verify("LB2026-AAAA-AAAA-AAAA-AAAA")
+
+
+def test_a_level_superseded_and_then_lost_is_wanted_again(volunteer):
+    _, member = volunteer
+    _give(member, 25 * 60)
+    stars.apply(member)
+    two = StarAward.get(StarAward.member == member.id, StarAward.stars == 2)
+    StarAward.update(status="superseded").where(StarAward.id == two.id).execute()  # as if a 3-star came
+    MemberYear.update(minutes=25 * 60).where(MemberYear.member == member.id).execute()
+    again = stars.apply(member)
+    assert again.id == two.id and again.status == "proposed" and again.notice_id is None
