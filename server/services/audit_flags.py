@@ -4,7 +4,9 @@ Flags say where a coordinator should look first; they accuse nobody. Each kind h
 its threshold in config/settings.py (AUDIT_*), copied onto the audit when it runs:
 
 * pair_repeat    the same volunteer and recipient-or-witness, either way round, on
-                 AUDIT_PAIR_MIN_RECORDS or more records (crediting each other);
+                 AUDIT_PAIR_MIN_RECORDS or more records (crediting each other); visits
+                 under a coordinator-signed agreement repeat a pair by design and are
+                 left out;
 * overlap        one volunteer's services overlapping in time;
 * long_duration  one service longer than AUDIT_MAX_DURATION_MINUTES;
 * witness_share  one member confirmed more than AUDIT_WITNESS_SHARE_PERCENT of the
@@ -59,6 +61,8 @@ def find(records: list[ServiceRecord], limits: dict) -> list[Flag]:
 def _pairs(records, minimum):
     by_pair, directions = defaultdict(set), defaultdict(set)
     for record in records:
+        if record.source == "agreement":
+            continue
         for other in {record.recipient_id, record.witness_id} - {None, record.volunteer_id}:
             pair = frozenset((record.volunteer_id, other))
             by_pair[pair].add(record.id)

@@ -246,7 +246,8 @@ def _scrub_snapshots(member: Member, names: list[str]) -> None:
         if transfer.details.get("served_by_id") == member.id:
             details = {**transfer.details, "served_by": ERASED_NAME}
             Transfer.update(details=details).where(Transfer.id == transfer.id).execute()
-    _scrub_rows(Transfer, [Transfer.details, Transfer.reason], names, Transfer.community == community)
+    # every community: a gift between relatives' households is booked in the giver's community
+    _scrub_rows(Transfer, [Transfer.details, Transfer.reason], names)
     ServiceRecord.update(witness_name=ERASED_NAME, witness_phone="").where(ServiceRecord.witness == member.id).execute()
     _scrub_rows(ServiceRecord, [ServiceRecord.content, ServiceRecord.comment, ServiceRecord.dispute_reason,
                                 ServiceRecord.reject_reason, ServiceRecord.place], names,

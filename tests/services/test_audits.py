@@ -209,3 +209,17 @@ def test_a_quarter_still_running_cannot_be_audited(planted):
     with pytest.raises(RuleBroken) as refused:
         audits.run(None, planted["community"], *Q1)
     assert refused.value.field == "quarter"
+
+
+def test_agreement_visits_repeat_a_pair_without_a_flag():
+    start = dt.datetime(2026, 2, 2, 9, 0)
+
+    def record(n, source):
+        return ServiceRecord(id=n, volunteer_id=1, recipient_id=2, witness_id=2, source=source, duration_minutes=60,
+                             started_at=start + dt.timedelta(days=n), ended_at=start + dt.timedelta(days=n, hours=1))
+
+    limits = {name: 5 for name in audit_flags.SETTINGS} | {"AUDIT_MAX_DURATION_MINUTES": 240}
+    weekly = [record(n, "agreement") for n in range(1, 9)]
+    assert audit_flags.find(weekly, limits) == []
+    self_reported = [record(n, "self_report") for n in range(1, 6)]
+    assert {f.kind for f in audit_flags.find(self_reported, limits)} == {"pair_repeat"}
