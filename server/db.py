@@ -77,7 +77,7 @@ _SENTINEL = 7_000_000_000
 
 
 class Prepared:
-    """A hot query whose SQL peewee builds once per database, then runs with new parameters.
+    """A hot query whose SQL peewee builds once per database dialect, then runs with new parameters.
 
     peewee renders SQL on every execution, which costs more than SQLite takes to run
     a primary-key lookup; on the hot paths (login check, passbook, crediting) the SQL
@@ -91,7 +91,9 @@ class Prepared:
         self._cache = {}
 
     def _compiled(self, arity: int):
-        key = id(database.obj)
+        # The SQL depends on the dialect only. Keyed by id(database) it could outlive its
+        # database: a new PostgreSQL database given a collected SQLite one's id ran "?" SQL.
+        key = type(database.obj)
         compiled = self._cache.get(key)
         if compiled is None:
             sentinels = [_SENTINEL + n for n in range(arity)]
