@@ -45,15 +45,15 @@ def served(volunteer, witness, *, day, hour=9, minutes=60, quick=False, **fields
     return records.confirm(witness, record)
 
 
-def measured(volunteer, witness, *, start, minutes):
-    """A record with server-measured times (check-in / check-out), which may overlap another."""
-    clock.freeze(start + dt.timedelta(minutes=minutes + 5))
-    record = records.create_for_task(
-        community_id=volunteer.community_id, volunteer_id=volunteer.id, recipient=witness, category_id=1,
-        item_id=None, place="5号楼", started_at=start, ended_at=start + dt.timedelta(minutes=minutes),
-        content="陪同就医", source="task", witness=witness, organiser="服务站", recorder_id=volunteer.id)
-    clock.freeze(start + dt.timedelta(minutes=minutes + 120))
-    return records.confirm(witness, record)
+def overlapping(volunteer, first_witness, second_witness, *, day):
+    """Two services by one volunteer whose times overlap, as a check-out or an event's batch could leave them
+    (a self-report refuses the overlap, so the second one's times are moved afterwards)."""
+    first = served(volunteer, first_witness, day=day, hour=9, minutes=90)
+    second = served(volunteer, second_witness, day=day, hour=14, minutes=60)
+    start = first.started_at + dt.timedelta(minutes=30)
+    ServiceRecord.update(started_at=start, ended_at=start + dt.timedelta(minutes=60)).where(
+        ServiceRecord.id == second.id).execute()
+    return {first.id, second.id}
 
 
 @pytest.fixture
@@ -70,9 +70,7 @@ def planted(any_app):
     ids = {}
     ids["pair_repeat"] = {served(v1, r1, day=d).id for d in (2, 3, 4, 5)} | {served(r1, v1, day=6).id}
     ids["witness_share"] = {served(v, w, day=10 + n).id for n, v in enumerate(many)}
-    start = dt.datetime(2026, 2, 20, 9, 0)
-    ids["overlap"] = {measured(v2, x[0], start=start, minutes=90).id,
-                      measured(v2, x[1], start=start + dt.timedelta(minutes=30), minutes=60).id}
+    ids["overlap"] = overlapping(v2, x[0], x[1], day=20)
     ids["long_duration"] = {served(v8, x[2], day=21, minutes=300).id}
     ids["quick_confirm"] = {served(v9, x[3], day=22, quick=True).id}
     ordinary = served(v9, x[4], day=23)
