@@ -127,6 +127,30 @@ _TEMPLATES = (
         ),
     ),
     Template(
+        key="record_reversed",
+        label="我的服务记录被冲正时通知我",
+        title="一条服务记录已冲正",
+        body="您{service_date:date}的{category}服务经服务站核查未能证实，{minutes:hours}已从存折中冲正。原因：{reason}",
+        page="pages/passbook/index",
+        fields=(
+            Field("thing1", "thing", "{category}"),
+            Field("number2", "number", "{minutes}"),
+            Field("thing3", "thing", "{reason}"),
+        ),
+    ),
+    Template(
+        key="star_award",
+        label="星级评定有进展时通知我",
+        title="{subject}",
+        body="{summary}",
+        page="pages/stars/index",
+        fields=(
+            Field("thing1", "thing", "{subject}"),
+            Field("phrase2", "phrase", "{stars}星"),
+            Field("thing3", "thing", "{summary}"),
+        ),
+    ),
+    Template(
         key="coordinator_alert",
         label="有事项需要我处理时通知我",
         title="有事项需要您处理",

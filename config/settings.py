@@ -33,6 +33,24 @@ def _mapping(value: str) -> dict[str, str]:
     return {key.strip(): val.strip() for key, val in pairs}
 
 
+def _levels(value: str) -> tuple[float, ...]:
+    """Five ascending hour thresholds, `10,25,50,100,200` → 1★ … 5★."""
+    levels = tuple(float(part) for part in value.split(",") if part.strip())
+    if len(levels) != 5 or any(h <= 0 for h in levels) or list(levels) != sorted(set(levels)):
+        raise ValueError(f"expected five ascending positive hour thresholds, got {value!r}")
+    return levels
+
+
+def _choice(*choices: str):
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    return parse
+
+
 def _quiet_hours(value: str) -> str:
     """`22:00-08:00`, or `off`/empty for none."""
     value = value.strip()
@@ -81,6 +99,23 @@ SETTINGS: dict[str, Setting] = {
     "WECHAT_MINIPROGRAM_STATE": Setting("formal", str, "Which mini-program build a subscribe message opens: `formal`, `trial` or `developer`."),
     # --- notifications ---
     "QUIET_HOURS": Setting("22:00-08:00", _quiet_hours, "Local hours in which non-urgent WeChat messages wait (the in-app inbox gets them at once); `off` for none."),
+    # --- coordinator operations: stars, notices, certificates ---
+    "STAR_THRESHOLD_HOURS": Setting((10.0, 25.0, 50.0, 100.0, 200.0), _levels, "Personal hours in a year for 1★ … 5★ (星级志愿者), five ascending numbers."),
+    "STAR_PERIOD": Setting("calendar", _choice("calendar", "rolling"), "The year of hours that stars count: `calendar` (1 January – 31 December) or `rolling` (the 12 months up to the day)."),
+    "NATIONAL_STAR_THRESHOLD_HOURS": Setting((100.0, 300.0, 600.0, 1000.0, 1500.0), _levels, "Cumulative hours for the national volunteer-record star levels 1★ … 5★, shown beside the community's yearly stars."),
+    "NOTICE_OBJECTION_DAYS": Setting(7, int, "Days a public notice (公告) stays open for residents' objections to proposed star awards; awards are approved only after."),
+    "PUBLIC_BASE_URL": Setting("http://127.0.0.1:8000", str, "Public address of the API, for the verification link and QR code printed on certificates."),
+    "CERTIFICATE_ISSUER": Setting("{community}联合党委", str, "The issuing organisation printed on certificates; `{community}` is the community's name."),
+    # --- coordinator operations: the quarterly audit ---
+    "AUDIT_SAMPLE_SIZE": Setting(10, int, "Credited service records drawn each quarter for visits or calls to the recipients (抽样走访)."),
+    "AUDIT_FLAG_WEIGHT": Setting(4, int, "How much likelier a flagged record is to be drawn: its weight is 1 + this × its flags."),
+    "AUDIT_PAIR_MIN_RECORDS": Setting(5, int, "Records in a quarter between the same volunteer and recipient/witness (either way) that flag the pair."),
+    "AUDIT_MAX_DURATION_MINUTES": Setting(240, int, "A single service longer than this is flagged."),
+    "AUDIT_WITNESS_SHARE_PERCENT": Setting(30, int, "A witness who confirmed more than this share of the quarter's records is flagged …"),
+    "AUDIT_WITNESS_MIN_RECORDS": Setting(5, int, "… once they confirmed at least this many."),
+    "AUDIT_QUICK_CONFIRM_MINUTES": Setting(5, int, "Flag a record confirmed within this many minutes of its start (check-in), or tapped in the app this soon after it was reported."),
+    # --- coordinator operations: reports ---
+    "CHART_FONT": Setting("", str, "A font file with Chinese glyphs for report charts (PNG). Empty: the first Noto/Source Han/WenQuanYi CJK font installed."),
 }
 
 
@@ -109,6 +144,8 @@ def markdown_table() -> str:
     rows = ["| Setting | Default | Meaning |", "|---|---|---|"]
     for name, setting in SETTINGS.items():
         default = setting.default
+        if isinstance(default, tuple) and all(isinstance(v, float) for v in default):
+            default = ",".join(f"{v:g}" for v in default)
         if isinstance(default, list):
             default = ",".join(map(str, default))
         if isinstance(default, dict):

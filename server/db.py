@@ -123,7 +123,7 @@ _SENTINEL = 7_000_000_000
 
 
 class Prepared:
-    """A hot query whose SQL peewee builds once per database, then runs with new parameters.
+    """A hot query whose SQL peewee builds once per database dialect, then runs with new parameters.
 
     peewee renders SQL on every execution, which costs more than SQLite takes to run
     a primary-key lookup; on the hot paths (login check, passbook, crediting) the SQL
@@ -137,8 +137,8 @@ class Prepared:
         self._cache = {}
 
     def _compiled(self, arity: int):
-        # The SQL depends only on the dialect (parameter marker, RETURNING, FOR UPDATE), so
-        # one compilation serves every database of a class.
+        # The SQL depends on the dialect only. Keyed by id(database) it could outlive its
+        # database: a new PostgreSQL database given a collected SQLite one's id ran "?" SQL.
         key = type(database.obj)
         compiled = self._cache.get(key)
         if compiled is None:

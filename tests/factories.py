@@ -131,3 +131,32 @@ def make_event(coordinator: Member, *, capacity=10, hours_ahead=72, **overrides)
             "place": "社区广场", "category_codes": ["environment"], "capacity": capacity, "planned_minutes": 120}
     body.update(overrides)
     return events.create(Member.get_by_id(coordinator.id), body)
+
+
+def make_award(member: Member, *, stars: int = 1, status: str = "proposed", year: int | None = None,
+               minutes: int | None = None, notice=None, applied: bool = True):
+    """A star award row as the services leave it (the rules around it are tested through the services)."""
+    from server import clock
+    from server.models import StarAward, Volunteer
+
+    volunteer = Volunteer.get(Volunteer.member == member.id)
+    year = year or clock.today().year
+    return StarAward.create(
+        community=volunteer.community_id, member=member.id, volunteer=volunteer.id, year=year,
+        period_start=dt.date(year, 1, 1), period_end=dt.date(year + 1, 1, 1), stars=stars,
+        minutes=600 if minutes is None else minutes, status=status, notice=notice,
+        applied_at=clock.now() if applied else None,
+    )
+
+
+def tamper(sql: str):
+    """What a DBA with the entries' trigger removed could do; the verifier must notice."""
+    from server.db import database, is_postgres
+
+    if is_postgres():
+        database.execute_sql("ALTER TABLE entry DISABLE TRIGGER entry_no_update")
+        database.execute_sql(sql)
+        database.execute_sql("ALTER TABLE entry ENABLE TRIGGER entry_no_update")
+    else:
+        database.execute_sql("DROP TRIGGER entry_no_update")
+        database.execute_sql(sql)

@@ -1,6 +1,7 @@
 """Every model, in dependency order; migrations and the schema test read MODELS."""
 
 from server.models.agreements import Agreement, AgreementSignature, AgreementVolunteer, RecipientFile
+from server.models.audits import Audit, AuditFlag, AuditVisit
 from server.models.catalog import (
     ServiceCategory,
     ServiceItem,
@@ -14,6 +15,7 @@ from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYea
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
+from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
 from server.models.tasks import Request, Task, TaskEvent, TaskVisit
 
@@ -50,6 +52,13 @@ MODELS = [
     TaskVisit,
     Event,
     EventSignup,
+    Audit,
+    AuditFlag,
+    AuditVisit,
+    Notice,
+    StarAward,
+    Objection,
+    Certificate,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

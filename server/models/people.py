@@ -95,6 +95,7 @@ class Volunteer(BaseModel):
     retired_reason = CharField(max_length=12, null=True)
     status_note = CharField(max_length=200, default="")
     status_changed_at = DateTimeField(null=True)
+    public_name = BooleanField(default=False)  # opted in: public notices show the full name
     registered_at = DateTimeField(default=clock.now)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from server.resources import (
     agreements,
+    audits,
     auth,
     catalog,
     communities,
@@ -12,10 +13,13 @@ from server.resources import (
     ledger,
     me,
     members,
+    notices,
     notifications,
     passbook,
     records,
+    reports,
     requests,
+    stars,
     subscriptions,
     tasks,
     teams,
@@ -24,7 +28,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions,
+    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
 )
 
 

@@ -95,3 +95,10 @@ def passbook(household: Household, *, cursor: int | None = None, limit: int = 20
 def love_pool(community_id: int) -> dict:
     pool = Account.get(Account.key == f"love_pool:{community_id}")
     return {"community_id": community_id, "balance_minutes": pool.posted_minutes}
+
+
+def every_line(household: Household) -> list[dict]:
+    """The whole passbook, oldest first (a resident's data export)."""
+    account = ledger.household_account(household.id)
+    rows = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account.id).order_by(Entry.id).dicts()
+    return [_line(row) for row in rows]

@@ -18,7 +18,7 @@ def on_household_opened(hook) -> None:
     _household_opened_hooks.append(hook)
 
 
-def _invite_code() -> str:
+def new_invite_code() -> str:
     return "".join(secrets.choice(_INVITE_ALPHABET) for _ in range(8))
 
 
@@ -39,7 +39,7 @@ def open_household(member: Member, *, community_id: int, name: str, building="",
     with database.atomic():
         household = Household.create(
             community=community, name=name, building=building, unit=unit, room=room, area=area,
-            invite_code=_invite_code(),
+            invite_code=new_invite_code(),
         )
         member.household = household
         member.community = community
@@ -96,7 +96,7 @@ def regenerate_invite(actor: Member, household: Household) -> Household:
         actor, household.community_id
     ):
         raise Forbidden("只有户主或服务站可以更换邀请码")
-    household.invite_code = _invite_code()
+    household.invite_code = new_invite_code()
     household.save()
     return household
 
@@ -205,3 +205,9 @@ def member_for(viewer: Member, member_id: int) -> Member:
     if member is None or (viewer.id != member.id and not privacy.coordinates(viewer, member.community_id)):
         raise NotFound()
     return member
+
+
+def coordinators_of(community_id: int) -> list[Member]:
+    """The community's coordinators (not admins), oldest first: who is told and who is assigned."""
+    query = Member.select().where(Member.community == community_id, Member.erased_at.is_null()).order_by(Member.id)
+    return [member for member in query if member.has_role("coordinator")]

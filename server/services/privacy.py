@@ -3,6 +3,7 @@
 from server.models import Member
 
 COORDINATING = {"coordinator", "admin"}
+ERASED_NAME = "已注销用户"  # what an erased member is called wherever their name was shown
 
 
 def mask_phone(phone: str) -> str:
@@ -35,3 +36,21 @@ def may_see_private(viewer: Member | None, subject: Member) -> bool:
     if viewer is None:
         return False
     return viewer.id == subject.id or coordinates(viewer, subject.community_id)
+
+
+def require_coordinator(actor: Member | None, community_id: int, message: str = "只有本社区服务站可以做这件事") -> None:
+    """Forbidden unless the actor coordinates the community; None is the system itself (a scheduled job)."""
+    from server.errors import Forbidden
+
+    if actor is not None and not coordinates(actor, community_id):
+        raise Forbidden(message)
+
+
+def coordinated(viewer: Member, model, object_id: int):
+    """A row of `model` (which has a community) for a coordinator of that community; else NotFound."""
+    from server.errors import NotFound
+
+    row = model.get_or_none(model.id == object_id)
+    if row is None or not coordinates(viewer, row.community_id):
+        raise NotFound()
+    return row

@@ -84,6 +84,7 @@ def register(member: Member, data: dict) -> Volunteer:
             occupation=data.pop("occupation", ""),
             specialties=data.pop("specialties", ""),
             availability_mask=availability_to_mask(data.pop("availability", [])),
+            public_name=data.pop("public_name", False),
         )
         _apply_political(volunteer, data)
         volunteer.save()
@@ -115,6 +116,8 @@ def update(actor: Member, volunteer: Volunteer, data: dict) -> Volunteer:
     member = volunteer.member
     if actor.id != member.id and not privacy.coordinates(actor, volunteer.community_id):
         raise Forbidden("只能修改自己的志愿者档案")
+    if actor.id != member.id and "public_name" in data:
+        raise RuleBroken("在公告中公开姓名需要志愿者本人同意", field="public_name", rule="own_consent")
     data = dict(data)
     with database.atomic():
         for field in MEMBER_FIELDS:
@@ -236,6 +239,7 @@ def volunteer_view(volunteer: Volunteer, viewer: Member | None) -> dict:
         "availability": mask_to_availability(volunteer.availability_mask),
         "status": volunteer.status,
         "retired_reason": volunteer.retired_reason,
+        "public_name": volunteer.public_name,
         "registered_at": volunteer.registered_at,
         "community_id": volunteer.community_id,
     }

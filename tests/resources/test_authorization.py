@@ -8,13 +8,24 @@ gate does not know.
 import pytest
 
 from server.extensions import auth
-from server.models import Household, Member, Task, Team, Volunteer
-from server.services import ledger_ops
+from server.models import (
+    Audit,
+    AuditVisit,
+    Household,
+    Member,
+    Objection,
+    ServiceRecord,
+    Task,
+    Team,
+    Volunteer,
+)
+from server.services import audits, certificates, ledger_ops, notices, periods
 from server.services import volunteers as volunteer_service
 from tests.factories import (
     headers,
     make_admin,
     make_agreement,
+    make_award,
     make_community,
     make_coordinator,
     make_event,
@@ -33,9 +44,42 @@ PERSONA_ROLES = {
     "coordinator": {auth.MEMBER, auth.COORDINATOR},
 }
 # Parameters that are not object ids and need no scope (public lookups by serial, ...).
-UNSCOPED_PARAMS: dict[str, str] = {}
-# Extra objects for parameters other issues add: filled by `foreign_objects` hooks.
-FOREIGN_OBJECT_MAKERS = {}
+UNSCOPED_PARAMS: dict[str, str] = {"serial": "LB2000-AAAA-AAAA-AAAA-AAAA"}
+
+
+def _audit(b):
+    return audits.run(None, b, *periods.last_ended_quarter())
+
+
+def _visit(b):
+    record = ServiceRecord.get(ServiceRecord.community == b.id)
+    audit = Audit.get_or_none(Audit.community == b.id) or _audit(b)
+    return AuditVisit.create(audit=audit, community=b.id, record=record, draw_order=1, weight=1)
+
+
+def _approved_award(b):
+    """An approved award with its certificate: the certificate route must find one for admins."""
+    award = make_award(Volunteer.get(Volunteer.community == b.id).member, stars=1, status="approved")
+    certificates.issue(award, None)
+    return award
+
+
+def _objection(b):
+    notice = notices.publish_quarterly(None, b, *periods.last_ended_quarter())
+    award = make_award(Volunteer.get(Volunteer.community == b.id).member, stars=2, notice=notice)
+    objector = Member.get(Member.community == b.id, Member.household.is_null(False), Member.id != award.member_id)
+    return Objection.create(community=b.id, notice=notice, award=award, objector=objector, reason="不属实")
+
+
+# Extra objects for parameters other issues add (each maker gets community B).
+FOREIGN_OBJECT_MAKERS = {
+    "community_id": lambda b: b.id,
+    "audit_id": lambda b: _audit(b).id,
+    "visit_id": lambda b: _visit(b).id,
+    "award_id": lambda b: _approved_award(b).id,
+    "objection_id": lambda b: _objection(b).id,
+    "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
+}
 
 
 def routes(app):

@@ -16,6 +16,7 @@ from tests.factories import (
     make_member,
     make_record,
     make_volunteer,
+    tamper,
 )
 
 
@@ -178,24 +179,13 @@ def test_database_refuses_update_and_delete_of_entries(people):
     assert Entry.get_by_id(entry.id).minutes == entry.minutes
 
 
-def _tamper(sql: str):
-    """What a DBA with the trigger removed could do; the verifier must notice."""
-    if is_postgres():
-        database.execute_sql("ALTER TABLE entry DISABLE TRIGGER entry_no_update")
-        database.execute_sql(sql)
-        database.execute_sql("ALTER TABLE entry ENABLE TRIGGER entry_no_update")
-    else:
-        database.execute_sql("DROP TRIGGER entry_no_update")
-        database.execute_sql(sql)
-
-
 def test_verifier_detects_a_tampered_entry_and_a_wrong_cache(people):
     _, volunteer, resident = people
     credited_record(volunteer, resident, minutes=60)
     credited_record(volunteer, resident, minutes=90, days_ago=1)
     assert ledger_verify.verify() == []
     first = Entry.select().order_by(Entry.id).first()
-    _tamper(f"UPDATE entry SET minutes = 600, balance_after = 600 WHERE id = {first.id}")
+    tamper(f"UPDATE entry SET minutes = 600, balance_after = 600 WHERE id = {first.id}")
     rules = {v.rule for v in ledger_verify.verify()}
     assert {"chain_hash", "transfer_sums_to_zero", "cached_posted"} <= rules
     Account.update(posted_minutes=Account.posted_minutes + 5).where(Account.household == resident.household_id).execute()

@@ -9,6 +9,10 @@ from server.resources.communities.schemas import CommunityCreateSchema, Communit
 from server.services import people
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities (社区)")
+# Coordinator operations live under /communities/<community_id>/…: the gate lets in that
+# community's coordinators (and admins) and answers 404 to everyone else's.
+auth.register_scope("community_id", Community, community_of=lambda community_id: (
+    Community.select(Community.id).where(Community.id == community_id).scalar()))
 
 
 @blp.route("")

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import LocalDateTime, Schema
 
 GENDERS = ("男", "女", "")
 
@@ -46,3 +46,13 @@ class MeUpdateSchema(Schema):
     consent_health = ma.fields.Boolean(metadata={"description": "Separate consent to keep health needs; false erases them"})
     health_needs = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
     agree_privacy = ma.fields.Boolean(metadata={"description": "The member agreed to the privacy notice"})
+
+
+class ErasureSchema(Schema):
+    confirm = ma.fields.Boolean(required=True, validate=ma.validate.Equal(True, error="请确认注销：注销后不能恢复"),
+                                metadata={"description": "Must be true: erasure cannot be undone"})
+
+
+class ErasedSchema(Schema):
+    erased = ma.fields.Boolean()
+    erased_at = LocalDateTime()

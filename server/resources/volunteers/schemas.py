@@ -26,6 +26,7 @@ class VolunteerEditSchema(Schema):
     availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
     consent_political = ma.fields.Boolean(metadata={"description": "Separate consent to keep political status; false erases it"})
     political_status = ma.fields.String(validate=ma.validate.OneOf(POLITICAL_STATUSES))
+    public_name = ma.fields.Boolean(metadata={"description": "Show my full name in public notices (公告); off: masked"})
 
 
 class VolunteerRegisterSchema(VolunteerEditSchema):
@@ -66,6 +67,7 @@ class VolunteerSchema(Schema):
     status = ma.fields.String()
     retired_reason = ma.fields.String(allow_none=True)
     status_note = ma.fields.String()
+    public_name = ma.fields.Boolean(metadata={"description": "Named in full in public notices (opted in)"})
     registered_at = LocalDateTime()
     community_id = ma.fields.Integer()
 

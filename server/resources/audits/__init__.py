@@ -1,0 +1,3 @@
+from server.resources.audits.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,3 @@
+from server.resources.notices.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,88 @@
+"""Public notice (公告) and objection bodies."""
+
+import marshmallow as ma
+
+from server.extensions.smorest import LocalDateTime, Schema
+
+
+class QuarterSchema(Schema):
+    year = ma.fields.Integer(required=True, validate=ma.validate.Range(2000, 2100))
+    quarter = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 4))
+
+
+class ObjectionCreateSchema(Schema):
+    award_id = ma.fields.Integer(required=True, metadata={"description": "An award listed in this notice"})
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=500))
+
+
+class ResolutionSchema(Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("upheld", "dismissed")),
+                                metadata={"description": "upheld: the award is rejected; dismissed: it may go ahead"})
+    note = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+
+
+class TeamTotalSchema(Schema):
+    team = ma.fields.String()
+    minutes = ma.fields.Integer()
+    volunteers = ma.fields.Integer()
+
+
+class CategoryTotalSchema(Schema):
+    category = ma.fields.String()
+    minutes = ma.fields.Integer()
+    records = ma.fields.Integer()
+
+
+class VolunteerHoursSchema(Schema):
+    name = ma.fields.String(metadata={"description": "Masked (李**) unless the volunteer opted in"})
+    minutes = ma.fields.Integer()
+    records = ma.fields.Integer()
+
+
+class ActivitySchema(Schema):
+    minutes = ma.fields.Integer()
+    records = ma.fields.Integer()
+    volunteers = ma.fields.Integer()
+    by_team = ma.fields.List(ma.fields.Nested(TeamTotalSchema))
+    by_category = ma.fields.List(ma.fields.Nested(CategoryTotalSchema))
+    by_volunteer = ma.fields.List(ma.fields.Nested(VolunteerHoursSchema))
+
+
+class NoticeAwardSchema(Schema):
+    award_id = ma.fields.Integer()
+    name = ma.fields.String(metadata={"description": "Masked unless the volunteer opted in"})
+    stars = ma.fields.Integer()
+    minutes = ma.fields.Integer()
+    period_label = ma.fields.String()
+    status_label = ma.fields.String()
+    open_objections = ma.fields.Integer(metadata={"description": "Coordinators only"})
+
+
+class NoticeBriefSchema(Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "quarterly | awards"})
+    title = ma.fields.String()
+    year = ma.fields.Integer()
+    quarter = ma.fields.Integer(allow_none=True)
+    published_at = LocalDateTime()
+    objection_until = LocalDateTime()
+    objections_open = ma.fields.Boolean(metadata={"description": "Residents may object now"})
+    award_count = ma.fields.Integer()
+
+
+class NoticeSchema(NoticeBriefSchema):
+    activity = ma.fields.Nested(ActivitySchema, metadata={"description": "Quarterly notices"})
+    awards = ma.fields.List(ma.fields.Nested(NoticeAwardSchema))
+
+
+class ObjectionSchema(Schema):
+    id = ma.fields.Integer()
+    notice_id = ma.fields.Integer()
+    award_id = ma.fields.Integer()
+    objector_name = ma.fields.String()
+    reason = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "open | upheld | dismissed"})
+    status_label = ma.fields.String()
+    created_at = LocalDateTime()
+    resolution = ma.fields.String()
+    resolved_at = LocalDateTime(allow_none=True)

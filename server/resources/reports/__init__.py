@@ -1,0 +1,3 @@
+from server.resources.reports.routes import blp
+
+__all__ = ["blp"]

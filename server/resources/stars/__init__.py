@@ -1,0 +1,3 @@
+from server.resources.stars.routes import blp
+
+__all__ = ["blp"]
