@@ -12,4 +12,5 @@ def install() -> None:
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
     records.on_settled(tasks.on_record_settled)
+    from server.services import board_reports  # noqa: F401 - registers its report sections and data-rights parts
     _installed = True
