@@ -15,21 +15,26 @@
     stars         star level / 5, from the hours credited in a calendar year (10/25/50/100/200 h →
                   1–5★, DESIGN §4), the better of this year and last so January resets nobody
 
-Ties go to a per-task hash of the volunteer's id (then the id), so equal volunteers take
+Ties go to a per-task hash of the volunteer's member id (then the id), so equal volunteers take
 turns across tasks instead of the oldest profiles always winning.
 
 Eligible: active volunteers of the task's community, not erased, not of the recipient's
 household, in the task's team when it requires one, fitting the category (an intention
 or a team serving it) — and not the volunteer who gave this task back or did not come.
 
-Never a scan in Python. One SQL query filters with indexes (volunteer community+status,
-intentions by category, team links) and orders by the part of the score SQL can compute
-— fit without specialties, availability (`availability_mask & bits`), proximity — and
-returns the first MATCH_SHORTLIST; two grouped queries add the task history and yearly
-hours of those only; Python scores them in full. What SQL leaves out weighs at most
-0.1·fit + fairness + reliability + stars, so someone beyond the short list could outrank
-someone inside it only when the whole list is near-tied; a few hundred places for a top
-5 or 10 is the approximation we accept (bench/matching.py compares with a full scan).
+Never a scan in Python. SQL finds the eligible through indexes — the category's
+volunteers through VolunteerIntention (category, volunteer), a serving team's through
+VolunteerTeam (team), each checked against the volunteer's community, status and
+`availability_mask & bits` — and orders them by the part of the score it can compute
+(fit without specialties, availability, proximity; ties by the per-task hash). While at
+least MATCH_SHORTLIST of them are free in the task's window, only those are read;
+otherwise the list is filled up with the others. Two grouped queries add the task
+history and yearly hours of the short list only, and Python scores it in full. What SQL
+leaves out weighs at most 0.1·fit + fairness + reliability + stars, so someone beyond
+the short list could outrank someone inside it only when the whole list is near-tied,
+and someone not free at that time would need the availability weight's worth more
+elsewhere; a few hundred places for a top 5 or 10 is the approximation we accept
+(bench/matching.py compares the result with a full scan).
 """
 
 import datetime as dt
@@ -149,20 +154,55 @@ def _flag(condition):
 
 
 def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None) -> list[dict]:
-    """The best `limit` eligible volunteers by the SQL-computable part of the score."""
+    """The best `limit` eligible volunteers by the SQL-computable part of the score.
+
+    Volunteers free in the task's window come first: while at least `limit` of them fit,
+    the others are not read at all (`availability_mask & bits` filters); otherwise the list
+    is filled up with the rest, in the same order.
+    """
+    if weights["availability"] > 0:
+        rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=True)
+        if len(rows) >= limit:
+            return rows
+    return _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=False)
+
+
+def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_only: bool) -> list[dict]:
+    """One SELECT per way of fitting (the intention; a team only), each driven by its index, in one UNION ALL.
+
+    Flags come from joins, not correlated subqueries: PostgreSQL then plans hash or merge
+    joins and does not price the query high enough to start JIT compilation or parallel
+    workers, which cost more than this query takes.
+    """
     category = task.category_id
-    intention = fn.EXISTS(VolunteerIntention.select(SQL("1")).where(
-        (VolunteerIntention.volunteer == Volunteer.id) & (VolunteerIntention.category == category)))
-    if task.team_id:
-        team = SQL("1")
-        fits = Volunteer.id.in_(VolunteerTeam.select(VolunteerTeam.volunteer).where(VolunteerTeam.team == task.team_id))
-    else:
-        serving = fn.EXISTS(
-            VolunteerTeam.select(SQL("1"))
-            .join(TeamCategory, on=(TeamCategory.team == VolunteerTeam.team))
-            .where((VolunteerTeam.volunteer == Volunteer.id) & (TeamCategory.category == category)))
-        team = _flag(serving)
-        fits = intention | serving
+    VI = VolunteerIntention
+
+    def branch(intention, team):
+        return _select(task, bits, weights, intention, team, available_only, exclude, opening_id)
+
+    if task.team_id:  # only the team's members, with or without the intention
+        return _ordered(
+            branch(_flag(VI.id.is_null(False)), SQL("1"))
+            .join(VolunteerTeam, on=((VolunteerTeam.volunteer == Volunteer.id) & (VolunteerTeam.team == task.team_id)))
+            .join(VI, JOIN.LEFT_OUTER, on=((VI.volunteer == Volunteer.id) & (VI.category == category))), limit)
+    teams = [link.team_id for link in TeamCategory.select(TeamCategory.team).where(TeamCategory.category == category)]
+    # those who chose the category (through its intention index) ...
+    chose = branch(SQL("1"), SQL("0")).join(VI, on=((VI.volunteer == Volunteer.id) & (VI.category == category)))
+    if not teams:
+        return _ordered(chose, limit)
+    serving = (VolunteerTeam.select(VolunteerTeam.volunteer.alias("volunteer_id"))
+               .where(VolunteerTeam.team.in_(teams)).distinct().alias("serving"))
+    chose = branch(SQL("1"), _flag(serving.c.volunteer_id.is_null(False))).join(
+        VI, on=((VI.volunteer == Volunteer.id) & (VI.category == category))).join(
+        serving, JOIN.LEFT_OUTER, on=(serving.c.volunteer_id == Volunteer.id))
+    # ... and those who only belong to a team serving it
+    team_only = branch(SQL("0"), SQL("1")).join(serving, on=(serving.c.volunteer_id == Volunteer.id)).where(
+        ~fn.EXISTS(VI.select(SQL("1")).where((VI.volunteer == Volunteer.id) & (VI.category == category))))
+    return _ordered(chose.union_all(team_only), limit)
+
+
+def _select(task, bits, weights, intention, team, available_only, exclude, opening_id):
+    """Active volunteers of the task's community, minus whom it must not ask, with the coarse score."""
     available = _flag(Volunteer.availability_mask.bin_and(bits) != 0)
     near = []
     if task.building:
@@ -170,18 +210,19 @@ def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude
     if task.area:
         near.append((Household.area == task.area, NEAR_AREA))
     proximity = Case(None, near, 0) if near else SQL("0")
-    coarse = (weights["fit"] * (FIT_INTENTION * _flag(intention) + FIT_TEAM * team)
+    coarse = (weights["fit"] * (FIT_INTENTION * intention + FIT_TEAM * team)
               + weights["availability"] * available + weights["proximity"] * proximity)
-    hashed = _sql_tiebreak(task.id)
-
     query = (
-        Volunteer.select(M.id.alias("member_id"), Volunteer.specialties, _flag(intention).alias("intention"),
+        Volunteer.select(M.id.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
                          team.alias("team"), available.alias("available"), proximity.alias("proximity"),
-                         coarse.alias("coarse"), hashed.alias("tiebreak"))
+                         coarse.alias("coarse"), _sql_tiebreak(task.id).alias("tiebreak"))
         .join(M, on=(Volunteer.member == M.id))
         .join(Household, JOIN.LEFT_OUTER, on=(M.household == Household.id))
-        .where(Volunteer.community == task.community_id, Volunteer.status == "active", M.erased_at.is_null(), fits)
+        .switch(Volunteer)
+        .where(Volunteer.community == task.community_id, Volunteer.status == "active", M.erased_at.is_null())
     )
+    if available_only:
+        query = query.where(Volunteer.availability_mask.bin_and(bits) != 0)
     if task.recipient_household_id:
         query = query.where(M.household.is_null() | (M.household != task.recipient_household_id))
     if exclude:
@@ -189,7 +230,11 @@ def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude
     if opening_id is not None:
         query = query.where(M.id.not_in(
             TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == opening_id)))
-    return list(query.order_by(SQL("coarse").desc(), SQL("tiebreak"), M.id).limit(limit).dicts())
+    return query
+
+
+def _ordered(query, limit: int) -> list[dict]:
+    return list(query.order_by(SQL("coarse").desc(), SQL("tiebreak"), SQL("member_id")).limit(limit).dicts())
 
 
 def history(member_ids: list[int], since: dt.datetime) -> dict[int, dict[str, int]]:

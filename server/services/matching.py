@@ -118,24 +118,30 @@ def search_words(task: Task) -> list[str]:
     return words
 
 
-def _choose(task: Task, opening: TaskOpening, round_no: int) -> None:
+def best_candidates(task: Task, opening_id: int | None, *, now: dt.datetime) -> list[tuple[float, dict, match_score.Facts]]:
+    """This round's best (total, components, facts), best first; reads only (bench/matching.py times it)."""
     weights = runtime.setting("MATCH_WEIGHTS")
     top = runtime.setting("MATCH_TOP_K_PAYBACK" if task.priority else "MATCH_TOP_K")
-    now = clock.now()
     rows = match_score.shortlist(task, bits=match_score.window_bits(task.window_start, task.window_end),
                                  weights=weights, limit=runtime.setting("MATCH_SHORTLIST"),
-                                 exclude=gave_back(task.id), opening_id=opening.id)
-    ranked = match_score.rank(match_score.facts_for(rows, words=search_words(task), now=now), weights)[:top]
-    if not ranked:
+                                 exclude=gave_back(task.id), opening_id=opening_id)
+    return match_score.rank(match_score.facts_for(rows, words=search_words(task), now=now), weights)[:top]
+
+
+def _choose(task: Task, opening: TaskOpening, round_no: int) -> None:
+    weights = runtime.setting("MATCH_WEIGHTS")
+    now = clock.now()
+    best = best_candidates(task, opening.id, now=now)
+    if not best:
         return
-    notes = _notes(task, [facts for *_, facts in ranked])
+    notes = _notes(task, [facts for *_, facts in best])
     TaskCandidate.insert_many([
         {"task": task.id, "opening": opening.id, "round": round_no, "rank": n, "volunteer": facts.member_id,
          "total": total, "notified_at": now,
          "components": {name: {"score": round(value, 3), "weight": weights[name],
                                "points": round(weights[name] * value, 3), "label": COMPONENT_LABELS[name],
                                "note": notes[facts.member_id][name]} for name, value in parts.items()}}
-        for n, (total, parts, facts) in enumerate(ranked, start=1)
+        for n, (total, parts, facts) in enumerate(best, start=1)
     ]).on_conflict_ignore().execute()
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from server import clock
-from server.models import Task, Volunteer
+from server.models import Task, Team, Volunteer
 from server.services import match_score
 from server.services.match_score import Facts
 from server.services.volunteers import availability_to_mask
@@ -86,5 +86,9 @@ def test_the_sql_short_list_computes_what_python_would(any_app):
         facts = match_score.facts_for(rows, words=["义务维修", "家电维修"], now=clock.now())
         assert [f.specialty for f in facts] == [False, True, False]
         assert Volunteer.select().count() == 4
+
+        task.team = Team.get(Team.code == "home_care")  # a task for one team: its members only
+        (member,) = match_score.shortlist(task, bits=0, weights=WEIGHTS, limit=10)
+        assert (member["member_id"], member["intention"], member["team"], member["available"]) == (volunteers[1].id, 0, 1, 0)
     finally:
         clock.freeze(None)
