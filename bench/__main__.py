@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["bench.ledger", "bench.notifications"]
+SUITES = ["bench.ledger", "bench.notifications", "bench.matching"]
 
 
 def main() -> int:
