@@ -5,7 +5,7 @@
       │                │                        └──── check_in ◀──────┘  confirms the record)
       ├─cancel─▶ cancelled ◀─cancel─┘
       ├─expire─▶ expired                        claimed ──no_show──▶ no_show
-      ◀──────────────────────reopen (a request whose time window is still ahead)──┘
+      └◀─────────────────reopen (a request whose window is still ahead)─┘
 
 Every transition is one guarded UPDATE (`WHERE status IN (allowed)`), so of twenty
 volunteers claiming at once exactly one wins, and an illegal transition answers 409
