@@ -51,6 +51,19 @@ def _choice(*choices: str):
     return parse
 
 
+MATCH_WEIGHTS = {"fit": 3, "availability": 2, "proximity": 2, "fairness": 1.5, "reliability": 1.5, "stars": 1}
+
+
+def _weights(value: str) -> dict[str, float]:
+    """`fit=3,stars=0.5` → the default weights with those replaced; an unknown name is refused."""
+    weights = dict(MATCH_WEIGHTS)
+    for name, number in _mapping(value).items():
+        if name not in MATCH_WEIGHTS:
+            raise ValueError(f"MATCH_WEIGHTS knows {', '.join(MATCH_WEIGHTS)}; got {name!r}")
+        weights[name] = float(number)
+    return weights
+
+
 def _quiet_hours(value: str) -> str:
     """`22:00-08:00`, or `off`/empty for none."""
     value = value.strip()
@@ -116,6 +129,15 @@ SETTINGS: dict[str, Setting] = {
     "AUDIT_QUICK_CONFIRM_MINUTES": Setting(5, int, "Flag a record confirmed within this many minutes of its start (check-in), or tapped in the app this soon after it was reported."),
     # --- coordinator operations: reports ---
     "CHART_FONT": Setting("", str, "A font file with Chinese glyphs for report charts (PNG). Empty: the first Noto/Source Han/WenQuanYi CJK font installed."),
+    # --- matching and escalation (README: Matching) ---
+    "MATCH_WEIGHTS": Setting(MATCH_WEIGHTS, _weights, "Weights of the matching score's components (each scored 0–1): `fit=3,availability=2,...`; names not given keep their default."),
+    "MATCH_TOP_K": Setting(5, int, "How many volunteers each matching round asks about an ordinary task."),
+    "MATCH_TOP_K_PAYBACK": Setting(10, int, "How many volunteers each matching round asks about a payback (优先回馈) task."),
+    "MATCH_SHORTLIST": Setting(300, int, "How many volunteers the SQL pre-ranking hands to the full score (per round)."),
+    "ESCALATE_AFTER_MINUTES": Setting(120, int, "An ordinary task still unclaimed this long after it opened: the next volunteers are asked (round 2)."),
+    "ALERT_AFTER_MINUTES": Setting(480, int, "An ordinary task still unclaimed this long after it opened: its community's coordinators are alerted."),
+    "ESCALATE_AFTER_MINUTES_PAYBACK": Setting(30, int, "`ESCALATE_AFTER_MINUTES` for payback tasks."),
+    "ALERT_AFTER_MINUTES_PAYBACK": Setting(120, int, "`ALERT_AFTER_MINUTES` for payback tasks (the alert is urgent: it ignores quiet hours)."),
 }
 
 

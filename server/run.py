@@ -124,7 +124,8 @@ def main() -> int:
             [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker",
              "--with-scheduler", *QUEUES], env=env, cwd=ROOT))
         children.append(subprocess.Popen(
-            [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env=env, cwd=ROOT))
+            # rq matches cron strings against local time; ours are written in UTC (workers/cron.py).
+            [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env={**env, "TZ": "UTC"}, cwd=ROOT))
 
         up = False
         for _ in range(300):

@@ -19,21 +19,24 @@ def make_community(name: str | None = None, code: str | None = None) -> Communit
 
 
 def make_member(community: Community | None = None, *, household: bool = True, roles: str = "",
-                name: str | None = None, **fields) -> Member:
+                name: str | None = None, building: str | None = None, area: str = "", **fields) -> Member:
     n = next(_seq)
     fields.setdefault("birth_date", dt.date(1970, 1, 1))
     fields.setdefault("gender", "女")
     fields.setdefault("phone", f"139{n:08d}")
     member = Member.create(name=name or f"居民{n}", roles=roles, handle=f"m{n}", **fields)
     if household and community is not None:
-        people.open_household(member, community_id=community.id, name=f"{member.name}家", building=f"{n % 9 + 1}号楼")
+        people.open_household(member, community_id=community.id, name=f"{member.name}家",
+                              building=building or f"{n % 9 + 1}号楼", area=area)
     elif community is not None:
         member.community = community
         member.save()
     return Member.get_by_id(member.id)
 
 
-def make_volunteer(community: Community, *, intentions=("repairs",), team_codes=(), availability=None, **fields):
+def make_volunteer(community: Community, *, intentions=("repairs",), team_codes=(), availability=None,
+                   specialties: str = "", **fields):
+    """`availability` as the API takes it ([{weekday 1-7, slot}]); default: every morning."""
     from server.models import Team
 
     member = make_member(community, **fields)
@@ -41,7 +44,8 @@ def make_volunteer(community: Community, *, intentions=("repairs",), team_codes=
     volunteer = volunteers.register(member, {
         "intentions": list(intentions),
         "team_ids": team_ids,
-        "availability": availability or [{"weekday": d, "slot": "morning"} for d in range(1, 8)],
+        "specialties": specialties,
+        "availability": [{"weekday": d, "slot": "morning"} for d in range(1, 8)] if availability is None else availability,
     })
     return Member.get_by_id(member.id), volunteer
 

@@ -1,13 +1,15 @@
 """The community's calendar for `rq cron workers.cron` (RQ's own CronScheduler).
 
-Cron strings are evaluated in UTC; the comments give Beijing time (UTC+8). Every job
-is idempotent, so a missed or doubled run does no harm.
+rq 3.0 matches cron fields against the local time of the `rq cron` process, so it is
+started with TZ=UTC (`make run`, docker-compose, the README): every string below is
+UTC, and the comment beside it gives Beijing time (UTC+8). Every job is idempotent, so
+a missed or doubled run does no harm; the daily ones run once more the next day anyway.
 """
 
 from rq import cron
 
 from server import queueing
-from workers.jobs import coordinator, outbox
+from workers.jobs import coordinator, matching, outbox, schedules
 
 # The outbox sweeper: what Redis lost, or what was emitted while it was down.
 cron.register(outbox.sweep, queueing.DEFAULT, interval=60, job_timeout=120)
@@ -19,3 +21,13 @@ cron.register(coordinator.close_last_month, queueing.LOW, cron="10 17 * * *", jo
 # 每三个月检验 + 公告: daily at 02:10 Beijing (18:10 UTC); for the quarter that ended last,
 # each community's audit, star proposals and public notice are made once.
 cron.register(coordinator.after_quarter, queueing.LOW, cron="10 18 * * *", job_timeout=3600)
+# Unclaimed tasks: round 2 after ESCALATE_AFTER_MINUTES, the coordinators after ALERT_AFTER_MINUTES.
+cron.register(matching.escalate, queueing.DEFAULT, cron="*/5 * * * *", job_timeout=120)  # every 5 minutes
+
+cron.register(schedules.expire_overdue, queueing.DEFAULT, cron="7 * * * *")  # hourly, at :07
+cron.register(schedules.generate_occurrences, queueing.LOW, cron="30 17 * * *")  # 01:30 Beijing
+cron.register(schedules.remind_witnesses, queueing.LOW, cron="0 2 * * *")  # 10:00 Beijing
+cron.register(schedules.ask_coordinators, queueing.LOW, cron="10 2 * * *")  # 10:10 Beijing
+cron.register(schedules.remind_tasks, queueing.DEFAULT, cron="0 11 * * *")  # 19:00 Beijing, the evening before
+cron.register(schedules.remind_events, queueing.DEFAULT, cron="5 11 * * *")  # 19:05 Beijing, the day before
+

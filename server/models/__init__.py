@@ -12,6 +12,7 @@ from server.models.catalog import (
 )
 from server.models.events import Event, EventSignup
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
+from server.models.matching import TaskCandidate, TaskOpening
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
@@ -50,6 +51,8 @@ MODELS = [
     Task,
     TaskEvent,
     TaskVisit,
+    TaskOpening,
+    TaskCandidate,
     Event,
     EventSignup,
     Audit,

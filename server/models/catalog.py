@@ -48,7 +48,8 @@ class VolunteerTeam(BaseModel):
     joined_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("volunteer", "team"), True), (("team",), False))
+        # (team, volunteer) covers matching's walk over a team's members without the table.
+        indexes = ((("volunteer", "team"), True), (("team", "volunteer"), False))
 
 
 class VolunteerIntention(BaseModel):
@@ -58,4 +59,5 @@ class VolunteerIntention(BaseModel):
     category = ForeignKeyField(ServiceCategory, backref="volunteer_links", on_delete="CASCADE")
 
     class Meta:
-        indexes = ((("volunteer", "category"), True), (("category",), False))
+        # (category, volunteer) covers matching's walk over a category's volunteers without the table.
+        indexes = ((("volunteer", "category"), True), (("category", "volunteer"), False))

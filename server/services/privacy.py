@@ -31,6 +31,12 @@ def coordinates(viewer: Member | None, community_id: int | None) -> bool:
     return viewer.has_role("coordinator") and viewer.community_id == community_id
 
 
+def coordinator_ids(community_id: int) -> list[int]:
+    """The members who coordinate a community: whom its alerts go to."""
+    return [m.id for m in Member.select(Member.id).where(
+        Member.community == community_id, Member.roles.contains("coordinator"), Member.erased_at.is_null())]
+
+
 def may_see_private(viewer: Member | None, subject: Member) -> bool:
     """Phone, birth date, political status and health needs: the person and their coordinators."""
     if viewer is None:

@@ -14,7 +14,7 @@ from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Household, Member, Request, Task, TaskEvent, Volunteer
-from server.services import catalog, content_safety, ledger, notifications, privacy, tasks
+from server.services import catalog, content_safety, ledger, matching, notifications, privacy, tasks
 from server.services.privacy import mask_name
 
 URGENCY_ORDER = {"urgent": 0, "normal": 1}
@@ -79,6 +79,8 @@ def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold
                            on_behalf_of=requester if requester.id != actor.id else None, at=clock.now())
     if check:
         content_safety.request_check("request", request.id, requester, data["description"])
+    else:
+        matching.task_opened(task)
     return request
 
 
@@ -133,8 +135,7 @@ def open_payback(actor: Member, data: dict) -> Request:
 
 
 def _alert_coordinators(request: Request) -> None:
-    coordinators = [m.id for m in Member.select(Member.id).where(
-        Member.community == request.community_id, Member.roles.contains("coordinator"))]
+    coordinators = privacy.coordinator_ids(request.community_id)
     if coordinators:
         notifications.notify(coordinators, f"request:{request.id}:payback", "coordinator_alert", {
             "subject": "优先回馈求助", "summary": f"{mask_name(request.requester.name)}：{request.description[:30]}",
@@ -179,10 +180,9 @@ def _request_checked(object_id, result, check):
     if task is None:
         return
     if content_safety.SEVERITY.get(result, 0) == 0:
-        Task.update(held=False).where(Task.id == task.id).execute()
+        _publish(task)
         return
-    coordinators = [m.id for m in Member.select(Member.id).where(
-        Member.community == task.community_id, Member.roles.contains("coordinator"))]
+    coordinators = privacy.coordinator_ids(task.community_id)
     if coordinators:
         notifications.notify(coordinators, f"request:{object_id}:held", "coordinator_alert", {
             "subject": "求助内容待审核", "summary": task.title, "when": task.created_at, "page": "pages/station/index",
@@ -193,6 +193,13 @@ def release_held(actor: Member, task: Task) -> Task:
     """The coordinator has read a held request and publishes it."""
     if not privacy.coordinates(actor, task.community_id):
         raise Forbidden("只有服务站可以审核")
+    with database.atomic():
+        _publish(task)
+    return task
+
+
+def _publish(task: Task) -> None:
+    """Show a held request on the board; matching starts now (once, however often it is published)."""
     Task.update(held=False).where(Task.id == task.id).execute()
     task.held = False
-    return task
+    matching.task_opened(task)

@@ -5,11 +5,14 @@
       │                │                        └──── check_in ◀──────┘  confirms the record)
       ├─cancel─▶ cancelled ◀─cancel─┘
       ├─expire─▶ expired                        claimed ──no_show──▶ no_show
+      └◀─────────────────reopen (a request whose window is still ahead)─┘
 
 Every transition is one guarded UPDATE (`WHERE status IN (allowed)`), so of twenty
 volunteers claiming at once exactly one wins, and an illegal transition answers 409
 with the current state. Each writes a TaskEvent saying who acted and for whom.
 Check-in and check-out times are the server's; check-out makes the service record.
+Whenever a task (re)opens — released, or reopened after a no-show — matching is told in
+the same transaction (server/services/matching.py) and asks volunteers after commit.
 """
 
 import datetime as dt
@@ -28,7 +31,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
-from server.services import ledger, notifications, privacy, records, tokens
+from server.services import ledger, matching, notifications, privacy, records, tokens
 
 STATUS_LABELS = {
     "open": "等待志愿者接单",
@@ -51,6 +54,7 @@ TRANSITIONS = {
     "cancel": (("open", "claimed"), "cancelled", "取消"),
     "expire": (("open",), "expired", "过期"),
     "no_show": (("claimed",), "no_show", "记为未到"),
+    "reopen": (("no_show",), "open", "重新开放"),
 }
 CHECKIN_PURPOSE = "task-checkin"
 
@@ -76,7 +80,8 @@ def transition(task: Task, kind: str, *, actor: Member | None, on_behalf_of: Mem
             raise IllegalTransition(f"这个任务现在是「{STATUS_LABELS[current]}」，不能{verb}", current_status=current)
         TaskEvent.create(
             task=task.id, kind=kind, from_status=task.status, to_status=target, actor=actor,
-            on_behalf_of=on_behalf_of, volunteer=fields.get("volunteer", task.volunteer_id), note=note, at=clock.now(),
+            # The volunteer concerned, also when the step clears it (a release names who gave the task back).
+            on_behalf_of=on_behalf_of, volunteer=fields.get("volunteer") or task.volunteer_id, note=note, at=clock.now(),
         )
     task.status = target
     for name, value in fields.items():
@@ -126,7 +131,7 @@ def claim(actor: Member, task: Task) -> Task:
 
 
 def _tell_family(task: Task, volunteer: Member) -> None:
-    family = _household_members(task.recipient_household_id)
+    family = household_members(task.recipient_household_id)
     if family:
         notifications.notify(family, f"task:{task.id}:claimed:{volunteer.id}", "task_claimed", {
             "category": task.title, "volunteer": volunteer.name, "when": task.window_start,
@@ -134,7 +139,7 @@ def _tell_family(task: Task, volunteer: Member) -> None:
         }, urgent=task.priority)
 
 
-def _household_members(household_id: int | None) -> list[int]:
+def household_members(household_id: int | None) -> list[int]:
     if household_id is None:
         return []
     return [m.id for m in Member.select(Member.id).where(Member.household == household_id, Member.erased_at.is_null())]
@@ -146,7 +151,10 @@ def release(actor: Member, task: Task) -> Task:
         raise Forbidden("只能放弃自己接的任务")
     if task.source == "agreement":
         raise RuleBroken("协议服务不能放弃，请联系服务站调整", rule="agreement_task")
-    return transition(task, "release", actor=actor, volunteer=None, claimed_at=None)
+    with database.atomic():
+        transition(task, "release", actor=actor, volunteer=None, claimed_at=None)
+        matching.task_opened(task)
+    return task
 
 
 def _open_visit(volunteer_id: int) -> TaskVisit | None:
@@ -207,7 +215,7 @@ def check_out(actor: Member, task: Task) -> tuple[Task, ServiceRecord]:
             witness=recipient, organiser="社区服务站", recorder_id=actor.id,
         )
         TaskVisit.update(checked_out_at=now, record=record.id).where(TaskVisit.id == visit.id).execute()
-        witnesses = _household_members(task.recipient_household_id)
+        witnesses = household_members(task.recipient_household_id)
         if witnesses:
             notifications.notify(witnesses, f"record:{record.id}:witness", "witness_request", {
                 "volunteer": actor.name, "category": task.title, "minutes": record.duration_minutes,
@@ -242,11 +250,19 @@ def _release_hold(task: Task) -> None:
 
 
 def mark_no_show(actor: Member, task: Task, *, note: str = "") -> Task:
+    """The volunteer did not come: it counts against them. A request whose time window is still
+    ahead goes back on the board (the payback hold stays) and matching asks others; otherwise
+    the task ends and a payback hold is released."""
     if not privacy.coordinates(actor, task.community_id):
         raise Forbidden("只有服务站可以记录未到")
     with database.atomic():
         transition(task, "no_show", actor=actor, note=note, closed_at=clock.now())
-        _release_hold(task)
+        if task.source in ("request", "payback") and task.window_end > clock.now():
+            transition(task, "reopen", actor=actor, note="志愿者未到，重新找人", volunteer=None, claimed_at=None,
+                       closed_at=None)
+            matching.task_opened(task)
+        else:
+            _release_hold(task)
     return task
 
 

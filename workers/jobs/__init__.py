@@ -4,4 +4,4 @@ Importing this package registers every outbox handler (workers.jobs.outbox.HANDL
 so any process that runs `workers.jobs.outbox.deliver` knows every kind.
 """
 
-from workers.jobs import content_safety, notifications  # noqa: F401 - registers outbox handlers
+from workers.jobs import content_safety, matching, notifications  # noqa: F401 - registers outbox handlers

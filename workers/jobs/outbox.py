@@ -39,8 +39,25 @@ def deliver(message_id: int) -> str:
             outbox.record_failure(message.id, f"{type(exc).__name__}: {exc}")
             raise
         outbox.mark_done(message.id)
-        outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m))
+        flush_emitted()
         return "done"
+
+
+def flush_emitted() -> int:
+    """After a job's transaction committed: enqueue what it emitted (Redis down: the sweeper will)."""
+    return outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m))
+
+
+def run_service(call, *args):
+    """A scheduled job's body: the database open around one service call, then what it emitted enqueued."""
+    with bootstrap.job_db():
+        try:
+            result = call(*args)
+        except BaseException:
+            outbox.discard_pending()
+            raise
+        flush_emitted()
+        return result
 
 
 def sweep(stale_after_seconds: int = 300) -> int:

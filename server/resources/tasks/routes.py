@@ -9,13 +9,14 @@ from server.resources.records.schemas import QRSchema
 from server.resources.tasks.schemas import (
     BoardQuerySchema,
     BoardSchema,
+    CandidatesSchema,
     CheckInSchema,
     CheckOutSchema,
     NoteSchema,
     TaskDetailSchema,
     TaskSchema,
 )
-from server.services import board, requests, tasks
+from server.services import board, matching, requests, tasks
 from server.services.record_views import record_view
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
@@ -143,3 +144,19 @@ class TaskPublish(MethodView):
     def post(self, task_id):
         """Publish a request held for content review"""
         return _view(requests.release_held(auth.current_member(), _task()))
+
+
+@blp.route("/<int:task_id>/candidates")
+class TaskCandidates(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.response(200, CandidatesSchema)
+    def get(self, task_id):
+        """Whom matching asked to take this task, round by round, and why
+
+        Each time the task opened (booked, published, released, reopened after a no-show):
+        the volunteers asked in round 1 and, if nobody took it in time, round 2, best
+        first, with the score's components (fit, availability, proximity, fairness,
+        reliability, stars: each 0–1 × its weight, with a note in words) and whether the
+        coordinators were alerted. The formula is in the README (Matching).
+        """
+        return matching.candidates_view(auth.current_member(), _task())

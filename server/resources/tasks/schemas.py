@@ -66,3 +66,44 @@ class NoteSchema(Schema):
 class CheckOutSchema(Schema):
     task = ma.fields.Nested(TaskDetailSchema)
     record = ma.fields.Nested(RecordSchema)
+
+
+class ComponentSchema(Schema):
+    label = ma.fields.String(metadata={"description": "The component in Chinese (服务对口, 时间合适 ...)"})
+    score = ma.fields.Float(metadata={"description": "0–1"})
+    weight = ma.fields.Float(metadata={"description": "Its weight (MATCH_WEIGHTS)"})
+    points = ma.fields.Float(metadata={"description": "score × weight; the total is their sum"})
+    note = ma.fields.String(metadata={"description": "Why, in words (服务意向含「义务维修」, 同住3号楼 ...)"})
+
+
+class CandidateVolunteerSchema(Schema):
+    member_id = ma.fields.Integer()
+    name = ma.fields.String()
+    volunteer_no = ma.fields.String(allow_none=True)
+
+
+class CandidateSchema(Schema):
+    round = ma.fields.Integer(metadata={"description": "1: asked when the task opened; 2: asked when nobody took it"})
+    rank = ma.fields.Integer(metadata={"description": "1 = the best of its round"})
+    total = ma.fields.Float()
+    components = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ComponentSchema),
+                                metadata={"description": "fit, availability, proximity, fairness, reliability, stars"})
+    notified_at = ma.fields.DateTime(allow_none=True)
+    claimed = ma.fields.Boolean(metadata={"description": "This volunteer holds the task now"})
+    volunteer = ma.fields.Nested(CandidateVolunteerSchema)
+
+
+class OpeningSchema(Schema):
+    id = ma.fields.Integer()
+    opened_at = ma.fields.DateTime(metadata={"description": "Booked, published, released or reopened after a no-show"})
+    priority = ma.fields.Boolean(metadata={"description": "Payback: larger rounds, shorter timers"})
+    rounds = ma.fields.Integer(metadata={"description": "Asking rounds so far (1 or 2)"})
+    alerted_at = ma.fields.DateTime(allow_none=True, metadata={"description": "When the coordinators were told nobody took it"})
+    closed_at = ma.fields.DateTime(allow_none=True, metadata={"description": "Superseded by a later opening"})
+    candidates = ma.fields.List(ma.fields.Nested(CandidateSchema))
+
+
+class CandidatesSchema(Schema):
+    task_id = ma.fields.Integer()
+    status = ma.fields.String()
+    openings = ma.fields.List(ma.fields.Nested(OpeningSchema), metadata={"description": "Newest first"})

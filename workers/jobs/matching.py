@@ -1,0 +1,16 @@
+"""Matching jobs: one round of asking volunteers (an outbox row), and the periodic escalation check."""
+
+from server.services import matching
+from workers.jobs.outbox import handler, run_service
+
+
+@handler(matching.KIND)
+@handler(matching.PRIORITY_KIND)
+def run_round(payload: dict, message) -> None:
+    """Rank, store and notify this round's candidates (a re-run finds them stored and asks nobody twice)."""
+    matching.run_round(payload["opening_id"], payload["round"])
+
+
+def escalate() -> dict:
+    """Every few minutes: unclaimed tasks past their timers get round 2, then the coordinators' alert."""
+    return run_service(matching.escalate)
