@@ -29,7 +29,13 @@ def free_port() -> int:
 
 
 def _prepare(url: str):
-    """Settings, clock, a migrated database with the catalog, and hooks — in this process."""
+    """Settings, clock, a migrated database with the catalog, and hooks — in this process.
+
+    The benchmark's Redis database is emptied: every run starts a new database whose
+    outbox rows must not meet an earlier run's jobs."""
+    from server.redis_conn import get_redis
+
+    get_redis(BENCH_REDIS).flushdb()
     from config import settings as settings_module
     from server import clock, hooks, migrations, runtime
     from server.db import init_db

@@ -41,6 +41,9 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
 class QueuedSqliteDatabase(SqliteDatabase):
     """SQLite whose writing transactions queue on an OS file lock before BEGIN IMMEDIATE.
 
@@ -60,6 +63,17 @@ class QueuedSqliteDatabase(SqliteDatabase):
         if fd is None:
             fd = self._queue.fd = os.open(self._queue_path, os.O_CREAT | os.O_RDWR, 0o600)
         return fd
+
+    def execute_sql(self, sql, params=None):
+        """A write outside a transaction (autocommit) queues too: SQLite would otherwise make it
+        sleep in the busy handler while a transaction holds the write lock."""
+        if self.in_transaction() or sql.lstrip()[:6].upper() not in _WRITES:
+            return super().execute_sql(sql, params)
+        fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)
+        try:
+            return super().execute_sql(sql, params)
+        finally:
+            fcntl.flock(self._queue_fd(), fcntl.LOCK_UN)
 
     def begin(self, *args, **kwargs):
         fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)

@@ -5,6 +5,7 @@ breaker) so requests do not each wait for a connect timeout; the rows stay in th
 outbox and the sweeper enqueues them once Redis is back.
 """
 
+import hashlib
 import time
 
 from rq import Queue, Retry
@@ -29,8 +30,18 @@ def connection(settings: dict):
     return get_redis(resolve_url(settings["REDIS_URL"]))
 
 
-def enqueue_outbox(settings: dict, message) -> None:
-    """One RQ job per outbox row: `job_id` from the row id, `unique=True` refuses a second copy."""
+def job_id(message) -> str:
+    """Deterministic per outbox row, and different for another database's row with the same id
+    (a restored or reset database must not find an old job standing in for its new row)."""
+    return f"outbox-{message.id}-{hashlib.sha1(message.key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
+    """One RQ job per outbox row: `job_id` from the row id, `unique=True` refuses a second copy.
+
+    `mark=False` (after a request) skips noting `enqueued_at`: a request should not spend a
+    database write on it. The sweeper then meets the job's id already taken and notes it.
+    """
     global _down_until
     if time.monotonic() < _down_until:
         raise ConnectionError("Redis was down a moment ago")
@@ -39,7 +50,7 @@ def enqueue_outbox(settings: dict, message) -> None:
         queue.enqueue(
             "workers.jobs.outbox.deliver",
             message.id,
-            job_id=f"outbox-{message.id}",
+            job_id=job_id(message),
             unique=True,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
             result_ttl=3600,
@@ -52,7 +63,8 @@ def enqueue_outbox(settings: dict, message) -> None:
         if type(exc).__module__.startswith("redis"):
             _down_until = time.monotonic() + BREAKER_SECONDS
         raise
-    outbox.mark_enqueued(message.id)
+    if mark:
+        outbox.mark_enqueued(message.id)
 
 
 def reset_breaker() -> None:
@@ -66,7 +78,7 @@ def init_app(app) -> None:
     @app.after_request
     def _flush_outbox(response):
         if response.status_code < 400:
-            outbox.flush(lambda message: enqueue_outbox(app.config, message))
+            outbox.flush(lambda message: enqueue_outbox(app.config, message, mark=False))
         else:
             outbox.discard_pending()
         return response

@@ -115,7 +115,7 @@ def test_repair_request_asks_the_best_fitting_volunteers_in_order(app, matching_
     message = OutboxMessage.get(OutboxMessage.key.startswith(f"{matching.KIND}:task:{task.id}:"))
     assert message.kind == matching.KIND and message.payload["round"] == 1
     flush()
-    assert f"outbox-{message.id}" in Queue(queueing.MATCHING, connection=redis).job_ids
+    assert queueing.job_id(message) in Queue(queueing.MATCHING, connection=redis).job_ids
     run_jobs()
 
     assert asked(task) == [w.li.id, w.sun.id]

@@ -86,7 +86,7 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
         message = OutboxMessage.get()
         assert message.attempts == 1 and "temporary" in message.last_error and message.done_at is None
         scheduled = Queue(queueing.DEFAULT, connection=redis).scheduled_job_registry
-        assert scheduled.get_job_ids() == [f"outbox-{message.id}"]  # RQ's Retry holds it for later
+        assert scheduled.get_job_ids() == [queueing.job_id(message)]  # RQ's Retry holds it for later
         outbox_jobs.deliver(message.id)  # as the retry will
         assert DELIVERED == [7] and OutboxMessage.get().done_at is not None
     finally:
