@@ -168,7 +168,7 @@ describe('star-levels', () => {
     const s = fixture('stars').volunteer
     const comp = await renderComponent('star-levels', { levels: view.levels(s.thresholds_hours, s.minutes) })
     const t = text(comp)
-    expect(t).toContain('★★★☆☆三星')
+    expect(t).toContain('★★★☆☆ 三星满 50 小时还差 6.0 小时')
     expect(t).toContain('50 小时')
     expect(t).toContain('还差 6.0 小时')
     expect(comp.querySelectorAll('.reached')).toHaveLength(2)

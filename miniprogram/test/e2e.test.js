@@ -216,7 +216,7 @@ describeLive('mini-program against the live API', () => {
     expect(s.year.stars).toBe(standing.stars)
     expect(s.national.hours).toBe((standing.national.minutes / 60).toFixed(1))
     expect(s.year.levels.map((l) => l.hours)).toEqual(standing.thresholds_hours.map((h) => `${h} 小时`))
-    expect(text(page)).toContain(`${standing.period.label}服务`)
+    expect(text(page)).toContain(`${standing.period.label}服务（`)
     expect(text(page)).toContain('全国志愿服务星级')
     if (standing.next_stars) expect(text(page)).toContain(`再服务 ${(standing.minutes_to_next / 60).toFixed(1)} 小时`)
   })

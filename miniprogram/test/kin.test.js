@@ -27,7 +27,7 @@ describe('kin page (亲情转赠和爱心池)', () => {
     const page = await renderPage('kin')
     const t = text(page)
     expect(t).toContain(`${(fixture('passbook').available_minutes / 60).toFixed(1)} 小时`)
-    expect(t).toContain('李家登记您家为：母亲')
+    expect(t).toContain('李家登记：您是他们家的母亲')
     expect(t).toContain('✓服务站已确认，可以转赠')
     expect(t).toContain('…等服务站确认')
     expect(t).toContain('请带上户口本或亲属关系证明')

@@ -87,6 +87,7 @@ describe('station notice (服务站 · 公告和异议)', () => {
   const routes = (over = {}) => Object.assign({
     'GET /notices/1': notices.quarterly_coordinator,
     'GET /notices/1/objections': notices.objections,
+    'GET /communities/1/star-awards': fixture('stars').awards,
   }, over)
 
   test('the objections first, each with its award, then the awards with their open objections', async () => {
@@ -94,11 +95,16 @@ describe('station notice (服务站 · 公告和异议)', () => {
     const page = await renderPage('station/notice', { id: '1' })
     const t = text(page)
     expect(t).toContain('居民异议（1 条待处理）')
-    expect(t).toContain('对 孙* · 一星（12.0 小时）')
+    expect(t).toContain('对 孙丽（HPL-00003） · 一星，2026年度 12.0 小时')
     expect(t).toContain('王秀兰')
     expect(t).toContain('8月那次陪同就医')
     expect(t).toContain('待服务站处理')
     expect(t).toContain('! 1 条异议待处理')
+  })
+
+  test('without the awards list the notice\'s masked name is shown', async () => {
+    installWx(routes({ 'GET /communities/1/star-awards': { offline: true } }), { member: coordinator })
+    expect(text(await renderPage('station/notice', { id: '1' }))).toContain('对 孙* · 一星，2026年度 12.0 小时')
   })
 
   test('dismissing asks what was checked and posts the decision with the note', async () => {

@@ -41,16 +41,19 @@ function levels(thresholdsHours, minutes) {
 /** {stars, next_stars, minutes_to_next} → what comes next, in words. */
 function nextText(level, what) {
   if (level.next_stars === null || level.next_stars === undefined) return `已经是最高的${words(5)}`
-  return `再${what} ${format.hoursNumber(level.minutes_to_next)} 小时，就到${words(level.next_stars)}`
+  return `再${what} ${format.hoursNumber(level.minutes_to_next)} 小时，就够${words(level.next_stars)}`
 }
 
 /** The level block for one scale (the community's year, or the national cumulative record). */
 function level(l, what) {
+  const first = (l.thresholds_hours || [])[0]
   return {
     hours: format.hoursNumber(l.minutes),
     stars: l.stars,
     marks: marks(l.stars),
     words: words(l.stars),
+    // After a label ("社区星级："): the level, or none yet and what the first star needs.
+    rank: l.stars ? words(l.stars) : `还没有${first ? `（满 ${hoursOf(first)} 小时为一星）` : ''}`,
     next: nextText(l, what),
     levels: levels(l.thresholds_hours, l.minutes),
   }
@@ -90,7 +93,7 @@ function standing(s, nowMs) {
   const p = s.period || {}
   return {
     period: p.label || '',
-    range: p.start && p.end ? `${format.date(p.start, true)}—${format.date(p.end, true)}` : '',
+    range: p.start && p.end ? `${format.date(p.start)}—${format.date(p.end)}` : '',
     year: level(s, '服务'),
     national: level(s.national || { minutes: 0, stars: 0, thresholds_hours: [] }, '累计'),
     awards: (s.awards || []).map((a) => award(a, nowMs)),

@@ -22,7 +22,7 @@ function relative(k, mine) {
   return Object.assign({}, k, {
     otherId: named ? k.relative_household_id : k.household_id,
     otherName: named ? k.relative_household_name : k.household_name,
-    relationText: named ? `您登记的关系：${k.relation}` : `${k.household_name}登记您家为：${k.relation}`,
+    relationText: named ? `您登记：这是您${k.relation}的家` : `${k.household_name}登记：您是他们家的${k.relation}`,
     status: k.confirmed ? 'confirmed' : 'waiting',
   })
 }
@@ -33,7 +33,7 @@ Component({
     amounts: AMOUNTS, relations: RELATIONS,
     available: '', relatives: [],
     link: { invite_code: '', relation: '' },
-    gift: null, // {to, name, minutes, note}
+    gift: null, // {kinship, to, name, minutes, note}: shown inside that relative's card
     donation: { minutes: 0, note: '' },
     unanswered: '', // gift | donation: sent, and the answer was lost
   },
@@ -70,16 +70,18 @@ Component({
     // --- gifts and donations ---
     onGiftTo(e) {
       const k = this.data.relatives.find((r) => r.id === e.currentTarget.dataset.id)
-      this.setData({ gift: { to: k.otherId, name: `${k.otherName}`, minutes: 0, note: '' }, 'errors.giftMinutes': '' })
+      this.setData({ gift: { kinship: k.id, to: k.otherId, name: k.otherName, minutes: 0, note: '' }, 'errors.giftMinutes': '' })
     },
     onCloseGift() {
       this.setData({ gift: null })
     },
     onGiftAmount(e) {
-      this.setData({ 'gift.minutes': Number(e.currentTarget.dataset.minutes), 'errors.giftMinutes': '' })
+      const minutes = Number(e.currentTarget.dataset.minutes)
+      this.setData({ 'gift.minutes': minutes, 'gift.minutesText': format.hours(minutes), 'errors.giftMinutes': '' })
     },
     onDonationAmount(e) {
-      this.setData({ 'donation.minutes': Number(e.currentTarget.dataset.minutes), 'errors.donationMinutes': '' })
+      const minutes = Number(e.currentTarget.dataset.minutes)
+      this.setData({ 'donation.minutes': minutes, 'donation.minutesText': format.hours(minutes), 'errors.donationMinutes': '' })
     },
     /**
      * The key for this intended move: the same as last time while that one went unanswered and

@@ -78,7 +78,15 @@ Component({
       const fileName = `爱心银行个人数据-${format.today()}.json`
       return me.exportData()
         .then((doc) => files.saveJson(fileName, doc).then((filePath) => {
-          this.setData({ exporting: false, exported: { filePath, fileName, when: format.dateTime(doc.exported_at), summary: mydata.summary(doc) } })
+          const summary = mydata.summary(doc)
+          this.setData({
+            exporting: false,
+            exported: {
+              filePath, fileName, when: format.dateTime(doc.exported_at),
+              summary: summary.filter((r) => r.size !== '没有'),
+              none: summary.filter((r) => r.size === '没有').map((r) => r.title).join('、'),
+            },
+          })
           nav.toast('已导出')
           return filePath
         }))

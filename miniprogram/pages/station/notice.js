@@ -5,7 +5,9 @@
  * notices list, or from the message a new objection sends (?id=).
  */
 
+const session = require('../../api/session')
 const notices = require('../../services/notices')
+const stars = require('../../services/stars')
 const view = require('../../utils/notice')
 const format = require('../../utils/format')
 const nav = require('../../utils/nav')
@@ -29,11 +31,19 @@ Component({
       this.load()
     },
     load() {
-      const both = Promise.all([notices.get(this.data.id, { quiet: true }), notices.objections(this.data.id, { quiet: true })])
-      return this.track(both, ([n, objections]) => {
+      const community = (session.member() || {}).community_id
+      const all = Promise.all([
+        notices.get(this.data.id, { quiet: true }),
+        notices.objections(this.data.id, { quiet: true }),
+        // The notice masks names even for the station; the awards list names the volunteer.
+        stars.awards(community, null, { quiet: true }).catch(() => []),
+      ])
+      return this.track(all, ([n, objections, awards]) => {
         const notice = view.full(n)
+        const named = {}
+        awards.forEach((a) => { named[a.id] = `${a.name}（${a.volunteer_no}）` })
         const awardOf = {}
-        notice.awards.forEach((a) => { awardOf[a.award_id] = `${a.name} · ${a.words}（${a.hours}）` })
+        notice.awards.forEach((a) => { awardOf[a.award_id] = `${named[a.award_id] || a.name} · ${a.words}，${a.period_label} ${a.hours}` })
         this.setData({
           notice,
           objections: objections.map((o) => Object.assign({}, o, {
