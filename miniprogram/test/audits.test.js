@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, tap, callsTo, fixture, flush, modalTexts } = require('./helpers')
+const { installWx, renderPage, text, tap, callsTo, fixture, flush, modalTexts, answerDialogs } = require('./helpers')
 
 const audits = fixture('audits')
 const coordinator = fixture('me-coordinator') // 赵敏, id 7: every visit of 和平里 is hers
@@ -34,7 +34,7 @@ describe('station audit (检查和走访)', () => {
   test('属实: an optional note, then the outcome is posted', async () => {
     const { calls } = installWx(routes(), { member: coordinator })
     const page = await renderPage('station/audit')
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '上门看过，属实' }))
+    answerDialogs('上门看过，属实')
     await tap(page, '.confirm-visit')
     await flush()
     expect(callsTo(calls, 'POST', '/audit-visits/2/outcome')[0].data).toEqual({ outcome: 'confirmed', notes: '上门看过，属实' })
@@ -43,7 +43,7 @@ describe('station audit (检查和走访)', () => {
   test('有异议: says the hours will be reversed, asks for the notes, posts them', async () => {
     const { calls } = installWx(routes(), { member: coordinator })
     const page = await renderPage('station/audit')
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '上门走访，王阿姨说那天周老师没有来' }))
+    answerDialogs('上门走访，王阿姨说那天周老师没有来')
     page.instance.onDisputeVisit({ currentTarget: { dataset: { id: 3 } } })
     await flush()
     expect(wx.showModal.mock.calls[0][0].content).toContain('冲正')
@@ -53,7 +53,7 @@ describe('station audit (检查和走访)', () => {
   test('有异议 without notes is not sent', async () => {
     const { calls } = installWx(routes(), { member: coordinator })
     const page = await renderPage('station/audit')
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '' }))
+    answerDialogs('')
     page.instance.onDisputeVisit({ currentTarget: { dataset: { id: 3 } } })
     await flush()
     expect(callsTo(calls, 'POST', '/audit-visits/3/outcome')).toHaveLength(0)
@@ -63,7 +63,7 @@ describe('station audit (检查和走访)', () => {
   test('a visit recorded elsewhere meanwhile: the server says what it was recorded as', async () => {
     installWx(routes({ 'POST /audit-visits/2/outcome': audits.outcome_refused }), { member: coordinator })
     const page = await renderPage('station/audit')
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '' }))
+    answerDialogs('')
     await tap(page, '.confirm-visit')
     await flush()
     expect(modalTexts().pop()).toBe('提示|这次走访已经记录为「有异议（未能证实）」')

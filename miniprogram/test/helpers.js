@@ -214,9 +214,14 @@ function callsTo(calls, method, p) {
   return calls.filter((c) => c.method === method && c.path === p)
 }
 
+/** From now on every dialog is confirmed, and one that asks for text gets `content` typed in. */
+function answerDialogs(content) {
+  wx.showModal.mockImplementation((o) => o.success({ confirm: true, cancel: false, content }))
+}
+
 /** Modals shown, by content. */
 function modalTexts() {
   return wx.showModal.mock.calls.map((c) => `${c[0].title || ''}|${c[0].content || ''}`)
 }
 
-module.exports = { ROOT, fixture, installWx, flush, renderComponent, renderPage, text, tap, callsTo, modalTexts, simulate }
+module.exports = { ROOT, fixture, installWx, flush, renderComponent, renderPage, text, tap, callsTo, answerDialogs, modalTexts, simulate }

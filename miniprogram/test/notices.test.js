@@ -1,4 +1,4 @@
-const { installWx, renderPage, renderComponent, text, tap, callsTo, fixture, flush, modalTexts } = require('./helpers')
+const { installWx, renderPage, renderComponent, text, tap, callsTo, fixture, flush, modalTexts, answerDialogs } = require('./helpers')
 const view = require('../utils/notice')
 
 const notices = fixture('notices')
@@ -110,7 +110,7 @@ describe('station notice (服务站 · 公告和异议)', () => {
   test('dismissing asks what was checked and posts the decision with the note', async () => {
     const { calls } = installWx(routes({ 'POST /objections/1/resolution': notices.resolution }), { member: coordinator })
     const page = await renderPage('station/notice', { id: '1' })
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '查看了签到记录和见证确认，服务时长属实' }))
+    answerDialogs('查看了签到记录和见证确认，服务时长属实')
     await tap(page, '.dismiss')
     await flush()
     expect(wx.showModal.mock.calls[0][0].title).toBe('异议不成立')
@@ -120,7 +120,7 @@ describe('station notice (服务站 · 公告和异议)', () => {
   test('an objection already resolved elsewhere: the server says so', async () => {
     installWx(routes({ 'POST /objections/1/resolution': notices.resolution_again }), { member: coordinator })
     const page = await renderPage('station/notice', { id: '1' })
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '核实属实' }))
+    answerDialogs('核实属实')
     await tap(page, '.uphold')
     await flush()
     expect(modalTexts().pop()).toBe('提示|这条异议已经处理过了')

@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts } = require('./helpers')
+const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts, answerDialogs } = require('./helpers')
 
 const stars = fixture('stars')
 // The fixtures were captured on 29 November 2026: 周文's notice is open until 6 December.
@@ -139,7 +139,7 @@ describe('station stars (服务站 · 星级评定)', () => {
     await tap(page, '.approve')
     expect(callsTo(calls, 'POST', '/star-awards/2/approval')).toHaveLength(1)
     expect(wx.showToast.mock.calls[0][0].title).toBe('已批准，证书已发')
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '核实后服务时间有误' }))
+    answerDialogs('核实后服务时间有误')
     page.instance.onReject({ currentTarget: { dataset: { id: 3 } } })
     await new Promise((r) => setTimeout(r, 0))
     await new Promise((r) => setTimeout(r, 0))

@@ -90,13 +90,9 @@ Component({
         content: '服务对象说这次服务没有发生，或和记录不符。记下后，这次服务的时间会从志愿者的存折里冲正。',
         confirmText: '记为有异议',
         cancelText: '再问问',
-      }).then((yes) => yes && nav.askText({ title: '走访的情况', placeholder: '必须写：对方怎么说的', confirmText: '保存' })).then((notes) => {
-        if (!notes) {
-          if (notes === '') wx.showToast({ title: '有异议时请写明走访情况', icon: 'none' })
-          return false
-        }
-        return this.act(() => audits.outcome(id, { outcome: 'disputed', notes }), '已记录')
       })
+        .then((yes) => yes && nav.askReason({ title: '走访的情况', placeholder: '必须写：对方怎么说的', confirmText: '保存', missing: '有异议时请写明走访情况' }))
+        .then((notes) => !!notes && this.act(() => audits.outcome(id, { outcome: 'disputed', notes }), '已记录'))
     },
     onReport(e) {
       return files.openPdf(audits.reportPath(e.currentTarget.dataset.id))

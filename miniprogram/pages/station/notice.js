@@ -58,17 +58,9 @@ Component({
     onResolve(e) {
       const { id, decision } = e.currentTarget.dataset
       const words = DECISIONS[decision]
-      return nav.confirmDialog({ ...words, cancelText: '再看看' }).then((yes) => {
-        if (!yes) return false
-        return nav.askText({ title: '处理说明', placeholder: '写一下核实的情况，例如：查看了签到记录', confirmText: '保存' }).then((note) => {
-          if (note === null) return false
-          if (note.length < 2) {
-            wx.showToast({ title: '请写一下核实的情况', icon: 'none' })
-            return false
-          }
-          return this.act(() => notices.resolve(id, decision, note), '已处理')
-        })
-      })
+      return nav.confirmDialog({ ...words, cancelText: '再看看' })
+        .then((yes) => yes && nav.askReason({ title: '处理说明', placeholder: '写一下核实的情况，例如：查看了签到记录', confirmText: '保存', min: 2, missing: '请写一下核实的情况' }))
+        .then((note) => !!note && this.act(() => notices.resolve(id, decision, note), '已处理'))
     },
     go: nav.go,
   },

@@ -66,14 +66,8 @@ Component({
     },
     onReject(e) {
       const id = e.currentTarget.dataset.id
-      return nav.askText({ title: '不予评定的原因', placeholder: '会告诉志愿者，例如：核实后时间不够', confirmText: '不予评定' }).then((reason) => {
-        if (reason === null) return false
-        if (reason.length < 2) {
-          wx.showToast({ title: '请写一下原因', icon: 'none' })
-          return false
-        }
-        return this.act(() => stars.reject(id, reason), '已驳回')
-      })
+      return nav.askReason({ title: '不予评定的原因', placeholder: '会告诉志愿者，例如：核实后时间不够', confirmText: '不予评定', min: 2 })
+        .then((reason) => !!reason && this.act(() => stars.reject(id, reason), '已驳回'))
     },
     onCertificate(e) {
       return files.openPdf(stars.certificatePath(e.currentTarget.dataset.id))
