@@ -33,34 +33,37 @@ class ApiError extends Error {
   }
 }
 
+function headerFor(withToken, extra) {
+  const header = Object.assign({}, extra)
+  const token = session.token()
+  if (withToken && token) header.Authorization = `Bearer ${token}`
+  return header
+}
+
+/** A refusal from the server: its status and its `{code, message, errors}` body. */
+function refused(status, body) {
+  const b = body && typeof body === 'object' ? body : {}
+  return new ApiError({ status, code: b.code || status, message: b.message || FALLBACK_MESSAGE, errors: b.errors || null })
+}
+
+/** The server was never reached (or did not answer in time). */
+function unreachable(err) {
+  const timeout = /timeout|超时/i.test((err && err.errMsg) || '')
+  return new ApiError({ offline: true, message: timeout ? TIMEOUT_MESSAGE : OFFLINE_MESSAGE })
+}
+
+const ok = (statusCode) => statusCode >= 200 && statusCode < 300
+
 function send({ method, path, data, withToken, headers }) {
   return new Promise((resolve, reject) => {
-    const header = Object.assign({ 'Content-Type': 'application/json' }, headers)
-    const token = session.token()
-    if (withToken && token) header.Authorization = `Bearer ${token}`
     wx.request({
       url: `${config.current().baseUrl}/api/v1${path}`,
       method,
       data,
-      header,
+      header: headerFor(withToken, Object.assign({ 'Content-Type': 'application/json' }, headers)),
       timeout: config.REQUEST_TIMEOUT_MS,
-      success(res) {
-        const body = res.data && typeof res.data === 'object' ? res.data : {}
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          resolve(res.data)
-          return
-        }
-        reject(new ApiError({
-          status: res.statusCode,
-          code: body.code || res.statusCode,
-          message: body.message || FALLBACK_MESSAGE,
-          errors: body.errors || null,
-        }))
-      },
-      fail(err) {
-        const timeout = /timeout|超时/i.test((err && err.errMsg) || '')
-        reject(new ApiError({ offline: true, message: timeout ? TIMEOUT_MESSAGE : OFFLINE_MESSAGE }))
-      },
+      success: (res) => (ok(res.statusCode) ? resolve(res.data) : reject(refused(res.statusCode, res.data))),
+      fail: (err) => reject(unreachable(err)),
     })
   })
 }
@@ -82,12 +85,10 @@ function goLogin() {
 }
 
 /**
- * request({method, path, data}) → Promise of the answer body.
- * Options: `auth: false` for public calls; `quiet: true` when the page shows the error itself;
- * `headers` for extra headers (an Idempotency-Key, sent again unchanged when the call is repeated).
+ * Run one call with the session's rules: one silent re-login on 401 and the call again, then the
+ * login page; any other failure shown to the person unless `quiet`.
  */
-function request({ method = 'GET', path, data, auth = true, quiet = false, headers = null }) {
-  const call = () => send({ method, path, data, withToken: auth, headers })
+function withSession(call, { auth = true, quiet = false } = {}) {
   return call()
     .catch((err) => {
       if (!(auth && err.status === 401)) throw err
@@ -103,6 +104,41 @@ function request({ method = 'GET', path, data, auth = true, quiet = false, heade
       }
       throw err
     })
+}
+
+/**
+ * request({method, path, data}) → Promise of the answer body.
+ * Options: `auth: false` for public calls; `quiet: true` when the page shows the error itself;
+ * `headers` for extra headers (an Idempotency-Key, sent again unchanged when the call is repeated).
+ */
+function request({ method = 'GET', path, data, auth = true, quiet = false, headers = null }) {
+  return withSession(() => send({ method, path, data, withToken: auth, headers }), { auth, quiet })
+}
+
+/** The server's refusal inside a downloaded file (its JSON error body), or null. */
+function refusalIn(filePath) {
+  try {
+    return JSON.parse(wx.getFileSystemManager().readFileSync(filePath, 'utf8'))
+  } catch (_err) {
+    return null
+  }
+}
+
+function fetchFile({ path, withToken }) {
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: `${config.current().baseUrl}/api/v1${path}`,
+      header: headerFor(withToken),
+      timeout: config.REQUEST_TIMEOUT_MS,
+      success: (res) => (ok(res.statusCode) ? resolve(res.tempFilePath) : reject(refused(res.statusCode, refusalIn(res.tempFilePath)))),
+      fail: (err) => reject(unreachable(err)),
+    })
+  })
+}
+
+/** A file the API serves (a certificate, a report) → Promise of its temporary path on the phone. */
+function download(path, params, { auth = true, quiet = false } = {}) {
+  return withSession(() => fetchFile({ path: path + query(params), withToken: auth }), { auth, quiet })
 }
 
 /** Query string from an object, skipping empty values. */
@@ -127,4 +163,4 @@ function idempotencyKey(prefix) {
   return `${prefix || 'mp'}-${Date.now().toString(36)}-${rand}`
 }
 
-module.exports = { request, get, post, patch, del, query, idempotencyKey, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }
+module.exports = { request, get, post, patch, del, download, query, idempotencyKey, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }

@@ -1,4 +1,4 @@
-/** The member's own record: who am I, and the fields I may change. */
+/** The member's own record: who am I, the fields I may change, and my data (export, erasure). */
 
 const api = require('../api/request')
 const session = require('../api/session')
@@ -20,4 +20,10 @@ function agreePrivacy() {
   return updateMe({ agree_privacy: true })
 }
 
-module.exports = { getMe, updateMe, agreePrivacy }
+/** Everything kept about me, as one JSON document of named sections. */
+const exportData = (opts) => api.get('/me/export', null, opts)
+
+/** 注销: personal fields erased, every token stops working; the passbook's entries stay, without the name. */
+const erase = (opts) => api.post('/me/erasure', { confirm: true }, opts)
+
+module.exports = { getMe, updateMe, agreePrivacy, exportData, erase }

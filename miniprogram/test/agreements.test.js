@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts } = require('./helpers')
+const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts, answerDialogs } = require('./helpers')
 
 const coordinator = fixture('me-coordinator')
 const volunteer = fixture('me-volunteer')
@@ -92,7 +92,7 @@ describe('agreement detail (协议详情)', () => {
       'GET /agreements/1': a,
       'POST /agreements/1/status': (call) => ({ ...a, status: call.data.action === 'suspend' ? 'suspended' : 'active', end_date: call.data.end_date || a.end_date }),
     }, { member: coordinator })
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '志愿者生病' }))
+    answerDialogs('志愿者生病')
     const page = await renderPage('agreements/detail', { id: '1' })
     await tap(page, '.suspend')
     expect(callsTo(calls, 'POST', '/agreements/1/status')[0].data).toEqual({ action: 'suspend', note: '志愿者生病' })

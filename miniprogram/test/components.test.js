@@ -161,3 +161,28 @@ describe('need-form', () => {
     expect(wx.showToast).toHaveBeenCalledWith({ title: '请按红字提示填写', icon: 'none' })
   })
 })
+
+describe('star-levels', () => {
+  test('each level with its marks, hours and how far, in words', async () => {
+    const view = require('../utils/stars')
+    const s = fixture('stars').volunteer
+    const comp = await renderComponent('star-levels', { levels: view.levels(s.thresholds_hours, s.minutes) })
+    const t = text(comp)
+    expect(t).toContain('★★★☆☆ 三星满 50 小时还差 6.0 小时')
+    expect(t).toContain('50 小时')
+    expect(t).toContain('还差 6.0 小时')
+    expect(comp.querySelectorAll('.reached')).toHaveLength(2)
+  })
+
+  test('no scale (the server sent none): an empty card, nothing broken', async () => {
+    const comp = await renderComponent('star-levels', { levels: [] })
+    expect(text(comp).trim()).toBe('')
+  })
+})
+
+describe('notice-body', () => {
+  test('nothing before the notice arrives', async () => {
+    const comp = await renderComponent('notice-body', { notice: null })
+    expect(text(comp).trim()).toBe('')
+  })
+})

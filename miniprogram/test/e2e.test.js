@@ -1,7 +1,8 @@
 /**
  * End to end: the pages and the request wrapper against the live API (python -m server.run:
  * SQLite, Redis, worker), with wx.request carried over real HTTP: booking → claim → check in
- * and out → confirm → the volunteer's passbook; a retired volunteer's payback hold.
+ * and out → confirm → the volunteer's passbook; a retired volunteer's payback hold; the
+ * volunteer's stars; a resident's data export.
  */
 
 const live = require('./live-api')
@@ -204,5 +205,36 @@ describeLive('mini-program against the live API', () => {
     expect(passbook.instance.data.balance).toBe(hours(banked + 600))
     expect(text(passbook)).toContain('冻结中的时间')
     expect(text(passbook)).toContain('优先回馈：端到端：量血压')
+  })
+
+  test('the demo volunteer reads this year\'s hours and stars, beside the national level, on the stars page', async () => {
+    await loginAs('volunteer')
+    const standing = await api.get('/me/stars')
+    const page = await ready(await renderPage('stars'))
+    const s = page.instance.data.s
+    expect(s.year.hours).toBe((standing.minutes / 60).toFixed(1))
+    expect(s.year.stars).toBe(standing.stars)
+    expect(s.national.hours).toBe((standing.national.minutes / 60).toFixed(1))
+    expect(s.year.levels.map((l) => l.hours)).toEqual(standing.thresholds_hours.map((h) => `${h} 小时`))
+    expect(text(page)).toContain(`${standing.period.label}服务（`)
+    expect(text(page)).toContain('全国志愿服务星级')
+    if (standing.next_stars) expect(text(page)).toContain(`再服务 ${(standing.minutes_to_next / 60).toFixed(1)} 小时`)
+  })
+
+  test('a resident exports her data through the privacy page and reads it on the phone', async () => {
+    const { files, calls } = await loginAs('resident')
+    const page = await ready(await renderPage('privacy'))
+    await page.instance.onExport()
+    expect(callsTo(calls, 'GET', '/me/export')).toHaveLength(1)
+    const exported = page.instance.data.exported
+    expect(exported).toBeTruthy()
+    const doc = JSON.parse(files.get(exported.filePath))
+    expect(doc.profile.name).toBe('王秀兰')
+    expect(doc.household.name).toBe('王家')
+    expect(text(page)).toContain('个人信息王秀兰')
+    expect(text(page)).toContain(`我见证的服务${doc.records_witnessed.length ? `${doc.records_witnessed.length} 条` : '没有'}`)
+    const data = await renderPage('privacy/data', { file: encodeURIComponent(exported.filePath) })
+    expect(text(data)).toContain('姓名：王秀兰')
+    expect(text(data)).toContain('社区：和平里社区')
   })
 })

@@ -22,6 +22,9 @@ function fixture(name) {
 function installWx(routes = {}, { member = null, token = 'test-token', server = null } = {}) {
   const storage = new Map()
   const calls = []
+  // The phone's files (wx.getFileSystemManager): path → text.
+  const files = new Map()
+  let downloads = 0
   if (token) storage.set('lb_token', token)
   if (member) storage.set('lb_member', member)
 
@@ -31,25 +34,67 @@ function installWx(routes = {}, { member = null, token = 'test-token', server = 
     return { status: 200, body: a }
   }
 
+  const record = (method, opts) => {
+    const [pathPart, queryPart] = opts.url.replace(/^https?:\/\/[^/]+\/api\/v1/, '').split('?')
+    const query = {}
+    ;(queryPart || '').split('&').filter(Boolean).forEach((kv) => {
+      const [k, v] = kv.split('=')
+      query[decodeURIComponent(k)] = decodeURIComponent(v)
+    })
+    const call = { method, path: pathPart, query, data: opts.data, header: opts.header }
+    calls.push(call)
+    return call
+  }
+  const routed = (call) => {
+    const spec = routes[`${call.method} ${call.path}`]
+    return spec === undefined
+      ? { status: 404, body: { code: 404, status: 'Not Found', message: '找不到这条记录，或者您无权查看' } }
+      : answer(spec, call)
+  }
+  const fs = {
+    writeFileSync: jest.fn((p, data) => files.set(p, String(data))),
+    readFileSync: jest.fn((p) => {
+      if (!files.has(p)) throw new Error(`readFileSync:fail no such file ${p}`)
+      return files.get(p)
+    }),
+    writeFile: jest.fn((o) => {
+      files.set(o.filePath, String(o.data))
+      if (o.success) o.success({})
+    }),
+    readFile: jest.fn((o) => (files.has(o.filePath) ? o.success({ data: files.get(o.filePath) }) : o.fail && o.fail({ errMsg: 'readFile:fail no such file' }))),
+  }
+
   Object.assign(wx, {
+    env: { USER_DATA_PATH: 'wxfile://usr' },
+    getFileSystemManager: jest.fn(() => fs),
+    // A download answers from the same route table (GET); its body becomes a temporary file.
+    downloadFile: jest.fn((opts) => {
+      const call = record('GET', opts)
+      const done = (a) => {
+        if (a.offline) {
+          opts.fail({ errMsg: 'downloadFile:fail' })
+          return
+        }
+        downloads += 1
+        const tempFilePath = `wxfile://tmp/download-${downloads}`
+        files.set(tempFilePath, typeof a.body === 'string' ? a.body : JSON.stringify(a.body))
+        opts.success({ statusCode: a.status, tempFilePath })
+      }
+      if (server) return httpDownload(server, opts, done)
+      const a = routed(call)
+      setTimeout(() => done(a), 0)
+      return { abort() {} }
+    }),
+    openDocument: jest.fn((o) => o.success && o.success({})),
+    shareFileMessage: jest.fn((o) => o.success && o.success({})),
     getStorageSync: jest.fn((k) => (storage.has(k) ? storage.get(k) : '')),
     setStorageSync: jest.fn((k, v) => storage.set(k, v)),
     removeStorageSync: jest.fn((k) => storage.delete(k)),
     getAccountInfoSync: jest.fn(() => ({ miniProgram: { envVersion: 'develop' } })),
     request: jest.fn((opts) => {
-      const [pathPart, queryPart] = opts.url.replace(/^https?:\/\/[^/]+\/api\/v1/, '').split('?')
-      const query = {}
-      ;(queryPart || '').split('&').filter(Boolean).forEach((kv) => {
-        const [k, v] = kv.split('=')
-        query[decodeURIComponent(k)] = decodeURIComponent(v)
-      })
-      const call = { method: opts.method, path: pathPart, query, data: opts.data, header: opts.header }
-      calls.push(call)
+      const call = record(opts.method, opts)
       if (server) return httpRequest(server, opts)
-      const spec = routes[`${opts.method} ${pathPart}`]
-      const a = spec === undefined
-        ? { status: 404, body: { code: 404, status: 'Not Found', message: '找不到这条记录，或者您无权查看' } }
-        : answer(spec, call)
+      const a = routed(call)
       setTimeout(() => {
         if (a.offline) opts.fail({ errMsg: a.timeout ? 'request:fail timeout' : 'request:fail' })
         else opts.success({ statusCode: a.status, data: a.body, header: {} })
@@ -73,7 +118,7 @@ function installWx(routes = {}, { member = null, token = 'test-token', server = 
     setClipboardData: jest.fn(),
     makePhoneCall: jest.fn(),
   })
-  return { calls, storage, routes }
+  return { calls, storage, routes, files }
 }
 
 /**
@@ -98,6 +143,20 @@ function httpRequest(server, opts) {
   req.on('error', (err) => opts.fail({ errMsg: `request:fail ${err.message}` }))
   if (body) req.write(body)
   req.end()
+  return { abort: () => req.destroy() }
+}
+
+/** A download over real HTTP, for the end-to-end suite: the body as text, as the fake files keep it. */
+function httpDownload(server, opts, done) {
+  const http = require('http')
+  const url = new URL(opts.url.replace(/^https?:\/\/[^/]+/, server))
+  const req = http.get(url, { headers: opts.header }, (res) => {
+    let raw = ''
+    res.setEncoding('latin1')
+    res.on('data', (chunk) => { raw += chunk })
+    res.on('end', () => done({ status: res.statusCode, body: raw }))
+  })
+  req.on('error', () => done({ offline: true }))
   return { abort: () => req.destroy() }
 }
 
@@ -155,9 +214,14 @@ function callsTo(calls, method, p) {
   return calls.filter((c) => c.method === method && c.path === p)
 }
 
+/** From now on every dialog is confirmed, and one that asks for text gets `content` typed in. */
+function answerDialogs(content) {
+  wx.showModal.mockImplementation((o) => o.success({ confirm: true, cancel: false, content }))
+}
+
 /** Modals shown, by content. */
 function modalTexts() {
   return wx.showModal.mock.calls.map((c) => `${c[0].title || ''}|${c[0].content || ''}`)
 }
 
-module.exports = { ROOT, fixture, installWx, flush, renderComponent, renderPage, text, tap, callsTo, modalTexts, simulate }
+module.exports = { ROOT, fixture, installWx, flush, renderComponent, renderPage, text, tap, callsTo, answerDialogs, modalTexts, simulate }

@@ -12,6 +12,9 @@ describe('mine page (我的/设置)', () => {
     expect(t).toContain('志愿者档案')
     expect(t).toContain('2条未读')
     expect(t).toContain('隐私与个人信息')
+    expect(t).toContain('我的星级')
+    expect(t).toContain('亲情转赠和爱心池')
+    expect(t).toContain('公告')
   })
 
   test('the elder-mode switch is remembered and applied', async () => {
@@ -37,22 +40,5 @@ describe('mine page (我的/设置)', () => {
     const page = await renderPage('mine')
     expect(callsTo(calls, 'GET', '/me')).toHaveLength(1)
     expect(text(page)).toContain('王秀兰')
-  })
-})
-
-describe('privacy page', () => {
-  test('lists what is kept and my consents', async () => {
-    installWx({ 'GET /me': { ...fixture('me-resident'), privacy_agreed: true } }, { member: fixture('me-resident') })
-    const page = await renderPage('privacy')
-    const t = text(page)
-    expect(t).toContain('政治面貌、健康情况')
-    expect(t).toContain('不能买卖')
-    expect(t).toContain('未同意，不记录')
-  })
-
-  test('without /me it still lists what is kept', async () => {
-    installWx({ 'GET /me': { status: 500, body: { code: 500, status: 'x', message: '服务器忙' } } }, { member: fixture('me-resident') })
-    const page = await renderPage('privacy')
-    expect(text(page)).toContain('我们保存您的哪些信息')
   })
 })

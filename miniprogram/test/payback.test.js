@@ -68,6 +68,38 @@ describe('payback page (优先回馈)', () => {
     expect(callsTo(calls, 'GET', '/payback-requests/eligibility')).toHaveLength(2)
   })
 
+  test('applying for a family member checks that member again, and the answer decides whether it can be sent', async () => {
+    const rights = fixture('data-rights')
+    const grandpaEligible = { ...rights.eligibility_member, eligible: true, reason: '王德顺年满60岁，可以申请。' }
+    let forGrandpa = rights.eligibility_member
+    const { calls } = installWx(routes({
+      'GET /payback-requests/eligibility': (c) => (c.query.for_member_id === '2' ? forGrandpa : rights.eligibility_self),
+      'GET /households/1': fixture('household'),
+      'GET /payback-requests': [],
+    }), { member: fixture('me-resident') })
+    const page = await renderPage('payback')
+    expect(text(page)).toContain('✕ 暂时还不能申请')
+    await tap(page, '.open-form') // a family member may still be the one to apply for
+    const form = page.querySelector('#need')
+    const pick = async (i) => { // 0: 我自己, 1: 王德顺
+      form.querySelectorAll('.who')[i].dispatchEvent('tap')
+      await flush()
+    }
+    await pick(1)
+    expect(callsTo(calls, 'GET', '/payback-requests/eligibility').map((c) => c.query.for_member_id)).toEqual([undefined, '2'])
+    expect(text(page)).toContain('✕ 王德顺暂时还不能申请')
+    expect(text(page)).toContain('这位家人还没有登记志愿者')
+    expect(page.querySelector('.submit')).toBeFalsy() // no button that cannot work
+    await page.instance.onSubmit()
+    expect(callsTo(calls, 'POST', '/payback-requests')).toHaveLength(0)
+
+    forGrandpa = grandpaEligible
+    await pick(0)
+    await pick(1)
+    expect(text(page)).toContain('✓ 可以为王德顺申请优先回馈')
+    expect(page.querySelector('.submit')).toBeTruthy()
+  })
+
   test('cancelling asks first and posts the cancel', async () => {
     const { calls } = installWx(routes(), { member: retired() })
     const page = await renderPage('payback')

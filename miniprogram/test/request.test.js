@@ -56,6 +56,29 @@ describe('request wrapper', () => {
     expect(wx.reLaunch).toHaveBeenCalledWith({ url: '/pages/login/index' })
   })
 
+  test('a download carries the token, resolves with the file on the phone, and logs in again on 401 like any call', async () => {
+    let n = 0
+    const { calls, storage, files } = installWx({
+      'GET /audits/1/report': () => (n++ === 0 ? expired : '%PDF-1.4 report'),
+      'POST /auth/dev-login': { token: 'fresh', expires_in: 1, member: fixture('me-coordinator') },
+    })
+    storage.set('lb_dev_handle', 'coordinator')
+    const filePath = await api.download('/audits/1/report', { format: 'pdf' })
+    expect(files.get(filePath)).toBe('%PDF-1.4 report')
+    const tries = callsTo(calls, 'GET', '/audits/1/report')
+    expect(tries.map((c) => c.header.Authorization)).toEqual(['Bearer test-token', 'Bearer fresh'])
+    expect(tries[0].query).toEqual({ format: 'pdf' })
+  })
+
+  test('a refused download shows the message from its JSON body; offline says so in plain words', async () => {
+    installWx({ 'GET /star-awards/9/certificate': { status: 404, body: { code: 404, status: 'Not Found', message: '这项评定还没有证书' } } })
+    await expect(api.download('/star-awards/9/certificate')).rejects.toMatchObject({ status: 404, message: '这项评定还没有证书' })
+    expect(modalTexts()).toEqual(['提示|这项评定还没有证书'])
+    installWx({ 'GET /star-awards/9/certificate': { offline: true } })
+    await expect(api.download('/star-awards/9/certificate', null, { quiet: true })).rejects.toMatchObject({ offline: true, message: api.OFFLINE_MESSAGE })
+    expect(wx.showModal).not.toHaveBeenCalled()
+  })
+
   test('errors show the server message as is; 422 field reasons are available', async () => {
     installWx({ 'PATCH /me': { status: 422, body: { code: 422, status: 'Unprocessable Entity', message: '提交的内容有误', errors: { json: { phone: ['请填写11位手机号'] } } } } })
     const err = await api.patch('/me', { phone: '1' }).catch((e) => e)

@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, tap, callsTo, fixture } = require('./helpers')
+const { installWx, renderPage, text, tap, callsTo, fixture, answerDialogs } = require('./helpers')
 
 function routes(over = {}) {
   return Object.assign({
@@ -52,7 +52,7 @@ describe('my requests page (我的求助)', () => {
 
   test('a dispute sends the reason written in the dialog', async () => {
     const { calls } = installWx(routes(), { member: fixture('me-resident') })
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '志愿者没有来' }))
+    answerDialogs('志愿者没有来')
     const page = await renderPage('requests')
     await tap(page, '.dispute')
     expect(callsTo(calls, 'POST', '/service-records/21/dispute')[0].data).toEqual({ reason: '志愿者没有来' })

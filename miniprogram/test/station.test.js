@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts } = require('./helpers')
+const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts, answerDialogs } = require('./helpers')
 
 const coordinator = fixture('me-coordinator')
 
@@ -30,6 +30,7 @@ describe('station desk (服务站)', () => {
     expect(t).toContain('⑤ 近期的集中活动（1）')
     expect(t).toContain('帮扶协议')
     expect(t).toContain('建档立卡')
+    for (const link of ['星级评定', '公告和异议', '检查和走访', '亲属确认']) expect(t).toContain(link)
   })
 
   test('approve, reject with a reason, publish, no-show: each posts to its own address', async () => {
@@ -38,7 +39,7 @@ describe('station desk (服务站)', () => {
     await tap(page, '.approve')
     expect(modalTexts()[0]).toContain('孙丽的健康咨询，0.8 小时')
     expect(callsTo(calls, 'POST', '/service-records/22/approve')[0].data).toEqual({})
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '核实后没有这次服务' }))
+    answerDialogs('核实后没有这次服务')
     await tap(page, '.reject')
     expect(callsTo(calls, 'POST', '/service-records/22/reject')[0].data).toEqual({ reason: '核实后没有这次服务' })
     await tap(page, '.publish')
@@ -50,7 +51,7 @@ describe('station desk (服务站)', () => {
 
   test('a reject without a reason is not sent', async () => {
     const { calls } = installWx(routes(), { member: coordinator })
-    wx.showModal.mockImplementation((o) => o.success({ confirm: true, content: '  ' }))
+    answerDialogs('  ')
     const page = await renderPage('station')
     await tap(page, '.reject')
     expect(callsTo(calls, 'POST', '/service-records/22/reject')).toHaveLength(0)

@@ -41,7 +41,7 @@ describe('volunteer page (志愿者登记/档案)', () => {
     expect(callsTo(calls, 'POST', '/volunteers')[0].data).toEqual({
       name: '王秀兰', gender: '女', birth_date: '1954-03-08', phone: '13800000001',
       occupation: '退休护士', specialties: '量血压', intentions: ['repairs'], team_ids: [1],
-      availability: [{ weekday: 1, slot: 'morning' }], consent_political: true, political_status: '中共党员',
+      availability: [{ weekday: 1, slot: 'morning' }], consent_political: true, political_status: '中共党员', public_name: false,
     })
     expect(callsTo(calls, 'PATCH', '/me')[0].data).toEqual({ consent_health: true, health_needs: '腿脚不便' })
   })
@@ -76,6 +76,21 @@ describe('volunteer page (志愿者登记/档案)', () => {
     expect(body.consent_political).toBe(false)
     expect(body.political_status).toBeUndefined()
     expect(callsTo(calls, 'PATCH', '/me')).toHaveLength(0)
+  })
+
+  test('the volunteer may let notices show the full name: public_name is sent with the profile', async () => {
+    const { calls } = installWx(routes({
+      'GET /me': fixture('me-volunteer'),
+      'GET /volunteers/1': fixture('volunteer'),
+      'PATCH /volunteers/1': { ...fixture('volunteer'), public_name: true },
+    }), { member: fixture('me-volunteer') })
+    const page = await renderPage('volunteer')
+    expect(text(page)).toContain('未同意，公告里只显示姓')
+    page.instance.onPublicName({ detail: { value: true } })
+    await flush()
+    expect(text(page)).toContain('已同意，公告里显示全名')
+    await tap(page, '.submit')
+    expect(callsTo(calls, 'PATCH', '/volunteers/1')[0].data.public_name).toBe(true)
   })
 
   test('server reasons are shown under the fields', async () => {

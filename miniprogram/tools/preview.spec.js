@@ -72,6 +72,16 @@ const qrAnswer = { token: 'eyJpZCI6MX0.awvcew.aDtqLWy_o1smS7J1H2B1Cw7h2DM', expi
 const agreement = fixture('agreement')
 const agreementForCoordinator = { ...agreement, my_party: 'coordinator' }
 const events = fixture('events')
+const coordinator = fixture('me-coordinator')
+const stars = fixture('stars')
+const notices = fixture('notices')
+const audits = fixture('audits')
+const kin = fixture('kin')
+const rights = fixture('data-rights')
+const exported = fixture('me-export')
+// The coordinator-operations fixtures were captured on 29 November 2026: their notice windows read as of then.
+const CAPTURED = Date.parse('2026-11-29T17:00:00+08:00')
+const EXPORT_FILE = 'wxfile://usr/爱心银行个人数据-2026-11-29.json'
 
 // Headless Chromium cannot see a mini-program canvas: draw the same code as an image in its place.
 function showQr(comp) {
@@ -154,13 +164,61 @@ const SCREENS = [
   ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': fixture('desk') }, { full: true }],
   ['station-empty', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': { records_waiting: [], held_requests: [], unclaimed_tasks: [], todays_visits: [], events: [] } }],
   ['home-elder', '爱心银行', 'home', volunteer, { 'GET /tasks': board }, { elder: true }],
+  ['stars', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.volunteer }, { now: CAPTURED, full: true }],
+  ['stars-elder', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.volunteer }, { now: CAPTURED, elder: true, full: true }],
+  ['stars-apply', '我的星级', 'stars', volunteer, { 'GET /me/stars': { ...stars.teacher, awards: [] } }, { now: CAPTURED }],
+  ['stars-objected', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.nurse }, { now: CAPTURED, full: true }],
+  ['station-stars', '星级评定', 'station/stars', coordinator, { 'GET /communities/1/star-awards': stars.awards, 'GET /communities/1/stars': stars.community }, { now: CAPTURED, full: true }],
+  ['notices', '公告', 'notices', resident, { 'GET /notices': notices.list }],
+  ['notice-quarter', '公告', 'notices/detail', resident, { 'GET /notices/1': notices.quarterly_resident }, { query: { id: '1' }, full: true }],
+  ['notice-object', '公告', 'notices/detail', resident, { 'GET /notices/2': notices.awards_resident }, {
+    query: { id: '2' }, act: (p) => p.instance.onObject({ currentTarget: { dataset: { award: 3 } } }),
+  }],
+  ['notice-object-elder', '公告', 'notices/detail', resident, { 'GET /notices/2': notices.awards_resident }, {
+    query: { id: '2' }, elder: true, act: (p) => p.instance.onObject({ currentTarget: { dataset: { award: 3 } } }),
+  }],
+  ['station-notice', '公告和异议', 'station/notice', coordinator, { 'GET /notices/1': notices.quarterly_coordinator, 'GET /notices/1/objections': notices.objections, 'GET /communities/1/star-awards': stars.awards }, { query: { id: '1' }, full: true }],
+  ['privacy-exported', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident, 'GET /me/export': exported }, { act: (p) => p.instance.onExport(), full: true }],
+  ['privacy-erase', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident }, { act: (p) => p.instance.onStartErase(), full: true, elder: true }],
+  ['privacy-data', '我的数据', 'privacy/data', resident, {}, { query: { file: encodeURIComponent(EXPORT_FILE) }, files: { [EXPORT_FILE]: JSON.stringify(exported) }, full: true }],
+  ['kin', '亲情转赠和爱心池', 'kin', resident, { 'GET /kinships': kin.resident, 'GET /me/passbook': fixture('passbook') }, {
+    act: (p) => {
+      p.instance.onGiftTo({ currentTarget: { dataset: { id: 1 } } })
+      p.instance.onGiftAmount({ currentTarget: { dataset: { minutes: 120 } } })
+    },
+    full: true,
+  }],
+  ['kin-unanswered', '亲情转赠和爱心池', 'kin', resident, { 'GET /kinships': kin.resident, 'GET /me/passbook': fixture('passbook'), 'POST /ledger/gifts': { offline: true } }, {
+    act: (p) => {
+      p.instance.onGiftTo({ currentTarget: { dataset: { id: 1 } } })
+      p.instance.onGiftAmount({ currentTarget: { dataset: { minutes: 120 } } })
+      return p.instance.onGift()
+    },
+    elder: true,
+  }],
+  ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
+  ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
+  ['payback-family', '优先回馈', 'payback', resident, {
+    'GET /payback-requests/eligibility': (c) => (c.query.for_member_id ? rights.eligibility_member : rights.eligibility_self),
+    'GET /payback-requests': [],
+  }, {
+    act: async (p) => {
+      p.instance.onOpenForm()
+      await flush()
+      const form = p.instance.selectComponent('#need')
+      form.onFor({ currentTarget: { dataset: { index: 0 } } })
+    },
+    full: true,
+  }],
 ]
 
 beforeAll(() => fs.mkdirSync(OUT, { recursive: true }))
 
 test.each(SCREENS)('%s', async (name, title, page, member, routes, opts = {}) => {
-  const { storage } = installWx({ ...common, ...routes }, { member, token: member ? 'preview' : null })
+  const { storage, files } = installWx({ ...common, ...routes }, { member, token: member ? 'preview' : null })
   if (opts.elder) storage.set('lb_elder_mode', true)
+  Object.keys(opts.files || {}).forEach((k) => files.set(k, opts.files[k]))
+  if (opts.now) jest.spyOn(Date, 'now').mockReturnValue(opts.now)
   document.head.innerHTML = ''
   const comp = await renderPage(page, opts.query)
   if (opts.act) {
@@ -169,4 +227,5 @@ test.each(SCREENS)('%s', async (name, title, page, member, routes, opts = {}) =>
   }
   fs.writeFileSync(path.join(OUT, `${name}.html`), html(comp, title))
   fs.writeFileSync(path.join(OUT, `${name}.json`), JSON.stringify({ full: !!opts.full }))
+  jest.restoreAllMocks()
 })

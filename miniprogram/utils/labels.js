@@ -58,6 +58,39 @@ const EVENT_STATUS = {
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
 }
 
+/**
+ * Where a star award stands, as the volunteer and the station read it. The server's status
+ * (proposed / approved / rejected / superseded) is split by what a proposed award waits for:
+ * utils/stars.js stage().
+ */
+const AWARD_STATUS = {
+  not_applied: { text: '已达到，还没有申请', mark: '○', tone: TONES.wait },
+  applied: { text: '已申请，等服务站公示', mark: '…', tone: TONES.wait },
+  in_notice: { text: '正在公示', mark: '…', tone: TONES.wait },
+  objected: { text: '有居民异议，服务站核实中', mark: '!', tone: TONES.warn },
+  notice_over: { text: '公示期满，等服务站批准', mark: '…', tone: TONES.go },
+  approved: { text: '已评定，证书已发', mark: '✓', tone: TONES.done },
+  rejected: { text: '未通过', mark: '×', tone: TONES.stop },
+  superseded: { text: '已升为更高的星级', mark: '↑', tone: TONES.done },
+}
+
+const OBJECTION_STATUS = {
+  open: { text: '待服务站处理', mark: '!', tone: TONES.warn },
+  upheld: { text: '异议成立，评定不通过', mark: '×', tone: TONES.stop },
+  dismissed: { text: '异议不成立，评定继续', mark: '✓', tone: TONES.done },
+}
+
+const VISIT_STATUS = {
+  pending: { text: '待走访', mark: '○', tone: TONES.wait },
+  confirmed: { text: '属实', mark: '✓', tone: TONES.done },
+  disputed: { text: '有异议（未能证实）', mark: '!', tone: TONES.stop },
+}
+
+const KINSHIP_STATUS = {
+  confirmed: { text: '服务站已确认，可以转赠', mark: '✓', tone: TONES.done },
+  waiting: { text: '等服务站确认', mark: '…', tone: TONES.wait },
+}
+
 /** What a signer signs as, in the words on the button and in the list of parties. */
 const PARTIES = { recipient: '服务对象', volunteer: '志愿者', coordinator: '服务站' }
 
@@ -80,6 +113,7 @@ function status(table, code, fallback) {
 }
 
 module.exports = {
-  REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, AGREEMENT_STATUS, EVENT_STATUS, PARTIES, SOURCES, SLOTS, WEEKDAY_NAMES,
+  REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, AGREEMENT_STATUS, EVENT_STATUS,
+  AWARD_STATUS, OBJECTION_STATUS, VISIT_STATUS, KINSHIP_STATUS, PARTIES, SOURCES, SLOTS, WEEKDAY_NAMES,
   RETIRE_REASONS, POLITICAL_STATUSES, RELATIONS, status,
 }

@@ -41,8 +41,23 @@ function askText({ title, placeholder, confirmText = '提交' }) {
   })
 }
 
+/**
+ * Ask for a reason that must be given: resolves the text, or null when the person cancelled
+ * or wrote less than `min` characters (a short note then says `missing`).
+ */
+function askReason({ title, placeholder, confirmText, min = 1, missing = '请写一下原因' }) {
+  return askText({ title, placeholder, confirmText }).then((text) => {
+    if (text === null) return null
+    if (text.length < min) {
+      wx.showToast({ title: missing, icon: 'none' })
+      return null
+    }
+    return text
+  })
+}
+
 function toast(title) {
   wx.showToast({ title, icon: 'success', duration: 2000 })
 }
 
-module.exports = { homeFor, goHome, go, confirmDialog, askText, toast }
+module.exports = { homeFor, goHome, go, confirmDialog, askText, askReason, toast }

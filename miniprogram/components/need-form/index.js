@@ -54,8 +54,13 @@ Component({
     onUrgent(e) {
       this.setData({ urgent: !!e.detail.value })
     },
+    /** Whom the need is for: the page hears it (`who`: {id, name}, id null for myself), e.g. to check eligibility again. */
     onFor(e) {
-      this.setData({ forIndex: Number(e.currentTarget.dataset.index) })
+      const forIndex = Number(e.currentTarget.dataset.index)
+      if (forIndex === this.data.forIndex) return
+      this.setData({ forIndex })
+      const who = this.data.family[forIndex]
+      this.triggerEvent('who', { id: who ? who.id : null, name: who ? who.name : '' })
     },
     /** The API body, or null when something is missing (the reasons are then shown under the fields). */
     collect() {

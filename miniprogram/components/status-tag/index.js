@@ -9,6 +9,10 @@ const TABLES = {
   payback: labels.PAYBACK_STATUS,
   agreement: labels.AGREEMENT_STATUS,
   event: labels.EVENT_STATUS,
+  award: labels.AWARD_STATUS,
+  objection: labels.OBJECTION_STATUS,
+  visit: labels.VISIT_STATUS,
+  kinship: labels.KINSHIP_STATUS,
 }
 
 Component({

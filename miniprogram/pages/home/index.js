@@ -32,6 +32,7 @@ Component({
   behaviors: [require('../../behaviors/page')],
   data: {
     member: null,
+    needsHousehold: false,
     shortcuts: [],
     unread: 0,
     isVolunteer: false,
@@ -48,7 +49,9 @@ Component({
     onLoad() {
       const member = session.member()
       const volunteer = !!(member && member.volunteer && member.volunteer.status === 'active')
-      this.setData({ member, shortcuts: shortcutsFor(member), isVolunteer: volunteer, state: volunteer ? 'loading' : 'ready' })
+      // WXML cannot call indexOf(): whether to ask for a household is decided here, as after login.
+      const needsHousehold = !!member && nav.homeFor(member) === '/pages/household/index'
+      this.setData({ member, needsHousehold, shortcuts: shortcutsFor(member), isVolunteer: volunteer, state: volunteer ? 'loading' : 'ready' })
       if (volunteer) {
         catalog.getCatalog({ quiet: true }).then((c) => this.setData({
           categoryNames: [ALL].concat(c.categories.map((x) => x.name)),

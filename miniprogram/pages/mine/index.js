@@ -16,12 +16,17 @@ function menuFor(member) {
     items.push({ text: '我的存折', url: '/pages/passbook/index' })
   }
   if (v) items.push({ text: '我的任务', url: '/pages/tasks/index' })
+  if (v) items.push({ text: '我的星级', url: '/pages/stars/index' })
   if (v && v.status === 'retired') items.push({ text: '优先回馈', url: '/pages/payback/index' })
   if (v && v.status === 'active') items.push({ text: '集中活动', url: '/pages/events/index' })
   // A volunteer signs agreements; a family signs for the person they care for.
   if (member && member.household_id) items.push({ text: '帮扶协议', url: '/pages/agreements/index' })
   if (roles.indexOf('resident') >= 0 || v) items.push({ text: v ? '志愿者档案' : '志愿者登记', url: '/pages/volunteer/index' })
   if (roles.indexOf('coordinator') < 0 || member.household_id) items.push({ text: member && member.household_id ? '家庭账户' : '开户 / 加入家庭', url: '/pages/household/index' })
+  if (member && member.household_id) {
+    items.push({ text: '亲情转赠和爱心池', url: '/pages/kin/index' })
+    items.push({ text: '公告', url: '/pages/notices/index' })
+  }
   items.push({ text: '消息', url: '/pages/inbox/index', badge: true })
   items.push({ text: '隐私与个人信息', url: '/pages/privacy/index' })
   return items

@@ -28,6 +28,8 @@ Component({
     categories: [], family: [], address: {},
     formOpen: false,
     holdText: '',
+    forName: '', // '' for myself; a family member's name when applying for them
+    checking: false,
   },
   methods: {
     onLoad() {
@@ -39,15 +41,33 @@ Component({
         catalog.getCatalog({ quiet: true }), households.mine({ quiet: true }),
       ])
       return this.track(all, ([eligibility, list, c, household]) => {
+        this.showEligibility(eligibility, '')
         this.setData({
-          eligibility,
-          available: format.hours(eligibility.available_minutes),
-          held: format.hours(eligibility.held_minutes),
           list: (list || []).map(decorate),
           categories: c.categories,
           family: households.family(household),
           address: household || {},
         })
+      })
+    },
+    showEligibility(eligibility, forName) {
+      this.setData({
+        eligibility,
+        forName,
+        available: format.hours(eligibility.available_minutes),
+        held: format.hours(eligibility.held_minutes),
+      })
+    },
+    /** A family member was picked in the form (or myself again): may the request be made for them? */
+    onWho(e) {
+      const { id, name } = e.detail
+      this.setData({ checking: true })
+      return payback.eligibility(id, { quiet: true }).then((eligibility) => {
+        this.setData({ checking: false })
+        this.showEligibility(eligibility, name)
+      }, (err) => {
+        this.setData({ checking: false })
+        this.showEligibility(Object.assign({}, this.data.eligibility, { eligible: false, reason: `没能确认能不能申请：${err.message}` }), name)
       })
     },
     onOpenForm() {
@@ -57,6 +77,7 @@ Component({
       this.setData({ holdText: format.hours(e.detail.minutes) })
     },
     onSubmit() {
+      if (!this.data.eligibility.eligible || this.data.checking) return Promise.resolve()
       const form = this.selectComponent('#need')
       const body = form.collect()
       if (!body) return Promise.resolve()

@@ -61,14 +61,8 @@ Component({
     },
     onReject(e) {
       const id = e.currentTarget.dataset.id
-      return nav.askText({ title: '驳回的原因', placeholder: '例如：核实后没有这次服务', confirmText: '驳回' }).then((reason) => {
-        if (reason === null) return null
-        if (!reason) {
-          wx.showToast({ title: '请写一下驳回的原因', icon: 'none' })
-          return null
-        }
-        return this.act(() => records.reject(id, reason), '已驳回')
-      })
+      return nav.askReason({ title: '驳回的原因', placeholder: '例如：核实后没有这次服务', confirmText: '驳回', missing: '请写一下驳回的原因' })
+        .then((reason) => reason && this.act(() => records.reject(id, reason), '已驳回'))
     },
     onPublish(e) {
       return this.act(() => tasks.publish(e.currentTarget.dataset.id), '已发布',

@@ -1,6 +1,7 @@
 /**
  * 志愿者登记 / 档案: register as a volunteer or edit the profile — teams, service intentions,
- * weekly availability, and two separate consents (political status; health needs).
+ * weekly availability, separate consents (political status; health needs), and whether my
+ * full name may appear in the community's public notices (公告; masked otherwise).
  */
 
 const catalog = require('../../services/catalog')
@@ -35,7 +36,7 @@ Component({
     categories: [], teams: [], grid: [],
     form: {
       name: '', gender: '', birth_date: '', phone: '', occupation: '', specialties: '',
-      consent_political: false, political_status: '', consent_health: false, health_needs: '',
+      consent_political: false, political_status: '', consent_health: false, health_needs: '', public_name: false,
     },
   },
   methods: {
@@ -61,6 +62,7 @@ Component({
             occupation: (vol && vol.occupation) || '', specialties: (vol && vol.specialties) || '',
             consent_political: !!(vol && vol.consent_political), political_status: (vol && vol.political_status) || '',
             consent_health: !!m.consent_health, health_needs: m.health_needs || '',
+            public_name: !!(vol && vol.public_name),
           },
           healthBefore: { consent: !!m.consent_health, needs: m.health_needs || '' },
         })
@@ -94,6 +96,9 @@ Component({
     onHealthConsent(e) {
       this.setData({ 'form.consent_health': !!e.detail.value })
     },
+    onPublicName(e) {
+      this.setData({ 'form.public_name': !!e.detail.value })
+    },
     body() {
       const f = this.data.form
       const body = {
@@ -103,6 +108,7 @@ Component({
         team_ids: this.data.teams.filter((t) => t.on).map((t) => t.id),
         availability: [],
         consent_political: f.consent_political,
+        public_name: f.public_name,
       }
       this.data.grid.forEach((row) => row.slots.forEach((s) => {
         if (s.on) body.availability.push({ weekday: row.weekday, slot: s.slot })
