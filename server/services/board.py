@@ -109,8 +109,9 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
     if cursor:
         params.extend(_parse_cursor(cursor))
     rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
+    offset = _offset()
     return {
-        "items": [task_line(row, viewer, coordinator=coordinator) for row in rows[:limit]],
+        "items": [task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
         "next_cursor": _cursor(rows[limit - 1]) if len(rows) > limit else None,
     }
 
@@ -129,14 +130,14 @@ def _offset() -> str:
     return clock.aware(dt.datetime(2000, 1, 1)).isoformat()[19:]
 
 
-def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None) -> dict:
+def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None) -> dict:
     """A task as the viewer may see it, JSON-ready (used verbatim by the response)."""
     mine = row["volunteer"] == viewer.id
     family = viewer.household_id is not None and viewer.household_id == row["recipient_household"]
     if coordinator is None:
         coordinator = privacy.coordinates(viewer, row["community"])
     full = mine or family or coordinator
-    offset = _offset()
+    offset = offset or _offset()
     name = row.get("recipient_name") or ""
     return {
         "id": row["id"],
