@@ -25,7 +25,7 @@ from server.models import (
     Task,
     Volunteer,
 )
-from server.services import notifications, privacy, tasks
+from server.services import notifications, people, privacy, tasks
 
 
 def _coordinator(actor: Member, community_id: int) -> None:
@@ -33,18 +33,11 @@ def _coordinator(actor: Member, community_id: int) -> None:
         raise Forbidden("只有本社区服务站可以做这件事")
 
 
-def _community_member(member_id: int, community_id: int, field: str) -> Member:
-    member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
-    if member is None or member.community_id != community_id:
-        raise RuleBroken("这个人不在本社区", field=field, rule="unknown_member")
-    return member
-
-
 def open_file(actor: Member, data: dict) -> RecipientFile:
     """建档立卡: the coordinator records the person's needs, risks and emergency contact, with consent."""
     community_id = actor.community_id
     _coordinator(actor, community_id)
-    member = _community_member(data["member_id"], community_id, "member_id")
+    member = people.community_member(data["member_id"], community_id, "member_id")
     if data["consent_date"] > clock.today():
         raise RuleBroken("同意日期不能晚于今天", field="consent_date", rule="future_consent")
     return RecipientFile.create(community=community_id, member=member, needs=data["needs"], risks=data.get("risks", ""),
@@ -89,7 +82,7 @@ def draft(actor: Member, data: dict) -> Agreement:
     _check_schedule(data["schedule"])
     volunteers = []
     for member_id in dict.fromkeys(data["volunteer_member_ids"]):
-        member = _community_member(member_id, recipient_file.community_id, "volunteer_member_ids")
+        member = people.community_member(member_id, recipient_file.community_id, "volunteer_member_ids")
         profile = Volunteer.get_or_none(Volunteer.member == member.id)
         if profile is None or profile.status != "active":
             raise RuleBroken(f"{member.name}不是在岗志愿者", field="volunteer_member_ids", rule="volunteer_not_active")

@@ -423,7 +423,8 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
         transfer = Transfer.get_by_id(transfer_id)
         if minutes < 0 or minutes > transfer.minutes:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
-        accounts = _lock_accounts([transfer.hold_account_id, system_account(transfer.community_id, "issuance").id])
+        issuance = system_account(transfer.community_id, "issuance")
+        accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
         chains = _lock_chains([transfer.community_id])
         resolved = (
             Transfer.update(state="posted", posted_minutes=minutes, resolved_at=clock.now(),
@@ -436,8 +437,6 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
         Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
             Account.id == transfer.hold_account_id).execute()
         if minutes:
-            issuance = system_account(transfer.community_id, "issuance")
-            transfer = Transfer.get_by_id(transfer.id)
             _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
                         day=clock.today())
     return Transfer.get_by_id(transfer_id)

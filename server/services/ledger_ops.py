@@ -35,8 +35,7 @@ def adjust(actor: Member, household: Household, *, minutes: int, reason: str, ke
     if minutes == 0:
         raise RuleBroken("调整的时间不能为0", field="minutes", rule="minutes_positive")
     account = ledger.household_account(household.id)
-    issuance = ledger.system_account(household.community_id, "issuance")
-    pool = ledger.system_account(household.community_id, "love_pool")
+    issuance, pool = ledger.system_accounts(household.community_id)
     cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
 
     def legs_for(accounts):

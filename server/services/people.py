@@ -84,6 +84,14 @@ def household_for(viewer: Member, household_id: int | Household) -> Household:
     return household
 
 
+def community_member(member_id: int, community_id: int, field: str) -> Member:
+    """A member named in a body (witness, recipient, volunteer …): 422 naming `field` unless in the community."""
+    member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
+    if member is None or member.community_id != community_id:
+        raise RuleBroken("这个人不在本社区", field=field, rule="unknown_member")
+    return member
+
+
 def add_dependent(actor: Member, household: Household, **fields) -> Member:
     """A family member without a phone, whom the family and coordinators act for (亲情代理)."""
     if actor.household_id != household.id and not privacy.coordinates(actor, household.community_id):

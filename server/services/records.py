@@ -15,7 +15,7 @@ from server import clock, runtime
 from server.db import Prepared, database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceRecord, Volunteer
-from server.services import catalog, content_safety, ledger, notifications, privacy, tokens
+from server.services import catalog, content_safety, ledger, notifications, people, privacy, tokens
 
 QR_PURPOSE = "record-confirm"
 OPEN_FOR_CONFIRMATION = ("reported",)
@@ -132,13 +132,6 @@ def _check_day(volunteer_id: int, start: dt.datetime, end: dt.datetime, minutes:
         )
 
 
-def _same_community_member(member_id: int, community_id: int, field: str) -> Member:
-    member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
-    if member is None or member.community_id != community_id:
-        raise RuleBroken("这个人不在本社区", field=field, rule="unknown_member")
-    return member
-
-
 def _check_witness(volunteer: Member, witness: Member) -> None:
     if witness.id == volunteer.id:
         raise RuleBroken("不能给自己的服务作见证，请请服务对象或家属确认", field="witness_member_id", rule="self_witness")
@@ -167,14 +160,14 @@ def report(actor: Member, data: dict) -> ServiceRecord:
 
     witness = None
     if data.get("witness_member_id"):
-        witness = _same_community_member(data["witness_member_id"], community, "witness_member_id")
+        witness = people.community_member(data["witness_member_id"], community, "witness_member_id")
         _check_witness(actor, witness)
     elif not (data.get("witness_name") and data.get("witness_phone")):
         raise RuleBroken("请填写见证人：选择社区里的人，或填写见证人姓名和电话", field="witness_member_id",
                          rule="witness_required")
     recipient = None
     if data.get("recipient_member_id"):
-        recipient = _same_community_member(data["recipient_member_id"], community, "recipient_member_id")
+        recipient = people.community_member(data["recipient_member_id"], community, "recipient_member_id")
         if recipient.id == actor.id:
             raise RuleBroken("服务对象不能是自己", field="recipient_member_id", rule="self_service")
     backdate = dt.timedelta(days=runtime.setting("SELF_REPORT_BACKDATE_DAYS"))
@@ -415,8 +408,7 @@ def _self_report_checked(object_id, result, check):
     if record is None:
         return
     ServiceRecord.update(needs_approval=True).where(ServiceRecord.id == object_id).execute()
-    coordinators = [m.id for m in Member.select(Member.id).where(
-        Member.community == record.community_id, Member.roles.contains("coordinator"))]
+    coordinators = privacy.coordinator_ids(record.community_id)
     if coordinators:
         notifications.notify(coordinators, f"record:{object_id}:held", "coordinator_alert", {
             "subject": "服务记录待审核", "summary": record.content[:30], "when": record.created_at,
