@@ -7,12 +7,20 @@ DATABASE_URL; row-level guards (conditional UPDATEs) keep both honest.
 """
 
 import fcntl
+import itertools
 import json
 import os
 import threading
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase, TextField
+from peewee import (
+    DatabaseProxy,
+    Model,
+    ModelObjectCursorWrapper,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
 from playhouse.db_url import connect
 
 database = DatabaseProxy()
@@ -53,10 +61,17 @@ class QueuedSqliteDatabase(SqliteDatabase):
     writer the moment the last one commits. (Reads never take it: WAL readers do not wait.)
     """
 
-    def __init__(self, database, *args, **kwargs):
-        super().__init__(database, *args, **kwargs)
+    # SQLite's own checkpoint runs inside the committing call, so it would hold the queue
+    # through the checkpoint's fsync while every other writer waits. It is switched off
+    # (`wal_autocheckpoint=0`) and run here instead, after the queue is released, every
+    # CHECKPOINT_EVERY commits of this process: a PASSIVE checkpoint blocks no one.
+    CHECKPOINT_EVERY = 40
+
+    def __init__(self, database, *args, pragmas=None, **kwargs):
+        super().__init__(database, *args, pragmas={**dict(pragmas or {}), "wal_autocheckpoint": 0}, **kwargs)
         self._queue_path = f"{database}.writers"
         self._queue = threading.local()
+        self._commits = itertools.count(1)
 
     def _queue_fd(self) -> int:
         fd = getattr(self._queue, "fd", None)
@@ -71,9 +86,11 @@ class QueuedSqliteDatabase(SqliteDatabase):
             return super().execute_sql(sql, params)
         fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)
         try:
-            return super().execute_sql(sql, params)
+            cursor = super().execute_sql(sql, params)
         finally:
             fcntl.flock(self._queue_fd(), fcntl.LOCK_UN)
+        self._committed()
+        return cursor
 
     def begin(self, *args, **kwargs):
         fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)
@@ -88,6 +105,15 @@ class QueuedSqliteDatabase(SqliteDatabase):
             super().commit()
         finally:
             fcntl.flock(self._queue_fd(), fcntl.LOCK_UN)
+        self._committed()
+
+    def _committed(self) -> None:
+        if next(self._commits) % self.CHECKPOINT_EVERY == 0:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file (readers and writers carry on)."""
+        super().execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def rollback(self):
         try:
@@ -136,6 +162,35 @@ def init_app(app) -> None:
 _SENTINEL = 7_000_000_000
 
 
+def instance(model, data: dict):
+    """A model instance from column values keyed by field name (a foreign key's by its name, holding
+    the id), as a query would return it: for rows a hot path has just written itself."""
+    made = object.__new__(model)
+    made.__data__, made._dirty, made.__rel__ = data, set(), {}
+    return made
+
+
+def _model_maker(wrapper, query):
+    """For rows of one model whose every column is one of its fields: build the instance
+    directly (what `Model(**row)` ends with, without a descriptor call per field)."""
+    model = getattr(query, "model", None)
+    if type(wrapper) is not ModelObjectCursorWrapper or wrapper.constructor is not model:
+        return None
+    columns = wrapper.unique_columns
+    if not set(columns) <= set(model._meta.fields):
+        return None
+    plain = [(columns[i], i) for i in wrapper.no_convert]
+    converted = [(columns[i], i, wrapper.converters[i]) for i in wrapper.convert]
+
+    def make(row):
+        data = {name: row[i] for name, i in plain}
+        for name, i, convert in converted:
+            data[name] = convert(row[i])
+        return instance(model, data)
+
+    return make
+
+
 class Prepared:
     """A hot query whose SQL peewee builds once per database dialect, then runs with new parameters.
 
@@ -149,6 +204,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self._cache = {}
+        self._resolved = {}
 
     def _compiled(self, arity: int):
         # The SQL depends on the dialect only. Keyed by id(database) it could outlive its
@@ -176,9 +232,31 @@ class Prepared:
         return query, database.execute_sql(sql, values)
 
     def rows(self, *params):
-        """The rows (models, dicts or tuples, as the query was built)."""
+        """The rows (models, dicts or tuples, as the query was built).
+
+        peewee's cursor wrapper matches the result's columns to the query's fields on
+        every execution; for one SQL text the answer is always the same, so it is worked
+        out once and handed to each new wrapper.
+        """
         query, cursor = self._execute(params)
-        return list(query._get_cursor_wrapper(cursor))
+        raw = cursor.fetchall()
+        cursor.close()
+        if not raw:
+            return []
+        key = type(database.obj)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            wrapper = query._get_cursor_wrapper(cursor)
+            before = set(vars(wrapper))
+            wrapper.initialize()
+            state = {k: v for k, v in vars(wrapper).items() if k not in before}
+            resolved = self._resolved[key] = (state, _model_maker(wrapper, query))
+        state, make = resolved
+        if make is None:
+            wrapper = query._get_cursor_wrapper(cursor)
+            vars(wrapper).update(state)
+            make = wrapper.process_row
+        return [make(row) for row in raw]
 
     def tuples(self, *params) -> list[tuple]:
         """The raw rows as the driver returns them (no field conversion): for the hottest lists,

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from peewee import IntegrityError
 
 from server import clock
-from server.db import Prepared, database, is_postgres
+from server.db import Prepared, database, instance, is_postgres
 from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Account, Entry, Household, LedgerChain, MemberYear, Transfer
 
@@ -180,19 +180,15 @@ def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer:
         values[name] = value.id if hasattr(value, "id") else value
     transfer_id = _INSERT_TRANSFER.insert(key, digest, *[
         Transfer.details.db_value(values[name]) if name == "details" else values[name] for name in _TRANSFER_COLUMNS])
-    transfer = Transfer(id=transfer_id, idempotency_key=key, body_hash=digest,
-                        **{f"{name}_id" if name in ("community", "hold_account", "reverses", "actor", "on_behalf_of")
-                           else name: value for name, value in values.items()})
-    transfer._dirty.clear()
-    return transfer
+    return instance(Transfer, {"id": transfer_id, "idempotency_key": key, "body_hash": digest, **values})
 
 
-def _create_transfer(key: str, body: dict, *, replayed: bool = False, **fields) -> tuple[Transfer, bool]:
+def _create_transfer(key: str, body: dict, *, digest: str | None = None, **fields) -> tuple[Transfer, bool]:
     """Insert the transfer, or return the one already made with this key (created=False).
 
-    `replayed=True`: the caller has just looked the key up itself.
+    `digest` given: the caller has just looked the key up itself, with this body hash.
     """
-    digest = body_hash(body)
+    replayed, digest = digest is not None, digest or body_hash(body)
     if not replayed:
         existing = _replay(key, digest)
         if existing is not None:
@@ -379,7 +375,7 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
         if moved <= 0:
             raise RuleBroken("记账的时间必须大于0", field="minutes", rule="minutes_positive")
         transfer, created = _create_transfer(
-            key, body, replayed=True, community=community_id, code=code, state="posted", minutes=moved, reason=reason,
+            key, body, digest=digest, community=community_id, code=code, state="posted", minutes=moved, reason=reason,
             details={**(details or {}), **(extra or {})}, actor=actor, on_behalf_of=on_behalf_of,
             record_id=record_id, reverses=reverses, effective_date=clock.today(), created_at=clock.now(),
             resolved_at=clock.now(),

@@ -312,7 +312,8 @@ def _move(record: ServiceRecord, from_statuses, refusal: str, **fields) -> None:
         raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
 
 
-_MEMBER = Prepared(lambda member_id: Member.select().where(Member.id == member_id))
+# Crediting needs the volunteer's id and name (the passbook prints who served).
+_VOLUNTEER = Prepared(lambda member_id: Member.select(Member.id, Member.name).where(Member.id == member_id))
 
 
 
@@ -338,7 +339,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     confirmation won the race, the guarded UPDATE refuses and everything rolls back.
     """
     with database.atomic():
-        volunteer = _MEMBER.first(record.volunteer_id)
+        volunteer = _VOLUNTEER.first(record.volunteer_id)
         minutes = creditable_minutes(record, volunteer.id)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
         fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id if transfer else None)
