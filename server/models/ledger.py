@@ -51,7 +51,8 @@ class Transfer(BaseModel):
     body_hash = CharField(max_length=64)
     minutes = IntegerField()  # the amount moved (or held), always positive
     posted_minutes = IntegerField(null=True)  # for a posted hold: the part actually spent
-    hold_account = ForeignKeyField(Account, null=True, backref="holds", on_delete="RESTRICT")
+    # Looked up through the (hold_account, state) index below: its own index would only slow writes.
+    hold_account = ForeignKeyField(Account, null=True, backref="holds", on_delete="RESTRICT", index=False)
     reverses = ForeignKeyField("self", null=True, unique=True, backref="reversals", on_delete="RESTRICT")
     record_id = IntegerField(null=True, index=True)  # the service record a credit pays for
     reason = TextField(default="")
@@ -117,7 +118,7 @@ class Statement(BaseModel):
 class MemberYear(BaseModel):
     """A volunteer's credited service minutes per year: passbook totals and stars read it."""
 
-    member = ForeignKeyField(Member, backref="yearly_minutes", on_delete="RESTRICT")
+    member = ForeignKeyField(Member, backref="yearly_minutes", on_delete="RESTRICT", index=False)  # (member, year) serves
     year = IntegerField()
     minutes = IntegerField(default=0)
 
