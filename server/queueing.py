@@ -30,6 +30,18 @@ def connection(settings: dict):
     return get_redis(resolve_url(settings["REDIS_URL"]))
 
 
+_queues: dict[tuple[str, str], Queue] = {}
+
+
+def queue(settings: dict, name: str) -> Queue:
+    """One Queue object per Redis URL and name per process (it caches the server's version)."""
+    key = (resolve_url(settings["REDIS_URL"]), name)
+    found = _queues.get(key)
+    if found is None:
+        found = _queues[key] = Queue(name, connection=get_redis(key[0]))
+    return found
+
+
 def job_id(message) -> str:
     """Deterministic per outbox row, and different for another database's row with the same id
     (a restored or reset database must not find an old job standing in for its new row)."""
@@ -45,9 +57,8 @@ def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
     global _down_until
     if time.monotonic() < _down_until:
         raise ConnectionError("Redis was down a moment ago")
-    queue = Queue(outbox.QUEUE_OF.get(message.kind, DEFAULT), connection=connection(settings))
     try:
-        queue.enqueue(
+        queue(settings, outbox.QUEUE_OF.get(message.kind, DEFAULT)).enqueue(
             "workers.jobs.outbox.deliver",
             message.id,
             job_id=job_id(message),
@@ -73,12 +84,13 @@ def reset_breaker() -> None:
 
 
 def init_app(app) -> None:
-    """After a successful request the transaction is committed: enqueue what it emitted."""
+    """After a successful request the transaction is committed: enqueue its immediate kinds now
+    (the sweeper takes the rest within seconds, so most requests never wait on Redis)."""
 
     @app.after_request
     def _flush_outbox(response):
         if response.status_code < 400:
-            outbox.flush(lambda message: enqueue_outbox(app.config, message, mark=False))
+            outbox.flush(lambda message: enqueue_outbox(app.config, message, mark=False), immediate_only=True)
         else:
             outbox.discard_pending()
         return response

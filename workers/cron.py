@@ -11,8 +11,11 @@ from rq import cron
 from server import queueing
 from workers.jobs import coordinator, matching, outbox, schedules
 
-# The outbox sweeper: what Redis lost, or what was emitted while it was down.
-cron.register(outbox.sweep, queueing.DEFAULT, interval=60, job_timeout=120)
+SWEEP_SECONDS = 5
+
+# The outbox sweeper: hands requests' ordinary outbox rows to RQ (a request enqueues only the
+# urgent kinds itself), and re-enqueues what Redis lost or what was emitted while it was down.
+cron.register(outbox.sweep, queueing.DEFAULT, interval=SWEEP_SECONDS, job_timeout=120)
 
 # 每月汇总登记: daily at 01:10 Beijing (17:10 UTC); closes the previous month once, so the
 # 1st does the work and a missed 1st is caught up the next day.

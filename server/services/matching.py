@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 KIND = "matching"
 PRIORITY_KIND = "matching.priority"
 outbox.route(KIND, queueing.MATCHING)
-outbox.route(PRIORITY_KIND, queueing.PRIORITY_MATCHING)
+outbox.route(PRIORITY_KIND, queueing.PRIORITY_MATCHING, immediate=True)
 
 COMPONENT_LABELS = {"fit": "服务对口", "availability": "时间合适", "proximity": "住得近", "fairness": "轮流机会",
                     "reliability": "守约记录", "stars": "星级"}

@@ -31,7 +31,7 @@ BATCH = 200
 MAX_EVENT_KEY = 120
 
 outbox.route(KIND, queueing.NOTIFICATIONS)
-outbox.route(URGENT_KIND, queueing.URGENT_NOTIFICATIONS)
+outbox.route(URGENT_KIND, queueing.URGENT_NOTIFICATIONS, immediate=True)
 outbox.route(WECHAT_KIND, queueing.NOTIFICATIONS)
 
 

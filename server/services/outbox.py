@@ -1,10 +1,16 @@
 """Emit work for the workers inside a transaction; hand it to RQ after commit.
 
 `emit()` writes an OutboxMessage row in the caller's transaction (its `key` is unique,
-so emitting the same event twice writes one row) and remembers its id. After the
-request (or job) commits, `flush()` enqueues the remembered ids to RQ with a
-deterministic job id. If Redis is down nothing is lost: the row stays due and the
-sweeper enqueues it later. Delivery handlers are registered by kind in `workers/`.
+so emitting the same event twice writes one row). Who hands it to RQ after commit:
+
+- the sweeper (`workers.jobs.outbox.sweep`, every few seconds on `rq cron`) enqueues every
+  due row not yet enqueued, and re-enqueues rows whose job Redis lost;
+- a request enqueues its *immediate* kinds itself (payback matching and urgent
+  notifications: someone is waiting), and a job everything it emitted, via `flush()`.
+
+Every enqueue uses a deterministic job id, so the two paths never make two jobs of one
+row. A request that emits only ordinary kinds never touches Redis. Delivery handlers
+are registered by kind in `workers/`.
 """
 
 import datetime as dt
@@ -12,6 +18,7 @@ import logging
 import threading
 
 from server import clock
+from server.db import Prepared
 from server.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -19,22 +26,33 @@ _local = threading.local()
 
 # kind -> queue name; urgent kinds (payback matching) go to their own queues.
 QUEUE_OF: dict[str, str] = {}
+# kinds a request enqueues right after its commit instead of leaving them to the sweeper
+IMMEDIATE: set[str] = set()
 
 
-def route(kind: str, queue: str) -> None:
+def route(kind: str, queue: str, *, immediate: bool = False) -> None:
     QUEUE_OF[kind] = queue
+    if immediate:
+        IMMEDIATE.add(kind)
+
+
+# Emitting and flushing run in most writing requests: their SQL is rendered once.
+_EMIT = Prepared(lambda kind, key, payload, created_at, due_at: OutboxMessage.insert(
+    kind=kind, key=key, payload=payload, created_at=created_at, due_at=due_at).on_conflict_ignore())
+_OPEN_BY_KEY = Prepared(lambda key: OutboxMessage.select(
+    OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key, OutboxMessage.due_at).where(
+    OutboxMessage.key == key, OutboxMessage.done_at.is_null()))
 
 
 def emit(kind: str, key: str, payload: dict | None = None, *, due_at: dt.datetime | None = None) -> None:
     """Record work for the workers; call inside the transaction that makes the change."""
     full_key = f"{kind}:{key}"
-    OutboxMessage.insert(
-        kind=kind, key=full_key, payload=payload or {}, created_at=clock.now(), due_at=due_at or clock.now()
-    ).on_conflict_ignore().execute()
+    now = clock.now()
+    _EMIT.rowcount(kind, full_key, OutboxMessage.payload.db_value(payload or {}), now, due_at or now)
     pending = getattr(_local, "pending", None)
     if pending is None:
         pending = _local.pending = []
-    pending.append(full_key)
+    pending.append((kind, full_key))
 
 
 def discard_pending() -> None:
@@ -42,21 +60,27 @@ def discard_pending() -> None:
     _local.pending = []
 
 
-def flush(enqueue) -> int:
-    """Enqueue what this thread emitted, now committed. `enqueue(message)` may fail: the sweeper retries."""
-    keys, _local.pending = getattr(_local, "pending", []), []
+def flush(enqueue, *, immediate_only: bool = False) -> int:
+    """Enqueue what this thread emitted, now committed (only the immediate kinds if asked).
+
+    `enqueue(message)` may fail: the sweeper retries. The rest is left to the sweeper.
+    """
+    emitted, _local.pending = getattr(_local, "pending", []), []
+    keys = [key for kind, key in emitted if not immediate_only or kind in IMMEDIATE]
     if not keys:
         return 0
-    sent = 0
-    for message in OutboxMessage.select().where(OutboxMessage.key.in_(keys), OutboxMessage.done_at.is_null()):
-        if message.due_at > clock.now():
-            continue
-        try:
-            enqueue(message)
-            sent += 1
-        except Exception as exc:  # noqa: BLE001 - Redis down: the sweeper will pick it up
-            log.warning("outbox %s not enqueued now (%s); the sweeper will retry", message.id, type(exc).__name__)
-            return sent
+    sent, now = 0, clock.now()
+    for key in dict.fromkeys(keys):
+        # Read back after commit: a row emitted in a savepoint that rolled back is not there.
+        for message in _OPEN_BY_KEY.rows(key):
+            if message.due_at > now:
+                continue
+            try:
+                enqueue(message)
+                sent += 1
+            except Exception as exc:  # noqa: BLE001 - Redis down: the sweeper will pick it up
+                log.warning("outbox %s not enqueued now (%s); the sweeper will retry", message.id, type(exc).__name__)
+                return sent
     return sent
 
 
@@ -74,8 +98,10 @@ def due(now: dt.datetime, *, stale_after: dt.timedelta, limit: int = 500):
     )
 
 
-def mark_enqueued(message_id: int) -> None:
-    OutboxMessage.update(enqueued_at=clock.now()).where(OutboxMessage.id == message_id).execute()
+def mark_enqueued(*message_ids: int) -> None:
+    """Note that these rows are on RQ (one statement for a whole batch)."""
+    if message_ids:
+        OutboxMessage.update(enqueued_at=clock.now()).where(OutboxMessage.id.in_(message_ids)).execute()
 
 
 def mark_done(message_id: int) -> bool:

@@ -91,3 +91,63 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
         assert DELIVERED == [7] and OutboxMessage.get().done_at is not None
     finally:
         outbox_jobs.HANDLERS.pop("test.flaky", None)
+
+
+def _queued(redis) -> dict[str, int]:
+    return {name: Queue(name, connection=redis).count for name in queueing.ALL if Queue(name, connection=redis).count}
+
+
+def test_a_request_leaves_ordinary_rows_to_the_sweeper(app, worker_settings, run_jobs, redis):
+    """A witness confirms: the credit's notification row is committed with it, but the request
+    does not touch Redis; the sweeper enqueues the row, once, and the job tells the volunteer."""
+    import datetime as dt
+
+    from server.models import Notification
+    from server.services import notifications
+    from tests.factories import headers, make_community, make_member, make_record, make_volunteer
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    record = make_record(volunteer, witness=witness)
+    response = app.test_client().post(f"/api/v1/service-records/{record.id}/confirm", json={},
+                                      headers=headers(app, witness))
+    assert response.status_code == 200 and response.json["status"] == "credited"
+    message = OutboxMessage.get(OutboxMessage.kind == notifications.KIND)
+    assert message.enqueued_at is None and _queued(redis) == {}
+
+    assert outbox_jobs.sweep() == 1
+    assert Queue(queueing.NOTIFICATIONS, connection=redis).job_ids == [queueing.job_id(message)]
+    assert OutboxMessage.get_by_id(message.id).enqueued_at is not None
+    assert outbox_jobs.sweep() == 0  # noted: not enqueued twice
+    assert run_jobs() == 1
+    assert [n.template_key for n in Notification.select().where(Notification.recipient == volunteer.id)] == [
+        "hours_credited"]
+    # a row due later waits for its time
+    with database.atomic():
+        outbox.emit("test.ping", "later", {"n": 9}, due_at=message.created_at + dt.timedelta(hours=1))
+    outbox.discard_pending()
+    assert outbox_jobs.sweep() == 0
+
+
+def test_a_request_enqueues_urgent_kinds_itself(app, worker_settings, redis):
+    """A payback request's matching is on RQ when the request returns; the sweeper only notes it."""
+    import datetime as dt
+
+    from server.services import ledger_ops, matching
+    from tests.factories import headers, make_community, make_coordinator, make_volunteer, need
+
+    community = make_community()
+    coordinator = make_coordinator(community)
+    elder, _ = make_volunteer(community, birth_date=dt.date(1950, 1, 1))
+    ledger_ops.adjust(coordinator, elder.household, minutes=600, reason="历年服务", key="urgent-fund")
+    body = {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in need().items()}
+    response = app.test_client().post("/api/v1/payback-requests", json=body, headers=headers(app, elder))
+    assert response.status_code == 201, response.json
+    message = OutboxMessage.get(OutboxMessage.kind == matching.PRIORITY_KIND)
+    queued = _queued(redis)  # the coordinators' urgent notice rides along; nothing ordinary does
+    assert set(queued) == {queueing.PRIORITY_MATCHING, queueing.URGENT_NOTIFICATIONS}
+    assert Queue(queueing.PRIORITY_MATCHING, connection=redis).job_ids == [queueing.job_id(message)]
+    assert outbox_jobs.sweep() == 0  # already there: the sweeper notes it and enqueues nothing
+    assert OutboxMessage.get_by_id(message.id).enqueued_at is not None
+    assert _queued(redis) == queued

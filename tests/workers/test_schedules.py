@@ -53,7 +53,8 @@ def test_the_schedule_loads_with_utc_cron_strings(redis):
     jobs = {job.func.__name__: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"sweep", "escalate", "expire_overdue", "generate_occurrences", "remind_witnesses",
                          "ask_coordinators", "remind_tasks", "remind_events", "close_last_month", "after_quarter"}
-    assert jobs["sweep"].interval == 60
+    # the sweeper is how a request's ordinary outbox rows reach RQ: seconds, not minutes
+    assert jobs["sweep"].interval <= 10
     for name, job in jobs.items():
         assert job.cron is None or croniter.is_valid(job.cron), name
     # 19:00 in Beijing is 11:00 UTC: reminders go out the evening before

@@ -60,16 +60,27 @@ def run_service(call, *args):
         return result
 
 
-def sweep(stale_after_seconds: int = 300) -> int:
-    """Enqueue due rows that were never enqueued, or whose job was lost with Redis."""
+def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
+    """Enqueue due rows that were never enqueued, or whose job was lost with Redis.
+
+    Runs every few seconds (workers/cron.py): it is how a request's ordinary outbox rows
+    reach RQ. Drains in batches, noting each batch as enqueued in one statement.
+    """
     with bootstrap.job_db():
         settings = bootstrap.settings()
         sent = 0
-        for message in outbox.due(clock.now(), stale_after=dt.timedelta(seconds=stale_after_seconds)):
+        while True:
+            rows = list(outbox.due(clock.now(), stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
+            noted = []
             try:
-                queueing.enqueue_outbox(settings, message)
-            except DuplicateJobError:
-                outbox.mark_enqueued(message.id)
-                continue
-            sent += 1
-        return sent
+                for message in rows:
+                    try:
+                        queueing.enqueue_outbox(settings, message, mark=False)
+                        sent += 1
+                    except DuplicateJobError:
+                        pass  # the request that emitted it enqueued it already
+                    noted.append(message.id)
+            finally:
+                outbox.mark_enqueued(*noted)
+            if len(rows) < batch:
+                return sent
