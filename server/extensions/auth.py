@@ -71,8 +71,16 @@ def scoped_params() -> set[str]:
 _MEMBER_BY_ID = Prepared(lambda member_id: Member.select().where(Member.id == member_id))
 
 
+_serializers: dict[tuple[str, str], URLSafeTimedSerializer] = {}
+
+
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    """One serializer per key and salt (every request checks a token with it)."""
+    key = (current_app.config["SECRET_KEY"], salt)
+    found = _serializers.get(key)
+    if found is None:
+        found = _serializers[key] = URLSafeTimedSerializer(key[0], salt=salt)
+    return found
 
 
 def issue_token(member: Member) -> str:

@@ -4,6 +4,7 @@ from peewee import JOIN
 
 from server import clock
 from server.db import Prepared
+from server.extensions.smorest import ready
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
 from server.services.records import STATUS_LABELS
 
@@ -67,10 +68,15 @@ def _view(row: dict) -> dict:
     }
 
 
-def record_view(record: ServiceRecord | int) -> dict:
-    """The record as it is now in the database (after whatever the service just did)."""
+def record_values(record: ServiceRecord | int) -> dict:
+    """The record as it is now in the database (after whatever the service just did), values as stored."""
     record_id = record if isinstance(record, int) else record.id
     return _view(_ONE.first(record_id))
+
+
+def record_view(record: ServiceRecord | int) -> dict:
+    """`record_values`, JSON-ready for RecordSchema."""
+    return ready(record_values(record))
 
 
 def record_views(records) -> list[dict]:
@@ -78,4 +84,4 @@ def record_views(records) -> list[dict]:
     if not ids:
         return []
     rows = {row["id"]: row for row in _select(ServiceRecord.id.in_(ids))}
-    return [_view(rows[i]) for i in ids]
+    return [ready(_view(rows[i])) for i in ids]

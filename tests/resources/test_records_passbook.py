@@ -244,3 +244,27 @@ def test_the_volunteer_hears_when_hours_are_credited(app):
     app.test_client().post(f"/api/v1/service-records/{record.id}/confirm", json={}, headers=headers(app, witness))
     (message,) = OutboxMessage.select().where(OutboxMessage.key.contains(f"record:{record.id}:credited"))
     assert message.payload["template_key"] == "hours_credited" and volunteer.id in message.payload["member_ids"]
+
+
+def test_record_answers_are_what_their_schema_would_write(app):
+    """A record's answer is built JSON-ready (marshmallow does not walk it again): it must be
+    exactly what RecordSchema would write from the stored values, keys in the same order."""
+    from server.extensions.smorest import Ready
+    from server.resources.records.schemas import RecordSchema
+    from server.services import record_views, records
+    from tests.factories import credited_record
+
+    community = make_community()
+    coordinator = make_coordinator(community)
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    reported = make_record(volunteer, witness=witness)
+    credited = credited_record(volunteer, witness, days_ago=1)
+    rejected = records.reject(coordinator, make_record(volunteer, days_ago=2), "重复填报")
+    schema = RecordSchema()
+    for record in (reported, credited, rejected):
+        walked = schema.dump(dict(record_views.record_values(record)))
+        answer = record_views.record_view(record)
+        assert isinstance(answer, Ready) and schema.dump(answer) is answer
+        assert answer == walked and list(answer) == list(walked)
+    assert answer["started_at"].endswith("+08:00") and answer["confirmed_at"] is None
