@@ -9,6 +9,7 @@ rules (a resident sees only their own household's passbook). The authorization t
 reads `lb_access` from every route and fails on a route or parameter not declared.
 """
 
+import time
 from copy import deepcopy
 from functools import wraps
 
@@ -87,9 +88,30 @@ def issue_token(member: Member) -> str:
     return _serializer("login").dumps({"m": member.id, "v": member.token_version})
 
 
+# Tokens whose signature this process has checked: (key, token) -> (payload, signed at). A member
+# sends the same token with every request, so the HMAC is worked out once; the age is checked
+# every time, and revocation (token_version, erasure) is read from the database every time.
+_verified: dict[tuple[str, str], tuple[dict, float]] = {}
+_VERIFIED_MAX = 4096
+
+
+def _token_data(token: str) -> dict:
+    max_age = current_app.config["TOKEN_TTL_SECONDS"]
+    key = (current_app.config["SECRET_KEY"], token)
+    hit = _verified.get(key)
+    if hit is None:
+        data, signed_at = _serializer("login").loads(token, max_age=max_age, return_timestamp=True)
+        if len(_verified) >= _VERIFIED_MAX:
+            _verified.pop(next(iter(_verified)), None)
+        hit = _verified[key] = (data, signed_at.timestamp())
+    elif time.time() - hit[1] > max_age:
+        raise SignatureExpired("token expired")
+    return hit[0]
+
+
 def member_from_token(token: str) -> Member:
     try:
-        data = _serializer("login").loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
+        data = _token_data(token)
     except SignatureExpired:
         raise Unauthenticated("登录已过期，请重新登录", rule="token_expired") from None
     except BadSignature:

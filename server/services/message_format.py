@@ -7,6 +7,8 @@ instead of a refused message (errcode 47003).
 """
 
 import datetime as dt
+import functools
+import re
 import string
 
 from config.notification_templates import FIELD_LIMITS, TEMPLATES, Template
@@ -72,6 +74,22 @@ def template(key: str) -> Template:
         return TEMPLATES[key]
     except KeyError:
         raise ValueError(f"unknown notification template {key!r}") from None
+
+
+@functools.cache
+def needs(key: str) -> frozenset[str]:
+    """The data names a template uses (its inbox text, link and WeChat fields)."""
+    tpl = template(key)
+    texts = [tpl.title, tpl.body, tpl.page, *(field.value for field in tpl.fields)]
+    return frozenset(re.split(r"[.\[]", name, maxsplit=1)[0]
+                     for text in texts for _, name, _, _ in _formatter.parse(text) if name)
+
+
+def check(key: str, data: dict) -> None:
+    """Refuse, at the caller, an unknown template or data missing a name the template uses."""
+    missing = needs(key) - data.keys()
+    if missing:
+        raise TemplateDataMissing(f"notification data lacks {sorted(missing)[0]!r}")
 
 
 def render(key: str, data: dict) -> dict:

@@ -54,7 +54,7 @@ def notify(member_ids, event_key: str, template_key: str, data: dict, *, urgent:
     if not event_key or len(event_key) > MAX_EVENT_KEY:
         raise ValueError(f"event_key must be 1..{MAX_EVENT_KEY} characters: {event_key!r}")
     data = _jsonable(data)
-    message_format.render(template_key, data)
+    message_format.check(template_key, data)
     ids = sorted({int(member_id) for member_id in member_ids})
     kind = URGENT_KIND if urgent else KIND
     for start in range(0, len(ids), BATCH):

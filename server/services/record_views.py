@@ -1,11 +1,13 @@
 """How a service record reads in the API: one joined query for its names, status in words."""
 
 from peewee import JOIN
+from playhouse.shortcuts import model_to_dict
 
 from server import clock
 from server.db import Prepared
 from server.extensions.smorest import ready
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
+from server.services import catalog
 from server.services.records import STATUS_LABELS
 
 _ROLES = ("volunteer", "recipient", "recorder", "confirmed_by", "confirmed_for")
@@ -68,10 +70,27 @@ def _view(row: dict) -> dict:
     }
 
 
+_NAMES = Prepared(lambda *member_ids: Member.select(Member.id, Member.name).where(Member.id.in_(list(member_ids))))
+
+
+def _row_of(record: ServiceRecord) -> dict:
+    """The joined row for a record the caller holds as it now is in the database (loaded in
+    this request, or just written by a service): its values, the menu's names, one query for people's."""
+    row = model_to_dict(record, recurse=False)
+    member_ids = [row[role] for role in _ROLES]
+    names = dict(_NAMES.tuples(*member_ids))
+    row["category_name"] = catalog.category_name(row["category"])
+    row["item_name"] = catalog.item_name(row["item"]) if row["item"] is not None else None
+    for role, member_id in zip(_ROLES, member_ids, strict=True):
+        row[f"{role}_name"] = names.get(member_id)
+    return row
+
+
 def record_values(record: ServiceRecord | int) -> dict:
-    """The record as it is now in the database (after whatever the service just did), values as stored."""
-    record_id = record if isinstance(record, int) else record.id
-    return _view(_ONE.first(record_id))
+    """The record's answer, values as stored: read by id, or from the instance a service returned."""
+    if isinstance(record, int):
+        return _view(_ONE.first(record))
+    return _view(_row_of(record))
 
 
 def record_view(record: ServiceRecord | int) -> dict:

@@ -115,5 +115,10 @@ def test_tampered_expired_and_revoked_tokens_are_401(app):
     Member.update(token_version=Member.token_version + 1).where(Member.id == member.id).execute()
     assert client.get("/api/v1/me", headers=good).json["errors"]["rule"] == "token_revoked"
     fresh = headers(app, member)
-    app.config["TOKEN_TTL_SECONDS"] = -1
+    assert client.get("/api/v1/me", headers=fresh).status_code == 200  # its signature is now remembered
+    assert client.get("/api/v1/me", headers={"Authorization": fresh["Authorization"][:-2] + "xx"}).status_code == 401
+    app.config["TOKEN_TTL_SECONDS"] = -1  # the age is checked on every request all the same
     assert client.get("/api/v1/me", headers=fresh).json["errors"]["rule"] == "token_expired"
+    app.config["TOKEN_TTL_SECONDS"] = 3600
+    Member.update(token_version=Member.token_version + 1).where(Member.id == member.id).execute()
+    assert client.get("/api/v1/me", headers=fresh).json["errors"]["rule"] == "token_revoked"

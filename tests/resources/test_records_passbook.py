@@ -262,9 +262,10 @@ def test_record_answers_are_what_their_schema_would_write(app):
     credited = credited_record(volunteer, witness, days_ago=1)
     rejected = records.reject(coordinator, make_record(volunteer, days_ago=2), "重复填报")
     schema = RecordSchema()
-    for record in (reported, credited, rejected):
-        walked = schema.dump(dict(record_views.record_values(record)))
+    for record in (reported, credited, rejected):  # each as its service returned it
+        walked = schema.dump(dict(record_views.record_values(record.id)))
         answer = record_views.record_view(record)
         assert isinstance(answer, Ready) and schema.dump(answer) is answer
         assert answer == walked and list(answer) == list(walked)
+        assert answer == record_views.record_view(record.id)  # the instance is what the database holds
     assert answer["started_at"].endswith("+08:00") and answer["confirmed_at"] is None
