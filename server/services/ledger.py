@@ -40,7 +40,7 @@ from peewee import IntegrityError
 
 from server import clock
 from server.db import Prepared, database, instance, is_postgres
-from server.errors import Conflict, NotFound, RuleBroken
+from server.errors import Conflict, LoveBankError, NotFound, RuleBroken
 from server.models import Account, Entry, Household, LedgerChain, MemberYear, Transfer
 
 CODES = {
@@ -186,7 +186,8 @@ def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer:
 def _create_transfer(key: str, body: dict, *, digest: str | None = None, **fields) -> tuple[Transfer, bool]:
     """Insert the transfer, or return the one already made with this key (created=False).
 
-    `digest` given: the caller has just looked the key up itself, with this body hash.
+    `digest` given (the body's hash): insert at once and let the key's UNIQUE index find a
+    replay, one query fewer for the usual first post.
     """
     replayed, digest = digest is not None, digest or body_hash(body)
     if not replayed:
@@ -348,32 +349,39 @@ def overflow_note(overflow: int) -> str:
 
 
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
-         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=()) -> Transfer:
+         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(),
+         savepoint: bool = True) -> Transfer:
     """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
 
     `legs_for` receives the locked accounts and returns (legs, extra_details) — sizing
-    needs locked balances (the storage cap). Idempotent on `key`; inside the caller's
-    transaction if there is one. `accounts` may pass rows the caller read inside its
-    transaction: on SQLite that transaction already holds the write lock, so they are
-    current; PostgreSQL locks and re-reads them.
+    needs locked balances (the storage cap). Idempotent on `key`: the key's UNIQUE index
+    finds a replay when the transfer is inserted (and a refusal while sizing looks the key
+    up first: the balance may be what the first post spent). Inside the caller's
+    transaction if there is one, in a savepoint unless `savepoint=False` (for a caller
+    whose transaction ends on any error anyway). `accounts` may pass rows the caller read
+    inside its transaction: on SQLite that transaction already holds the write lock, so
+    they are current; PostgreSQL locks and re-reads them.
     """
     if code not in CODES:
         raise ValueError(f"unknown transfer code {code!r}")
     digest = body_hash(body)
     # A savepoint when nested: a refused leg must not leave the caller's transaction half-written.
-    with database.atomic():
-        existing = _replay(key, digest)
-        if existing is not None:
-            return existing
+    with database.atomic() if savepoint or not database.in_transaction() else nullcontext():
         if accounts and not is_postgres() and database.in_transaction():
             accounts = {account.id: account for account in accounts}
         else:
             accounts = _lock_accounts(account_ids or [a.id for a in accounts])
         chains = _lock_chains(a.community_id for a in accounts.values())
-        legs, extra = legs_for(accounts)
-        moved = sum(leg.minutes for leg in legs if leg.minutes > 0)
-        if moved <= 0:
-            raise RuleBroken("记账的时间必须大于0", field="minutes", rule="minutes_positive")
+        try:
+            legs, extra = legs_for(accounts)
+            moved = sum(leg.minutes for leg in legs if leg.minutes > 0)
+            if moved <= 0:
+                raise RuleBroken("记账的时间必须大于0", field="minutes", rule="minutes_positive")
+        except LoveBankError:
+            existing = _replay(key, digest)
+            if existing is not None:
+                return existing
+            raise
         transfer, created = _create_transfer(
             key, body, digest=digest, community=community_id, code=code, state="posted", minutes=moved, reason=reason,
             details={**(details or {}), **(extra or {})}, actor=actor, on_behalf_of=on_behalf_of,

@@ -366,7 +366,7 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes},
         legs_for=legs_for, accounts=[target, issuance, pool], actor=actor, record_id=record.id,
-        details=passbook_details(record, volunteer),
+        details=passbook_details(record, volunteer), savepoint=False,  # _credit's transaction ends on any error
     )
 
 
