@@ -12,7 +12,7 @@ import datetime as dt
 from peewee import fn
 
 from server import clock, runtime
-from server.db import Prepared, database
+from server.db import Prepared, database, instance
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceRecord, Volunteer
 from server.services import catalog, content_safety, ledger, notifications, people, privacy, tokens
@@ -312,24 +312,25 @@ def _move(record: ServiceRecord, from_statuses, refusal: str, **fields) -> None:
         raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
 
 
-# Crediting needs the volunteer's id and name (the passbook prints who served).
-_VOLUNTEER = Prepared(lambda member_id: Member.select(Member.id, Member.name).where(Member.id == member_id))
+# Crediting reads, in one query, the volunteer's name (the passbook prints who served) and
+# the minutes already credited to them that day (the daily cap).
+_VOLUNTEER_AND_DAY = Prepared(lambda volunteer_id, start, end, record_id: Member.select(
+    Member.id, Member.name,
+    ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0)).where(
+        ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
+        ServiceRecord.started_at >= start, ServiceRecord.started_at < end, ServiceRecord.id != record_id),
+).where(Member.id == volunteer_id).tuples())
 
 
-
-_CREDITED_THAT_DAY = Prepared(lambda volunteer_id, start, end, record_id: (
-    ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0))
-    .where(ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
-           ServiceRecord.started_at >= start, ServiceRecord.started_at < end, ServiceRecord.id != record_id)))
-
-
-def creditable_minutes(record: ServiceRecord, volunteer_id: int) -> int:
-    """Actual minutes rounded down to the step, and no more than the day's cap leaves."""
+def _volunteer_and_minutes(record: ServiceRecord) -> tuple[Member, int]:
+    """The volunteer, and the record's actual minutes rounded down to the step, no more than the day's cap leaves."""
     step = runtime.setting("ROUNDING_STEP_MINUTES")
     cap = runtime.setting("DAILY_CAP_MINUTES")
     day_start = dt.datetime.combine(record.started_at.date(), dt.time())
-    used = _CREDITED_THAT_DAY.scalar(volunteer_id, day_start, day_start + dt.timedelta(days=1), record.id)
-    return min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
+    member_id, name, used = _VOLUNTEER_AND_DAY.tuples(record.volunteer_id, day_start,
+                                                      day_start + dt.timedelta(days=1), record.id)[0]
+    minutes = min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
+    return instance(Member, {"id": member_id, "name": name}), minutes
 
 
 def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, **fields) -> None:
@@ -339,8 +340,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     confirmation won the race, the guarded UPDATE refuses and everything rolls back.
     """
     with database.atomic():
-        volunteer = _VOLUNTEER.first(record.volunteer_id)
-        minutes = creditable_minutes(record, volunteer.id)
+        volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
         fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id if transfer else None)
         _move(record, from_statuses, refusal, **fields)

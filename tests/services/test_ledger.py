@@ -72,6 +72,21 @@ def test_daily_cap_refuses_more(people):
     assert refused.value.rule == "daily_cap" and "8小时" in refused.value.message
 
 
+def test_crediting_keeps_to_what_the_daily_cap_leaves(people):
+    """A record that reached the day past the cap another way (an event's, say) is credited only what is left."""
+    from server.models import Member
+
+    _, volunteer, resident = people
+    credited_record(volunteer, resident, minutes=300, days_ago=1, start_hour=8)
+    later = make_record(volunteer, witness=resident, minutes=100, days_ago=1, start_hour=14)
+    ServiceRecord.update(duration_minutes=240).where(ServiceRecord.id == later.id).execute()
+    other_day = credited_record(volunteer, resident, minutes=240, days_ago=2, start_hour=14)
+    assert other_day.credited_minutes == 240
+    record = records.confirm(Member.get_by_id(resident.id), ServiceRecord.get_by_id(later.id))
+    assert record.credited_minutes == 180  # 8 hours a day, 5 credited already
+    assert Transfer.get_by_id(record.transfer_id).details["served_by"] == volunteer.name
+
+
 def test_overlapping_services_are_refused(people):
     _, volunteer, resident = people
     make_record(volunteer, witness=resident, minutes=120, days_ago=1, start_hour=9)
