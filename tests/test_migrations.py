@@ -13,13 +13,14 @@ from tests.conftest import PG_ADMIN_DSN, PG_AVAILABLE
 
 
 def _schema(db) -> dict:
-    """Tables → columns (name, type, null, pk), indexes (columns, unique) and foreign keys."""
+    """Tables → columns (name, type, null, pk), indexes (columns, unique, partial) and foreign keys."""
     shape = {}
     for table in sorted(db.get_tables()):
         if table == migrations.HISTORY_TABLE:
             continue
         columns = sorted((c.name, c.data_type.lower(), c.null, c.primary_key) for c in db.get_columns(table))
-        indexes = sorted((tuple(i.columns), i.unique) for i in db.get_indexes(table))
+        # (columns, unique, partial): a partial index must be partial both ways
+        indexes = sorted((tuple(i.columns), i.unique, " WHERE " in (i.sql or "").upper()) for i in db.get_indexes(table))
         fks = sorted((f.column, f.dest_table, f.dest_column) for f in db.get_foreign_keys(table))
         shape[table] = {"columns": columns, "indexes": indexes, "foreign_keys": fks}
     return shape
