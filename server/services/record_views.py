@@ -1,7 +1,6 @@
 """How a service record reads in the API: one joined query for its names, status in words."""
 
 from peewee import JOIN
-from playhouse.shortcuts import model_to_dict
 
 from server import clock
 from server.db import Prepared
@@ -70,13 +69,15 @@ def _view(row: dict) -> dict:
     }
 
 
+_FIELDS = tuple(ServiceRecord._meta.fields)
 _NAMES = Prepared(lambda *member_ids: Member.select(Member.id, Member.name).where(Member.id.in_(list(member_ids))))
 
 
 def _row_of(record: ServiceRecord) -> dict:
     """The joined row for a record the caller holds as it now is in the database (loaded in
     this request, or just written by a service): its values, the menu's names, one query for people's."""
-    row = model_to_dict(record, recurse=False)
+    data = record.__data__
+    row = {name: data.get(name) for name in _FIELDS}  # a foreign key by its name, holding the id
     member_ids = [row[role] for role in _ROLES]
     names = dict(_NAMES.tuples(*member_ids))
     row["category_name"] = catalog.category_name(row["category"])
