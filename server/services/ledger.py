@@ -124,18 +124,28 @@ def system_accounts(community_id: int) -> tuple[Account, Account]:
     return by_kind["issuance"], by_kind["love_pool"]
 
 
-_CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select().where(
+_ACCOUNT_FIELDS = Account._meta.sorted_fields
+_CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
+    *_ACCOUNT_FIELDS, LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash,
+).join(LedgerChain, on=(LedgerChain.community == Account.community)).where(
     (Account.household == household_id)
     | (Account.household.is_null() & (Account.community == Account.select(Account.community)
-                                      .where(Account.household == household_id)))))
+                                      .where(Account.household == household_id)))).tuples())
 
 
-def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account]:
-    """(household, issuance, love_pool) for crediting a household, in one query."""
-    by_kind = {account.kind: account for account in _CREDIT_ACCOUNTS.rows(household_id)}
+def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account, LedgerChain]:
+    """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query."""
+    by_kind, chain = {}, None
+    for row in _CREDIT_ACCOUNTS.tuples(household_id):
+        account = instance(Account, {field.name: None if value is None else field.python_value(value)
+                                     for field, value in zip(_ACCOUNT_FIELDS, row, strict=False)})
+        by_kind[account.kind] = account
+        chain_id, last_seq, last_hash = row[len(_ACCOUNT_FIELDS):]
+        chain = instance(LedgerChain, {"id": chain_id, "community": account.community_id, "last_seq": last_seq,
+                                       "last_hash": last_hash})
     if "household" not in by_kind:
         raise NotFound("这个家庭还没有存折账户")
-    return by_kind["household"], by_kind["issuance"], by_kind["love_pool"]
+    return by_kind["household"], by_kind["issuance"], by_kind["love_pool"], chain
 
 
 def system_account(community_id: int, kind: str) -> Account:
@@ -349,7 +359,7 @@ def overflow_note(overflow: int) -> str:
 
 
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
-         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(),
+         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(), chain=None,
          savepoint: bool = True) -> Transfer:
     """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
 
@@ -360,18 +370,24 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
     transaction if there is one, in a savepoint unless `savepoint=False` (for a caller
     whose transaction ends on any error anyway). `accounts` may pass rows the caller read
     inside its transaction: on SQLite that transaction already holds the write lock, so
-    they are current; PostgreSQL locks and re-reads them.
+    they are current; PostgreSQL locks and re-reads them. `chain`, the accounts'
+    community's chain head read the same way, likewise.
     """
     if code not in CODES:
         raise ValueError(f"unknown transfer code {code!r}")
     digest = body_hash(body)
     # A savepoint when nested: a refused leg must not leave the caller's transaction half-written.
     with database.atomic() if savepoint or not database.in_transaction() else nullcontext():
-        if accounts and not is_postgres() and database.in_transaction():
+        held = bool(accounts) and not is_postgres() and database.in_transaction()
+        if held:
             accounts = {account.id: account for account in accounts}
         else:
             accounts = _lock_accounts(account_ids or [a.id for a in accounts])
-        chains = _lock_chains(a.community_id for a in accounts.values())
+        communities = {a.community_id for a in accounts.values()}
+        if held and chain is not None and communities == {chain.community_id}:
+            chains = {chain.community_id: chain}
+        else:
+            chains = _lock_chains(communities)
         try:
             legs, extra = legs_for(accounts)
             moved = sum(leg.minutes for leg in legs if leg.minutes > 0)

@@ -75,11 +75,15 @@ _NAMES = Prepared(lambda *member_ids: Member.select(Member.id, Member.name).wher
 
 def _row_of(record: ServiceRecord) -> dict:
     """The joined row for a record the caller holds as it now is in the database (loaded in
-    this request, or just written by a service): its values, the menu's names, one query for people's."""
+    this request, or just written by a service): its values, the menu's names, and people's names
+    the service noted or one query finds."""
     data = record.__data__
     row = {name: data.get(name) for name in _FIELDS}  # a foreign key by its name, holding the id
     member_ids = [row[role] for role in _ROLES]
-    names = dict(_NAMES.tuples(*member_ids))
+    names = dict(getattr(record, "known_names", {}))  # whom the service had in hand (records._know_names)
+    missing = [member_id for member_id in member_ids if member_id is not None and member_id not in names]
+    if missing:
+        names.update(_NAMES.tuples(*missing, *[None] * (len(_ROLES) - len(missing))))
     row["category_name"] = catalog.category_name(row["category"])
     row["item_name"] = catalog.item_name(row["item"]) if row["item"] is not None else None
     for role, member_id in zip(_ROLES, member_ids, strict=True):

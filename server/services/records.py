@@ -235,9 +235,17 @@ def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", vi
                 setattr(record, name, value)
             record.status = "confirmed"
             _settled(record)
-        return record
-    _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", **fields)
+    else:
+        _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", **fields)
+    _know_names(record, actor, confirmed_for)
     return record
+
+
+def _know_names(record: ServiceRecord, *members) -> None:
+    """Note on the instance the names of people the service has in hand (its answer names them
+    without asking the database again)."""
+    known = record.__dict__.setdefault("known_names", {})
+    known.update((member.id, member.name) for member in members if member is not None)
 
 
 def confirm_by_qr(actor: Member, token: str, *, rating=None, comment="") -> ServiceRecord:
@@ -351,11 +359,12 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         for name, value in fields.items():
             setattr(record, name, value)
         _settled(record)
+    _know_names(record, actor, volunteer)
 
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    target, issuance, pool = ledger.accounts_for_credit(record.volunteer_household_id)
+    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id)
 
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
@@ -365,7 +374,7 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes},
-        legs_for=legs_for, accounts=[target, issuance, pool], actor=actor, record_id=record.id,
+        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, actor=actor, record_id=record.id,
         details=passbook_details(record, volunteer), savepoint=False,  # _credit's transaction ends on any error
     )
 
