@@ -124,9 +124,11 @@ def system_accounts(community_id: int) -> tuple[Account, Account]:
     return by_kind["issuance"], by_kind["love_pool"]
 
 
-_ACCOUNT_FIELDS = Account._meta.sorted_fields
+# What posting a credit reads of an account (integers and text: they come back as stored).
+_CREDIT_FIELDS = (Account.id, Account.community, Account.household, Account.kind, Account.posted_minutes,
+                  Account.pending_minutes)
 _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
-    *_ACCOUNT_FIELDS, LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash,
+    *_CREDIT_FIELDS, LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash,
 ).join(LedgerChain, on=(LedgerChain.community == Account.community)).where(
     (Account.household == household_id)
     | (Account.household.is_null() & (Account.community == Account.select(Account.community)
@@ -134,13 +136,14 @@ _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
 
 
 def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account, LedgerChain]:
-    """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query."""
+    """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query
+    (the accounts hold the fields posting reads)."""
     by_kind, chain = {}, None
+    names = [field.name for field in _CREDIT_FIELDS]
     for row in _CREDIT_ACCOUNTS.tuples(household_id):
-        account = instance(Account, {field.name: None if value is None else field.python_value(value)
-                                     for field, value in zip(_ACCOUNT_FIELDS, row, strict=False)})
+        account = instance(Account, dict(zip(names, row, strict=False)))
         by_kind[account.kind] = account
-        chain_id, last_seq, last_hash = row[len(_ACCOUNT_FIELDS):]
+        chain_id, last_seq, last_hash = row[len(names):]
         chain = instance(LedgerChain, {"id": chain_id, "community": account.community_id, "last_seq": last_seq,
                                        "last_hash": last_hash})
     if "household" not in by_kind:
