@@ -55,7 +55,7 @@ class Transfer(BaseModel):
     # credits, and an index entry for their NULL would cost a page write on every credit.
     hold_account = ForeignKeyField(Account, null=True, backref="holds", on_delete="RESTRICT", index=False)
     reverses = ForeignKeyField("self", null=True, backref="reversals", on_delete="RESTRICT", index=False)
-    record_id = IntegerField(null=True, index=True)  # the service record a credit pays for
+    record_id = IntegerField(null=True)  # the service record a credit pays for (found from the record's transfer_id)
     reason = TextField(default="")
     details = JSONField(default=dict)  # what the passbook prints: place, content, witness ...
     actor = ForeignKeyField(Member, null=True, backref="transfers_made", on_delete="RESTRICT", index=False)

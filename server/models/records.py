@@ -58,7 +58,9 @@ class ServiceRecord(BaseModel):
     confirmed_for = ForeignKeyField(Member, null=True, backref="records_confirmed_by_proxy", on_delete="RESTRICT", index=False)
     dispute_reason = TextField(default="")
     reject_reason = TextField(default="")
-    transfer = ForeignKeyField(Transfer, null=True, unique=True, backref="service_records", on_delete="RESTRICT")
+    # Unique among credited records only (a partial index below): a NULL entry per record that waits
+    # would move, costing two page writes, when it is credited.
+    transfer = ForeignKeyField(Transfer, null=True, backref="service_records", on_delete="RESTRICT", index=False)
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
@@ -68,3 +70,7 @@ class ServiceRecord(BaseModel):
             (("witness", "status"), False),
             (("recipient_household", "status"), False),
         )
+
+
+ServiceRecord.add_index(ServiceRecord.index(ServiceRecord.transfer, unique=True, where=ServiceRecord.transfer.is_null(False),
+                                           name="servicerecord_transfer_id"))
