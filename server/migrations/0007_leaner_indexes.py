@@ -1,6 +1,7 @@
 """Fewer index pages written per credit. Two indexes another one covers go (transfer.hold_account_id
-by (hold_account_id, state); member_year.member_id by the unique (member_id, year)), and one nothing
-reads (transfer.record_id: a record names its transfer). The transfer's hold and reversal indexes and
+by (hold_account_id, state); member_year.member_id by the unique (member_id, year)), and two nothing
+needs (transfer.record_id: a record names its transfer; transfer (code, effective_date): the yearly
+gift and donation caps start from the household's entries). The transfer's hold and reversal indexes and
 the record's unique transfer_id keep only rows that have one: most transfers are credits, and a
 record's NULL entry moved when it was credited — page writes each."""
 from peewee import *
@@ -19,6 +20,7 @@ def _columns(columns) -> str:
 def up(migrator, db):
     migrator.migrate(migrator.drop_index('transfer', 'transfer_hold_account_id'))
     migrator.migrate(migrator.drop_index('transfer', 'transfer_record_id'))
+    migrator.migrate(migrator.drop_index('transfer', 'transfer_code_effective_date'))
     migrator.migrate(migrator.drop_index('member_year', 'memberyear_member_id'))
     for table, name, unique, columns, not_null in PARTIAL:
         db.execute_sql(f'DROP INDEX "{name}"')
@@ -31,5 +33,6 @@ def down(migrator, db):
         db.execute_sql(f'DROP INDEX "{name}"')
         db.execute_sql(f'CREATE {"UNIQUE " if unique else ""}INDEX "{name}" ON "{table}" ({_columns(columns)})')
     migrator.migrate(migrator.add_index('member_year', ('member_id',), name='memberyear_member_id'))
+    migrator.migrate(migrator.add_index('transfer', ('code', 'effective_date')))
     migrator.migrate(migrator.add_index('transfer', ('record_id',)))
     migrator.migrate(migrator.add_index('transfer', ('hold_account_id',)))

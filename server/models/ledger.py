@@ -64,9 +64,6 @@ class Transfer(BaseModel):
     created_at = DateTimeField(default=clock.now)
     resolved_at = DateTimeField(null=True)
 
-    class Meta:
-        indexes = ((("code", "effective_date"), False),)
-
 
 Transfer.add_index(Transfer.index(Transfer.hold_account, Transfer.state, where=Transfer.hold_account.is_null(False)))
 # A transfer is reversed at most once.
