@@ -68,7 +68,6 @@ class ServiceRecord(BaseModel):
             (("community", "status"), False),
             (("volunteer", "started_at"), False),
             (("witness", "status"), False),
-            (("recipient_household", "status"), False),
         )
 
 
