@@ -26,10 +26,6 @@ BREAKER_SECONDS = 5.0
 _down_until = 0.0
 
 
-def connection(settings: dict):
-    return get_redis(resolve_url(settings["REDIS_URL"]))
-
-
 _queues: dict[tuple[str, str], Queue] = {}
 
 

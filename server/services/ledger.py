@@ -127,6 +127,7 @@ def system_accounts(community_id: int) -> tuple[Account, Account]:
 # What posting a credit reads of an account (integers and text: they come back as stored).
 _CREDIT_FIELDS = (Account.id, Account.community, Account.household, Account.kind, Account.posted_minutes,
                   Account.pending_minutes)
+_CREDIT_NAMES = [field.name for field in _CREDIT_FIELDS]
 _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
     *_CREDIT_FIELDS, LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash,
 ).join(LedgerChain, on=(LedgerChain.community == Account.community)).where(
@@ -138,17 +139,16 @@ _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
 def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account, LedgerChain]:
     """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query
     (the accounts hold the fields posting reads)."""
-    by_kind, chain = {}, None
-    names = [field.name for field in _CREDIT_FIELDS]
-    for row in _CREDIT_ACCOUNTS.tuples(household_id):
-        account = instance(Account, dict(zip(names, row, strict=False)))
-        by_kind[account.kind] = account
-        chain_id, last_seq, last_hash = row[len(names):]
-        chain = instance(LedgerChain, {"id": chain_id, "community": account.community_id, "last_seq": last_seq,
-                                       "last_hash": last_hash})
+    rows = _CREDIT_ACCOUNTS.tuples(household_id)
+    accounts = [instance(Account, dict(zip(_CREDIT_NAMES, row, strict=False))) for row in rows]
+    by_kind = {account.kind: account for account in accounts}
     if "household" not in by_kind:
         raise NotFound("这个家庭还没有存折账户")
-    return by_kind["household"], by_kind["issuance"], by_kind["love_pool"], chain
+    household = by_kind["household"]
+    chain_id, last_seq, last_hash = rows[0][len(_CREDIT_NAMES):]  # every row carries the same chain head
+    chain = instance(LedgerChain, {"id": chain_id, "community": household.community_id, "last_seq": last_seq,
+                                   "last_hash": last_hash})
+    return household, by_kind["issuance"], by_kind["love_pool"], chain
 
 
 def system_account(community_id: int, kind: str) -> Account:

@@ -36,12 +36,9 @@ def route(kind: str, queue: str, *, immediate: bool = False) -> None:
         IMMEDIATE.add(kind)
 
 
-# Emitting and flushing run in most writing requests: their SQL is rendered once.
+# Most writing requests emit a row: its SQL is rendered once.
 _EMIT = Prepared(lambda kind, key, payload, created_at, due_at: OutboxMessage.insert(
     kind=kind, key=key, payload=payload, created_at=created_at, due_at=due_at).on_conflict_ignore())
-_OPEN_BY_KEY = Prepared(lambda key: OutboxMessage.select(
-    OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key, OutboxMessage.due_at).where(
-    OutboxMessage.key == key, OutboxMessage.done_at.is_null()))
 
 
 def emit(kind: str, key: str, payload: dict | None = None, *, due_at: dt.datetime | None = None) -> None:
@@ -70,17 +67,18 @@ def flush(enqueue, *, immediate_only: bool = False) -> int:
     if not keys:
         return 0
     sent, now = 0, clock.now()
-    for key in dict.fromkeys(keys):
-        # Read back after commit: a row emitted in a savepoint that rolled back is not there.
-        for message in _OPEN_BY_KEY.rows(key):
-            if message.due_at > now:
-                continue
-            try:
-                enqueue(message)
-                sent += 1
-            except Exception as exc:  # noqa: BLE001 - Redis down: the sweeper will pick it up
-                log.warning("outbox %s not enqueued now (%s); the sweeper will retry", message.id, type(exc).__name__)
-                return sent
+    # Read back after commit, in one query: a row emitted in a savepoint that rolled back is not there.
+    for message in OutboxMessage.select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.key,
+                                        OutboxMessage.due_at).where(OutboxMessage.key.in_(keys),
+                                                                    OutboxMessage.done_at.is_null()):
+        if message.due_at > now:
+            continue
+        try:
+            enqueue(message)
+            sent += 1
+        except Exception as exc:  # noqa: BLE001 - Redis down: the sweeper will pick it up
+            log.warning("outbox %s not enqueued now (%s); the sweeper will retry", message.id, type(exc).__name__)
+            return sent
     return sent
 
 

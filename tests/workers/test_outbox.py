@@ -94,7 +94,8 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
 
 
 def _queued(redis) -> dict[str, int]:
-    return {name: Queue(name, connection=redis).count for name in queueing.ALL if Queue(name, connection=redis).count}
+    counts = {name: Queue(name, connection=redis).count for name in queueing.ALL}
+    return {name: count for name, count in counts.items() if count}
 
 
 def test_a_request_leaves_ordinary_rows_to_the_sweeper(app, worker_settings, run_jobs, redis):
