@@ -9,6 +9,7 @@ DATABASE_URL; row-level guards (conditional UPDATEs) keep both honest.
 import fcntl
 import itertools
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -22,9 +23,12 @@ from peewee import (
     Model,
     ModelObjectCursorWrapper,
     PostgresqlDatabase,
+    Select,
     SqliteDatabase,
     TextField,
+    __exception_wrapper__,
 )
+from peewee import logger as _query_log
 from playhouse.db_url import connect
 
 database = DatabaseProxy()
@@ -281,13 +285,23 @@ class Prepared:
                     slots.append(("const", value))
             if {s for s in slots if isinstance(s, int)} != set(range(arity)):
                 raise ValueError(f"every parameter must appear in the query: {sql}")
-            compiled = self._cache[key] = (query, sql, slots)
+            compiled = self._cache[key] = (query, sql, slots, isinstance(query, Select))
         return compiled
 
     def _execute(self, params):
-        query, sql, slots = self._compiled(len(params))
+        query, sql, slots, reads = self._compiled(len(params))
         values = [params[slot] if isinstance(slot, int) else slot[1] for slot in slots]
-        return query, database.execute_sql(sql, values)
+        db = database.obj
+        state = db._state
+        if (reads or state.transactions) and not state.closed and not db.query_hooks \
+                and not _query_log.isEnabledFor(logging.DEBUG):
+            # A read, or any statement inside a transaction (the write queue has nothing to do), with
+            # nobody listening: straight to the driver, as peewee's execute_sql ends, without its layers.
+            cursor = state.conn.cursor()
+            with __exception_wrapper__:
+                cursor.execute(sql, values)
+            return query, cursor
+        return query, db.execute_sql(sql, values)
 
     def rows(self, *params):
         """The rows (models, dicts or tuples, as the query was built).

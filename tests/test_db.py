@@ -63,3 +63,24 @@ def test_prepared_rows_equal_what_peewee_builds(app):
         assert built.__data__ == reference.__data__
         assert {name: type(value) for name, value in built.__data__.items()} == {
             name: type(value) for name, value in reference.__data__.items()}
+
+
+def test_prepared_queries_still_reach_peewee_query_log_and_hooks(app, caplog):
+    """The hot path goes straight to the driver only when nobody listens: with peewee's query log
+    at DEBUG, or a query hook installed, every statement goes through peewee as before."""
+    from server.db import database
+
+    member = make_member(make_community())
+    prepared = Prepared(lambda member_id: Member.select(Member.name).where(Member.id == member_id))
+    with caplog.at_level("DEBUG", logger="peewee"):
+        assert prepared.scalar(member.id) == member.name
+    assert any(prepared._compiled(1)[1] in str(record.msg) for record in caplog.records)
+
+    seen = []
+    database.obj.query_hooks.append(lambda event: seen.append(event.sql))
+    try:
+        with database.atomic():
+            assert prepared.scalar(member.id) == member.name
+    finally:
+        database.obj.query_hooks.clear()
+    assert seen == [prepared._compiled(1)[1]]
