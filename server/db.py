@@ -6,12 +6,15 @@ begins IMMEDIATE so concurrent writers wait for the lock instead of failing with
 DATABASE_URL; row-level guards (conditional UPDATEs) keep both honest.
 """
 
+import datetime as dt
 import fcntl
 import itertools
 import json
 import logging
 import os
+import sqlite3
 import threading
+from operator import methodcaller
 from pathlib import Path
 
 from peewee import (
@@ -32,6 +35,11 @@ from peewee import logger as _query_log
 from playhouse.db_url import connect
 
 database = DatabaseProxy()
+
+# How SQLite stores dates and datetimes: the text sqlite3's default adapters write, without their
+# Python function call per value (and those defaults are deprecated from Python 3.12).
+sqlite3.register_adapter(dt.datetime, methodcaller("isoformat", " "))
+sqlite3.register_adapter(dt.date, methodcaller("isoformat"))
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -84,3 +84,17 @@ def test_prepared_queries_still_reach_peewee_query_log_and_hooks(app, caplog):
     finally:
         database.obj.query_hooks.clear()
     assert seen == [prepared._compiled(1)[1]]
+
+
+def test_dates_are_stored_as_the_default_adapters_wrote_them():
+    """`server.db` registers C-level adapters for dates and datetimes; the stored text must be what
+    sqlite3's (deprecated, Python-level) defaults wrote, which peewee and older rows rely on."""
+    import sqlite3
+
+    import server.db  # noqa: F401  (registers the adapters)
+
+    connection = sqlite3.connect(":memory:")
+    stored = [connection.execute("SELECT ?", (value,)).fetchone()[0] for value in (
+        dt.datetime(2026, 11, 29, 8, 30, 5, 123), dt.datetime(2026, 11, 29, 8, 30), dt.date(2026, 1, 2))]
+    assert stored == ["2026-11-29 08:30:05.000123", "2026-11-29 08:30:00", "2026-01-02"]
+    connection.close()
