@@ -25,6 +25,7 @@ from peewee import (
     IntegerField,
     Model,
     ModelObjectCursorWrapper,
+    OperationalError,
     PostgresqlDatabase,
     Select,
     SqliteDatabase,
@@ -35,6 +36,7 @@ from peewee import logger as _query_log
 from playhouse.db_url import connect
 
 database = DatabaseProxy()
+logger = logging.getLogger(__name__)
 
 # How SQLite stores dates and datetimes: the text sqlite3's default adapters write, without their
 # Python function call per value (and those defaults are deprecated from Python 3.12).
@@ -143,24 +145,32 @@ class QueuedSqliteDatabase(SqliteDatabase):
         """Copy the write-ahead log into the database file, so that the log starts again (see above).
 
         One process at a time: SQLite refuses a checkpoint while another runs (SQLITE_BUSY), so a
-        process finding another at it leaves the work to it."""
+        process finding another at it leaves the work to it. A checkpoint never fails the write
+        that made it due: SQLite also refuses one while this connection is still reading (a loop
+        over a query that writes as it goes), and the log, which keeps every commit, waits for
+        the next one."""
         fd = self._lock_fd("checkpointer", f"{self.database}.checkpointer")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return
         try:
-            self._passive_checkpoint()
-            fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)
-            try:
-                self._passive_checkpoint()
-            finally:
-                fcntl.flock(self._queue_fd(), fcntl.LOCK_UN)
+            if self._passive_checkpoint():
+                fcntl.flock(self._queue_fd(), fcntl.LOCK_EX)
+                try:
+                    self._passive_checkpoint()
+                finally:
+                    fcntl.flock(self._queue_fd(), fcntl.LOCK_UN)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
-    def _passive_checkpoint(self) -> None:
-        super().execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    def _passive_checkpoint(self) -> bool:
+        try:
+            super().execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except OperationalError as exc:
+            logger.debug("SQLite checkpoint put off: %s", exc)
+            return False
+        return True
 
     def rollback(self):
         try:

@@ -98,3 +98,19 @@ def test_dates_are_stored_as_the_default_adapters_wrote_them():
         dt.datetime(2026, 11, 29, 8, 30, 5, 123), dt.datetime(2026, 11, 29, 8, 30), dt.date(2026, 1, 2))]
     assert stored == ["2026-11-29 08:30:05.000123", "2026-11-29 08:30:00", "2026-01-02"]
     connection.close()
+
+
+def test_a_checkpoint_due_while_reading_never_fails_the_write(tmp_path):
+    """A loop over a query that writes as it goes (the outbox's flush marks each row it enqueues):
+    SQLite refuses a checkpoint while the connection still reads; the write must go through and
+    the checkpoint wait for the next time (it failed the write with 'database table is locked')."""
+    db = _open(tmp_path / "reading.db")
+    db.CHECKPOINT_EVERY = 1
+    db.execute_sql("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL, seen INTEGER DEFAULT 0)")
+    for n in range(5):
+        db.execute_sql("INSERT INTO note (body) VALUES (?)", [f"note {n}"])
+    cursor = db.execute_sql("SELECT id FROM note ORDER BY id")
+    for (note_id,) in cursor:  # still reading while each write makes a checkpoint due
+        db.execute_sql("UPDATE note SET seen = 1 WHERE id = ?", [note_id])
+    assert db.execute_sql("SELECT count(*) FROM note WHERE seen = 1").fetchone()[0] == 5
+    db.close()
