@@ -77,12 +77,16 @@ def test_prepared_queries_still_reach_peewee_query_log_and_hooks(app, caplog):
     assert any(prepared._compiled(1)[1] in str(record.msg) for record in caplog.records)
 
     seen = []
-    database.obj.query_hooks.append(lambda event: seen.append(event.sql))
+
+    def hook(event):
+        seen.append(event.sql)
+
+    database.obj.query_hooks.append(hook)
     try:
         with database.atomic():
             assert prepared.scalar(member.id) == member.name
     finally:
-        database.obj.query_hooks.clear()
+        database.obj.query_hooks.remove(hook)
     assert seen == [prepared._compiled(1)[1]]
 
 
