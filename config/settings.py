@@ -128,7 +128,7 @@ SETTINGS: dict[str, Setting] = {
     "AUDIT_WITNESS_MIN_RECORDS": Setting(5, int, "… once they confirmed at least this many."),
     "AUDIT_QUICK_CONFIRM_MINUTES": Setting(5, int, "Flag a record confirmed within this many minutes of its start (check-in), or tapped in the app this soon after it was reported."),
     # --- coordinator operations: reports ---
-    "CHART_FONT": Setting("", str, "A font file with Chinese glyphs for report charts (PNG). Empty: the first Noto/Source Han/WenQuanYi CJK font installed."),
+    "CHART_FONT": Setting("", str, "A font file with Chinese glyphs for report charts (PNG). Empty: Noto Sans CJK SC, shipped by the mplfonts package (installed with the rest)."),
     # --- matching and escalation (README: Matching) ---
     "MATCH_WEIGHTS": Setting(MATCH_WEIGHTS, _weights, "Weights of the matching score's components (each scored 0–1): `fit=3,availability=2,...`; names not given keep their default."),
     "MATCH_TOP_K": Setting(5, int, "How many volunteers each matching round asks about an ordinary task."),

@@ -1,14 +1,14 @@
 """Files for people: XLSX workbooks, PDFs in Chinese and chart images, drawn the same way everywhere.
 
 PDF text uses reportlab's built-in CID font STSong-Light (no font file needed).
-Chart images use matplotlib, which needs a font file with Chinese glyphs: CHART_FONT,
-or the first CJK font installed (Debian: fonts-noto-cjk). Hours are written as
+Chart images use matplotlib, which needs a font file with Chinese glyphs: CHART_FONT, or
+Noto Sans CJK SC as the mplfonts package ships it (a dependency, so every machine has it). Hours are written as
 numbers (minutes / 60, shown with one decimal), so sums in a spreadsheet are exact
 enough to check against the ledger.
 """
 
+import importlib.util
 import io
-import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +20,6 @@ from openpyxl.utils import get_column_letter
 
 from server import runtime
 
-log = logging.getLogger(__name__)
-
 PDF_FONT = "STSong-Light"
 LATIN_FONT = "Helvetica"
 HOURS_FORMAT = "0.0"
@@ -29,10 +27,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
 PNG_TYPE = "image/png"
 _HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
-# File names of CJK fonts, tried in order when CHART_FONT is empty.
-_CJK_FONT_NAMES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "SourceHanSansSC-Regular.otf",
-                   "NotoSerifCJK-Regular.ttc", "wqy-zenhei.ttc", "wqy-microhei.ttc", "msyh.ttc", "simhei.ttf")
-_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
+# The CJK font charts use when CHART_FONT is empty: shipped inside the mplfonts package, found by
+# its path alone (importing mplfonts would change matplotlib's global settings).
+_PACKAGED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 
 
 def hours(minutes: int | None) -> float:
@@ -223,20 +220,15 @@ def image(png: bytes, width_mm: float = 160):
 
 
 @lru_cache(maxsize=4)
-def chart_font(configured: str = "") -> str | None:
-    """The font file for chart text: the setting, else the first known CJK font installed."""
+def chart_font(configured: str = "") -> str:
+    """The font file for chart text: the setting, else the Noto Sans CJK SC that mplfonts ships."""
     if configured:
+        if not Path(configured).is_file():
+            raise FileNotFoundError(f"CHART_FONT names no file: {configured}")
         return configured
-    for directory in _FONT_DIRS:
-        root = Path(directory)
-        if not root.is_dir():
-            continue
-        for name in _CJK_FONT_NAMES:
-            found = next(root.rglob(name), None)
-            if found is not None:
-                return str(found)
-    log.warning("no CJK font found for charts: Chinese labels will not render (set CHART_FONT)")
-    return None
+    package, name = _PACKAGED_FONT
+    spec = importlib.util.find_spec(package)
+    return str(Path(spec.origin).parent / name)
 
 
 def chart_png(table: Table, chart: Chart) -> bytes:
@@ -245,7 +237,7 @@ def chart_png(table: Table, chart: Chart) -> bytes:
     from matplotlib.font_manager import FontProperties
 
     path = chart_font(runtime.setting("CHART_FONT"))
-    font = FontProperties(fname=path) if path else FontProperties()
+    font = FontProperties(fname=path)
     labels = [str(row[chart.category_column]) for row in table.rows]
     figure = Figure(figsize=(8, 4.2), dpi=110)
     axes = figure.subplots()
