@@ -186,7 +186,27 @@ def report(actor: Member, data: dict) -> ServiceRecord:
         )
         if runtime.setting("WECHAT_APPID") and actor.openid:
             content_safety.request_check("self_report", record.id, actor, data["content"])
+        ask_witness(record, actor.name, f"record:{record.id}:witness")
         return record
+
+
+def witness_and_proxies(witness: Member) -> list[int]:
+    """The witness, or — for one without a phone of their own (亲情代理) — the family who confirm for them."""
+    if witness.openid or witness.handle or witness.household_id is None:
+        return [witness.id]
+    return [m.id for m in Member.select(Member.id).where(Member.household == witness.household_id,
+                                                          Member.erased_at.is_null())]
+
+
+def ask_witness(record: ServiceRecord, volunteer_name: str, event_key: str) -> None:
+    """The named witness (or their family) is asked to confirm at once, in the report's transaction.
+    A witness who is not on the mini-program (name and phone only) is the station's to call."""
+    if record.witness_id is None:
+        return
+    notifications.notify(witness_and_proxies(record.witness), event_key, "witness_request", {
+        "volunteer": volunteer_name, "category": catalog.category_name(record.category_id),
+        "minutes": record.duration_minutes, "record_id": record.id,
+    })
 
 
 def create_for_task(*, community_id: int, volunteer: Member, recipient: Member | None, category_id: int,
