@@ -62,6 +62,9 @@ class ServiceRecord(BaseModel):
     # would move, costing two page writes, when it is credited.
     transfer = ForeignKeyField(Transfer, null=True, backref="service_records", on_delete="RESTRICT", index=False)
     created_at = DateTimeField(default=clock.now)
+    # Raised by each edit of a report awaiting its witness: a confirmation (a QR token, a tap) is for
+    # the version its witness saw, and one for an older version no longer counts.
+    version = IntegerField(default=1)
 
     class Meta:
         indexes = (
