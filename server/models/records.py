@@ -21,7 +21,7 @@ from server.models.catalog import ServiceCategory, ServiceItem
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 
-RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed")
+RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn")
 RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
 
 
