@@ -94,7 +94,7 @@ _TEMPLATES = (
         key="witness_request",
         label="需要我确认服务时通知我",
         title="请确认一次服务",
-        body="志愿者{volunteer}为您家提供了{category}服务，时长{minutes:hours}。请打开爱心银行确认。",
+        body="志愿者{volunteer}记下了一次{category}服务，时长{minutes:hours}，请您作见证。请打开爱心银行确认。",
         page="pages/records/confirm?id={record_id}",
         fields=(
             Field("thing1", "thing", "{category}"),

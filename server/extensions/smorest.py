@@ -23,7 +23,22 @@ class Api(BaseApi):
 
 
 class Blueprint(BaseBlueprint):
-    """Our blueprint: request schemas are made once, not per request."""
+    """Our blueprint: request schemas are made once, not per request; every creating view (a 201
+    answer) honours `Idempotency-Key` (server/extensions/idempotency.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from server.extensions import idempotency
+
+        self._prepare_doc_cbks.insert(0, idempotency.document)
+
+    def response(self, status_code, *args, **kwargs):
+        decorator = super().response(status_code, *args, **kwargs)
+        if status_code != 201:
+            return decorator
+        from server.extensions.idempotency import creating
+
+        return lambda view: creating(decorator(view))
 
     def arguments(self, schema, *args, **kwargs):
         # webargs instantiates a schema class on every request it parses; an instance is reused

@@ -11,6 +11,7 @@ from server.models.catalog import (
     VolunteerTeam,
 )
 from server.models.events import Event, EventSignup
+from server.models.idempotency import IdempotentRequest
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
 from server.models.matching import TaskCandidate, TaskOpening
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
@@ -62,6 +63,7 @@ MODELS = [
     StarAward,
     Objection,
     Certificate,
+    IdempotentRequest,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

@@ -21,7 +21,7 @@ from server.models.catalog import ServiceCategory, ServiceItem
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 
-RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed")
+RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn")
 RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
 
 
@@ -62,6 +62,9 @@ class ServiceRecord(BaseModel):
     # would move, costing two page writes, when it is credited.
     transfer = ForeignKeyField(Transfer, null=True, backref="service_records", on_delete="RESTRICT", index=False)
     created_at = DateTimeField(default=clock.now)
+    # Raised by each edit of a report awaiting its witness: a confirmation (a QR token, a tap) is for
+    # the version its witness saw, and one for an older version no longer counts.
+    version = IntegerField(default=1)
 
     class Meta:
         indexes = (

@@ -3,10 +3,12 @@
 A coordinator opens a recipient file and drafts an agreement (recipient, items,
 weekly schedule, start and end dates, one or more volunteers). Every party signs for
 themself — the recipient (or a family member as guardian), each volunteer — and the
-coordinator countersigns last: then it is active. Every day the scheduler calls
-`generate_occurrences`, which puts the next days' visits on the board, pre-assigned:
-one task per agreement, date and volunteer, however often it runs (a UNIQUE index and
-INSERT … ON CONFLICT DO NOTHING).
+coordinator countersigns last: then it is active, and the visits up to the horizon
+(AGREEMENT_HORIZON_DAYS) go on the board in the same transaction, today's later ones
+included. Every day the scheduler calls `generate_occurrences` to move the horizon on
+(a coordinator may run it for their community at any time): one pre-assigned task per
+agreement, date and volunteer, however often it runs (a UNIQUE index and INSERT … ON
+CONFLICT DO NOTHING).
 """
 
 import datetime as dt
@@ -155,9 +157,9 @@ def sign(actor: Member, agreement: Agreement) -> Agreement:
                                              signed_at=clock.now()).on_conflict_ignore().as_rowcount().execute()
         if not inserted:
             raise Conflict("您已经签过了", rule="already_signed")
-        if party == "coordinator":
-            Agreement.update(status="active", activated_at=clock.now()).where(
-                Agreement.id == agreement.id, Agreement.status == "signing").execute()
+        if party == "coordinator" and Agreement.update(status="active", activated_at=clock.now()).where(
+                Agreement.id == agreement.id, Agreement.status == "signing").execute() == 1:
+            _activated(agreement.id)
     return Agreement.get_by_id(agreement.id)
 
 
@@ -185,6 +187,8 @@ def set_status(actor: Member, agreement: Agreement, *, action: str, note: str = 
         Agreement.update(**fields).where(Agreement.id == agreement.id).execute()
         if action in ("suspend", "end"):
             _withdraw_future(agreement, actor)
+        elif action == "resume":
+            _activated(agreement.id)
     return Agreement.get_by_id(agreement.id)
 
 
@@ -194,39 +198,67 @@ def _withdraw_future(agreement: Agreement, actor: Member) -> None:
         tasks.transition(task, "cancel", actor=actor, note="协议暂停或终止", closed_at=clock.now())
 
 
-def generate_occurrences(today: dt.date | None = None) -> int:
-    """Put the next AGREEMENT_HORIZON_DAYS of visits on the board, pre-assigned. Returns how many were new."""
+def generate_occurrences(today: dt.date | None = None, *, community_id: int | None = None) -> int:
+    """Put the next AGREEMENT_HORIZON_DAYS of visits on the board, pre-assigned (one community's, or every
+    community's). Returns how many were new."""
     today = today or clock.today()
     horizon = today + dt.timedelta(days=runtime.setting("AGREEMENT_HORIZON_DAYS"))
-    created = 0
     agreements = Agreement.select().where(Agreement.status == "active", Agreement.start_date <= horizon,
                                           Agreement.end_date >= today)
+    if community_id is not None:
+        agreements = agreements.where(Agreement.community == community_id)
+    created = 0
     for agreement in agreements:
-        volunteers = _volunteer_ids(agreement)
-        recipient = agreement.recipient
-        slots = {slot["weekday"]: slot for slot in agreement.schedule}
-        day = max(today, agreement.start_date)
         with database.atomic():
-            while day <= min(horizon, agreement.end_date):
-                slot = slots.get(day.isoweekday())
-                if slot:
-                    start = dt.datetime.combine(day, dt.time.fromisoformat(slot["start"]))
-                    for volunteer_id in volunteers:
-                        created += (
-                            Task.insert(
-                                community=agreement.community_id, source="agreement", agreement=agreement.id,
-                                occurrence_date=day, category=agreement.category_id, title=f"一对一帮扶：{agreement.category.name}",
-                                description=agreement.content, area=recipient.household.area if recipient.household_id else "",
-                                building=recipient.household.building if recipient.household_id else "",
-                                place=agreement.place, window_start=start,
-                                window_end=start + dt.timedelta(minutes=slot["minutes"]),
-                                estimated_minutes=slot["minutes"], urgency="normal", priority=False, board_order=3,
-                                recipient=recipient.id, recipient_household=recipient.household_id, status="claimed",
-                                volunteer=volunteer_id, claimed_at=clock.now(), created_at=clock.now(),
-                            ).on_conflict_ignore().as_rowcount().execute()
-                        )
-                day += dt.timedelta(days=1)
+            created += _put_visits(agreement, today, horizon)
     return created
+
+
+def generate_for(actor: Member) -> int:
+    """A coordinator puts their community's visits on the board now; an admin every community's."""
+    if actor.has_role("admin"):
+        return generate_occurrences()
+    _coordinator(actor, actor.community_id)
+    return generate_occurrences(community_id=actor.community_id)
+
+
+def _put_visits(agreement: Agreement, today: dt.date, horizon: dt.date) -> int:
+    """The agreement's visits from today to the horizon, once per date and volunteer (UNIQUE, ON CONFLICT
+    DO NOTHING). A visit whose time is already over today is not made: nobody can do it any more."""
+    volunteers = _volunteer_ids(agreement)
+    recipient = agreement.recipient
+    slots = {slot["weekday"]: slot for slot in agreement.schedule}
+    now = clock.now()
+    created = 0
+    day = max(today, agreement.start_date)
+    while day <= min(horizon, agreement.end_date):
+        slot = slots.get(day.isoweekday())
+        if slot:
+            start = dt.datetime.combine(day, dt.time.fromisoformat(slot["start"]))
+            end = start + dt.timedelta(minutes=slot["minutes"])
+            for volunteer_id in volunteers if end > now else ():
+                created += (
+                    Task.insert(
+                        community=agreement.community_id, source="agreement", agreement=agreement.id,
+                        occurrence_date=day, category=agreement.category_id, title=f"一对一帮扶：{agreement.category.name}",
+                        description=agreement.content, area=recipient.household.area if recipient.household_id else "",
+                        building=recipient.household.building if recipient.household_id else "",
+                        place=agreement.place, window_start=start, window_end=end,
+                        estimated_minutes=slot["minutes"], urgency="normal", priority=False, board_order=3,
+                        recipient=recipient.id, recipient_household=recipient.household_id, status="claimed",
+                        volunteer=volunteer_id, claimed_at=now, created_at=now,
+                    ).on_conflict_ignore().as_rowcount().execute()
+                )
+        day += dt.timedelta(days=1)
+    return created
+
+
+def _activated(agreement_id: int) -> None:
+    """Active from now: its visits up to the horizon go on the board in the same transaction, today's
+    later ones included (the nightly job would start only tomorrow)."""
+    today = clock.today()
+    _put_visits(Agreement.get_by_id(agreement_id), today,
+                today + dt.timedelta(days=runtime.setting("AGREEMENT_HORIZON_DAYS")))
 
 
 def today_visits(viewer: Member, day: dt.date | None = None):

@@ -26,6 +26,7 @@ STATUS_LABELS = {
     "disputed": "见证人有异议",
     "rejected": "未通过",
     "reversed": "已冲正",
+    "withdrawn": "已撤回",
 }
 
 
@@ -113,7 +114,7 @@ def _check_day(volunteer_id: int, start: dt.datetime, end: dt.datetime, minutes:
     day_start = dt.datetime.combine(start.date(), dt.time())
     same_day = ServiceRecord.select().where(
         ServiceRecord.volunteer == volunteer_id,
-        ServiceRecord.status.not_in(["rejected", "reversed"]),
+        ServiceRecord.status.not_in(["rejected", "reversed", "withdrawn"]),
         ServiceRecord.started_at >= day_start,
         ServiceRecord.started_at < day_start + dt.timedelta(days=1),
     )
@@ -139,8 +140,8 @@ def _check_witness(volunteer: Member, witness: Member) -> None:
         raise RuleBroken("家里人不能互相作见证，请请服务对象或服务站确认", field="witness_member_id", rule="family_witness")
 
 
-def report(actor: Member, data: dict) -> ServiceRecord:
-    """自主开展: a volunteer reports a service they organised, naming a witness."""
+def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) -> dict:
+    """A self-report's checked columns (a new report, or an edit of one awaiting its witness); call in a transaction."""
     volunteer = Volunteer.get_or_none(Volunteer.member == actor.id)
     if volunteer is None:
         raise RuleBroken("请先登记志愿者", rule="volunteer_required")
@@ -171,22 +172,96 @@ def report(actor: Member, data: dict) -> ServiceRecord:
         if recipient.id == actor.id:
             raise RuleBroken("服务对象不能是自己", field="recipient_member_id", rule="self_service")
     backdate = dt.timedelta(days=runtime.setting("SELF_REPORT_BACKDATE_DAYS"))
+    _check_day(actor.id, start, end, minutes, exclude_id=exclude_id)
+    return dict(
+        recipient=recipient, recipient_household=recipient.household_id if recipient else None,
+        public_good=data.get("public_good", False) or recipient is None,
+        category=category, item=item, place=data["place"], started_at=start, ended_at=end,
+        duration_minutes=minutes, content=data["content"], witness=witness,
+        witness_name=witness.name if witness else data["witness_name"],
+        witness_phone="" if witness else data["witness_phone"],
+        needs_approval=start < now - backdate, organiser=data.get("organiser") or "志愿者自主开展",
+    )
+
+
+def report(actor: Member, data: dict) -> ServiceRecord:
+    """自主开展: a volunteer reports a service they organised, naming a witness, who is asked at once."""
     with database.atomic():
-        _check_day(actor.id, start, end, minutes)
+        fields = _report_fields(actor, data)
         record = ServiceRecord.create(
-            community=community, volunteer=actor.id, volunteer_household=actor.household_id, recipient=recipient,
-            recipient_household=recipient.household_id if recipient else None,
-            public_good=data.get("public_good", False) or recipient is None,
-            category=category, item=item, place=data["place"], started_at=start, ended_at=end,
-            duration_minutes=minutes, content=data["content"], witness=witness,
-            witness_name=witness.name if witness else data["witness_name"],
-            witness_phone="" if witness else data["witness_phone"],
-            source="self_report", needs_approval=start < now - backdate,
-            organiser=data.get("organiser") or "志愿者自主开展", recorder=actor.id, created_at=now,
-        )
+            community=actor.community_id, volunteer=actor.id, volunteer_household=actor.household_id,
+            source="self_report", recorder=actor.id, created_at=clock.now(), **fields)
         if runtime.setting("WECHAT_APPID") and actor.openid:
             content_safety.request_check("self_report", record.id, actor, data["content"])
+        ask_witness(record, actor.name, f"record:{record.id}:witness")
         return record
+
+
+def _own_report(actor: Member, record: ServiceRecord, what: str) -> None:
+    if actor.id != record.volunteer_id or record.source != "self_report":
+        raise Forbidden(f"只有记录这次服务的志愿者可以{what}自己记录的服务")
+
+
+def withdraw(actor: Member, record: ServiceRecord) -> ServiceRecord:
+    """The volunteer takes back a self-report awaiting its witness: it frees its time and the day's cap,
+    and any confirmation of it (a QR shown, a tap) no longer counts."""
+    _own_report(actor, record, "撤回")
+    moved = ServiceRecord.update(status="withdrawn", version=ServiceRecord.version + 1).where(
+        ServiceRecord.id == record.id, ServiceRecord.status.in_(list(OPEN_FOR_CONFIRMATION))).execute()
+    if moved != 1:
+        raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能撤回")
+    return ServiceRecord.get_by_id(record.id)
+
+
+EDITABLE = ("category_code", "item_code", "place", "started_at", "ended_at", "content", "witness_member_id",
+            "witness_name", "witness_phone", "recipient_member_id", "public_good", "organiser")
+
+
+def edit(actor: Member, record: ServiceRecord, changes: dict) -> ServiceRecord:
+    """The volunteer corrects a self-report before its witness confirms: checked like a new report, a new
+    version (an older version's QR no longer confirms), and the witness is asked again."""
+    _own_report(actor, record, "修改")
+    current = {
+        "category_code": record.category.code, "item_code": record.item.code if record.item_id else None,
+        "place": record.place, "started_at": record.started_at, "ended_at": record.ended_at, "content": record.content,
+        "witness_member_id": record.witness_id, "witness_name": record.witness_name if not record.witness_id else "",
+        "witness_phone": record.witness_phone, "recipient_member_id": record.recipient_id,
+        "public_good": record.public_good, "organiser": record.organiser,
+    }
+    if "witness_name" in changes or "witness_phone" in changes:
+        current["witness_member_id"] = None
+    if changes.get("witness_member_id"):
+        current.update(witness_name="", witness_phone="")
+    data = {**current, **changes}
+    with database.atomic():
+        fields = _report_fields(actor, data, exclude_id=record.id)
+        moved = ServiceRecord.update(version=ServiceRecord.version + 1, **fields).where(
+            ServiceRecord.id == record.id, ServiceRecord.version == record.version,
+            ServiceRecord.status.in_(list(OPEN_FOR_CONFIRMATION))).execute()
+        if moved != 1:
+            raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，不能修改")
+        edited = ServiceRecord.get_by_id(record.id)
+        ask_witness(edited, actor.name, f"record:{record.id}:witness:v{edited.version}")
+    return edited
+
+
+def witness_and_proxies(witness: Member) -> list[int]:
+    """The witness, or — for one without a phone of their own (亲情代理) — the family who confirm for them."""
+    if witness.openid or witness.handle or witness.household_id is None:
+        return [witness.id]
+    return [m.id for m in Member.select(Member.id).where(Member.household == witness.household_id,
+                                                          Member.erased_at.is_null())]
+
+
+def ask_witness(record: ServiceRecord, volunteer_name: str, event_key: str) -> None:
+    """The named witness (or their family) is asked to confirm at once, in the report's transaction.
+    A witness who is not on the mini-program (name and phone only) is the station's to call."""
+    if record.witness_id is None:
+        return
+    notifications.notify(witness_and_proxies(record.witness), event_key, "witness_request", {
+        "volunteer": volunteer_name, "category": catalog.category_name(record.category_id),
+        "minutes": record.duration_minutes, "record_id": record.id,
+    })
 
 
 def create_for_task(*, community_id: int, volunteer: Member, recipient: Member | None, category_id: int,
@@ -230,13 +305,13 @@ def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", vi
               "confirmed_for": confirmed_for.id if confirmed_for else None, "comment": comment or ""}
     if record.needs_approval:
         with database.atomic():
-            _move(record, OPEN_FOR_CONFIRMATION, "不能再确认", status="confirmed", **fields)
+            _move(record, OPEN_FOR_CONFIRMATION, "不能再确认", version=record.version, status="confirmed", **fields)
             for name, value in fields.items():
                 setattr(record, name, value)
             record.status = "confirmed"
             _settled(record)
     else:
-        _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", **fields)
+        _credit(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", version=record.version, **fields)
     _know_names(record, actor, confirmed_for)
     return record
 
@@ -249,9 +324,12 @@ def _know_names(record: ServiceRecord, *members) -> None:
 
 
 def confirm_by_qr(actor: Member, token: str, *, rating=None, comment="") -> ServiceRecord:
-    record = ServiceRecord.get_or_none(ServiceRecord.id == tokens.read(QR_PURPOSE, token))
+    record_id, version = tokens.read_versioned(QR_PURPOSE, token)
+    record = ServiceRecord.get_or_none(ServiceRecord.id == record_id)
     if record is None:
         raise NotFound()
+    if version is not None and version != record.version:
+        raise RecordStateError("志愿者已经修改或撤回了这条记录，请让志愿者重新出示二维码")
     return confirm(actor, record, rating=rating, comment=comment, via="qr")
 
 
@@ -260,7 +338,7 @@ def qr_token(actor: Member, record: ServiceRecord) -> tuple[str, dt.datetime]:
         raise Forbidden("只有提供服务的志愿者可以出示确认二维码")
     if record.status != "reported":
         raise RecordStateError("这条记录已经不需要确认了")
-    return tokens.issue(QR_PURPOSE, record.id), clock.now() + dt.timedelta(seconds=runtime.setting("QR_TOKEN_TTL_SECONDS"))
+    return tokens.issue(QR_PURPOSE, record.id, record.version), clock.now() + dt.timedelta(seconds=runtime.setting("QR_TOKEN_TTL_SECONDS"))
 
 
 def dispute(actor: Member, record: ServiceRecord, reason: str) -> ServiceRecord:
@@ -303,20 +381,27 @@ def _status(record_id: int) -> str:
 
 _CONFIRM_CREDIT_FIELDS = ("status", "credited_minutes", "transfer", "confirmed_by", "confirmed_at", "confirmed_via",
                           "rating", "confirmed_for", "comment")
-# The witness's confirmation is the hottest write of all: its UPDATE is rendered once.
-_CONFIRM_CREDIT = Prepared(lambda record_id, *values: ServiceRecord.update(
+# The witness's confirmation is the hottest write of all: its UPDATE is rendered once. It confirms
+# the version the witness was shown (the volunteer may have edited the report meanwhile).
+_CONFIRM_CREDIT = Prepared(lambda record_id, version, *values: ServiceRecord.update(
     **dict(zip(_CONFIRM_CREDIT_FIELDS, values, strict=True))).where(
-    ServiceRecord.id == record_id, ServiceRecord.status.in_(list(OPEN_FOR_CONFIRMATION))))
+    ServiceRecord.id == record_id, ServiceRecord.version == version,
+    ServiceRecord.status.in_(list(OPEN_FOR_CONFIRMATION))))
 
 
-def _move(record: ServiceRecord, from_statuses, refusal: str, **fields) -> None:
-    """A guarded status change: it happens for exactly one caller, whoever comes first."""
-    if tuple(from_statuses) == OPEN_FOR_CONFIRMATION and set(fields) == set(_CONFIRM_CREDIT_FIELDS):
-        moved = _CONFIRM_CREDIT.rowcount(record.id, *[fields[name] for name in _CONFIRM_CREDIT_FIELDS])
+def _move(record: ServiceRecord, from_statuses, refusal: str, *, version: int | None = None, **fields) -> None:
+    """A guarded status change: it happens for exactly one caller, whoever comes first (and, given
+    `version`, only for that version of the record)."""
+    if tuple(from_statuses) == OPEN_FOR_CONFIRMATION and set(fields) == set(_CONFIRM_CREDIT_FIELDS) \
+            and version is not None:
+        moved = _CONFIRM_CREDIT.rowcount(record.id, version, *[fields[name] for name in _CONFIRM_CREDIT_FIELDS])
     else:
-        moved = ServiceRecord.update(**fields).where(ServiceRecord.id == record.id,
-                                                     ServiceRecord.status.in_(list(from_statuses))).execute()
+        query = ServiceRecord.update(**fields).where(ServiceRecord.id == record.id,
+                                                     ServiceRecord.status.in_(list(from_statuses)))
+        moved = (query if version is None else query.where(ServiceRecord.version == version)).execute()
     if moved != 1:
+        if version is not None and _status(record.id) in OPEN_FOR_CONFIRMATION:
+            raise RecordStateError("志愿者刚刚修改了这条记录，请刷新后再确认")
         raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
 
 
@@ -341,7 +426,8 @@ def _volunteer_and_minutes(record: ServiceRecord) -> tuple[Member, int]:
     return instance(Member, {"id": member_id, "name": name}), minutes
 
 
-def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, **fields) -> None:
+def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
+            **fields) -> None:
     """Post the record's credit once (key `record:<id>:credit`) and move it to credited (guarded).
 
     The transfer goes first so the status, minutes and transfer are one UPDATE; if another
@@ -351,7 +437,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
         fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id if transfer else None)
-        _move(record, from_statuses, refusal, **fields)
+        _move(record, from_statuses, refusal, version=version, **fields)
         if minutes:
             ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
             notifications.notify([volunteer.id], f"record:{record.id}:credited", "hours_credited", {

@@ -13,7 +13,7 @@ from peewee import JOIN
 from server import clock
 from server.db import database
 from server.models import Event, EventSignup, Member, ServiceRecord, Task
-from server.services import catalog, notifications, privacy
+from server.services import catalog, notifications, privacy, records
 from server.services.tasks import household_members
 
 WITNESS_AFTER = dt.timedelta(days=2)
@@ -66,13 +66,6 @@ def _unconfirmed(before: dt.datetime):
             .order_by(ServiceRecord.id).objects())
 
 
-def _witness_and_proxies(witness: Member) -> list[int]:
-    """The witness, or — for one without a phone of their own (亲情代理) — the family who confirm for them."""
-    if witness.openid or witness.handle or witness.household_id is None:
-        return [witness.id]
-    return household_members(witness.household_id)
-
-
 def witnesses(now: dt.datetime | None = None) -> int:
     """Records still unconfirmed 2 days after they were made: the witness is asked once more.
 
@@ -83,7 +76,7 @@ def witnesses(now: dt.datetime | None = None) -> int:
     for record in _unconfirmed(now - WITNESS_AFTER).where(ServiceRecord.witness.is_null(False),
                                                          ServiceRecord.created_at > now - REVIEW_AFTER):
         with database.atomic():
-            notifications.notify(_witness_and_proxies(record.witness), f"record:{record.id}:witness:reminder",
+            notifications.notify(records.witness_and_proxies(record.witness), f"record:{record.id}:witness:reminder",
                                  "witness_request", {
                                      "volunteer": record.volunteer_name,
                                      "category": catalog.category_name(record.category_id),

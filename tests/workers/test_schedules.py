@@ -71,7 +71,10 @@ def test_agreement_occurrences_once(friday, run_jobs):
     agreement = make_agreement(coordinator, elder, [volunteer], days=30)
     for signer in (volunteer, elder, coordinator):
         agreements.sign(Member.get_by_id(signer.id), agreement)
-    assert twice(schedules.generate_occurrences, run_jobs) == (15, 0)
+    # put on the board at activation: 14 days ahead (today's 09:00 visit was over at 10:00)
+    assert Task.select().where(Task.agreement == agreement.id).count() == 14
+    clock.freeze(FRIDAY + dt.timedelta(days=1))
+    assert twice(schedules.generate_occurrences, run_jobs) == (1, 0)  # the next night moves the horizon a day
     assert Task.select().where(Task.agreement == agreement.id).count() == 15
 
 

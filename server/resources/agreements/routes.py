@@ -118,8 +118,12 @@ class AgreementStatus(MethodView):
 
 @blp.route("/agreements/occurrences")
 class AgreementOccurrences(MethodView):
-    @auth.roles(auth.ADMIN)
+    @auth.roles(auth.COORDINATOR)
     @blp.response(200, GenerateResultSchema)
     def post(self):
-        """Put the next days' agreement visits on the board now (the scheduler does it daily)"""
-        return {"created": agreements.generate_occurrences()}
+        """Put the next days' agreement visits on the board now (the scheduler does it daily)
+
+        A coordinator's community only; an admin's, every community. Running it again adds
+        nothing; activation (the countersignature) already puts the visits up to the horizon on the board.
+        """
+        return {"created": agreements.generate_for(auth.current_member())}

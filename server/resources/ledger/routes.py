@@ -5,6 +5,7 @@ from flask.views import MethodView
 from server import clock
 from server.errors import NotFound, RuleBroken
 from server.extensions import auth
+from server.extensions.idempotency import transfer_key
 from server.extensions.smorest import Blueprint
 from server.models import Household, Kinship, Statement, Transfer
 from server.resources.ledger.schemas import (
@@ -51,7 +52,7 @@ class Adjustments(MethodView):
         """Adjust a household's hours by hand, with a reason (shown in the passbook)"""
         household = _household(body["household_id"])
         return transfer_view(ledger_ops.adjust(auth.current_member(), household, minutes=body["minutes"],
-                                               reason=body["reason"], key=f"api:{headers['idempotency_key']}"))
+                                               reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
 
 @blp.route("/transfers/<int:transfer_id>")
@@ -76,7 +77,7 @@ class Reversal(MethodView):
         service record becomes `reversed`. Refused when the hours were already spent.
         """
         return transfer_view(ledger_ops.reverse(auth.current_member(), transfer_id, reason=body["reason"],
-                                                key=f"api:{headers['idempotency_key']}"))
+                                                key=transfer_key(headers["idempotency_key"])))
 
 
 @blp.route("/ledger/gifts")
@@ -90,7 +91,7 @@ class Gifts(MethodView):
 
         Only to a household whose kinship a coordinator has confirmed.
         """
-        return transfer_view(ledger_ops.gift(auth.current_member(), key=f"api:{headers['idempotency_key']}", **body))
+        return transfer_view(ledger_ops.gift(auth.current_member(), key=transfer_key(headers["idempotency_key"]), **body))
 
 
 @blp.route("/ledger/donations")
@@ -101,7 +102,7 @@ class Donations(MethodView):
     @blp.response(201, TransferSchema)
     def post(self, headers, body):
         """Donate hours to the community's love pool (爱心池), within the yearly cap"""
-        return transfer_view(ledger_ops.donate(auth.current_member(), key=f"api:{headers['idempotency_key']}", **body))
+        return transfer_view(ledger_ops.donate(auth.current_member(), key=transfer_key(headers["idempotency_key"]), **body))
 
 
 @blp.route("/ledger/grants")
@@ -114,7 +115,7 @@ class Grants(MethodView):
         """Grant love-pool hours to an elder's household in hardship (兜底), with a reason"""
         household = _household(body["household_id"])
         return transfer_view(ledger_ops.grant(auth.current_member(), household, minutes=body["minutes"],
-                                              reason=body["reason"], key=f"api:{headers['idempotency_key']}"))
+                                              reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
 
 @blp.route("/ledger/love-pool")

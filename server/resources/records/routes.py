@@ -10,6 +10,7 @@ from server.resources.records.schemas import (
     ConfirmSchema,
     QRSchema,
     ReasonSchema,
+    RecordEditSchema,
     RecordPageSchema,
     RecordQuerySchema,
     RecordReportSchema,
@@ -86,6 +87,34 @@ class RecordConfirmQR(MethodView):
         """Confirm by scanning the volunteer's QR code"""
         token = body.pop("token")
         return record_view(records.confirm_by_qr(auth.current_member(), token, **body))
+
+
+@blp.route("/<int:record_id>")
+class RecordDetailEdit(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(RecordEditSchema)
+    @blp.response(200, RecordSchema)
+    def patch(self, body, record_id):
+        """Correct my self-report before its witness confirms
+
+        Send only what changes; the report is checked again like a new one (overlaps, daily
+        cap), the witness is asked again, and a QR shown for the old version no longer
+        confirms. Refused (409) once the witness has confirmed or disputed it.
+        """
+        return record_view(records.edit(auth.current_member(), _record(record_id), body))
+
+
+@blp.route("/<int:record_id>/withdraw")
+class RecordWithdraw(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, RecordSchema)
+    def post(self, record_id):
+        """Withdraw my self-report while it waits for its witness (撤回)
+
+        It no longer holds its time or counts toward the day's cap, and nobody can confirm
+        it. Refused (409) once the witness has confirmed or disputed it.
+        """
+        return record_view(records.withdraw(auth.current_member(), _record(record_id)))
 
 
 @blp.route("/<int:record_id>/qr")

@@ -23,6 +23,13 @@ class RecordReportSchema(Schema):
     organiser = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
 
 
+class RecordEditSchema(RecordReportSchema):
+    """Only the fields that change (none is required, none takes a default)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
 class ConfirmSchema(Schema):
     rating = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 5),
                                metadata={"description": "The recipient's evaluation, 1–5"})

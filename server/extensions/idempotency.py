@@ -1,0 +1,99 @@
+"""`Idempotency-Key` on every creating POST (201): a retry gets the first answer, never a second row.
+
+Our Blueprint applies `creating` to each view documented with a 201 answer, so a new creating
+endpoint honours the key without anyone remembering to (tests/resources/test_idempotency.py walks
+the URL map). Without the header nothing changes. With it, the view runs in one transaction
+with the kept answer: the first request's change and its answer commit together, a replay finds
+the answer, and of two twins racing on PostgreSQL the second fails on the unique index, rolls its
+change back and answers with the first one's.
+"""
+
+from copy import deepcopy
+from functools import wraps
+
+import marshmallow as ma
+from flask import Response, request
+from peewee import IntegrityError
+
+from server.db import database
+from server.errors import RuleBroken
+from server.extensions import auth
+from server.services import idempotency, outbox
+
+HEADER = "Idempotency-Key"
+MIN_LENGTH, MAX_LENGTH = 8, 100
+
+
+class OptionalKeySchema(ma.Schema):
+    """Documents the header on creating POSTs (the wrapper reads it itself)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(
+        data_key=HEADER, required=False, validate=ma.validate.Length(min=MIN_LENGTH, max=MAX_LENGTH),
+        metadata={"description": "Optional: a fresh random string per intended operation (e.g. a UUID). Sent again "
+                                 "with the same body, the first answer comes back (nothing is made twice); with "
+                                 "another body, 409. Scoped to the caller and this endpoint."},
+    )
+
+
+def _client_key() -> str | None:
+    key = request.headers.get(HEADER)
+    if key is not None and not MIN_LENGTH <= len(key) <= MAX_LENGTH:
+        raise RuleBroken(f"操作编号的长度应为{MIN_LENGTH}到{MAX_LENGTH}个字符", field=HEADER, rule="idempotency_key_length")
+    return key
+
+
+def transfer_key(client_key: str) -> str:
+    """The ledger's key for this caller's key on this endpoint (a transfer's key is UNIQUE across the ledger)."""
+    return idempotency.scoped_key(auth.current_member().id, request.endpoint, client_key)
+
+
+def _replayed(kept) -> Response:
+    response = Response(kept.response, status=kept.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def creating(view):
+    """Honour `Idempotency-Key` on a creating view (the caller is known: it runs inside `auth.roles`)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = _client_key() if request.method == "POST" else None
+        if key is None:
+            return view(*args, **kwargs)
+        member_id, operation = auth.current_member().id, request.endpoint
+        digest = idempotency.request_hash(request.view_args or {}, request.get_json(silent=True))
+        try:
+            with database.atomic():
+                kept = idempotency.replay(member_id, operation, key, digest)
+                if kept is not None:
+                    return _replayed(kept)
+                response = view(*args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    idempotency.remember(member_id, operation, key, digest, response.status_code,
+                                         response.get_data(as_text=True))
+                return response
+        except IntegrityError:
+            kept = idempotency.replay(member_id, operation, key, digest)
+            if kept is None:
+                raise
+            outbox.discard_pending()  # the twin's work is rolled back; the first request's rows stand
+            return _replayed(kept)
+
+    wrapper._apidoc = {**deepcopy(getattr(view, "_apidoc", {})), "idempotent": True}
+    return wrapper
+
+
+def document(doc, doc_info, **kwargs):
+    """A doc callback of our Blueprint (before flask-smorest's own): a creating view that does not
+    declare the header itself (the ledger's require it) gets it documented as optional."""
+    if doc_info.get("idempotent"):
+        arguments = doc_info.setdefault("arguments", {})
+        parameters = arguments.setdefault("parameters", [])
+        if not any(p.get("in") == "headers" for p in parameters):
+            parameters.append({"in": "headers", "required": False, "schema": OptionalKeySchema()})
+            arguments.setdefault("responses", {})[422] = "UNPROCESSABLE_ENTITY"
+    return doc
