@@ -74,6 +74,20 @@ def _quiet_hours(value: str) -> str:
     return value
 
 
+def _rate(value: str) -> str:
+    """A rate limit in Flask-Limiter's notation, `20/minute;200/hour`; `off` or empty for none."""
+    value = value.strip()
+    if value.lower() in ("", "off", "none"):
+        return ""
+    from limits import parse_many
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"expected a rate limit like 20/minute;200/hour, got {value!r}") from None
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -92,6 +106,15 @@ SETTINGS: dict[str, Setting] = {
     "TOKEN_TTL_SECONDS": Setting(7 * 24 * 3600, int, "Lifetime of a login token."),
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
     "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
+    # --- rate limits (server/extensions/limits.py), counted in Redis; `off` disables one ---
+    "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate and code limits go on counting in each API process's memory; the write limit lets everything through."),
+    "RATE_LIMIT_LOGIN_PER_IP": Setting("20/minute;200/hour", _rate, "Logins (`POST /auth/wechat`, dev-login) per client address."),
+    "RATE_LIMIT_CERTIFICATE_PER_IP": Setting("30/minute;300/hour", _rate, "Certificate checks (`GET /certificates/{serial}/verify`) per client address."),
+    "RATE_LIMIT_CERTIFICATE_PER_MEMBER": Setting("20/minute;100/hour", _rate, "Certificate checks per logged-in member."),
+    "RATE_LIMIT_CODE_PER_IP": Setting("60/minute;600/hour", _rate, "QR and code confirmations (witness QR, task and activity check-in, joining a household, naming a relative by invite code) per client address (a service station's Wi-Fi is shared)."),
+    "RATE_LIMIT_CODE_PER_MEMBER": Setting("10/minute;60/hour", _rate, "QR and code confirmations per member."),
+    "RATE_LIMIT_WRITE_PER_MEMBER": Setting("120/minute;2000/hour", _rate, "Every POST, PATCH, PUT and DELETE per member (per client address when not logged in)."),
+    "FORWARDED_HOPS": Setting(0, int, "Reverse proxies in front of the API that append the client to `X-Forwarded-For`; per-address limits count the address they report. 0: the connection's own address."),
     # --- WeChat ---
     "WECHAT_APPID": Setting("", str, "Mini-program AppID. Empty: WeChat login and subscribe messages are off."),
     "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),

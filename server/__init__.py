@@ -6,7 +6,7 @@ from flask import Flask
 
 from config import settings as settings_module
 from server import clock, db, queueing, runtime
-from server.extensions import errors
+from server.extensions import errors, limits
 from server.extensions.json import OrjsonProvider
 from server.extensions.smorest import Api
 
@@ -23,7 +23,10 @@ API_DOC = {
             "description": (
                 "A community time bank: volunteers bank the minutes they give, residents book "
                 "services, retired volunteers redeem banked hours. Times are integer minutes. "
-                "Errors use `{code, status, message, errors}`; `message` is Chinese text for people."
+                "Errors use `{code, status, message, errors}`; `message` is Chinese text for people. "
+                "Rate limits: logins, certificate checks and QR/code confirmations per client address and "
+                "per member, every write per member; over a limit the answer is 429 with `Retry-After` "
+                "(seconds) and `errors.rule` `rate_limited`."
             )
         },
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
@@ -48,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_db(values["DATABASE_URL"])
     db.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     queueing.init_app(app)
 
     from server import hooks

@@ -126,6 +126,19 @@ def current_member() -> Member:
     return g.member
 
 
+def token_member_id() -> int | None:
+    """The member id a validly signed bearer token names, without the database (rate limits count per
+    member before the gate runs); None for no token or a bad one (those are counted by address)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    try:
+        member_id = _token_data(header[len("Bearer "):].strip()).get("m")
+    except Exception:  # noqa: BLE001 - expired, forged or odd: the gate answers 401 for it
+        return None
+    return member_id if isinstance(member_id, int) and not isinstance(member_id, bool) else None
+
+
 def _authenticate() -> Member:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):

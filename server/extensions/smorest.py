@@ -6,12 +6,22 @@ import marshmallow as ma
 from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
 from flask_smorest import Page
+from flask_smorest.utils import prepare_response
 
 from server import clock
 from server.extensions.messages import chinese_message, translate_errors
 
 
 class Api(BaseApi):
+    def _register_responses(self):
+        super()._register_responses()
+        response = {"description": "Too many requests (rate limited): wait `Retry-After` seconds",
+                    "schema": self.ERROR_SCHEMA,
+                    "headers": {"Retry-After": {"description": "Seconds until the limit allows again",
+                                                "schema": {"type": "integer"}}}}
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response("RATE_LIMITED", response, lazy=True)
+
     def handle_http_exception(self, error):
         """flask-smorest's `{code, status, message, errors}` body, worded in Chinese."""
         payload, code, headers = super().handle_http_exception(error)
@@ -24,13 +34,21 @@ class Api(BaseApi):
 
 class Blueprint(BaseBlueprint):
     """Our blueprint: request schemas are made once, not per request; every creating view (a 201
-    answer) honours `Idempotency-Key` (server/extensions/idempotency.py)."""
+    answer) honours `Idempotency-Key` (server/extensions/idempotency.py); rate-limited operations
+    (every write, and the areas `limits.area` marks) document their 429."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from server.extensions import idempotency
 
         self._prepare_doc_cbks.insert(0, idempotency.document)
+        self._prepare_doc_cbks.append(self._prepare_rate_limit_doc)
+
+    @staticmethod
+    def _prepare_rate_limit_doc(doc, doc_info, *, method, **kwargs):
+        if method.upper() in ("POST", "PATCH", "PUT", "DELETE") or doc_info.get("rate_area"):
+            doc.setdefault("responses", {})["429"] = "RATE_LIMITED"
+        return doc
 
     def response(self, status_code, *args, **kwargs):
         decorator = super().response(status_code, *args, **kwargs)

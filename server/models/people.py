@@ -31,7 +31,11 @@ class Community(BaseModel):
 
 
 class Household(BaseModel):
-    """The account holder: a family (以家庭为单位开户). Members join with the invite code."""
+    """The account holder: a family (以家庭为单位开户). Members join with the invite code.
+
+    Closed (`closed_at`) when its last member is erased: its balance went to the love pool
+    and nobody may join it again.
+    """
 
     community = ForeignKeyField(Community, backref="households", on_delete="RESTRICT")
     name = CharField(max_length=64)
@@ -41,6 +45,7 @@ class Household(BaseModel):
     area = CharField(max_length=32, default="")
     invite_code = CharField(max_length=12, unique=True)
     opened_at = DateTimeField(default=clock.now)
+    closed_at = DateTimeField(null=True)
 
 
 class Member(BaseModel):

@@ -11,8 +11,10 @@ cleared; `token_version` moves on so every token dies; the inbox and consent cre
 go. Snapshots that printed the name — transfer details and reasons (the passbook),
 service records' witness names and texts, statements, certificates, other members'
 inbox texts, audit notes, objections and delivered outbox payloads — have it replaced.
-A household left with no one keeps its account (entries are never dropped) but loses
-its name and address. Free text is only rewritten for names of two characters or more:
+The household's invite code dies (the erased member knew it). A household left with no
+one is closed: it loses its name and address, nobody may join it, and its balance moves
+to the community's love pool in a transfer of its own (`household_closed`, once); its
+entries stay. Free text is only rewritten for names of two characters or more:
 a one-character name would rewrite that character everywhere.
 """
 
@@ -41,7 +43,7 @@ from server.models import (
     VolunteerIntention,
     VolunteerTeam,
 )
-from server.services import passbook, people, privacy, volunteers
+from server.services import ledger_ops, passbook, people, privacy, volunteers
 from server.services.record_views import record_view
 
 ERASED_NAME = privacy.ERASED_NAME
@@ -229,15 +231,27 @@ def erase(member: Member) -> Member:
             VolunteerIntention.delete().where(VolunteerIntention.volunteer == volunteer.id).execute()
         Notification.delete().where(Notification.recipient == member.id).execute()
         SubscriptionCredit.delete().where(SubscriptionCredit.member == member.id).execute()
-        if household is not None and not Member.select().where(
-                Member.household == household.id, Member.erased_at.is_null()).exists():
-            names.append(household.name)
-            Household.update(name=ERASED_HOUSEHOLD, building="", unit="", room="", area="",
-                             invite_code=people.new_invite_code()).where(Household.id == household.id).execute()
+        if household is not None:
+            _leave_household(household.id, names)
         _scrub_snapshots(member, names)
         for hook in ERASE_HOOKS:
             hook(member, names)
     return Member.get_by_id(member.id)
+
+
+def _leave_household(household_id: int, names: list[str]) -> None:
+    """The erased member knew the invite code: it dies. A household left with nobody closes: its name
+    and address go, its balance moves to the love pool (the passbook says why) and nobody may join it."""
+    household = people.lock_household(household_id)
+    if household.closed_at is not None:
+        return
+    if Member.select().where(Member.household == household_id, Member.erased_at.is_null()).exists():
+        Household.update(invite_code=people.new_invite_code()).where(Household.id == household_id).execute()
+        return
+    names.append(household.name)
+    Household.update(name=ERASED_HOUSEHOLD, building="", unit="", room="", area="", invite_code=people.new_invite_code(),
+                     closed_at=clock.now()).where(Household.id == household_id).execute()
+    ledger_ops.close_account(household)
 
 
 def _scrub_snapshots(member: Member, names: list[str]) -> None:

@@ -8,7 +8,8 @@ transfers, corrections as new transfers) and django-hordak (legs that sum to zer
 * Accounts. Each household has one; each community has two system accounts: `issuance`,
   which emits hours when service is credited and takes them back when they are
   redeemed (its balance is minus everything in circulation), and `love_pool` (爱心池),
-  which receives overflow and donations and grants to elders in hardship.
+  which receives overflow and donations and grants to elders in hardship (and the balance
+  of a household closed because its last member was erased).
 * Transfers say why hours moved (`code`). A posted transfer has entries (legs), one per
   account it touches, with signed minutes that sum to zero (invariant 1). A pending
   transfer is a hold on one household account: it raises `pending_minutes` and has no
@@ -52,6 +53,7 @@ CODES = {
     "gift": "亲情转赠",
     "donation": "捐入爱心池",
     "grant": "爱心池帮扶",
+    "household_closed": "销户转入爱心池",
 }
 GENESIS_HASH = "0" * 64
 

@@ -3,7 +3,8 @@
 Each is one transfer with its own code and an idempotency key from the client, so a
 retried tap never moves hours twice. Gifts (亲情转赠) go only to a relative's household
 whose relationship a coordinator confirmed once; gifts and donations have yearly caps;
-grants (兜底) come out of the community's love pool with a reason.
+grants (兜底) come out of the community's love pool with a reason. A household closed
+because its last member was erased hands what it had to the love pool, once.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Entry, Household, Kinship, Member, ServiceRecord, Transfer
-from server.services import ledger, privacy, records
+from server.services import ledger, people, privacy, records
 
 
 def _require_coordinator(actor: Member, community_id: int) -> None:
@@ -95,6 +96,8 @@ def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinshi
     relative = Household.get_or_none(Household.invite_code == invite_code.strip().upper())
     if relative is None:
         raise RuleBroken("邀请码不对，请向亲属核对", field="invite_code", rule="bad_invite_code")
+    if relative.closed_at is not None:
+        raise people.HouseholdClosed()
     if relative.id == household.id:
         raise RuleBroken("不能和自己家建立亲属关系", field="invite_code", rule="same_household")
     Kinship.insert(household=household, relative_household=relative, relation=relation, requested_by=actor,
@@ -134,6 +137,8 @@ def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: s
     target = Household.get_or_none(Household.id == to_household_id)
     if target is None or not _related(source.id, target.id):
         raise RuleBroken("只能转赠给服务站确认过的直系亲属家庭", field="to_household_id", rule="not_relative")
+    if target.closed_at is not None:
+        raise people.HouseholdClosed(field="to_household_id")
     if minutes <= 0:
         raise RuleBroken("转赠的时间必须大于0", field="minutes", rule="minutes_positive")
     sender = ledger.household_account(source.id)
@@ -186,6 +191,30 @@ def grant(actor: Member, household: Household, *, minutes: int, reason: str, key
         body={"household": household.id, "minutes": minutes, "reason": reason}, reason=reason,
         details={"content": f"爱心池帮扶：{reason}"}, actor=actor, account_ids=[receiver.id, pool.id],
         legs_for=lambda accounts: ([ledger.Leg(pool.id, -minutes), ledger.Leg(receiver.id, minutes)], None),
+    )
+
+
+CLOSED_REASON = "家庭成员均已注销，账户关闭，余额转入社区爱心池"
+
+
+def close_account(household: Household) -> Transfer | None:
+    """A closed household's available minutes go to its community's love pool, once (the key is the
+    household's): nobody is left to spend them, and nobody may join to. None when nothing was left.
+    """
+    account = ledger.household_account(household.id)
+    pool = ledger.system_account(household.community_id, "love_pool")
+    key = f"household:{household.id}:closed"
+    if ledger.available(account) <= 0 and not Transfer.select().where(Transfer.idempotency_key == key).exists():
+        return None
+
+    def legs_for(accounts):
+        minutes = ledger.available(accounts[account.id])
+        return [ledger.Leg(account.id, -minutes), ledger.Leg(pool.id, minutes)], None
+
+    return ledger.post(
+        community_id=household.community_id, code="household_closed", key=key, body={"household": household.id},
+        reason=CLOSED_REASON, details={"content": CLOSED_REASON}, account_ids=[account.id, pool.id],
+        legs_for=legs_for,
     )
 
 

@@ -3,7 +3,7 @@
 import secrets
 
 from server import clock
-from server.db import Prepared, database
+from server.db import Prepared, database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Community, Household, Member
 from server.services import privacy
@@ -16,6 +16,22 @@ _household_opened_hooks = []
 def on_household_opened(hook) -> None:
     """Other areas (the ledger opens the household's account) join the same transaction."""
     _household_opened_hooks.append(hook)
+
+
+class HouseholdClosed(Conflict):
+    """Nobody joins, or names as a relative, a household closed after its last member was erased."""
+
+    rule = "household_closed"
+
+    def __init__(self, field: str = "invite_code"):
+        super().__init__("这个家庭账户已经注销关闭，不能再加入或往来", field=field)
+
+
+def lock_household(household_id: int) -> Household:
+    """The household's row, locked until the transaction ends (PostgreSQL; SQLite's writing transaction
+    already holds the lock): a join and the erasure that would close the household go one after the other."""
+    query = Household.select().where(Household.id == household_id)
+    return (query.for_update() if is_postgres() else query).get()
 
 
 def new_invite_code() -> str:
@@ -61,6 +77,8 @@ def join_household(member: Member, *, invite_code: str, relation: str) -> Househ
     if member.community_id not in (None, household.community_id) and not member.has_role("admin"):
         raise RuleBroken("这个家庭在别的社区", field="invite_code", rule="other_community")
     with database.atomic():
+        if lock_household(household.id).closed_at is not None:
+            raise HouseholdClosed()
         member.household = household
         member.community = household.community_id
         member.relation = relation
@@ -104,6 +122,8 @@ def regenerate_invite(actor: Member, household: Household) -> Household:
         actor, household.community_id
     ):
         raise Forbidden("只有户主或服务站可以更换邀请码")
+    if household.closed_at is not None:
+        raise HouseholdClosed()
     household.invite_code = new_invite_code()
     household.save()
     return household
@@ -167,8 +187,9 @@ def household_view(household: Household, viewer: Member) -> dict:
         "unit": household.unit,
         "room": household.room,
         "area": household.area,
-        "invite_code": household.invite_code,
+        "invite_code": household.invite_code if household.closed_at is None else None,
         "opened_at": household.opened_at,
+        "closed_at": household.closed_at,
         "members": [member_view(m, viewer) for m in members],
     }
 

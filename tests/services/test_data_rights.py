@@ -100,9 +100,13 @@ def test_erasure_removes_the_person_and_keeps_the_ledger(neighbours):
     assert certificates.verify(neighbours["certificate"].serial)["name"] == "已注销用户"
     assert "李建国" not in Notification.get(Notification.recipient == neighbours["wang"].id).body
     assert ServiceRecord.get_by_id(neighbours["record"].id).content == "给王秀兰家修洗衣机"
-    # the ledger is whole: nothing dropped, the balance stands, every invariant holds
-    assert Entry.select().count() == entries
-    assert ledger.household_account(li.household_id).posted_minutes == balance
+    # the ledger is whole: nothing dropped; his emptied household's balance went to the love pool
+    # in one transfer of two legs; every invariant holds
+    assert household.closed_at is not None
+    assert Entry.select().count() == entries + 2
+    assert ledger.household_account(li.household_id).posted_minutes == 0
+    closing = Transfer.get(Transfer.code == "household_closed")
+    assert closing.minutes == balance and closing.effective_date == dt.date(2026, 4, 2)
     assert ledger_verify.verify() == []
     assert data_rights.erase(Member.get_by_id(li.id)).token_version == erased.token_version  # twice is once
 

@@ -3,7 +3,7 @@
 from flask import current_app, g
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.redis_conn import get_redis, resolve_url
 from server.resources.auth.schemas import DemoLoginSchema, DevLoginSchema, TokenSchema, WeChatLoginSchema
@@ -27,6 +27,7 @@ def _token_answer(member):
 @blp.route("/wechat")
 class WeChatLogin(MethodView):
     @auth.public
+    @limits.area(limits.LOGIN)
     @blp.arguments(WeChatLoginSchema)
     @blp.response(200, TokenSchema)
     def post(self, body):
@@ -48,6 +49,7 @@ def dev_blueprint() -> Blueprint:
     @bp.route("/dev-login")
     class DevLogin(MethodView):
         @auth.public
+        @limits.area(limits.LOGIN)
         @bp.arguments(DevLoginSchema)
         @bp.response(200, TokenSchema)
         def post(self, body):

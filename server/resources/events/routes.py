@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.models import Event, EventSignup
 from server.resources.events.schemas import (
@@ -91,6 +91,7 @@ class EventQR(MethodView):
 @blp.route("/check-in")
 class EventCheckIn(MethodView):
     @auth.roles(auth.VOLUNTEER)
+    @limits.area(limits.CODE)
     @blp.arguments(CheckInTokenSchema)
     @blp.response(200, SignupSchema)
     def post(self, body):

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint, PeeweePage
 from server.models import Household
 from server.resources.households.schemas import (
@@ -45,6 +45,7 @@ class Households(MethodView):
 @blp.route("/join")
 class HouseholdJoin(MethodView):
     @auth.roles(auth.MEMBER)
+    @limits.area(limits.CODE)
     @blp.arguments(HouseholdJoinSchema)
     @blp.response(200, HouseholdSchema)
     def post(self, body):

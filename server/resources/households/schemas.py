@@ -40,8 +40,11 @@ class HouseholdSchema(Schema):
     unit = ma.fields.String()
     room = ma.fields.String()
     area = ma.fields.String()
-    invite_code = ma.fields.String(metadata={"description": "Family members join with it"})
+    invite_code = ma.fields.String(allow_none=True,
+                                   metadata={"description": "Family members join with it (none once closed)"})
     opened_at = LocalDateTime()
+    closed_at = LocalDateTime(allow_none=True, metadata={
+        "description": "Closed when its last member was erased: the balance went to the love pool, nobody may join"})
     members = ma.fields.List(ma.fields.Nested(MemberSchema))
 
 
@@ -53,3 +56,4 @@ class HouseholdBriefSchema(Schema):
     room = ma.fields.String()
     area = ma.fields.String()
     opened_at = LocalDateTime()
+    closed_at = LocalDateTime(allow_none=True)

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from server import clock
 from server.errors import NotFound, RuleBroken
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.idempotency import transfer_key
 from server.extensions.smorest import Blueprint
 from server.models import Household, Kinship, Statement, Transfer
@@ -164,6 +164,7 @@ class Kinships(MethodView):
         return [_kinship_view(k) for k in query.order_by(Kinship.id)]
 
     @auth.roles(auth.RESIDENT)
+    @limits.area(limits.CODE)
     @blp.arguments(KinshipRequestSchema)
     @blp.response(201, KinshipSchema)
     def post(self, body):

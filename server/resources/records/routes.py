@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.models import ServiceRecord
 from server.resources.records.schemas import (
@@ -81,6 +81,7 @@ class RecordConfirm(MethodView):
 @blp.route("/confirm-qr")
 class RecordConfirmQR(MethodView):
     @auth.roles(auth.MEMBER)
+    @limits.area(limits.CODE)
     @blp.arguments(ConfirmQRSchema)
     @blp.response(200, RecordSchema)
     def post(self, body):

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.files import download
 from server.extensions.smorest import Blueprint
 from server.models import StarAward
@@ -131,6 +131,7 @@ class AwardCertificate(MethodView):
 @blp.route("/certificates/<string:serial>/verify")
 class CertificateVerify(MethodView):
     @auth.public
+    @limits.area(limits.CERTIFICATE)
     @blp.response(200, CertificateCheckSchema)
     def get(self, serial):
         """Check a certificate by its serial (public: what the certificate shows, nothing more)

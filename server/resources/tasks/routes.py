@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from server.extensions import auth
+from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.models import Task
 from server.resources.records.schemas import QRSchema
@@ -87,6 +87,7 @@ class TaskRelease(MethodView):
 @blp.route("/<int:task_id>/check-in")
 class TaskCheckIn(MethodView):
     @auth.roles(auth.VOLUNTEER)
+    @limits.area(limits.CODE)
     @blp.arguments(CheckInSchema)
     @blp.response(200, TaskDetailSchema)
     def post(self, body, task_id):

@@ -1,0 +1,146 @@
+"""Rate limits (Flask-Limiter, counted in Redis): logins, certificate checks, QR and code confirmations, writes.
+
+A view that guesses at something declares its area with `@limits.area(...)` under its `@auth.roles` /
+`@auth.public`; every POST, PATCH, PUT and DELETE also counts against its member's write limit. Each area
+is limited per client address and, where someone is logged in, per member (the member comes from the
+token's signature: the limit runs before the gate). The numbers are settings (`RATE_LIMIT_*`). Over a
+limit: 429 with `Retry-After` and a Chinese message in the usual `{code, status, message, errors}` body.
+
+Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
+certificate checks and code confirmations go on being counted, per API process — while writes and
+everything else pass (fail open: the API keeps accepting writes without Redis). It tries Redis again with
+backoff and goes back to it once it answers.
+"""
+
+import math
+import time
+
+from flask import current_app, g, jsonify, request
+from flask_limiter import Limit, Limiter
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server.extensions import auth
+from server.extensions.errors import error_body
+from server.redis_conn import resolve_url
+
+LOGIN, CERTIFICATE, CODE, WRITE = "login", "certificate", "code", "write"
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+MESSAGES = {
+    LOGIN: "登录太频繁了",
+    CERTIFICATE: "查验证书太频繁了",
+    CODE: "扫码或输入邀请码太频繁了",
+    WRITE: "操作太频繁了",
+}
+
+
+def area(name: str):
+    """Mark a view method as one of the guarded areas (LOGIN, CERTIFICATE, CODE); it does not wrap."""
+    assert name in (LOGIN, CERTIFICATE, CODE), name
+
+    def mark(func):
+        func.lb_rate_area = name
+        func._apidoc = {**getattr(func, "_apidoc", {}), "rate_area": name}  # the 429 in the OpenAPI
+        return func
+
+    return mark
+
+
+def _request_area() -> str | None:
+    if "lb_rate_area" not in g:
+        view = current_app.view_functions.get(request.endpoint or "")
+        view_class = getattr(view, "view_class", None)
+        method = getattr(view_class, request.method.lower(), None) if view_class is not None else view
+        g.lb_rate_area = getattr(method, "lb_rate_area", None)
+    return g.lb_rate_area
+
+
+def _member_id() -> int | None:
+    if "lb_rate_member" not in g:
+        g.lb_rate_member = auth.token_member_id()
+    return g.lb_rate_member
+
+
+def _by_address() -> str:
+    return f"ip:{request.remote_addr or 'unknown'}"
+
+
+def _by_member() -> str:
+    return f"member:{_member_id()}"
+
+
+def _by_member_or_address() -> str:
+    return _by_member() if _member_id() is not None else _by_address()
+
+
+def _outside(name: str, per_member: bool = False):
+    """`exempt_when` of an area's limit: another area, or (per member) nobody logged in."""
+    def exempt() -> bool:
+        return _request_area() != name or (per_member and _member_id() is None)
+
+    return exempt
+
+
+def _not_a_write() -> bool:
+    return request.method not in WRITE_METHODS
+
+
+def _guards(config) -> list[Limit]:
+    """The security limits: kept in memory when Redis is down."""
+    rows = [(LOGIN, "RATE_LIMIT_LOGIN_PER_IP", _by_address, False),
+            (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_IP", _by_address, False),
+            (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_MEMBER", _by_member, True),
+            (CODE, "RATE_LIMIT_CODE_PER_IP", _by_address, False),
+            (CODE, "RATE_LIMIT_CODE_PER_MEMBER", _by_member, True)]
+    return [Limit(config[setting], key_function=key, scope=setting.lower(), shared=True,
+                  exempt_when=_outside(name, per_member), error_message=MESSAGES[name])
+            for name, setting, key, per_member in rows if config[setting]]
+
+
+def _writes(config) -> list[Limit]:
+    setting = "RATE_LIMIT_WRITE_PER_MEMBER"
+    if not config[setting]:
+        return []
+    return [Limit(config[setting], key_function=_by_member_or_address, scope=setting.lower(), shared=True,
+                  exempt_when=_not_a_write, error_message=MESSAGES[WRITE])]
+
+
+def _wait(seconds: int) -> str:
+    return f"{seconds}秒" if seconds < 60 else f"{math.ceil(seconds / 60)}分钟"
+
+
+def init_app(app) -> Limiter:
+    config = app.config
+    if config["FORWARDED_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["FORWARDED_HOPS"])
+    limiter = Limiter(
+        _by_address,
+        default_limits=[*_guards(config), *_writes(config)],
+        in_memory_fallback=_guards(config),
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,  # a storage error never turns a request into a 500
+        storage_uri=resolve_url(config["REDIS_URL"]),
+        # Short timeouts, as for every Redis call a request makes: a Redis that hangs must not hold requests.
+        storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        strategy="fixed-window",
+        key_prefix="lovebank",
+        enabled=config["RATE_LIMITS"],
+    )
+    limiter.init_app(app)
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded):
+        window = error.limit.limit.get_expiry()
+        try:
+            reset_at = limiter.current_limit.reset_at  # whole seconds, rounded up
+        except Exception:  # noqa: BLE001 - the counter's storage went away meanwhile: a whole window
+            reset_at = time.time() + window
+        retry_after = min(window, max(1, math.ceil(reset_at - time.time())))
+        message = f"{error.description}，请{_wait(retry_after)}后再试"
+        response = jsonify(error_body(429, message, {"rule": "rate_limited",
+                                                     "details": {"retry_after_seconds": retry_after}}))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    return limiter

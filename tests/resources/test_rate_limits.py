@@ -1,0 +1,134 @@
+"""Rate limits: logins, certificate checks, QR and code confirmations and writes, per address and per member;
+429 with Retry-After in Chinese; with Redis gone, logins and codes stay limited and writes go through."""
+
+import pytest
+
+from server.models import Member
+from tests.conftest import _free_port, make_app
+from tests.factories import headers, make_community, make_member
+from tests.wechat_stub import CODE2SESSION
+
+
+def _limited(sqlite_url, redis_url, **limits):
+    return make_app(sqlite_url, redis_url, **limits)
+
+
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def _assert_429(answer, words: str):
+    assert answer.status_code == 429, answer.json
+    retry_after = int(answer.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert answer.json["code"] == 429 and answer.json["status"] == "Too Many Requests"
+    assert answer.json["errors"]["rule"] == "rate_limited"
+    assert answer.json["errors"]["details"]["retry_after_seconds"] == retry_after
+    assert words in answer.json["message"] and "后再试" in answer.json["message"]
+
+
+def test_logins_are_limited_per_address_and_the_excess_never_reaches_wechat(sqlite_url, redis_url, redis, wechat):
+    """150 bad WeChat codes each called code2Session: now the fourth within the minute is refused first."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_LOGIN_PER_IP="3/minute", WECHAT_APPID="wx-test-app",
+                   WECHAT_SECRET="wx-test-secret", WECHAT_API_BASE=wechat.base)
+    client = app.test_client()
+    for n in range(2):
+        assert client.post("/api/v1/auth/wechat", json={"code": f"code-{n}"}, **_from("10.0.0.1")).status_code == 200
+    assert client.post("/api/v1/auth/dev-login", json={"handle": "nobody"}, **_from("10.0.0.1")).status_code == 404
+    refused = client.post("/api/v1/auth/wechat", json={"code": "code-3"}, **_from("10.0.0.1"))
+    _assert_429(refused, "登录太频繁")
+    assert len(wechat.calls(CODE2SESSION)) == 2 and not Member.select().where(Member.openid == "openid-code-3").exists()
+    assert client.post("/api/v1/auth/dev-login", json={"handle": "x"}, **_from("10.0.0.1")).status_code == 429
+    # another address is counted on its own
+    assert client.post("/api/v1/auth/wechat", json={"code": "code-4"}, **_from("10.0.0.2")).status_code == 200
+
+
+def test_certificate_guesses_are_limited_per_address_and_per_member(sqlite_url, redis_url, redis):
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_CERTIFICATE_PER_IP="3/minute",
+                   RATE_LIMIT_CERTIFICATE_PER_MEMBER="2/minute")
+    client = app.test_client()
+    for n in range(3):
+        assert client.get(f"/api/v1/certificates/GUESS{n}/verify", **_from("10.0.0.1")).status_code == 404
+    _assert_429(client.get("/api/v1/certificates/GUESS9/verify", **_from("10.0.0.1")), "查验证书太频繁")
+    # a logged-in guesser changing address is still counted as themself
+    token = headers(app, make_member(make_community()))
+    for address in ("10.0.1.1", "10.0.1.2"):
+        assert client.get("/api/v1/certificates/X/verify", headers=token, **_from(address)).status_code == 404
+    _assert_429(client.get("/api/v1/certificates/X/verify", headers=token, **_from("10.0.1.3")), "查验证书太频繁")
+
+
+def test_invite_code_guesses_are_limited_per_member_and_per_address(sqlite_url, redis_url, redis):
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_CODE_PER_MEMBER="3/minute", RATE_LIMIT_CODE_PER_IP="4/minute")
+    client = app.test_client()
+    community = make_community()
+    guesser = headers(app, make_member(community, household=False))
+    guess = {"invite_code": "ZZZZZZZZ", "relation": "儿子"}
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        assert client.post("/api/v1/households/join", json=guess, headers=guesser, **_from(address)).status_code == 422
+    _assert_429(client.post("/api/v1/households/join", json=guess, headers=guesser, **_from("10.0.0.4")), "邀请码太频繁")
+    # QR confirmations and check-ins share the member's count
+    assert client.post("/api/v1/service-records/confirm-qr", json={"token": "x"}, headers=guesser,
+                       **_from("10.0.0.5")).status_code == 429
+    # many people behind one address (the station's Wi-Fi): its own, larger limit (the guesser used 1 of 4)
+    for _ in range(3):
+        other = headers(app, make_member(community, household=False))
+        assert client.post("/api/v1/households/join", json=guess, headers=other, **_from("10.0.0.1")).status_code == 422
+    last = headers(app, make_member(community, household=False))
+    assert client.post("/api/v1/households/join", json=guess, headers=last, **_from("10.0.0.1")).status_code == 429
+
+
+def test_writes_are_limited_per_member_and_reads_are_not(sqlite_url, redis_url, redis):
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_WRITE_PER_MEMBER="3/minute")
+    client = app.test_client()
+    community = make_community()
+    me = headers(app, make_member(community))
+    for _ in range(3):
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    _assert_429(client.post("/api/v1/notifications/read-all", json={}, headers=me), "操作太频繁")
+    for _ in range(5):
+        assert client.get("/api/v1/me", headers=me).status_code == 200
+    neighbour = headers(app, make_member(community))
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=neighbour).status_code == 200
+
+
+def test_client_address_behind_a_proxy(sqlite_url, redis_url, redis):
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_CERTIFICATE_PER_IP="1/minute", FORWARDED_HOPS=1)
+    client = app.test_client()
+    proxy = _from("10.9.9.9")
+    assert client.get("/api/v1/certificates/A/verify", headers={"X-Forwarded-For": "1.1.1.1"}, **proxy).status_code == 404
+    assert client.get("/api/v1/certificates/A/verify", headers={"X-Forwarded-For": "2.2.2.2"}, **proxy).status_code == 404
+    assert client.get("/api/v1/certificates/A/verify", headers={"X-Forwarded-For": "1.1.1.1"}, **proxy).status_code == 429
+
+
+@pytest.fixture
+def silent_redis_url():
+    """A Redis URL whose port answers nothing."""
+    return f"redis://127.0.0.1:{_free_port()}/0"
+
+
+def test_with_redis_down_logins_and_codes_stay_limited_and_writes_go_through(sqlite_url, silent_redis_url):
+    app = _limited(sqlite_url, silent_redis_url, RATE_LIMIT_LOGIN_PER_IP="2/minute", RATE_LIMIT_CODE_PER_MEMBER="2/minute",
+                   RATE_LIMIT_WRITE_PER_MEMBER="2/minute")
+    client = app.test_client()
+    community = make_community()
+    me = headers(app, make_member(community))
+    for _ in range(5):  # more than the write limit: fail open
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    for _ in range(2):
+        assert client.post("/api/v1/auth/dev-login", json={"handle": "nobody"}).status_code == 404
+    _assert_429(client.post("/api/v1/auth/dev-login", json={"handle": "nobody"}), "登录太频繁")
+    guesser = headers(app, make_member(community, household=False))
+    guess = {"invite_code": "ZZZZZZZZ", "relation": "儿子"}
+    for _ in range(2):
+        assert client.post("/api/v1/households/join", json=guess, headers=guesser).status_code == 422
+    _assert_429(client.post("/api/v1/households/join", json=guess, headers=guesser), "邀请码太频繁")
+
+
+def test_the_openapi_documents_429(app):
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    limited = spec["components"]["responses"]["RATE_LIMITED"]
+    assert "Retry-After" in limited["headers"]
+    ref = {"$ref": "#/components/responses/RATE_LIMITED"}
+    assert spec["paths"]["/api/v1/certificates/{serial}/verify"]["get"]["responses"]["429"] == ref
+    assert spec["paths"]["/api/v1/notifications/read-all"]["post"]["responses"]["429"] == ref
+    assert "429" not in spec["paths"]["/api/v1/me"]["get"]["responses"]
