@@ -127,7 +127,7 @@ def register(member: Member, data: dict) -> Volunteer:
             notifications.notify(
                 coordinators, f"volunteer:{volunteer.id}:applied:{volunteer.status_changed_at:%Y%m%d%H%M%S%f}",
                 "coordinator_alert", {"subject": "志愿者申请待审核", "summary": f"{member.name}申请成为志愿者",
-                                      "when": volunteer.status_changed_at, "page": "pages/station/volunteers"})
+                                      "when": volunteer.status_changed_at, "page": "pages/station/index"})
     return volunteer
 
 
