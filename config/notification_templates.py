@@ -151,6 +151,18 @@ _TEMPLATES = (
         ),
     ),
     Template(
+        key="volunteer_review",
+        label="志愿者申请审核后通知我",
+        title="{subject}",
+        body="{summary}",
+        page="pages/volunteer/index",
+        fields=(
+            Field("thing1", "thing", "{subject}"),
+            Field("phrase2", "phrase", "{result}"),
+            Field("thing3", "thing", "{summary}"),
+        ),
+    ),
+    Template(
         key="coordinator_alert",
         label="有事项需要我处理时通知我",
         title="有事项需要您处理",

@@ -36,12 +36,15 @@ def make_member(community: Community | None = None, *, household: bool = True, r
 
 def make_volunteer(community: Community, *, intentions=("repairs",), team_codes=(), availability=None,
                    specialties: str = "", **fields):
-    """`availability` as the API takes it ([{weekday 1-7, slot}]); default: every morning."""
+    """An approved (active) volunteer, as the station enrols one; applications: `volunteers.register`.
+
+    `availability` as the API takes it ([{weekday 1-7, slot}]); default: every morning.
+    """
     from server.models import Team
 
     member = make_member(community, **fields)
     team_ids = [t.id for t in Team.select().where(Team.code.in_(list(team_codes)))]
-    volunteer = volunteers.register(member, {
+    volunteer = volunteers.enrol(member, {
         "intentions": list(intentions),
         "team_ids": team_ids,
         "specialties": specialties,

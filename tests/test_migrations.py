@@ -66,3 +66,41 @@ def test_postgres_migrations_equal_models():
         for name in names:
             admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def _volunteers_keep_their_status(url: str):
+    """0012 (志愿者审核) adds the reviewer; volunteers registered before it keep their status."""
+    db = init_db(url)
+    migrations.runner(db).up("0007_leaner_indexes")
+    db.execute_sql("INSERT INTO community (name, code, district, created_at) VALUES ('和平里', 'HPL', '', '2026-01-01 00:00:00')")
+    for n, status in enumerate(("active", "retired", "suspended"), start=1):
+        db.execute_sql(
+            "INSERT INTO member (community_id, name, gender, phone, relation, is_head, roles, token_version, created_at) "
+            f"VALUES (1, '志愿者{n}', '', '', '', false, 'resident,volunteer', 0, '2026-01-01 00:00:00')")
+        db.execute_sql(
+            "INSERT INTO volunteer (member_id, community_id, volunteer_no, occupation, specialties, availability_mask, "
+            f"status, status_note, public_name, registered_at) VALUES ({n}, 1, 'HPL-0000{n}', '', '', 0, '{status}', '', "
+            "false, '2026-01-01 00:00:00')")
+    assert "0012_volunteer_applications" in migrations.migrate(db)
+    rows = db.execute_sql("SELECT status, reviewed_by_id, reviewed_at FROM volunteer ORDER BY id").fetchall()
+    db.close()
+    assert [tuple(row) for row in rows] == [("active", None, None), ("retired", None, None), ("suspended", None, None)]
+
+
+def test_existing_volunteers_stay_active_on_sqlite(tmp_path):
+    _volunteers_keep_their_status(f"sqlite:///{tmp_path / 'a.db'}")
+
+
+@pytest.mark.postgres
+def test_existing_volunteers_stay_active_on_postgres():
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL does not answer")
+    name = f"lb_mig_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        _volunteers_keep_their_status(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -7,8 +7,12 @@ const register = (body, opts) => api.post('/volunteers', body, opts)
 const list = (filters, opts) => api.get('/volunteers', Object.assign({ page_size: 100 }, filters), opts)
 const get = (id, opts) => api.get(`/volunteers/${id}`, null, opts)
 const update = (id, body, opts) => api.patch(`/volunteers/${id}`, body, opts)
+/** 志愿者审核 (station): applications waiting for a decision; the admin's list spans every community. */
+const applications = (filters, opts) => api.get('/volunteers/applications', Object.assign({ page_size: 100 }, filters), opts)
+const approve = (id, opts) => api.post(`/volunteers/${id}/review`, { decision: 'approve' }, opts)
+const reject = (id, reason, opts) => api.post(`/volunteers/${id}/review`, { decision: 'reject', reason }, opts)
 const teams = (opts) => api.get('/teams', null, opts)
 const joinTeam = (id, opts) => api.post(`/teams/${id}/membership`, {}, opts)
 const leaveTeam = (id, opts) => api.del(`/teams/${id}/membership`, opts)
 
-module.exports = { register, list, get, update, teams, joinTeam, leaveTeam }
+module.exports = { register, list, get, update, applications, approve, reject, teams, joinTeam, leaveTeam }

@@ -107,6 +107,26 @@ const RELATIONS = ['本人', '配偶', '父亲', '母亲', '儿子', '女儿', '
 
 const UNKNOWN = { text: '处理中', mark: '…', tone: TONES.wait }
 
+/**
+ * 志愿者审核: what an applicant reads about their application; null once it is approved (or
+ * for anyone who never applied). `v` is the volunteer part of /me or the profile.
+ */
+function application(v) {
+  if (!v) return null
+  if (v.status === 'pending') {
+    return { title: '审核中，请等待社区工作人员确认', text: '审核通过后，您就能接单、签到和记录服务了。', mark: '…', tone: TONES.wait }
+  }
+  if (v.status === 'rejected') {
+    return {
+      title: '志愿者申请没有通过',
+      text: `原因：${v.status_note || '没有写原因'}。您可以修改后重新提交申请，有疑问请联系社区服务站。`,
+      mark: '!',
+      tone: TONES.warn,
+    }
+  }
+  return null
+}
+
 /** A code's words; one we do not know shows the server's own label (`fallback`), never a bare code when there is one. */
 function status(table, code, fallback) {
   return table[code] || { ...UNKNOWN, text: fallback || code || UNKNOWN.text }
@@ -115,5 +135,5 @@ function status(table, code, fallback) {
 module.exports = {
   REQUEST_STATUS, TASK_STATUS, RECORD_STATUS, PAYBACK_STATUS, AGREEMENT_STATUS, EVENT_STATUS,
   AWARD_STATUS, OBJECTION_STATUS, VISIT_STATUS, KINSHIP_STATUS, PARTIES, SOURCES, SLOTS, WEEKDAY_NAMES,
-  RETIRE_REASONS, POLITICAL_STATUSES, RELATIONS, status,
+  RETIRE_REASONS, POLITICAL_STATUSES, RELATIONS, status, application,
 }

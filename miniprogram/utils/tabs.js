@@ -9,11 +9,15 @@ const TABS = {
   mine: { key: 'mine', text: '我的', mark: '☺', url: '/pages/mine/index' },
 }
 
-/** resident: 首页/预约/存折/我的; a volunteer also gets 任务; a coordinator or admin gets 服务站. */
-function tabsFor(roles) {
+/**
+ * resident: 首页/预约/存折/我的; a volunteer also gets 任务 (not while the application waits or
+ * after it was refused: `volunteer` is the volunteer part of /me); a coordinator or admin gets 服务站.
+ */
+function tabsFor(roles, volunteer) {
   const has = (r) => (roles || []).indexOf(r) >= 0
+  const applying = !!volunteer && (volunteer.status === 'pending' || volunteer.status === 'rejected')
   const keys = ['home']
-  if (has('volunteer')) keys.push('tasks')
+  if (has('volunteer') && !applying) keys.push('tasks')
   if (has('resident') || has('volunteer')) keys.push('booking', 'passbook')
   if (has('coordinator') || has('admin')) keys.push('station')
   keys.push('mine')

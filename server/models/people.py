@@ -14,7 +14,12 @@ from server import clock
 from server.db import BaseModel
 
 ROLES = ("resident", "volunteer", "coordinator", "admin")
+# A registration is an application (志愿者申请) until a coordinator of the community decides;
+# only `active` volunteers claim, check in, self-report, sign up or are matched.
+APPLICATION_STATUSES = ("pending", "rejected")
+# What a coordinator sets on an approved volunteer (POST /volunteers/{id}/status).
 VOLUNTEER_STATUSES = ("active", "retired", "suspended")
+ALL_VOLUNTEER_STATUSES = APPLICATION_STATUSES + VOLUNTEER_STATUSES
 RETIRE_REASONS = ("age", "illness", "other")
 # Availability is a bitmask so matching can filter it in SQL: bit (weekday*3 + slot),
 # weekday 0 = Monday … 6 = Sunday, slot 0 = morning, 1 = afternoon, 2 = evening.
@@ -96,12 +101,16 @@ class Volunteer(BaseModel):
     consent_political_at = DateTimeField(null=True)
     specialties = TextField(default="")
     availability_mask = IntegerField(default=0)
-    status = CharField(max_length=12, default="active")
+    status = CharField(max_length=12, default="pending")  # ALL_VOLUNTEER_STATUSES
     retired_reason = CharField(max_length=12, null=True)
     status_note = CharField(max_length=200, default="")
     status_changed_at = DateTimeField(null=True)
     public_name = BooleanField(default=False)  # opted in: public notices show the full name
     registered_at = DateTimeField(default=clock.now)
+    # 志愿者审核: who approved or rejected the application, and when (NULL for volunteers
+    # enrolled before applications existed). A rejection's reason is the status note.
+    reviewed_by = ForeignKeyField(Member, null=True, backref="volunteers_reviewed", on_delete="RESTRICT", index=False)
+    reviewed_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("community", "status"), False),)

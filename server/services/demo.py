@@ -18,6 +18,7 @@ DEMO_LOGINS = [
     ("admin", "刘书记", ["admin"], "小区联合党委，管理所有社区"),
     ("nurse", "孙丽", ["resident", "volunteer"], "和平里社区志愿者，护士"),
     ("teacher", "周文", ["resident", "volunteer"], "和平里社区志愿者，退休教师"),
+    ("applicant", "陈晓梅", ["resident", "volunteer"], "和平里社区居民，刚申请当志愿者，等服务站审核"),
     ("resident-b", "吴大爷", ["resident"], "幸福苑社区居民"),
     ("coordinator-b", "郑华", ["coordinator"], "幸福苑社区服务站"),
 ]
@@ -105,7 +106,15 @@ def load() -> bool:
         people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
         _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
 
+        # They applied before the station's account existed; the coordinator approves them.
+        for applicant in (li, zhang, sun, zhou):
+            volunteers.review(zhao, volunteers.profile_of(applicant), decision="approve")
         volunteers.set_status(zhao, retired, status="retired", reason="age", note="年满60岁退出")
+        # A new application waiting for the coordinator (志愿者审核), who is told it arrived.
+        chen = _member("applicant", "陈晓梅", gender="女", birth_date=dt.date(1990, 7, 12), phone="13800000010")
+        people.open_household(chen, community_id=hpl.id, name="陈家", building="6号楼", unit="1单元", room="402", area="西区")
+        _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
+                   occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         for hook in _loaded_hooks:
             hook()

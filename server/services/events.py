@@ -10,8 +10,8 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
-from server.models import Event, EventSignup, Member, ServiceCategory, Volunteer
-from server.services import notifications, privacy, records, tokens
+from server.models import Event, EventSignup, Member, ServiceCategory
+from server.services import notifications, privacy, records, tokens, volunteers
 
 CHECKIN_PURPOSE = "event-checkin"
 
@@ -49,9 +49,7 @@ def _lock(event: Event) -> None:
 
 def signup(actor: Member, event: Event) -> EventSignup:
     """Signed while places remain; then on the waitlist, in order."""
-    volunteer = Volunteer.get_or_none(Volunteer.member == actor.id)
-    if volunteer is None or volunteer.status != "active":
-        raise RuleBroken("只有在岗志愿者可以报名", rule="volunteer_not_active")
+    volunteers.require_active(actor, "报名")
     if event.status != "open":
         raise Conflict("活动已经结束或取消", rule="event_closed")
     with database.atomic():

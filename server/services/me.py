@@ -17,6 +17,7 @@ def me_view(member) -> dict:
             "volunteer_no": volunteer.volunteer_no,
             "status": volunteer.status,
             "retired_reason": volunteer.retired_reason,
+            "status_note": volunteer.status_note,
         }
     )
     return view

@@ -14,8 +14,17 @@ from peewee import fn
 from server import clock, runtime
 from server.db import Prepared, database, instance
 from server.errors import Forbidden, NotFound, RuleBroken
-from server.models import Member, ServiceRecord, Volunteer
-from server.services import catalog, content_safety, ledger, notifications, people, privacy, tokens
+from server.models import Member, ServiceRecord
+from server.services import (
+    catalog,
+    content_safety,
+    ledger,
+    notifications,
+    people,
+    privacy,
+    tokens,
+    volunteers,
+)
 
 QR_PURPOSE = "record-confirm"
 OPEN_FOR_CONFIRMATION = ("reported",)
@@ -142,11 +151,7 @@ def _check_witness(volunteer: Member, witness: Member) -> None:
 
 def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) -> dict:
     """A self-report's checked columns (a new report, or an edit of one awaiting its witness); call in a transaction."""
-    volunteer = Volunteer.get_or_none(Volunteer.member == actor.id)
-    if volunteer is None:
-        raise RuleBroken("请先登记志愿者", rule="volunteer_required")
-    if volunteer.status != "active":
-        raise RuleBroken("您的志愿者状态不是在岗，不能记录新的服务", rule="volunteer_not_active")
+    volunteers.require_active(actor, "记录服务")
     start, end = data["started_at"], data["ended_at"]
     now = clock.now()
     if end <= start:

@@ -14,6 +14,7 @@ from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Household, Member, Request, Task, TaskEvent, Volunteer
+from server.models.people import APPLICATION_STATUSES
 from server.services import catalog, content_safety, ledger, matching, notifications, privacy, tasks
 from server.services.privacy import mask_name
 
@@ -101,6 +102,8 @@ def eligibility(actor: Member, for_member_id: int | None = None) -> dict:
     payback_age = runtime.setting("PAYBACK_AGE")
     if volunteer is None:
         eligible, reason = False, "优先回馈是给曾经服务过的志愿者的；这位家人还没有登记志愿者。"
+    elif volunteer.status in APPLICATION_STATUSES:
+        eligible, reason = False, "优先回馈是给曾经服务过的志愿者的；志愿者申请还没有审核通过。"
     elif volunteer.status == "retired":
         why = {"age": "因年龄退出", "illness": "因病退出", "other": "已退出"}.get(volunteer.retired_reason, "已退出")
         eligible, reason = True, f"您{why}志愿服务，可以用存折里的时间申请优先、等时的服务。"

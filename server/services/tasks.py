@@ -31,7 +31,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
-from server.services import ledger, matching, notifications, privacy, records, tokens
+from server.services import ledger, matching, notifications, privacy, records, tokens, volunteers
 
 STATUS_LABELS = {
     "open": "等待志愿者接单",
@@ -103,18 +103,9 @@ def task_for(viewer: Member, task: Task | int) -> Task:
     raise NotFound()
 
 
-def _active_volunteer(member: Member) -> Volunteer:
-    volunteer = Volunteer.get_or_none(Volunteer.member == member.id)
-    if volunteer is None:
-        raise RuleBroken("请先登记志愿者", rule="volunteer_required")
-    if volunteer.status != "active":
-        raise RuleBroken("您现在不是在岗志愿者，不能接单", rule="volunteer_not_active")
-    return volunteer
-
-
 def claim(actor: Member, task: Task) -> Task:
     """First to claim wins (a guarded UPDATE); the recipient's family hears who is coming."""
-    volunteer = _active_volunteer(actor)
+    volunteer = volunteers.require_active(actor, "接单")
     if task.held:
         raise RuleBroken("这个求助正在等待服务站审核，暂时不能接单", rule="task_held")
     if task.recipient_household_id is not None and task.recipient_household_id == actor.household_id:
@@ -173,6 +164,7 @@ def check_in(actor: Member, task: Task, *, token: str | None = None) -> Task:
     """The server notes the time. With the recipient's (or coordinator's) QR the visit is vouched for."""
     if actor.id != task.volunteer_id:
         raise Forbidden("只有接单的志愿者可以签到")
+    volunteers.require_active(actor, "签到")
     now = clock.now()
     method = "self"
     if token:

@@ -276,7 +276,7 @@ def test_agreement_drafting_rules(app):
     body["schedule"][0]["start"] = "09:00"
     family = make_member(household=False)
     people.join_household(family, invite_code=Member.get_by_id(elder.id).household.invite_code, relation="女儿")
-    volunteers.register(family, {})
+    volunteers.enrol(family, {})
     own = client.post("/api/v1/agreements", json={**body, "volunteer_member_ids": [family.id]}, headers=headers(app, coordinator))
     assert own.status_code == 422 and own.json["errors"]["rule"] == "family_volunteer"
     assert client.post("/api/v1/agreements", json=body, headers=headers(app, coordinator)).status_code == 201

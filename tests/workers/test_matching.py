@@ -86,8 +86,10 @@ def repair_world():
     volunteers.set_status(coordinator, profile, status="suspended")
     son = make_member(community, household=False, name="王小军")
     people.join_household(son, invite_code=resident.household.invite_code, relation="儿子")
-    volunteers.register(Member.get_by_id(son.id), {"intentions": ["repairs"], "availability": SATURDAY_MORNING})
+    volunteers.enrol(Member.get_by_id(son.id), {"intentions": ["repairs"], "availability": SATURDAY_MORNING})
     never["family"] = son
+    never["applicant"] = make_member(community, name="申请中", building="3号楼")
+    volunteers.register(never["applicant"], {"intentions": ["repairs"], "availability": SATURDAY_MORNING})
     never["tutor"], _ = make_volunteer(community, name="吴家教", building="3号楼", intentions=["tutoring"])
     never["elsewhere"], _ = make_volunteer(make_community(), name="郑外区", building="3号楼", intentions=["repairs"])
     never["resident"] = resident
@@ -221,7 +223,8 @@ def test_escalation_widens_once_then_alerts_the_coordinator_once(app, matching_w
         assert (done["widened"], done["alerted"]) == expected, minutes
         run_jobs()
     assert len(asked(task)) == 4
-    (alert,) = Notification.select().where(Notification.template_key == "coordinator_alert")
+    (alert,) = Notification.select().where(Notification.template_key == "coordinator_alert",
+                                           Notification.event_key.startswith("task:"))
     assert alert.recipient_id == w.coordinator.id and alert.urgent is False
     assert alert.title == "有事项需要您处理" and "无人接单" in alert.body and "8小时" in alert.body
     opening = TaskOpening.get(TaskOpening.task == task.id)
@@ -300,7 +303,7 @@ def test_nobody_to_ask_alerts_the_station_at_once(app, matching_workers, run_job
     flush()
     run_jobs()
     assert asked(task) == []
-    alert = Notification.get(Notification.template_key == "coordinator_alert")
+    alert = Notification.get(Notification.template_key == "coordinator_alert", Notification.event_key.startswith("task:"))
     assert "没有合适的志愿者" in alert.body
     clock.freeze(FRIDAY + dt.timedelta(hours=9))
     assert matching_jobs.escalate() == {"widened": 0, "alerted": 0}

@@ -12,7 +12,7 @@ Component({
   lifetimes: {
     attached() {
       const member = session.member()
-      this.setData({ tabs: tabsFor(member ? member.roles : ['resident']) })
+      this.setData({ tabs: tabsFor(member ? member.roles : ['resident'], member && member.volunteer) })
     },
   },
   methods: {

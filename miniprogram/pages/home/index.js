@@ -5,6 +5,8 @@ const tasks = require('../../services/tasks')
 const claimFlow = require('../../flows/claim')
 const catalog = require('../../services/catalog')
 const notifications = require('../../services/notifications')
+const me = require('../../services/me')
+const labels = require('../../utils/labels')
 const nav = require('../../utils/nav')
 
 const ALL = '全部'
@@ -24,6 +26,9 @@ function shortcutsFor(member) {
   }
   if (volunteer && volunteer.status === 'retired') list.push({ text: '优先回馈', mark: '★', url: '/pages/payback/index' })
   if (!volunteer && roles.indexOf('resident') >= 0) list.push({ text: '当志愿者', mark: '♥', url: '/pages/volunteer/index' })
+  if (volunteer && (volunteer.status === 'pending' || volunteer.status === 'rejected')) {
+    list.push({ text: '志愿者申请', mark: '♥', url: '/pages/volunteer/index' })
+  }
   if (roles.indexOf('coordinator') >= 0 || roles.indexOf('admin') >= 0) list.push({ text: '服务站', mark: '⚑', url: '/pages/station/index' })
   return list
 }
@@ -36,6 +41,7 @@ Component({
     shortcuts: [],
     unread: 0,
     isVolunteer: false,
+    application: null,
     items: [],
     nextCursor: null,
     loadingMore: false,
@@ -47,11 +53,16 @@ Component({
   },
   methods: {
     onLoad() {
-      const member = session.member()
+      this.show(session.member())
+    },
+    show(member) {
       const volunteer = !!(member && member.volunteer && member.volunteer.status === 'active')
       // WXML cannot call indexOf(): whether to ask for a household is decided here, as after login.
       const needsHousehold = !!member && nav.homeFor(member) === '/pages/household/index'
-      this.setData({ member, needsHousehold, shortcuts: shortcutsFor(member), isVolunteer: volunteer, state: volunteer ? 'loading' : 'ready' })
+      this.setData({
+        member, needsHousehold, shortcuts: shortcutsFor(member), isVolunteer: volunteer,
+        application: labels.application(member && member.volunteer), state: volunteer ? 'loading' : 'ready',
+      })
       if (volunteer) {
         catalog.getCatalog({ quiet: true }).then((c) => this.setData({
           categoryNames: [ALL].concat(c.categories.map((x) => x.name)),
@@ -62,8 +73,17 @@ Component({
         this.loadBoard()
       }
     },
+    /** An application waiting (or refused) may have been decided since login: ask the server again. */
+    refreshApplication() {
+      const before = this.data.application && this.data.member.volunteer.status
+      if (!before) return Promise.resolve()
+      return me.getMe({ quiet: true }).then((m) => {
+        if (!m.volunteer || m.volunteer.status !== before) this.show(m)
+      }, () => null)
+    },
     onShow() {
       notifications.unreadCount().then((r) => this.setData({ unread: r.unread || 0 }), () => null)
+      return this.refreshApplication()
     },
     filters(cursor) {
       const f = this.data.filter

@@ -5,23 +5,26 @@ const auth = require('../../services/auth')
 const me = require('../../services/me')
 const notifications = require('../../services/notifications')
 const elder = require('../../utils/elder')
+const labels = require('../../utils/labels')
 const nav = require('../../utils/nav')
 
 function menuFor(member) {
   const roles = (member && member.roles) || []
   const v = member && member.volunteer
+  // An application still waiting (or refused) has no tasks, stars or activities yet.
+  const applying = !!v && (v.status === 'pending' || v.status === 'rejected')
   const items = []
   if (member && member.household_id) {
     items.push({ text: '我的求助', url: '/pages/requests/index' })
     items.push({ text: '我的存折', url: '/pages/passbook/index' })
   }
-  if (v) items.push({ text: '我的任务', url: '/pages/tasks/index' })
-  if (v) items.push({ text: '我的星级', url: '/pages/stars/index' })
+  if (v && !applying) items.push({ text: '我的任务', url: '/pages/tasks/index' })
+  if (v && !applying) items.push({ text: '我的星级', url: '/pages/stars/index' })
   if (v && v.status === 'retired') items.push({ text: '优先回馈', url: '/pages/payback/index' })
   if (v && v.status === 'active') items.push({ text: '集中活动', url: '/pages/events/index' })
   // A volunteer signs agreements; a family signs for the person they care for.
   if (member && member.household_id) items.push({ text: '帮扶协议', url: '/pages/agreements/index' })
-  if (roles.indexOf('resident') >= 0 || v) items.push({ text: v ? '志愿者档案' : '志愿者登记', url: '/pages/volunteer/index' })
+  if (roles.indexOf('resident') >= 0 || v) items.push({ text: v ? (applying ? '志愿者申请' : '志愿者档案') : '志愿者登记', url: '/pages/volunteer/index' })
   if (roles.indexOf('coordinator') < 0 || member.household_id) items.push({ text: member && member.household_id ? '家庭账户' : '开户 / 加入家庭', url: '/pages/household/index' })
   if (member && member.household_id) {
     items.push({ text: '亲情转赠和爱心池', url: '/pages/kin/index' })
@@ -34,7 +37,7 @@ function menuFor(member) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { member: null, menu: [], unread: 0, roleText: '' },
+  data: { member: null, menu: [], unread: 0, roleText: '', application: null },
   methods: {
     onLoad() {
       this.show(session.member())
@@ -50,6 +53,7 @@ Component({
         member,
         menu: menuFor(member),
         roleText: (member.roles || []).map((r) => words[r] || r).join(' · '),
+        application: labels.application(member.volunteer),
         state: 'ready',
       })
     },

@@ -1,12 +1,14 @@
 /**
  * 服务站 desk: what waits for the coordinator today — records only the station can settle
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
- * agreement visits and the open activities with their check-in QR.
+ * agreement visits, the open activities with their check-in QR, and volunteer applications
+ * (志愿者审核: approve, or refuse with a reason the applicant reads).
  */
 
 const desk = require('../../services/desk')
 const records = require('../../services/records')
 const tasks = require('../../services/tasks')
+const volunteers = require('../../services/volunteers')
 const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
 const nav = require('../../utils/nav')
@@ -23,13 +25,19 @@ function withWhy(r) {
   return Object.assign({}, r, { why: why(r) })
 }
 
+/** An application as the coordinator weighs it: who, how to reach them, what they offer. */
+function applicationView(v) {
+  const who = [v.gender, v.age ? `${v.age}岁` : '', v.occupation].filter(Boolean).join('，')
+  return Object.assign({}, v, { who, when: format.dateTime(v.registered_at) })
+}
+
 function eventView(e) {
   return Object.assign({}, e, { when: format.dateTime(e.starts_at) })
 }
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], visits: [], events: [], total: 0 },
+  data: { waiting: [], held: [], unclaimed: [], visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -38,17 +46,34 @@ Component({
       this.load().then(() => wx.stopPullDownRefresh && wx.stopPullDownRefresh())
     },
     load() {
-      return this.track(desk.today({ quiet: true }), (d) => {
+      // Applications come from their own list; if it cannot be read the desk still shows the rest.
+      const applications = volunteers.applications({}, { quiet: true }).then((list) => list || [], () => [])
+      return this.track(Promise.all([desk.today({ quiet: true }), applications]), ([d, apps]) => {
         const data = {
           waiting: (d.records_waiting || []).map(withWhy),
           held: d.held_requests || [],
           unclaimed: d.unclaimed_tasks || [],
           visits: d.todays_visits || [],
           events: (d.events || []).map(eventView),
+          applications: apps.map(applicationView),
         }
-        data.total = data.waiting.length + data.held.length + data.unclaimed.length
+        data.total = data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
         this.setData(data)
       })
+    },
+    onApproveVolunteer(e) {
+      const v = this.data.applications.find((x) => x.id === e.currentTarget.dataset.id)
+      return this.act(() => volunteers.approve(v.id), '已通过', {
+        title: '通过志愿者申请',
+        content: `${v.name}通过后就能接单、签到和记录服务，系统会通知本人。`,
+        confirmText: '通过',
+        cancelText: '再看看',
+      })
+    },
+    onRejectVolunteer(e) {
+      const id = e.currentTarget.dataset.id
+      return nav.askReason({ title: '不通过的原因', placeholder: '申请人会看到，例如：请先到服务站面谈', confirmText: '不通过', missing: '请写一下不通过的原因' })
+        .then((reason) => reason && this.act(() => volunteers.reject(id, reason), '已处理'))
     },
     onApprove(e) {
       const r = this.data.waiting.find((x) => x.id === e.currentTarget.dataset.id)

@@ -2,6 +2,8 @@
  * 志愿者登记 / 档案: register as a volunteer or edit the profile — teams, service intentions,
  * weekly availability, separate consents (political status; health needs), and whether my
  * full name may appear in the community's public notices (公告; masked otherwise).
+ * Registering is an application (志愿者审核): the page says it waits for the station, or why it
+ * was not approved — then the same form sends a new application.
  */
 
 const catalog = require('../../services/catalog')
@@ -11,7 +13,13 @@ const labels = require('../../utils/labels')
 const validate = require('../../utils/validate')
 const nav = require('../../utils/nav')
 
-const STATUS_WORDS = { active: '在岗服务中', retired: '已退出服务', suspended: '暂停服务' }
+const STATUS_WORDS = { pending: '审核中', rejected: '没有通过', active: '在岗服务中', retired: '已退出服务', suspended: '暂停服务' }
+
+/** register: a first application; reapply: after a rejection (POST again); edit: the profile (PATCH). */
+function modeFor(vol) {
+  if (!vol) return 'register'
+  return vol.status === 'rejected' ? 'reapply' : 'edit'
+}
 
 function grid(availability) {
   const on = {}
@@ -31,7 +39,7 @@ Component({
   behaviors: [require('../../behaviors/page'), require('../../behaviors/form')],
   data: {
     mode: 'register',
-    volunteer: null, statusText: '',
+    volunteer: null, statusText: '', application: null,
     slots: labels.SLOTS, politicalStatuses: labels.POLITICAL_STATUSES,
     categories: [], teams: [], grid: [],
     form: {
@@ -51,8 +59,9 @@ Component({
       return this.track(all, ([c, m, vol]) => {
         const src = vol || m
         this.setData({
-          mode: vol ? 'edit' : 'register',
+          mode: modeFor(vol),
           volunteer: vol,
+          application: labels.application(vol),
           statusText: vol ? `${STATUS_WORDS[vol.status] || vol.status}${vol.retired_reason ? `（${labels.RETIRE_REASONS[vol.retired_reason] || vol.retired_reason}）` : ''}` : '',
           categories: chosen(c.categories, 'code', (vol && vol.intentions) || []),
           teams: chosen(c.teams, 'id', ((vol && vol.teams) || []).map((t) => t.id)),
@@ -126,6 +135,7 @@ Component({
       const body = this.body()
       if (this.refuse(validate.checkVolunteer(body))) return Promise.resolve()
       const editing = this.data.mode === 'edit'
+      const applying = !editing
       // A masked phone (138****0001) is what the server sent back: do not send it as a change.
       if (editing && body.phone.indexOf('*') >= 0) delete body.phone
       const health = this.healthChange()
@@ -135,7 +145,7 @@ Component({
         .then(() => true))
         .then((sent) => {
           if (!sent) return null
-          nav.toast(editing ? '已保存' : '登记成功')
+          nav.toast(applying ? '申请已提交' : '已保存')
           return this.load()
         }, (err) => this.showServerErrors(err))
     },

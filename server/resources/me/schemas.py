@@ -28,8 +28,9 @@ class MemberSchema(Schema):
 class VolunteerBriefSchema(Schema):
     id = ma.fields.Integer()
     volunteer_no = ma.fields.String()
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending (申请审核中) / rejected / active / retired / suspended"})
     retired_reason = ma.fields.String(allow_none=True)
+    status_note = ma.fields.String(metadata={"description": "Why: a rejected application's reason, a suspension's note"})
 
 
 class MeSchema(MemberSchema):

@@ -1,4 +1,4 @@
-"""Volunteers: register, view, edit, change status (retire / suspend), list for coordinators."""
+"""Volunteers: apply, approve or reject (志愿者审核), view, edit, change status (retire / suspend), list."""
 
 from flask.views import MethodView
 
@@ -6,6 +6,8 @@ from server.extensions import auth
 from server.extensions.smorest import Blueprint, PeeweePage
 from server.models import Volunteer
 from server.resources.volunteers.schemas import (
+    ApplicationQuerySchema,
+    ReviewSchema,
     VolunteerEditSchema,
     VolunteerQuerySchema,
     VolunteerRegisterSchema,
@@ -41,13 +43,32 @@ class Volunteers(MethodView):
     @blp.arguments(VolunteerRegisterSchema)
     @blp.response(201, VolunteerSchema)
     def post(self, body):
-        """Register as a volunteer (志愿者登记)
+        """Apply to be a volunteer (志愿者登记)
 
         Name, gender, birth date and phone are required; political status is kept only
-        with `consent_political: true`.
+        with `consent_political: true`. The profile starts `pending`: a coordinator of the
+        community approves it (`POST /volunteers/{id}/review`) before the volunteer may claim,
+        check in or self-report; the community's coordinators are told. A rejected applicant
+        applies again with the same call; a pending or approved one gets 409.
         """
         me = auth.current_member()
         return volunteers.volunteer_view(volunteers.register(me, body), me)
+
+
+@blp.route("/applications")
+class Applications(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(ApplicationQuerySchema, location="query")
+    @blp.response(200, VolunteerSchema(many=True))
+    @blp.paginate(_Viewed)
+    def get(self, query):
+        """Volunteer applications waiting for a decision (志愿者审核)
+
+        A coordinator sees their own community's (another `community_id`: 404); the admin sees
+        every community's, or one with `community_id`. Oldest first; `status=rejected` lists the
+        refused ones.
+        """
+        return volunteers.applications(auth.current_member(), **query)
 
 
 @blp.route("/<int:volunteer_id>")
@@ -82,3 +103,23 @@ class VolunteerStatus(MethodView):
         me = auth.current_member()
         volunteer = volunteers.volunteer_for(me, volunteer_id)
         return volunteers.volunteer_view(volunteers.set_status(me, volunteer, **body), me)
+
+
+@blp.route("/<int:volunteer_id>/review")
+class VolunteerReview(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, VolunteerSchema)
+    def post(self, body, volunteer_id):
+        """Approve or reject a volunteer application (志愿者审核)
+
+        Only a coordinator of the volunteer's community, or the admin, decides, once; not on
+        their own application. Approving makes the volunteer `active`; rejecting needs a
+        `reason`, which the applicant reads. Either way the applicant is notified.
+        Errors: 403 (another role, or one's own application), 404 (another community's
+        volunteer), 409 (already decided; `errors.details.status` is the current status),
+        422 (a rejection without a reason).
+        """
+        me = auth.current_member()
+        volunteer = volunteers.volunteer_for(me, volunteer_id)
+        return volunteers.volunteer_view(volunteers.review(me, volunteer, **body), me)

@@ -3,7 +3,13 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema
-from server.models.people import RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
+from server.models.people import (
+    ALL_VOLUNTEER_STATUSES,
+    APPLICATION_STATUSES,
+    RETIRE_REASONS,
+    SLOTS,
+    VOLUNTEER_STATUSES,
+)
 from server.resources.me.schemas import GENDERS
 
 POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众", "")
@@ -64,16 +70,32 @@ class VolunteerSchema(Schema):
     availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
     political_status = ma.fields.String(allow_none=True, metadata={"description": "Only to the volunteer and coordinators, only with consent"})
     consent_political = ma.fields.Boolean()
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "pending (申请审核中) / rejected (未通过) / active / retired / suspended"})
+    status_label = ma.fields.String(metadata={"description": "The status in plain Chinese: 审核中, 未通过, 在岗, 退出, 暂停"})
+    reviewed_at = LocalDateTime(allow_none=True, metadata={"description": "When a coordinator decided the application (null: enrolled before applications existed, or still pending)"})
     retired_reason = ma.fields.String(allow_none=True)
-    status_note = ma.fields.String()
+    status_note = ma.fields.String(metadata={"description": "Why the status is what it is (a rejection's reason); only to the volunteer and coordinators"})
     public_name = ma.fields.Boolean(metadata={"description": "Named in full in public notices (opted in)"})
     registered_at = LocalDateTime()
     community_id = ma.fields.Integer()
 
 
 class VolunteerQuerySchema(Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(VOLUNTEER_STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(ALL_VOLUNTEER_STATUSES))
     team_id = ma.fields.Integer()
     category = ma.fields.String()
     q = ma.fields.String(validate=ma.validate.Length(max=32), metadata={"description": "Name or volunteer number contains"})
+
+
+class ApplicationQuerySchema(Schema):
+    status = ma.fields.String(load_default="pending", validate=ma.validate.OneOf(APPLICATION_STATUSES),
+                              metadata={"description": "pending (default) or rejected"})
+    community_id = ma.fields.Integer(metadata={"description": "Admins: one community (default every community); "
+                                                               "coordinators: only their own"})
+
+
+class ReviewSchema(Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("approve", "reject")),
+                                metadata={"description": "approve (通过) or reject (不通过)"})
+    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200),
+                              metadata={"description": "Required to reject; the applicant reads it"})
