@@ -29,13 +29,13 @@ const RequestActions = Behavior({
       return done ? this.load() : null
     },
     onConfirm(e) {
-      return witness.confirm(e.currentTarget.dataset.record).then((ok) => this.reloadIf(ok))
+      return witness.confirm(e.currentTarget.dataset.record).then((changed) => this.reloadIf(changed))
     },
     onDispute(e) {
-      return witness.dispute(e.currentTarget.dataset.record).then((ok) => this.reloadIf(ok))
+      return witness.dispute(e.currentTarget.dataset.record).then((changed) => this.reloadIf(changed))
     },
     onScan() {
-      return witness.scanAndConfirm().then((ok) => this.reloadIf(ok))
+      return witness.scanAndConfirm().then((changed) => this.reloadIf(changed))
     },
     onCall(e) {
       wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })

@@ -7,7 +7,14 @@ const records = require('../services/records')
 const nav = require('../utils/nav')
 const scan = require('../utils/scan')
 
-/** Resolves true when confirmed. */
+/**
+ * A refusal the request wrapper has shown in the server's words: true when it was a 409 — the
+ * record moved meanwhile (the volunteer withdrew or corrected it, someone else confirmed it) —
+ * so the page reads its list again and shows where the record now stands.
+ */
+const moved = (err) => !!err && err.status === 409
+
+/** Resolves true when confirmed, or when the record had moved meanwhile (read the list again). */
 function confirm(recordId) {
   return nav.confirmDialog({
     title: '确认服务已完成',
@@ -17,10 +24,10 @@ function confirm(recordId) {
   }).then((yes) => yes && records.confirm(recordId).then(() => {
     nav.toast('已确认，谢谢您')
     return true
-  }, () => false))
+  }, moved))
 }
 
-/** Resolves true when the problem was sent to the station. */
+/** Resolves true when the problem was sent to the station, or when the record had moved meanwhile. */
 function dispute(recordId) {
   return nav.askText({ title: '哪里有问题？', placeholder: '例如：志愿者没有来', confirmText: '告诉服务站' })
     .then((reason) => {
@@ -32,16 +39,19 @@ function dispute(recordId) {
       return records.dispute(recordId, reason).then(() => {
         nav.toast('已告诉服务站')
         return true
-      }, () => false)
+      }, moved)
     })
 }
 
-/** Scan the volunteer's QR and confirm; resolves true when confirmed. */
+/**
+ * Scan the volunteer's QR and confirm; resolves true when confirmed, or when the record had moved
+ * (a QR shown before the volunteer corrected or withdrew the report: the server asks for a fresh one).
+ */
 function scanAndConfirm() {
   return scan.scanToken().then((token) => token && records.confirmQr(token).then(() => {
     nav.toast('已确认，谢谢您')
     return true
-  }, () => false))
+  }, moved))
 }
 
 module.exports = { confirm, dispute, scanAndConfirm }

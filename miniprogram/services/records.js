@@ -1,6 +1,7 @@
 /**
  * Service records: report a service, confirm one as its witness (见证确认) by tap or by QR,
- * show my QR for the witness; the station approves or rejects what only it can settle.
+ * show my QR for the witness; withdraw or correct my own self-report while it awaits its
+ * witness; the station approves or rejects what only it can settle.
  */
 
 const api = require('../api/request')
@@ -24,7 +25,14 @@ const dispute = (id, reason, opts) => api.post(`/service-records/${id}/dispute`,
 const qr = (id, opts) => api.post(`/service-records/${id}/qr`, {}, opts)
 const confirmQr = (token, rating, comment, opts) =>
   api.post('/service-records/confirm-qr', { token, ...withRating(rating, comment) }, opts)
+/** Take back my self-report awaiting its witness (撤回): the record answers with status `withdrawn`. */
+const withdraw = (id, opts) => api.post(`/service-records/${id}/withdraw`, {}, opts)
+/**
+ * Correct my self-report awaiting its witness: `changes` holds only the fields that change. The
+ * server checks it like a new report and asks the witness again; a QR shown before no longer confirms.
+ */
+const edit = (id, changes, opts) => api.patch(`/service-records/${id}`, changes, opts)
 const approve = (id, opts) => api.post(`/service-records/${id}/approve`, {}, opts)
 const reject = (id, reason, opts) => api.post(`/service-records/${id}/reject`, { reason }, opts)
 
-module.exports = { report, page, list, get, confirm, dispute, qr, confirmQr, approve, reject }
+module.exports = { report, page, list, get, confirm, dispute, qr, confirmQr, withdraw, edit, approve, reject }

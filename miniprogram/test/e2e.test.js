@@ -2,7 +2,7 @@
  * End to end: the pages and the request wrapper against the live API (python -m server.run:
  * SQLite, Redis, worker), with wx.request carried over real HTTP: booking → claim → check in
  * and out → confirm → the volunteer's passbook; a retired volunteer's payback hold; the
- * volunteer's stars; a resident's data export.
+ * volunteer's stars; a resident's data export; a self-report corrected, then withdrawn.
  */
 
 const live = require('./live-api')
@@ -236,5 +236,50 @@ describeLive('mini-program against the live API', () => {
     const data = await renderPage('privacy/data', { file: encodeURIComponent(exported.filePath) })
     expect(text(data)).toContain('姓名：王秀兰')
     expect(text(data)).toContain('社区：和平里社区')
+  })
+
+  test('a volunteer self-reports, corrects the report on the same form (only the changes sent), then withdraws it', async () => {
+    const { calls } = await loginAs('volunteer')
+    const input = (p, field, value) => p.onInput({ currentTarget: { dataset: { field } }, detail: { value } })
+    const yesterday = format.today(Date.now() - 24 * 3600 * 1000)
+    const report = await ready(await renderPage('report'))
+    const p = report.instance
+    p.onCategory({ detail: { value: 7 } }) // 环境保护
+    p.onItem({ detail: { value: 0 } })
+    p.onDay({ detail: { value: yesterday } })
+    p.onStart({ detail: { value: '05:10' } })
+    p.onEnd({ detail: { value: '05:40' } })
+    input(p, 'place', '3号楼楼道')
+    input(p, 'content', '端到端自报：清理楼道')
+    input(p, 'witness_name', '赵大妈')
+    input(p, 'witness_phone', '13900000009')
+    p.onSubmit()
+    await until(() => wx.navigateBack.mock.calls.length === 1, 'the report to be sent')
+
+    const mine = await ready(await renderPage('tasks'))
+    const reported = await until(() => mine.instance.data.reported.find((r) => r.content === '端到端自报：清理楼道'), 'my report in my tasks')
+    expect(reported.mayChange).toBe(true)
+    const form = await ready(await renderPage('report', { id: String(reported.id) }))
+    const f = form.instance
+    expect([f.data.day, f.data.start, f.data.end, f.data.place, f.data.witness_name]).toEqual([yesterday, '05:10', '05:40', '3号楼楼道', '赵大妈'])
+    expect(f.data.categories[f.data.catIndex].items[f.data.itemIndex].name).toBe(reported.item_name)
+    f.onEnd({ detail: { value: '06:10' } })
+    input(f, 'content', '端到端自报：清理楼道，擦扶手')
+    f.onSubmit()
+    await until(() => wx.navigateBack.mock.calls.length === 2, 'the correction to be sent')
+    expect(callsTo(calls, 'PATCH', `/service-records/${reported.id}`)[0].data).toEqual({
+      ended_at: `${yesterday}T06:10:00+08:00`, content: '端到端自报：清理楼道，擦扶手',
+    })
+    const edited = await api.get(`/service-records/${reported.id}`)
+    expect([edited.status, edited.duration_minutes, edited.witness_name]).toEqual(['reported', 60, '赵大妈'])
+
+    await mine.instance.onWithdraw({ currentTarget: { dataset: { record: reported.id } } })
+    const mineRecord = () => mine.instance.data.reported.find((r) => r.id === reported.id) || {}
+    await until(() => mineRecord().status === 'withdrawn', 'the withdrawal')
+    expect(mineRecord().mayChange).toBe(false)
+    expect(text(mine)).toContain('已撤回')
+    await mine.instance.onWithdraw({ currentTarget: { dataset: { record: reported.id } } })
+    const refused = wx.showModal.mock.calls.map((c) => c[0].content).filter((c) => c && c.indexOf('不能撤回') >= 0)
+    expect(refused).toEqual(['这条记录现在是「已撤回」，不能撤回'])
   })
 })

@@ -93,6 +93,13 @@ function showQr(comp) {
   if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(6, 24)}" style="width:100%;height:100%;image-rendering:pixelated">`
   comp.instance.onUnload()
 }
+// 李建国's own report of a service he organised, still waiting for its witness: he may correct or withdraw it.
+const selfReport = {
+  ...fixture('records').items[0], id: 30, source: 'self_report', volunteer_id: volunteer.id, volunteer_name: '李建国',
+  witness_id: null, witness_name: '王秀兰', recipient_name: null, category_name: '环境保护', item_name: '清除白色垃圾',
+  place: '3号楼楼道', content: '清理楼道杂物', started_at: '2026-11-27T08:00:00+08:00', ended_at: '2026-11-27T09:30:00+08:00',
+  duration_minutes: 90,
+}
 const paybackList = [{
   id: 3, category_name: '医疗保健', item_name: '陪同就医', window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
   estimated_minutes: 60, held_minutes: 60, status: 'claimed', volunteer: { name: '孙丽', phone: '138****0006' },
@@ -123,6 +130,11 @@ const SCREENS = [
     'GET /service-records': { items: [{ ...fixture('records').items[0], volunteer_name: '李建国' }], next_cursor: null },
   }, { full: true }],
   ['report', '登记服务', 'report', volunteer, {}, { full: true }],
+  ['tasks-self-report', '我的任务', 'tasks', volunteer, {
+    'GET /tasks/mine': [],
+    'GET /service-records': { items: [selfReport, { ...selfReport, id: 29, status: 'withdrawn', status_label: '已撤回', content: '帮邻居修门锁' }], next_cursor: null },
+  }, { elder: true, full: true }],
+  ['report-edit', '修改服务记录', 'report', volunteer, { 'GET /service-records/30': selfReport }, { query: { id: '30' }, full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
   ['qr-task', '上门签到码', 'qr', resident, { 'POST /tasks/42/checkin-qr': qrAnswer }, { query: { kind: 'task', id: '42' }, act: showQr, elder: true }],

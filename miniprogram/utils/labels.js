@@ -38,6 +38,7 @@ const RECORD_STATUS = {
   disputed: { text: '有异议，服务站处理中', mark: '!', tone: TONES.stop },
   rejected: { text: '未通过', mark: '×', tone: TONES.stop },
   reversed: { text: '已冲正', mark: '↺', tone: TONES.stop },
+  withdrawn: { text: '已撤回', mark: '×', tone: TONES.stop },
 }
 
 const PAYBACK_STATUS = Object.assign({}, REQUEST_STATUS, {

@@ -22,8 +22,11 @@ function checkNeed(f, today) {
   return e
 }
 
-/** A self-organised service report (自主开展). */
-function checkReport(f, today) {
+/**
+ * A self-organised service report (自主开展). `original`: the report's fields before an edit —
+ * the witness's phone may then stay blank while the witness stays the same (the server keeps it).
+ */
+function checkReport(f, today, original) {
   const e = {}
   if (!f.category_code) e.category_code = '请选择服务类别'
   else if (!f.item_code) e.item_code = '请选择服务项目'
@@ -34,7 +37,10 @@ function checkReport(f, today) {
   else if (!f.start || !f.end) e.window = '请选择开始和结束的时间'
   else if (format.minutesBetween(f.start, f.end) <= 0) e.window = '结束时间要晚于开始时间'
   if (!f.witness_name || !f.witness_name.trim()) e.witness_name = '请填写见证人的姓名'
-  if (!PHONE.test(f.witness_phone || '')) e.witness_phone = '请填写见证人的11位手机号'
+  const sameWitness = original && f.witness_name === original.witness_name
+  if (!(sameWitness && !f.witness_phone) && !PHONE.test(f.witness_phone || '')) {
+    e.witness_phone = original && !sameWitness ? '换了见证人，请填写新见证人的11位手机号' : '请填写见证人的11位手机号'
+  }
   return e
 }
 

@@ -1,9 +1,19 @@
-/** 我的任务: the tasks I claimed (check in, check out, give back) and the services I reported. */
+/**
+ * 我的任务: the tasks I claimed (check in, check out, give back) and the services I reported;
+ * my own self-report, while it awaits its witness, can be corrected (修改) or withdrawn (撤回).
+ */
 
+const session = require('../../api/session')
 const tasks = require('../../services/tasks')
 const records = require('../../services/records')
 const nav = require('../../utils/nav')
 const { scanToken } = require('../../utils/scan')
+
+/** A record of mine, marked `mayChange` while it is my own self-report still waiting for its witness. */
+function decorate(record, me) {
+  const mayChange = record.status === 'reported' && record.source === 'self_report' && !!me && record.volunteer_id === me.id
+  return Object.assign({}, record, { mayChange })
+}
 
 Component({
   behaviors: [require('../../behaviors/page')],
@@ -12,10 +22,16 @@ Component({
     onLoad() {
       this.load()
     },
+    /** Back from the report form (a new report, or a correction): read the lists again. */
+    onShow() {
+      if (this.loaded) this.load()
+    },
     load() {
       const both = Promise.all([tasks.mine({ quiet: true }), records.list('mine', { quiet: true })])
       return this.track(both, ([mine, reported]) => {
-        this.setData({ items: mine, reported: reported || [] })
+        this.loaded = true
+        const me = session.member()
+        this.setData({ items: mine, reported: (reported || []).map((r) => decorate(r, me)) })
         return mine.length + this.data.reported.length > 0
       })
     },
@@ -57,6 +73,25 @@ Component({
     },
     onReport() {
       wx.navigateTo({ url: '/pages/report/index' })
+    },
+    onEditReport(e) {
+      wx.navigateTo({ url: `/pages/report/index?id=${e.currentTarget.dataset.record}` })
+    },
+    /**
+     * 撤回, after a plain question. Refused (409: the witness confirmed or disputed it meanwhile),
+     * the server's words have been shown and the list is read again, so it shows where it stands.
+     */
+    onWithdraw(e) {
+      const id = e.currentTarget.dataset.record
+      return nav.confirmDialog({ title: '撤回这条记录', content: '撤回后这条记录作废，确定撤回吗？', confirmText: '确定撤回', cancelText: '不撤回' })
+        .then((yes) => yes && records.withdraw(id).then(() => {
+          nav.toast('已撤回')
+          this.load()
+          return true
+        }, (err) => {
+          if (err && err.status === 409) this.load()
+          return false
+        }))
     },
   },
 })
