@@ -305,6 +305,9 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     """Move balances with guarded UPDATEs and append the entries, chained, dated `day`
     (the transfer's date unless given: a hold made last month is spent today).
 
+    A 0-minute leg on a household account is kept as an entry (its passbook line: a credit
+    that went entirely to the love pool above the storage cap); on a system account it is dropped.
+
     A closed month is refused by the database's trigger (invariant 9); it surfaces here
     as MonthClosed.
     """
@@ -313,14 +316,18 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     now, day = clock.now(), day or transfer.effective_date
     rows = []
     for leg in legs:
-        if leg.minutes == 0:
-            continue
         account = accounts[leg.account_id]
-        balance_after = _move(account, leg.minutes)
+        if leg.minutes == 0:
+            if account.kind != "household":
+                continue
+            balance_after = account.posted_minutes  # locked (or held) and current: nothing moves
+        else:
+            balance_after = _move(account, leg.minutes)
         if balance_after is None:
             what = "爱心池" if account.kind == "love_pool" else "家庭存折"
             short = -leg.minutes - _available_now(account.id)
             raise InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
+        account.posted_minutes = balance_after
         chain = chains[account.community_id]
         seq = chain.last_seq + 1
         digest = entry_hash(chain.last_hash, account.community_id, seq, account.id, transfer.id, leg.minutes,
@@ -354,8 +361,13 @@ def credit_legs(source: Account, target: Account, pool: Account, minutes: int, c
     return legs, minutes - kept
 
 
-def overflow_note(overflow: int) -> str:
-    return f"超出家庭存储上限的{overflow / 60:g}小时已转入社区爱心池" if overflow else ""
+def overflow_note(overflow: int, minutes: int) -> str:
+    """The passbook's note on a credit of `minutes` of which `overflow` went to the love pool."""
+    if not overflow:
+        return ""
+    if overflow >= minutes:
+        return f"{overflow}分钟全部转入爱心池（家庭存折已达存储上限）"
+    return f"其中{overflow}分钟转入爱心池（超出家庭存储上限）"
 
 
 # --- posting ------------------------------------------------------------------------

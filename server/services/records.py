@@ -354,12 +354,23 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         _move(record, from_statuses, refusal, **fields)
         if minutes:
             ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
+            overflow = int(transfer.details.get("overflow_minutes") or 0)
             notifications.notify([volunteer.id], f"record:{record.id}:credited", "hours_credited", {
-                "category": catalog.category_name(record.category_id), "minutes": minutes})
+                "category": catalog.category_name(record.category_id), "minutes": minutes,
+                "outcome": credit_outcome(minutes, overflow)})
         for name, value in fields.items():
             setattr(record, name, value)
         _settled(record)
     _know_names(record, actor, volunteer)
+
+
+def credit_outcome(minutes: int, overflow: int) -> str:
+    """Where a credit went, in the volunteer's message (at most 20 characters: WeChat's `thing`)."""
+    if overflow >= minutes:
+        return "您家存折已达上限，全部转入爱心池"
+    if overflow:
+        return f"其中{overflow}分钟转入爱心池（存折已达上限）"
+    return "已存入您家的爱心存折"
 
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
@@ -369,7 +380,7 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
                                              household_cap)
-        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow)}
+        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
 
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",

@@ -109,6 +109,41 @@ def test_household_cap_overflows_to_the_love_pool(people, any_app):
     assert ledger_verify.verify() == []
 
 
+def test_a_credit_above_the_storage_cap_still_shows_in_the_passbook(people, any_app):
+    """Issue 12 #15: a household at its cap saw nothing of a credit that went wholly to the love pool,
+    though the volunteer was told it was stored. Every credit has its line; the message says where it went."""
+    from server import runtime
+    from server.models import Household, OutboxMessage
+    from server.services import message_format, passbook
+
+    community, volunteer, resident = people
+    any_app.config["HOUSEHOLD_CAP_MINUTES"] = 100
+    runtime.configure(any_app.config)
+    partly = credited_record(volunteer, resident, minutes=120, days_ago=2)   # 100 kept, 20 to the pool
+    wholly = credited_record(volunteer, resident, minutes=30, days_ago=1)    # all 30 to the pool
+    household = Household.get_by_id(volunteer.household_id)
+    lines = passbook.passbook(household)["entries"]
+    assert [(line["transfer_id"], line["minutes"], line["pool_minutes"], line["direction"]) for line in lines] == [
+        (wholly.transfer_id, 0, 30, "to_pool"), (partly.transfer_id, 100, 20, "deposit")]
+    assert "全部转入爱心池" in lines[0]["note"] and lines[0]["running_balance_minutes"] == 100
+    assert "其中20分钟转入爱心池" in lines[1]["note"]
+    assert ledger.system_account(community.id, "love_pool").posted_minutes == 50
+    said = {}
+    for record in (partly, wholly):
+        (message,) = OutboxMessage.select().where(OutboxMessage.key.contains(f"record:{record.id}:credited"))
+        said[record.id] = message_format.render("hours_credited", message.payload["data"])["body"]
+    assert "其中20分钟转入爱心池" in said[partly.id]
+    assert "全部转入爱心池" in said[wholly.id] and "存入您家" not in said[wholly.id]
+    assert ledger_verify.verify() == []
+    coordinator = make_coordinator(community)
+    records.reverse(coordinator, ServiceRecord.get_by_id(wholly.id), reason="核实有误", key="undo-wholly")
+    undone = passbook.passbook(household)["entries"][0]
+    assert (undone["code"], undone["minutes"], undone["pool_minutes"], undone["direction"]) == (
+        "reversal", 0, -30, "from_pool")
+    assert ledger.system_account(community.id, "love_pool").posted_minutes == 20
+    assert ledger_verify.verify() == []
+
+
 def test_same_key_same_body_is_the_first_result_other_body_is_409(people):
     _, _, resident = people
     household = Household.get_by_id(resident.household_id)
