@@ -13,7 +13,8 @@ transfers, corrections as new transfers) and django-hordak (legs that sum to zer
   account it touches, with signed minutes that sum to zero (invariant 1). A pending
   transfer is a hold on one household account: it raises `pending_minutes` and has no
   entries until it is posted (at most the held minutes; the rest is released) or
-  voided (invariant 7). The state change is a guarded UPDATE, so it happens once (6).
+  voided (invariant 7); posting 0 minutes voids it. The state change is a guarded UPDATE,
+  so it happens once (6).
 * Every transfer carries an idempotency key (UNIQUE). The same key with the same body
   returns the first transfer; with another body it is refused with 409 (invariant 5).
 * Balances are cached on the account and changed only by guarded UPDATEs whose row
@@ -453,11 +454,16 @@ def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "
 
 
 def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
-    """Spend at most the held minutes; release the rest. Happens once."""
+    """Spend at most the held minutes; release the rest. Happens once.
+
+    Spending nothing is a release (voided), never a hold "posted" for 0 minutes.
+    """
     with database.atomic():
         transfer = Transfer.get_by_id(transfer_id)
         if minutes < 0 or minutes > transfer.minutes:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
+        if minutes == 0:
+            return void_hold(transfer_id)
         issuance = system_account(transfer.community_id, "issuance")
         accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
         chains = _lock_chains([transfer.community_id])
@@ -471,9 +477,8 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
             raise AlreadyResolved("这笔冻结已经结算或取消过了")
         Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
             Account.id == transfer.hold_account_id).execute()
-        if minutes:
-            _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
-                        day=clock.today())
+        _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
+                    day=clock.today())
     return Transfer.get_by_id(transfer_id)
 
 

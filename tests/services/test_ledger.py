@@ -57,13 +57,6 @@ def test_confirmation_credits_once_and_the_legs_sum_to_zero(people):
     assert ledger_verify.verify() == []
 
 
-def test_short_service_rounds_to_nothing(people):
-    _, volunteer, resident = people
-    record = credited_record(volunteer, resident, minutes=25)
-    assert record.status == "credited" and record.credited_minutes == 0 and record.transfer_id is None
-    assert account_of(volunteer).posted_minutes == 0
-
-
 def test_daily_cap_refuses_more(people):
     _, volunteer, resident = people
     make_record(volunteer, witness=resident, minutes=300, days_ago=1, start_hour=8)
