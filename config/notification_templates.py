@@ -16,7 +16,7 @@ WeChat values are then cut to their type's limit (thing 20 characters, name 10, 
 Inbox texts are short plain sentences for elderly readers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Template:
     body: str
     page: str
     fields: tuple[Field, ...]
+    # Values for data names a later version added: messages queued before still render.
+    defaults: dict = field(default_factory=dict)
 
 
 # WeChat's limits per field type (characters); `None`: the value must be a well-formed time/date.
@@ -105,14 +107,17 @@ _TEMPLATES = (
     Template(
         key="hours_credited",
         label="爱心时间存入时通知我",
-        title="爱心时间已存入存折",
-        body="您的{category}服务已确认，存入{minutes:hours}。谢谢您！",
+        title="爱心时间已记入",
+        # `outcome` says where the minutes went (records.credit_outcome): the household's
+        # passbook, or part or all of them the love pool when the passbook is at its cap.
+        body="您的{category}服务已确认，记入{minutes:hours}，{outcome}。谢谢您！",
         page="pages/passbook/index",
         fields=(
             Field("thing1", "thing", "{category}"),
             Field("number2", "number", "{minutes}"),
-            Field("thing3", "thing", "已存入您家的爱心存折"),
+            Field("thing3", "thing", "{outcome}"),
         ),
+        defaults={"outcome": "已存入您家的爱心存折"},
     ),
     Template(
         key="event_reminder",

@@ -128,7 +128,7 @@ SETTINGS: dict[str, Setting] = {
     "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
     "PAYBACK_AGE": Setting(60, int, "Age from which a volunteer may open payback requests (优先回馈) without being marked retired."),
     "CHECKIN_PAIRS_PER_DAY": Setting(3, int, "Most check-in/check-out pairs per volunteer, task and day."),
-    "CHECKIN_EARLY_MINUTES": Setting(60, int, "How long before a task's time window a volunteer may check in."),
+    "CHECKIN_EARLY_MINUTES": Setting(60, int, "How long before a task's time window, or a monthly event's start, a volunteer may check in (an event's check-in closes at its planned end)."),
     "AGREEMENT_HORIZON_DAYS": Setting(14, int, "How many days ahead agreement visits are put on the board."),
     "SELF_REPORT_BACKDATE_DAYS": Setting(7, int, "A self-reported service older than this needs a coordinator's approval (补录)."),
     "WECHAT_TEMPLATE_IDS": Setting({}, _mapping, "Subscribe-message template ids chosen in the mini-program's admin, by our template key: `task_offer=ID,hours_credited=ID,...` (keys in `config/notification_templates.py`). A key without an id sends in-app only."),

@@ -82,9 +82,18 @@ describe('event detail (活动详情)', () => {
     await tap(page, '.show-qr')
     expect(wx.navigateTo.mock.calls[0][0].url).toMatch(/^\/pages\/qr\/index\?kind=event&id=2&about=/)
     await tap(page, '.close')
-    expect(modalTexts()[0]).toContain('每位已签到的志愿者记入 2.0 小时')
+    expect(modalTexts()[0]).toContain('每位已签到的志愿者按实际时长记入（从开始或签到时起到现在，最多 2.0 小时）')
     expect(callsTo(calls, 'POST', '/events/2/close')).toHaveLength(1)
-    expect(text(page)).toContain('11 人签到，这次为 11 人记入了 2.0 小时')
+    expect(text(page)).toContain('11 人签到，这次为 11 人按实际时长记入了时间（最多 2.0 小时）')
+  })
+
+  test('closing before the start is refused with the server\'s reason', async () => {
+    const refused = { status: 409, body: { code: 409, status: 'Conflict', message: '活动12月16日9:00才开始，开始之前不能结束活动、记时间', errors: { rule: 'event_not_started' } } }
+    installWx({ 'GET /events/2': open, 'GET /catalog': fixture('catalog'), 'POST /events/2/close': refused }, { member: coordinator })
+    const page = await renderPage('events/detail', { id: '2' })
+    await tap(page, '.close')
+    expect(modalTexts()).toContain('提示|活动12月16日9:00才开始，开始之前不能结束活动、记时间')
+    expect(text(page)).not.toContain('活动已结束')
   })
 
   test('a closed activity offers nothing to do; an error shows the message', async () => {

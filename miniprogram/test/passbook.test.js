@@ -32,6 +32,20 @@ describe('passbook page (我的存折)', () => {
     expect(text(page)).toContain('以上是全部记录')
   })
 
+  test('a credit that went wholly to the love pool has its row, saying so', async () => {
+    const book = fixture('passbook')
+    book.entries.unshift({
+      ...book.entries[0], id: 32, minutes: 0, direction: 'to_pool', pool_minutes: 30, running_balance_minutes: 750,
+      note: '30分钟全部转入爱心池（家庭存折已达存储上限）', content: '楼道清洁',
+    })
+    installWx({ 'GET /me/passbook': book }, { member: fixture('me-volunteer') })
+    const page = await renderPage('passbook')
+    const t = text(page)
+    expect(t).toContain('楼道清洁')
+    expect(t).toContain('转爱心池0.0')
+    expect(t).toContain('30分钟全部转入爱心池（家庭存折已达存储上限）')
+  })
+
   test('tapping a row shows its details', async () => {
     installWx({ 'GET /me/passbook': fixture('passbook') }, { member: fixture('me-volunteer') })
     const page = await renderPage('passbook')

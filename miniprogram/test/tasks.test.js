@@ -35,6 +35,25 @@ describe('my tasks page (我的任务)', () => {
     expect(callsTo(calls, 'POST', '/tasks/44/check-out')).toHaveLength(1)
   })
 
+  test('checked in and straight out: told the service is too short to count, no confirm code', async () => {
+    const record = { ...fixture('records').items[0], id: 61, status: 'too_short', status_label: '不足30分钟，不计时', duration_minutes: 5 }
+    const over = { 'POST /tasks/44/check-out': { task: { ...started, status: 'too_short', status_label: '不足30分钟，不计时' }, record } }
+    installWx(routes(over), { member: fixture('me-volunteer') })
+    const page = await renderPage('tasks')
+    await tap(page, '.check-out')
+    const said = wx.showModal.mock.calls.map((c) => c[0].content)
+    expect(said).toContain('这次服务5分钟，不足30分钟，不计时。任务已结束。')
+    expect(said.some((c) => c.indexOf('确认码') >= 0)).toBe(false)
+  })
+
+  test('a record too short to count says so in the server\'s words', async () => {
+    const short = { ...fixture('records').items[0], status: 'too_short', status_label: '不足15分钟，不计时' }
+    installWx(routes({ 'GET /service-records': { items: [short], next_cursor: null } }), { member: fixture('me-volunteer') })
+    const page = await renderPage('tasks')
+    expect(text(page)).toContain('不足15分钟，不计时')
+    expect(text(page)).not.toContain('时间已存入')
+  })
+
   test('QR check-in sends the scanned token', async () => {
     const { calls } = installWx(routes(), { member: fixture('me-volunteer') })
     wx.scanCode.mockImplementation((o) => o.success({ result: 'tok-123' }))

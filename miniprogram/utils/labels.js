@@ -5,6 +5,12 @@
 
 const TONES = { wait: 'wait', go: 'go', done: 'done', stop: 'stop', warn: 'warn' }
 
+/**
+ * A service shorter than the rounding step counts for nothing. The server's words name the
+ * step in force (「不足30分钟，不计时」), so they win (`serverWords`); these are for when none came.
+ */
+const TOO_SHORT = { text: '服务时间太短，不计时', mark: '–', tone: TONES.stop, serverWords: true }
+
 const REQUEST_STATUS = {
   open: { text: '等待志愿者接单', mark: '…', tone: TONES.wait },
   claimed: { text: '已有志愿者接单', mark: '✓', tone: TONES.go },
@@ -15,6 +21,7 @@ const REQUEST_STATUS = {
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
   expired: { text: '没有人接单，已过期', mark: '×', tone: TONES.stop },
   no_show: { text: '志愿者没有来，服务站已记录', mark: '×', tone: TONES.stop },
+  too_short: TOO_SHORT,
 }
 
 const TASK_STATUS = {
@@ -27,6 +34,7 @@ const TASK_STATUS = {
   cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
   expired: { text: '已过期', mark: '×', tone: TONES.stop },
   no_show: { text: '志愿者未到', mark: '×', tone: TONES.stop },
+  too_short: TOO_SHORT,
   // Not a server status: an open task held for the station's review (`held`), not yet claimable.
   held: { text: '等服务站审核', mark: '…', tone: TONES.warn },
 }
@@ -39,6 +47,7 @@ const RECORD_STATUS = {
   rejected: { text: '未通过', mark: '×', tone: TONES.stop },
   reversed: { text: '已冲正', mark: '↺', tone: TONES.stop },
   withdrawn: { text: '已撤回', mark: '×', tone: TONES.stop },
+  too_short: TOO_SHORT,
 }
 
 const PAYBACK_STATUS = Object.assign({}, REQUEST_STATUS, {
@@ -109,6 +118,7 @@ const RELATIONS = ['本人', '配偶', '父亲', '母亲', '儿子', '女儿', '
 const UNKNOWN = { text: '处理中', mark: '…', tone: TONES.wait }
 
 /**
+/**
  * 志愿者审核: what an applicant reads about their application; null once it is approved (or
  * for anyone who never applied). `v` is the volunteer part of /me or the profile.
  */
@@ -128,9 +138,14 @@ function application(v) {
   return null
 }
 
-/** A code's words; one we do not know shows the server's own label (`fallback`), never a bare code when there is one. */
+/**
+ * A code's words; one we do not know shows the server's own label (`fallback`), never a bare code when there is one.
+ * A code marked `serverWords` prefers the server's label too (it names a setting in force).
+ */
 function status(table, code, fallback) {
-  return table[code] || { ...UNKNOWN, text: fallback || code || UNKNOWN.text }
+  const known = table[code]
+  if (known && known.serverWords && fallback) return { ...known, text: fallback }
+  return known || { ...UNKNOWN, text: fallback || code || UNKNOWN.text }
 }
 
 module.exports = {

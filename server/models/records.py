@@ -21,7 +21,10 @@ from server.models.catalog import ServiceCategory, ServiceItem
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 
-RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn")
+# too_short: the service rounds down to nothing (shorter than ROUNDING_STEP_MINUTES): nothing credited.
+# withdrawn: the volunteer withdrew their self-report before its witness answered.
+RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn",
+                   "too_short")
 RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
 
 

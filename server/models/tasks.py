@@ -26,7 +26,8 @@ from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 from server.models.records import ServiceRecord
 
-TASK_STATUSES = ("open", "claimed", "in_progress", "done", "confirmed", "credited", "cancelled", "expired", "no_show")
+TASK_STATUSES = ("open", "claimed", "in_progress", "done", "confirmed", "credited", "cancelled", "expired", "no_show",
+                 "too_short")  # too_short: its service rounded down to nothing; closed, a payback hold released
 URGENCIES = ("normal", "urgent")
 
 

@@ -9,7 +9,7 @@ from server.models import Audit, AuditFlag, AuditVisit, Member, ServiceRecord
 from server.services import audit_flags, documents, periods, privacy
 from server.services.audits import METHOD_LABELS, OUTCOME_LABELS
 from server.services.documents import Table
-from server.services.records import STATUS_LABELS
+from server.services.records import status_label
 
 
 def _name(member: Member | None) -> str:
@@ -18,7 +18,7 @@ def _name(member: Member | None) -> str:
 
 def _record_brief(record: ServiceRecord) -> dict:
     return {
-        "id": record.id, "status": record.status, "status_label": STATUS_LABELS[record.status],
+        "id": record.id, "status": record.status, "status_label": status_label(record.status),
         "started_at": record.started_at, "category_name": record.category.name, "content": record.content,
         "place": record.place, "duration_minutes": record.duration_minutes,
         "credited_minutes": record.credited_minutes, "volunteer_name": record.volunteer.name,

@@ -15,7 +15,7 @@ from server.db import Prepared
 from server.errors import RuleBroken
 from server.models import Member, Task, Volunteer, VolunteerTeam
 from server.services import catalog, privacy
-from server.services.tasks import STATUS_LABELS
+from server.services.tasks import status_label
 
 _COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.title, Task.description, Task.area,
             Task.building, Task.place, Task.window_start, Task.window_end, Task.estimated_minutes, Task.urgency,
@@ -156,7 +156,7 @@ def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, off
         "estimated_minutes": row["estimated_minutes"],
         "urgency": row["urgency"],
         "status": row["status"],
-        "status_label": STATUS_LABELS[row["status"]],
+        "status_label": status_label(row["status"]),
         "recipient_name": name if full else privacy.mask_name(name),
         "recipient_phone": (row.get("recipient_phone") or "") if full else "",
         "claimed_by_me": mine,
@@ -184,9 +184,13 @@ def task_view(task: Task | int, viewer: Member) -> dict:
     return view
 
 
+ACTIVE = ("claimed", "in_progress", "done", "confirmed")
+FINISHED = ("credited", "too_short", "cancelled", "no_show")
+
+
 def mine(viewer: Member, *, active: bool = True):
     """The volunteer's tasks: what is ahead first (claimed, in progress, waiting confirmation)."""
-    statuses = ("claimed", "in_progress", "done", "confirmed") if active else ("credited", "cancelled", "no_show")
+    statuses = ACTIVE if active else FINISHED
     rows = (Task.select(*_COLUMNS)
             .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
             .where(Task.volunteer == viewer.id, Task.status.in_(list(statuses)))

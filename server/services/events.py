@@ -3,6 +3,11 @@
 Closing credits every checked-in attendee once: each attendance becomes a service
 record witnessed by the coordinator and credited (`event_credit`); a sign-up that
 already has its record is skipped, so closing twice credits nobody twice.
+
+Hours are honest: check-in opens CHECKIN_EARLY_MINUTES before the start and closes at the
+planned end; closing before the start is refused; each attendee is credited from the
+start (or their later check-in) to the planned end (or the closing, if earlier) — never
+more than the time that actually passed. Too short to count is `too_short`, not credited.
 """
 
 import datetime as dt
@@ -14,6 +19,10 @@ from server.models import Event, EventSignup, Member, ServiceCategory
 from server.services import notifications, privacy, records, tokens, volunteers
 
 CHECKIN_PURPOSE = "event-checkin"
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.month}月{moment.day}日{moment.hour}:{moment.minute:02d}"
 
 
 def create(actor: Member, data: dict) -> Event:
@@ -93,12 +102,22 @@ def checkin_token(actor: Member, event: Event) -> tuple[str, dt.datetime]:
     return tokens.issue(CHECKIN_PURPOSE, event.id), clock.now() + ttl
 
 
+def planned_end(event: Event) -> dt.datetime:
+    return event.starts_at + dt.timedelta(minutes=event.planned_minutes)
+
+
 def check_in(actor: Member, token: str) -> EventSignup:
     event = Event.get_or_none(Event.id == tokens.read(CHECKIN_PURPOSE, token))
     if event is None or event.community_id != actor.community_id:
         raise RuleBroken("这个签到码不是本社区的活动", field="token", rule="qr_invalid")
     if event.status != "open":
         raise Conflict("活动已经结束", rule="event_closed")
+    now, early = clock.now(), runtime.setting("CHECKIN_EARLY_MINUTES")
+    if now < event.starts_at - dt.timedelta(minutes=early):
+        raise RuleBroken(f"活动{_when(event.starts_at)}开始，最早可以提前{early}分钟签到", field="token",
+                         rule="too_early")
+    if now > planned_end(event):
+        raise Conflict(f"活动已在{_when(planned_end(event))}结束，不能再签到", rule="checkin_closed")
     signup = EventSignup.get_or_none(EventSignup.event == event.id, EventSignup.volunteer == actor.id,
                                      EventSignup.status == "signed")
     if signup is None:
@@ -114,6 +133,9 @@ def close(actor: Member, event: Event) -> dict:
         raise Forbidden("只有服务站可以结束活动")
     if event.status == "cancelled":
         raise Conflict("活动已取消", rule="event_cancelled")
+    now = clock.now()
+    if now < event.starts_at:
+        raise Conflict(f"活动{_when(event.starts_at)}才开始，开始之前不能结束活动、记时间", rule="event_not_started")
     credited = 0
     category = ServiceCategory.get(ServiceCategory.code == event.category_codes[0])
     with database.atomic():
@@ -122,16 +144,19 @@ def close(actor: Member, event: Event) -> dict:
                                                EventSignup.checked_in_at.is_null(False), EventSignup.record.is_null())
         for signup in attendees:
             volunteer = Member.get_by_id(signup.volunteer_id)
-            start = event.starts_at
+            # Never more than passed: from the start (or a later arrival) to the end (or now).
+            start = max(event.starts_at, signup.checked_in_at)
+            end = max(start, min(planned_end(event), now))
             record = records.create_for_task(
                 community_id=event.community_id, volunteer=volunteer, recipient=None, category_id=category.id,
-                item_id=None, place=event.place, started_at=start,
-                ended_at=start + dt.timedelta(minutes=event.planned_minutes), content=f"集中服务活动：{event.title}",
-                source="event", witness=actor, organiser="社区联合党委", recorder_id=actor.id,
+                item_id=None, place=event.place, started_at=start, ended_at=end,
+                content=f"集中服务活动：{event.title}", source="event", witness=actor, organiser="社区联合党委",
+                recorder_id=actor.id,
             )
             EventSignup.update(record=record.id).where(EventSignup.id == signup.id).execute()
-            records.approve(actor, record)
-            credited += 1
-        Event.update(status="closed", closed_at=event.closed_at or clock.now()).where(Event.id == event.id).execute()
+            if record.status != "too_short":
+                records.approve(actor, record)
+                credited += 1
+        Event.update(status="closed", closed_at=event.closed_at or now).where(Event.id == event.id).execute()
     attended = EventSignup.select().where(EventSignup.event == event.id, EventSignup.record.is_null(False)).count()
     return {"event_id": event.id, "credited_now": credited, "attended": attended}

@@ -14,7 +14,8 @@ transfers, corrections as new transfers) and django-hordak (legs that sum to zer
   account it touches, with signed minutes that sum to zero (invariant 1). A pending
   transfer is a hold on one household account: it raises `pending_minutes` and has no
   entries until it is posted (at most the held minutes; the rest is released) or
-  voided (invariant 7). The state change is a guarded UPDATE, so it happens once (6).
+  voided (invariant 7); posting 0 minutes voids it. The state change is a guarded UPDATE,
+  so it happens once (6).
 * Every transfer carries an idempotency key (UNIQUE). The same key with the same body
   returns the first transfer; with another body it is refused with 409 (invariant 5).
 * Balances are cached on the account and changed only by guarded UPDATEs whose row
@@ -307,6 +308,9 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     """Move balances with guarded UPDATEs and append the entries, chained, dated `day`
     (the transfer's date unless given: a hold made last month is spent today).
 
+    A 0-minute leg on a household account is kept as an entry (its passbook line: a credit
+    that went entirely to the love pool above the storage cap); on a system account it is dropped.
+
     A closed month is refused by the database's trigger (invariant 9); it surfaces here
     as MonthClosed.
     """
@@ -315,14 +319,18 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     now, day = clock.now(), day or transfer.effective_date
     rows = []
     for leg in legs:
-        if leg.minutes == 0:
-            continue
         account = accounts[leg.account_id]
-        balance_after = _move(account, leg.minutes)
+        if leg.minutes == 0:
+            if account.kind != "household":
+                continue
+            balance_after = account.posted_minutes  # locked (or held) and current: nothing moves
+        else:
+            balance_after = _move(account, leg.minutes)
         if balance_after is None:
             what = "爱心池" if account.kind == "love_pool" else "家庭存折"
             short = -leg.minutes - _available_now(account.id)
             raise InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
+        account.posted_minutes = balance_after
         chain = chains[account.community_id]
         seq = chain.last_seq + 1
         digest = entry_hash(chain.last_hash, account.community_id, seq, account.id, transfer.id, leg.minutes,
@@ -356,8 +364,13 @@ def credit_legs(source: Account, target: Account, pool: Account, minutes: int, c
     return legs, minutes - kept
 
 
-def overflow_note(overflow: int) -> str:
-    return f"超出家庭存储上限的{overflow / 60:g}小时已转入社区爱心池" if overflow else ""
+def overflow_note(overflow: int, minutes: int) -> str:
+    """The passbook's note on a credit of `minutes` of which `overflow` went to the love pool."""
+    if not overflow:
+        return ""
+    if overflow >= minutes:
+        return f"{overflow}分钟全部转入爱心池（家庭存折已达存储上限）"
+    return f"其中{overflow}分钟转入爱心池（超出家庭存储上限）"
 
 
 # --- posting ------------------------------------------------------------------------
@@ -443,11 +456,16 @@ def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "
 
 
 def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
-    """Spend at most the held minutes; release the rest. Happens once."""
+    """Spend at most the held minutes; release the rest. Happens once.
+
+    Spending nothing is a release (voided), never a hold "posted" for 0 minutes.
+    """
     with database.atomic():
         transfer = Transfer.get_by_id(transfer_id)
         if minutes < 0 or minutes > transfer.minutes:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
+        if minutes == 0:
+            return void_hold(transfer_id)
         issuance = system_account(transfer.community_id, "issuance")
         accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
         chains = _lock_chains([transfer.community_id])
@@ -461,9 +479,8 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
             raise AlreadyResolved("这笔冻结已经结算或取消过了")
         Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
             Account.id == transfer.hold_account_id).execute()
-        if minutes:
-            _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
-                        day=clock.today())
+        _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
+                    day=clock.today())
     return Transfer.get_by_id(transfer_id)
 
 

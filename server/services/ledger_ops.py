@@ -42,7 +42,7 @@ def adjust(actor: Member, household: Household, *, minutes: int, reason: str, ke
     def legs_for(accounts):
         if minutes > 0:
             legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[account.id], accounts[pool.id], minutes, cap)
-            return legs, {"note": ledger.overflow_note(overflow)}
+            return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
         return [ledger.Leg(account.id, minutes), ledger.Leg(issuance.id, -minutes)], None
 
     return ledger.post(
@@ -150,7 +150,7 @@ def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: s
 
         def legs_for(accounts):
             legs, overflow = ledger.credit_legs(accounts[sender.id], accounts[receiver.id], accounts[pool.id], minutes, cap)
-            return legs, {"note": ledger.overflow_note(overflow)}
+            return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
 
         return ledger.post(
             community_id=source.community_id, code="gift", key=key,

@@ -87,7 +87,7 @@ def needs(key: str) -> frozenset[str]:
 
 def check(key: str, data: dict) -> None:
     """Refuse, at the caller, an unknown template or data missing a name the template uses."""
-    missing = needs(key) - data.keys()
+    missing = needs(key) - data.keys() - template(key).defaults.keys()
     if missing:
         raise TemplateDataMissing(f"notification data lacks {sorted(missing)[0]!r}")
 
@@ -95,6 +95,7 @@ def check(key: str, data: dict) -> None:
 def render(key: str, data: dict) -> dict:
     """The inbox's title, body and link for `data` (TemplateDataMissing if a value is missing)."""
     tpl = template(key)
+    data = {**tpl.defaults, **data}
     return {
         "title": _formatter.format(tpl.title, **data)[:64],
         "body": _formatter.format(tpl.body, **data),
@@ -117,7 +118,9 @@ def cut(field_type: str, value: str) -> str:
 
 def wechat_data(key: str, data: dict) -> dict:
     """subscribeMessage.send's `data`: {"thing1": {"value": "..."}, ...}."""
+    tpl = template(key)
+    data = {**tpl.defaults, **data}
     return {
         field.key: {"value": cut(field.type, _formatter.format(field.value, **data))}
-        for field in template(key).fields
+        for field in tpl.fields
     }

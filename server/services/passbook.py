@@ -36,15 +36,29 @@ _YEARLY_TOTALS = Prepared(lambda household_id: (
 ))
 
 
+def _direction(minutes: int, pool_minutes: int) -> str:
+    if minutes:
+        return "deposit" if minutes > 0 else "withdrawal"
+    return "to_pool" if pool_minutes > 0 else "from_pool" if pool_minutes < 0 else "none"
+
+
 def _line(row: dict) -> dict:
-    """A passbook line, JSON-ready (the response passes it through verbatim)."""
+    """A passbook line, JSON-ready (the response passes it through verbatim).
+
+    `pool_minutes`: what of this transfer went to the love pool instead of the household (a
+    credit above the storage cap; negative on its reversal). A credit that went there in full
+    is a 0-minute line (direction `to_pool`), so the passbook shows every service credited.
+    """
     details = row["details"] or {}
+    pool_minutes = int(details.get("overflow_minutes") or 0)
+    if row["code"] == "reversal":
+        pool_minutes = -pool_minutes
     return {
         "id": row["id"],
         "transfer_id": row["transfer_id"],
         "posted_at": clock.aware(row["created_at"]).isoformat(),
         "service_date": details.get("service_date") or row["effective_date"].isoformat(),
-        "direction": "deposit" if row["minutes"] > 0 else "withdrawal",
+        "direction": _direction(row["minutes"], pool_minutes),
         "code": row["code"],
         "code_label": ledger.CODES[row["code"]],
         "minutes": row["minutes"],
@@ -56,6 +70,7 @@ def _line(row: dict) -> dict:
         "served_by": details.get("served_by", ""),
         "reason": row["reason"],
         "note": details.get("note", ""),
+        "pool_minutes": pool_minutes,
         "reverses_transfer_id": row["reverses_id"],
     }
 

@@ -7,7 +7,7 @@ from server.db import Prepared
 from server.extensions.smorest import ready
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
 from server.services import catalog
-from server.services.records import STATUS_LABELS
+from server.services.records import status_label
 
 _ROLES = ("volunteer", "recipient", "recorder", "confirmed_by", "confirmed_for")
 
@@ -37,7 +37,7 @@ def _view(row: dict) -> dict:
     return {
         "id": row["id"],
         "status": row["status"],
-        "status_label": STATUS_LABELS[row["status"]],
+        "status_label": status_label(row["status"]),
         "source": row["source"],
         "category_name": row["category_name"],
         "item_name": row["item_name"],

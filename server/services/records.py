@@ -1,7 +1,9 @@
 """Service records (服务记录): report, witness, credit exactly once, dispute, approve, reject.
 
 A record moves reported → confirmed → credited, or to disputed / rejected, and a
-credited record may later be reversed. Every move is a guarded UPDATE on the status, so
+credited record may later be reversed. A service shorter than the rounding step counts
+for nothing: its record is `too_short` (不足30分钟，不计时) from the start, or when it
+would be credited, never "credited" with 0 minutes; a self-report that short is refused. Every move is a guarded UPDATE on the status, so
 two witnesses tapping at once produce one confirmation and one credit. Crediting
 applies the time-bank rules: actual minutes rounded down to a step, a per-member daily
 cap, and the household storage cap with overflow to the love pool.
@@ -36,7 +38,22 @@ STATUS_LABELS = {
     "rejected": "未通过",
     "reversed": "已冲正",
     "withdrawn": "已撤回",
+    "too_short": "不足{step}分钟，不计时",
 }
+
+
+def status_label(status: str) -> str:
+    """A record's status in words (too_short names the rounding step in force)."""
+    return too_short_label() if status == "too_short" else STATUS_LABELS[status]
+
+
+def too_short_label() -> str:
+    return STATUS_LABELS["too_short"].format(step=runtime.setting("ROUNDING_STEP_MINUTES"))
+
+
+def is_too_short(duration_minutes: int) -> bool:
+    """Rounded down to the step, nothing is left."""
+    return duration_minutes < runtime.setting("ROUNDING_STEP_MINUTES")
 
 
 _settled_hooks = []
@@ -161,6 +178,9 @@ def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) 
     if start.date() != end.date():
         raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
     minutes = _minutes_between(start, end)
+    if is_too_short(minutes):
+        raise RuleBroken(f"这次服务{minutes}分钟，{too_short_label()}", field="ended_at", rule="too_short",
+                         step_minutes=runtime.setting("ROUNDING_STEP_MINUTES"))
     category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     community = actor.community_id
 
@@ -272,14 +292,19 @@ def ask_witness(record: ServiceRecord, volunteer_name: str, event_key: str) -> N
 def create_for_task(*, community_id: int, volunteer: Member, recipient: Member | None, category_id: int,
                     item_id: int | None, place: str, started_at, ended_at, content: str, source: str,
                     witness: Member | None, organiser: str, recorder_id: int | None) -> ServiceRecord:
-    """Check-out, agreement visits and events make records with server-measured times."""
+    """Check-out, agreement visits and events make records with server-measured times.
+
+    One too short to count is `too_short` at once: nobody is asked to confirm it.
+    """
+    minutes = _minutes_between(started_at, ended_at)
+    too_short = is_too_short(minutes)
     return ServiceRecord.create(
         community=community_id, volunteer=volunteer.id, volunteer_household=volunteer.household_id, recipient=recipient,
         recipient_household=recipient.household_id if recipient else None, public_good=recipient is None,
         category=category_id, item=item_id, place=place, started_at=started_at, ended_at=ended_at,
-        duration_minutes=_minutes_between(started_at, ended_at), content=content, witness=witness,
+        duration_minutes=minutes, content=content, witness=witness,
         witness_name=witness.name if witness else "", source=source, organiser=organiser, recorder=recorder_id,
-        created_at=clock.now(),
+        created_at=clock.now(), status="too_short" if too_short else "reported", credited_minutes=0 if too_short else None,
     )
 
 
@@ -407,7 +432,7 @@ def _move(record: ServiceRecord, from_statuses, refusal: str, *, version: int | 
     if moved != 1:
         if version is not None and _status(record.id) in OPEN_FOR_CONFIRMATION:
             raise RecordStateError("志愿者刚刚修改了这条记录，请刷新后再确认")
-        raise RecordStateError(f"这条记录现在是「{STATUS_LABELS[_status(record.id)]}」，{refusal}")
+        raise RecordStateError(f"这条记录现在是「{status_label(_status(record.id))}」，{refusal}")
 
 
 # Crediting reads, in one query, the volunteer's name (the passbook prints who served) and
@@ -441,16 +466,29 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     with database.atomic():
         volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
-        fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id if transfer else None)
+        # Reported before too short a service was refused or named at check-out: named now.
+        status = "too_short" if is_too_short(record.duration_minutes) else "credited"
+        fields.update(status=status, credited_minutes=minutes, transfer=transfer.id if transfer else None)
         _move(record, from_statuses, refusal, version=version, **fields)
         if minutes:
             ledger.add_member_year(volunteer.id, record.started_at.year, minutes)
+            overflow = int(transfer.details.get("overflow_minutes") or 0)
             notifications.notify([volunteer.id], f"record:{record.id}:credited", "hours_credited", {
-                "category": catalog.category_name(record.category_id), "minutes": minutes})
+                "category": catalog.category_name(record.category_id), "minutes": minutes,
+                "outcome": credit_outcome(minutes, overflow)})
         for name, value in fields.items():
             setattr(record, name, value)
         _settled(record)
     _know_names(record, actor, volunteer)
+
+
+def credit_outcome(minutes: int, overflow: int) -> str:
+    """Where a credit went, in the volunteer's message (at most 20 characters: WeChat's `thing`)."""
+    if overflow >= minutes:
+        return "您家存折已达上限，全部转入爱心池"
+    if overflow:
+        return f"其中{overflow}分钟转入爱心池（存折已达上限）"
+    return "已存入您家的爱心存折"
 
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
@@ -460,7 +498,7 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
                                              household_cap)
-        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow)}
+        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
 
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",

@@ -2,7 +2,7 @@
 
 from server.models import Member, Request, Task, TaskVisit, Transfer
 from server.services import catalog
-from server.services.tasks import STATUS_LABELS
+from server.services.tasks import status_label
 
 
 def request_view(request: Request) -> dict:
@@ -28,7 +28,7 @@ def request_view(request: Request) -> dict:
         "estimated_minutes": request.estimated_minutes,
         "urgency": request.urgency,
         "status": task.status,
-        "status_label": STATUS_LABELS[task.status],
+        "status_label": status_label(task.status),
         "held_minutes": hold.minutes if hold else None,
         "hold_state": hold.state if hold else None,
         "spent_minutes": hold.posted_minutes if hold else None,

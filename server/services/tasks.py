@@ -6,6 +6,10 @@
       ├─cancel─▶ cancelled ◀─cancel─┘
       ├─expire─▶ expired                        claimed ──no_show──▶ no_show
       └◀─────────────────reopen (a request whose window is still ahead)─┘
+                                                                  done ──▶ too_short (不足30分钟，不计时)
+
+A service shorter than the rounding step counts for nothing: its task ends `too_short`
+at check-out (or when its record would be credited) and a payback hold is released.
 
 Every transition is one guarded UPDATE (`WHERE status IN (allowed)`), so of twenty
 volunteers claiming at once exactly one wins, and an illegal transition answers 409
@@ -40,6 +44,7 @@ STATUS_LABELS = {
     "done": "服务已完成，待确认",
     "confirmed": "已确认，待审核",
     "credited": "时间已存入",
+    "too_short": records.STATUS_LABELS["too_short"],
     "cancelled": "已取消",
     "expired": "已过期，无人接单",
     "no_show": "志愿者未到",
@@ -55,8 +60,14 @@ TRANSITIONS = {
     "expire": (("open",), "expired", "过期"),
     "no_show": (("claimed",), "no_show", "记为未到"),
     "reopen": (("no_show",), "open", "重新开放"),
+    "too_short": (("done", "confirmed"), "too_short", "按不足时长结束"),
 }
 CHECKIN_PURPOSE = "task-checkin"
+
+
+def status_label(status: str) -> str:
+    """A task's status in words (too_short names the rounding step in force)."""
+    return records.too_short_label() if status == "too_short" else STATUS_LABELS[status]
 
 
 class IllegalTransition(Conflict):
@@ -77,7 +88,7 @@ def transition(task: Task, kind: str, *, actor: Member | None, on_behalf_of: Mem
         )
         if moved != 1:
             current = Task.select(Task.status).where(Task.id == task.id).scalar()
-            raise IllegalTransition(f"这个任务现在是「{STATUS_LABELS[current]}」，不能{verb}", current_status=current)
+            raise IllegalTransition(f"这个任务现在是「{status_label(current)}」，不能{verb}", current_status=current)
         TaskEvent.create(
             task=task.id, kind=kind, from_status=task.status, to_status=target, actor=actor,
             # The volunteer concerned, also when the step clears it (a release names who gave the task back).
@@ -195,7 +206,7 @@ def check_out(actor: Member, task: Task) -> tuple[Task, ServiceRecord]:
     visit = TaskVisit.get_or_none(TaskVisit.task == task.id, TaskVisit.volunteer == actor.id,
                                   TaskVisit.checked_out_at.is_null())
     if visit is None:
-        raise IllegalTransition(f"这个任务现在是「{STATUS_LABELS[task.status]}」，不能签退", current_status=task.status)
+        raise IllegalTransition(f"这个任务现在是「{status_label(task.status)}」，不能签退", current_status=task.status)
     now = clock.now()
     recipient = Member.get_by_id(task.recipient_id) if task.recipient_id else None
     with database.atomic():
@@ -207,6 +218,9 @@ def check_out(actor: Member, task: Task) -> tuple[Task, ServiceRecord]:
             witness=recipient, organiser="社区服务站", recorder_id=actor.id,
         )
         TaskVisit.update(checked_out_at=now, record=record.id).where(TaskVisit.id == visit.id).execute()
+        if record.status == "too_short":
+            _close_too_short(task, record, actor=actor)
+            return task, record
         witnesses = household_members(task.recipient_household_id)
         if witnesses:
             notifications.notify(witnesses, f"record:{record.id}:witness", "witness_request", {
@@ -273,8 +287,16 @@ def expire_overdue(now: dt.datetime | None = None) -> int:
     return count
 
 
+def _close_too_short(task: Task, record: ServiceRecord, *, actor: Member | None) -> None:
+    """Its service was too short to count: the task ends so (a state of its own, its event saying
+    how long the service was) and a payback hold is released in full."""
+    note = f"服务{record.duration_minutes}分钟，{records.too_short_label()}"
+    transition(task, "too_short", actor=actor, note=note, closed_at=clock.now())
+    _release_hold(task)
+
+
 def on_record_settled(record: ServiceRecord) -> None:
-    """A task's record was credited (or confirmed awaiting approval): move the task along.
+    """A task's record was credited, found too short (or confirmed awaiting approval): move the task along.
 
     For a payback task the hold is spent now: the credited minutes, never more than held.
     """
@@ -284,7 +306,10 @@ def on_record_settled(record: ServiceRecord) -> None:
     if visit is None:
         return
     task = Task.get_by_id(visit.task_id)
-    if record.status == "credited":
+    if record.status == "too_short":
+        if task.status in ("done", "confirmed"):
+            _close_too_short(task, record, actor=None)
+    elif record.status == "credited":
         if task.status in ("done", "confirmed"):
             transition(task, "credit", actor=None, closed_at=clock.now())
         if task.source == "payback":

@@ -31,8 +31,9 @@ def test_inbox_pages_newest_first_without_shifting(app, client, resident):
     first = client.get("/api/v1/notifications?limit=2", headers=auth).get_json()
     assert [n["id"] for n in first["items"]] == [5, 4]
     item = first["items"][0]
-    assert item["title"] == "爱心时间已存入存折"
-    assert item["body"] == "您的义务维修服务已确认，存入1.5小时。谢谢您！"
+    assert item["title"] == "爱心时间已记入"
+    # Queued without `outcome` (as before it existed): the template's default says where the hours went.
+    assert item["body"] == "您的义务维修服务已确认，记入1.5小时，已存入您家的爱心存折。谢谢您！"
     assert item["link"] == "pages/passbook/index" and item["read"] is False and item["wechat_status"] == "skipped"
     assert item["created_at"].endswith("+08:00")
     deliver(resident, 1, start=6)  # arrives while reading: the next page is still 3, 2

@@ -57,13 +57,6 @@ def test_confirmation_credits_once_and_the_legs_sum_to_zero(people):
     assert ledger_verify.verify() == []
 
 
-def test_short_service_rounds_to_nothing(people):
-    _, volunteer, resident = people
-    record = credited_record(volunteer, resident, minutes=25)
-    assert record.status == "credited" and record.credited_minutes == 0 and record.transfer_id is None
-    assert account_of(volunteer).posted_minutes == 0
-
-
 def test_daily_cap_refuses_more(people):
     _, volunteer, resident = people
     make_record(volunteer, witness=resident, minutes=300, days_ago=1, start_hour=8)
@@ -106,6 +99,41 @@ def test_household_cap_overflows_to_the_love_pool(people, any_app):
     assert ledger.system_account(community.id, "love_pool").posted_minutes == 20
     assert "爱心池" in Transfer.get_by_id(record.transfer_id).details["note"]
     assert MemberYear.get(MemberYear.member == volunteer.id).minutes == 120  # personal hours count in full
+    assert ledger_verify.verify() == []
+
+
+def test_a_credit_above_the_storage_cap_still_shows_in_the_passbook(people, any_app):
+    """Issue 12 #15: a household at its cap saw nothing of a credit that went wholly to the love pool,
+    though the volunteer was told it was stored. Every credit has its line; the message says where it went."""
+    from server import runtime
+    from server.models import Household, OutboxMessage
+    from server.services import message_format, passbook
+
+    community, volunteer, resident = people
+    any_app.config["HOUSEHOLD_CAP_MINUTES"] = 100
+    runtime.configure(any_app.config)
+    partly = credited_record(volunteer, resident, minutes=120, days_ago=2)   # 100 kept, 20 to the pool
+    wholly = credited_record(volunteer, resident, minutes=30, days_ago=1)    # all 30 to the pool
+    household = Household.get_by_id(volunteer.household_id)
+    lines = passbook.passbook(household)["entries"]
+    assert [(line["transfer_id"], line["minutes"], line["pool_minutes"], line["direction"]) for line in lines] == [
+        (wholly.transfer_id, 0, 30, "to_pool"), (partly.transfer_id, 100, 20, "deposit")]
+    assert "全部转入爱心池" in lines[0]["note"] and lines[0]["running_balance_minutes"] == 100
+    assert "其中20分钟转入爱心池" in lines[1]["note"]
+    assert ledger.system_account(community.id, "love_pool").posted_minutes == 50
+    said = {}
+    for record in (partly, wholly):
+        (message,) = OutboxMessage.select().where(OutboxMessage.key.contains(f"record:{record.id}:credited"))
+        said[record.id] = message_format.render("hours_credited", message.payload["data"])["body"]
+    assert "其中20分钟转入爱心池" in said[partly.id]
+    assert "全部转入爱心池" in said[wholly.id] and "存入您家" not in said[wholly.id]
+    assert ledger_verify.verify() == []
+    coordinator = make_coordinator(community)
+    records.reverse(coordinator, ServiceRecord.get_by_id(wholly.id), reason="核实有误", key="undo-wholly")
+    undone = passbook.passbook(household)["entries"][0]
+    assert (undone["code"], undone["minutes"], undone["pool_minutes"], undone["direction"]) == (
+        "reversal", 0, -30, "from_pool")
+    assert ledger.system_account(community.id, "love_pool").posted_minutes == 20
     assert ledger_verify.verify() == []
 
 

@@ -62,11 +62,12 @@ Component({
       const e = this.data.e
       return nav.confirmDialog({
         title: '结束活动',
-        content: `结束后，每位已签到的志愿者记入 ${e.length}，不能再签到。`,
+        // The server credits what passed: from the start (or a later check-in) to now, at most the planned length.
+        content: `结束后不能再签到。每位已签到的志愿者按实际时长记入（从开始或签到时起到现在，最多 ${e.length}）。活动开始前不能结束。`,
         confirmText: '结束并记入',
         cancelText: '还没结束',
       }).then((yes) => yes && events.close(e.id).then((r) => {
-        this.setData({ closedText: `活动已结束：${r.attended} 人签到，这次为 ${r.credited_now} 人记入了 ${format.hours(e.planned_minutes)}。` })
+        this.setData({ closedText: `活动已结束：${r.attended} 人签到，这次为 ${r.credited_now} 人按实际时长记入了时间（最多 ${format.hours(e.planned_minutes)}）。` })
         return this.reload()
       }, () => null))
     },

@@ -7,7 +7,8 @@
 const passbook = require('../../services/passbook')
 const format = require('../../utils/format')
 
-const DEPOSIT_WORD = { deposit: '存入', withdrawal: '支出' }
+// to_pool: a credit that went wholly to the love pool (the household at its storage cap): 0 here.
+const DEPOSIT_WORD = { deposit: '存入', withdrawal: '支出', to_pool: '转爱心池', from_pool: '冲回' }
 
 /** Entries → rows, with a year line wherever the year changes. */
 function toRows(entries, lastYear) {
@@ -30,7 +31,9 @@ function toRows(entries, lastYear) {
       witness: e.witness_name || '',
       servedBy: e.served_by || '',
       reason: e.reason || '',
-      note: e.note || '',
+      // Where part or all of a credit went instead of this passbook is said on the row itself.
+      poolNote: e.pool_minutes ? e.note || `${format.hours(Math.abs(e.pool_minutes))}转入爱心池` : '',
+      note: e.pool_minutes ? '' : e.note || '',
       duration: e.duration_minutes ? format.hours(e.duration_minutes) : '',
       posted: format.dateTime(e.posted_at),
       direction: e.direction,

@@ -52,6 +52,16 @@ Component({
     },
     /** After check-out: the witness confirms on their own phone, or scans the code shown here. */
     offerConfirmCode(record) {
+      if (record && record.status === 'too_short') {
+        // Too short to count: nothing to confirm, and the volunteer is told why no time is credited.
+        wx.showModal({
+          title: '已签退',
+          content: `这次服务${record.duration_minutes}分钟，${record.status_label || '时间太短，不计时'}。任务已结束。`,
+          confirmText: '知道了',
+          showCancel: false,
+        })
+        return Promise.resolve()
+      }
       if (!record || record.status !== 'reported' || !record.witness_id) return nav.toast('已签退')
       return nav.confirmDialog({
         title: '已签退',

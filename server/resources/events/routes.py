@@ -95,7 +95,11 @@ class EventCheckIn(MethodView):
     @blp.arguments(CheckInTokenSchema)
     @blp.response(200, SignupSchema)
     def post(self, body):
-        """Check in by scanning the coordinator's QR"""
+        """Check in by scanning the coordinator's QR
+
+        Open from CHECKIN_EARLY_MINUTES before the start (422 `too_early` sooner) until the
+        planned end (409 `checkin_closed` after it).
+        """
         signup = events.check_in(auth.current_member(), body["token"])
         return {"event_id": signup.event_id, "status": signup.status, "checked_in_at": signup.checked_in_at}
 
@@ -105,5 +109,11 @@ class EventClose(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, CloseSchema)
     def post(self, event_id):
-        """Close the activity and credit every checked-in attendee once (closing twice credits nobody twice)"""
+        """Close the activity and credit every checked-in attendee once (closing twice credits nobody twice)
+
+        Each attendee is credited from the start (or their later check-in) to the planned end,
+        or to now if the activity closes earlier: never more than the time that has passed.
+        Before the start it answers 409 (`event_not_started`); an attendance too short to
+        count is recorded as `too_short` and credits nothing.
+        """
         return events.close(auth.current_member(), _event())

@@ -15,7 +15,9 @@ class LineSchema(Schema):
     transfer_id = ma.fields.Integer()
     posted_at = LocalDateTime()
     service_date = ma.fields.String()
-    direction = ma.fields.String(metadata={"description": "deposit | withdrawal"})
+    direction = ma.fields.String(metadata={
+        "description": "deposit | withdrawal | to_pool (0 minutes here: the whole credit went to the love pool, the "
+                       "household being at its storage cap) | from_pool (the reversal of such a credit) | none"})
     code = ma.fields.String()
     code_label = ma.fields.String()
     minutes = ma.fields.Integer(metadata={"description": "Signed: + deposit, − withdrawal"})
@@ -27,6 +29,9 @@ class LineSchema(Schema):
     served_by = ma.fields.String()
     reason = ma.fields.String()
     note = ma.fields.String(metadata={"description": "e.g. overflow to the love pool"})
+    pool_minutes = ma.fields.Integer(metadata={
+        "description": "Minutes of this transfer that went to the love pool instead of the household (storage cap); "
+                       "negative on a reversal, which takes them back"})
     reverses_transfer_id = ma.fields.Integer(allow_none=True)
 
 
