@@ -188,6 +188,8 @@ def test_family_books_and_opens_payback_for_a_member_without_a_phone(app):
 
 
 def test_honest_hours_pairs_open_visits_and_qr(app):
+    # A fixed morning: run at 22:16 the three pairs crossed midnight, and the fourth counted for a new day.
+    clock.freeze(dt.datetime.combine(clock.today(), dt.time(9, 0)))
     community = make_community()
     resident = make_member(community)
     volunteer, _ = make_volunteer(community)
