@@ -67,6 +67,16 @@ class JSONField(TextField):
         return None if value is None else json.loads(value)
 
 
+# Ids are 64-bit signed integers on both backends (SQLite's INTEGER, PostgreSQL's BIGSERIAL):
+# a larger number names no row, and SQLite's driver raises OverflowError on binding one.
+MAX_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    """A value that can name a row: an int (not a bool) from 1 to MAX_ID."""
+    return type(value) is int and 0 < value <= MAX_ID
+
+
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
 
 
