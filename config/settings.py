@@ -95,6 +95,7 @@ SETTINGS: dict[str, Setting] = {
     "TOKEN_TTL_SECONDS": Setting(7 * 24 * 3600, int, "Lifetime of a login token."),
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
     "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
+    "MAX_BODY_BYTES": Setting(2**20, int, "Largest request body the API reads (JSON): a larger one is answered 413 before it is read, on every route, logged in or not. Uploads, when they come, get their own limit."),
     # --- WeChat ---
     "WECHAT_APPID": Setting("", str, "Mini-program AppID. Empty: WeChat login and subscribe messages are off."),
     "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),
