@@ -6,7 +6,7 @@ from flask import Flask
 
 from config import settings as settings_module
 from server import clock, db, queueing, runtime
-from server.extensions import errors, parsing
+from server.extensions import errors, parsing, reconnect
 from server.extensions.json import OrjsonProvider
 from server.extensions.smorest import Api
 
@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_db(values["DATABASE_URL"])
     db.init_app(app)
     errors.init_app(app)
+    reconnect.init_app(app)
     queueing.init_app(app)
 
     from server import hooks
