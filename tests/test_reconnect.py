@@ -137,3 +137,15 @@ def test_a_write_with_its_idempotency_key_runs_again_once(pg):
 
 def test_sqlite_errors_are_not_taken_for_a_lost_connection(app):
     assert not connection_lost(OperationalError("database is locked"))
+
+
+def test_postgresql_not_answering_is_503_not_500(redis_url, redis):
+    """No server at all (restarting, failing over): the connection opened before the view fails."""
+    app = make_app("postgresql://postgres@127.0.0.1:1/lovebank_nowhere", redis_url)
+    try:
+        answer = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x"})
+    finally:
+        database.initialize(None)
+    assert answer.status_code == 503, answer.data
+    assert answer.headers["Retry-After"].isdigit()
+    assert answer.json["errors"]["rule"] == "database_unavailable"
