@@ -15,6 +15,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 DEFAULT_SECRET = "dev-insecure-secret-change-me"
+# Tokens are HMAC-signed with SECRET_KEY, and one token is enough to test guesses offline:
+# a short key can be found by brute force, after which anyone can sign in as anyone.
+MIN_SECRET_LENGTH = 32
 
 
 def _bool(value: str) -> bool:
@@ -97,8 +100,8 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {
     # --- running ---
-    "ENV": Setting("development", str, "`development`, `test` or `production`. Production refuses to start with the default `SECRET_KEY`."),
-    "SECRET_KEY": Setting(DEFAULT_SECRET, str, "Signs login tokens and QR tokens. Must be set in production."),
+    "ENV": Setting("development", str, "`development`, `test` or `production`. Production refuses to start with the default `SECRET_KEY` or one shorter than 32 characters."),
+    "SECRET_KEY": Setting(DEFAULT_SECRET, str, "Signs login tokens and QR tokens. Must be set in production, at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."),
     "DATABASE_URL": Setting(f"sqlite:///{VAR / 'lovebank.db'}", str, "peewee database URL: `sqlite:///path` (WAL, foreign keys) or `postgresql://user@host/db` (`postgresql+pool://` for a pool)."),
     "REDIS_URL": Setting("", str, "Redis for RQ and caches. Empty: 127.0.0.1:6379 if it answers, otherwise `make run` starts an embedded Redis under `var/`."),
     "PORT": Setting(8000, int, "Port of the API in `make run`."),
@@ -115,6 +118,7 @@ SETTINGS: dict[str, Setting] = {
     "RATE_LIMIT_CODE_PER_MEMBER": Setting("10/minute;60/hour", _rate, "QR and code confirmations per member."),
     "RATE_LIMIT_WRITE_PER_MEMBER": Setting("120/minute;2000/hour", _rate, "Every POST, PATCH, PUT and DELETE per member (per client address when not logged in)."),
     "FORWARDED_HOPS": Setting(0, int, "Reverse proxies in front of the API that append the client to `X-Forwarded-For`; per-address limits count the address they report. 0: the connection's own address."),
+    "MAX_BODY_BYTES": Setting(2**20, int, "Largest request body the API reads (JSON): a larger one is answered 413 before it is read, on every route, logged in or not. Uploads, when they come, get their own limit."),
     # --- WeChat ---
     "WECHAT_APPID": Setting("", str, "Mini-program AppID. Empty: WeChat login and subscribe messages are off."),
     "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),
@@ -167,8 +171,8 @@ SETTINGS: dict[str, Setting] = {
 def load(overrides: dict | None = None, environ: os._Environ | dict | None = None) -> dict:
     """Settings as a dict: defaults, then environment variables, then `overrides`.
 
-    Raises RuntimeError when production would run with the default secret or with the
-    development login on: both would let anyone in.
+    Raises RuntimeError when production would run with the default secret, a secret shorter
+    than MIN_SECRET_LENGTH or with the development login on: each would let anyone in.
     """
     environ = os.environ if environ is None else environ
     values = {}
@@ -179,6 +183,9 @@ def load(overrides: dict | None = None, environ: os._Environ | dict | None = Non
     if values["ENV"] == "production":
         if values["SECRET_KEY"] == DEFAULT_SECRET:
             raise RuntimeError("SECRET_KEY is the development default; set a secret before running in production")
+        if len(values["SECRET_KEY"].strip()) < MIN_SECRET_LENGTH:
+            raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters in production "
+                               "(a short key can be guessed from one token)")
         if values["DEV_LOGIN"]:
             raise RuntimeError("DEV_LOGIN must be off in production")
     return values

@@ -6,7 +6,7 @@ from flask import Flask
 
 from config import settings as settings_module
 from server import clock, db, queueing, runtime
-from server.extensions import errors, limits
+from server.extensions import errors, limits, parsing, reconnect
 from server.extensions.json import OrjsonProvider
 from server.extensions.smorest import Api
 
@@ -48,10 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     runtime.configure(values)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    parsing.init_app(app)  # first: bounds `<int:...>` before routes are added, refuses large bodies before all else
     db.init_db(values["DATABASE_URL"])
     db.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
+    reconnect.init_app(app)
     queueing.init_app(app)
 
     from server import hooks

@@ -23,9 +23,11 @@ from peewee import (
     Field,
     ForeignKeyField,
     IntegerField,
+    InterfaceError,
     Model,
     ModelObjectCursorWrapper,
     OperationalError,
+    PeeweeException,
     PostgresqlDatabase,
     Select,
     SqliteDatabase,
@@ -34,6 +36,7 @@ from peewee import (
 )
 from peewee import logger as _query_log
 from playhouse.db_url import connect
+from playhouse.pool import PooledDatabase
 
 database = DatabaseProxy()
 logger = logging.getLogger(__name__)
@@ -65,6 +68,16 @@ class JSONField(TextField):
 
     def python_value(self, value):
         return None if value is None else json.loads(value)
+
+
+# Ids are 64-bit signed integers on both backends (SQLite's INTEGER, PostgreSQL's BIGSERIAL):
+# a larger number names no row, and SQLite's driver raises OverflowError on binding one.
+MAX_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    """A value that can name a row: an int (not a bool) from 1 to MAX_ID."""
+    return type(value) is int and 0 < value <= MAX_ID
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
@@ -199,6 +212,29 @@ def init_db(url: str):
 
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether a database error means PostgreSQL's connection is gone (the server restarted or
+    terminated our backend, the network dropped): psycopg2 marks the connection closed, and
+    whatever transaction it held was rolled back with it. Never true on SQLite."""
+    if not isinstance(exc, OperationalError | InterfaceError) or not is_postgres():
+        return False
+    conn = database.obj._state.conn
+    return conn is None or bool(conn.closed)
+
+
+def discard_connection() -> None:
+    """Forget a lost connection, so that the next statement opens a fresh one. A pool also drops
+    its idle connections: a server that dropped one has usually dropped them all (the pool
+    would find each dead with a ping on checkout, one round trip per connection)."""
+    db = database.obj
+    try:
+        db.close()  # a closed psycopg2 connection is not put back in the pool
+    except PeeweeException:
+        db._state.reset()
+    if isinstance(db, PooledDatabase):
+        db.close_idle()
 
 
 def init_app(app) -> None:

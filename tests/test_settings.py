@@ -26,13 +26,27 @@ def test_production_refuses_the_default_secret():
         settings.load(environ={"ENV": "production"})
 
 
+REAL_SECRET = "s3cret-for-real-" + "x" * 16  # 32 characters
+
+
+def test_production_refuses_a_short_secret():
+    """A secret of 31 characters or fewer can be guessed offline from one token: production refuses it."""
+    with pytest.raises(RuntimeError, match="SECRET_KEY.*32"):
+        settings.load(environ={"ENV": "production", "SECRET_KEY": "short"})
+    with pytest.raises(RuntimeError, match="SECRET_KEY.*32"):
+        settings.load(environ={"ENV": "production", "SECRET_KEY": REAL_SECRET[:31]})
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        settings.load(environ={"ENV": "production", "SECRET_KEY": " " * 40})
+    assert settings.load(environ={"ENV": "test", "SECRET_KEY": "short"})["SECRET_KEY"] == "short"
+
+
 def test_production_refuses_the_dev_login():
     with pytest.raises(RuntimeError, match="DEV_LOGIN"):
-        settings.load(environ={"ENV": "production", "SECRET_KEY": "s3cret-for-real", "DEV_LOGIN": "1"})
+        settings.load(environ={"ENV": "production", "SECRET_KEY": REAL_SECRET, "DEV_LOGIN": "1"})
 
 
 def test_production_starts_with_a_real_secret():
-    assert settings.load(environ={"ENV": "production", "SECRET_KEY": "s3cret-for-real"})["ENV"] == "production"
+    assert settings.load(environ={"ENV": "production", "SECRET_KEY": REAL_SECRET})["ENV"] == "production"
 
 
 def test_readme_lists_every_setting():

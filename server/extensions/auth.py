@@ -16,7 +16,7 @@ from functools import wraps
 from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from server.db import Prepared
+from server.db import Prepared, is_id
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.models import Member
 
@@ -116,8 +116,12 @@ def member_from_token(token: str) -> Member:
         raise Unauthenticated("登录已过期，请重新登录", rule="token_expired") from None
     except BadSignature:
         raise Unauthenticated("登录信息无效，请重新登录", rule="token_invalid") from None
-    member = _MEMBER_BY_ID.first(int(data.get("m") or 0))
-    if member is None or member.token_version != data.get("v") or member.erased_at is not None:
+    # The signature proves we wrote the payload, not that it has today's shape: a token signed
+    # with this key for something else, or by an older version, is refused like a forged one.
+    if not isinstance(data, dict) or not is_id(data.get("m")) or type(data.get("v")) is not int:
+        raise Unauthenticated("登录信息无效，请重新登录", rule="token_invalid")
+    member = _MEMBER_BY_ID.first(data["m"])
+    if member is None or member.token_version != data["v"] or member.erased_at is not None:
         raise Unauthenticated("登录信息已失效，请重新登录", rule="token_revoked")
     return member
 

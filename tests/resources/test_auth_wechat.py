@@ -122,3 +122,35 @@ def test_tampered_expired_and_revoked_tokens_are_401(app):
     app.config["TOKEN_TTL_SECONDS"] = 3600
     Member.update(token_version=Member.token_version + 1).where(Member.id == member.id).execute()
     assert client.get("/api/v1/me", headers=fresh).json["errors"]["rule"] == "token_revoked"
+
+
+ODD_PAYLOADS = [{"m": "abc"}, [1, 2], "a string", 7, None, {}, {"m": 1}, {"v": 0}, {"m": True, "v": 0},
+                {"m": 1.5, "v": 0}, {"m": 2**63, "v": 0}, {"m": -1, "v": 0}, {"m": 1, "v": "0"}, {"m": [1], "v": 0}]
+
+
+@pytest.mark.parametrize("payload", ODD_PAYLOADS, ids=repr)
+def test_tokens_signed_with_the_real_key_but_an_odd_payload_are_401(app, payload):
+    """The signature proves the key, not the payload's shape: anything but {m: id, v: version} is 401."""
+    from server.extensions import auth
+    from tests.factories import make_community, make_member
+
+    make_member(make_community())  # member 1 exists, so {"m": 1} alone is not refused for lack of a member
+    with app.app_context():
+        token = auth._serializer("login").dumps(payload)
+    answer = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401, answer.json
+    assert answer.json["errors"]["rule"] in ("token_invalid", "token_revoked")
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "a string", None, {}, {"id": "abc"}, {"id": "1"}, {"id": True},
+                                     {"id": 2**63}, {"id": 0}, {"id": 1.0}], ids=repr)
+def test_qr_tokens_signed_with_the_real_key_but_an_odd_payload_are_422(app, payload):
+    """The same for QR tokens: 422 naming `token`, never a 500 (nor a lookup by a float or a string)."""
+    from server.errors import RuleBroken
+    from server.services import tokens
+
+    with app.app_context():
+        token = tokens._serializer("witness").dumps(payload)
+        with pytest.raises(RuleBroken) as refused:
+            tokens.read("witness", token)
+    assert (refused.value.field, refused.value.rule) == ("token", "qr_invalid")
