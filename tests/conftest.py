@@ -105,7 +105,8 @@ def pg_database_url():
     migrations.migrate(db)
     db.close()
     yield url
-    database.close() if not database.is_closed() else None
+    if database.obj is not None and not database.is_closed():
+        database.close()
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
 

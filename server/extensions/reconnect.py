@@ -24,9 +24,12 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def _honours_idempotency_key(view) -> bool:
-    """The route reads an `Idempotency-Key` header (declared with `@blp.arguments(..., location="headers")`)."""
+    """The route reads an `Idempotency-Key` header: every creating view (server/extensions/idempotency.py
+    marks it) and the ledger's, which declare it with `@blp.arguments(..., location="headers")`."""
     cls = getattr(view, "view_class", None)
     func = getattr(cls, request.method.lower(), None) if cls else view
+    if getattr(func, "_apidoc", {}).get("idempotent"):
+        return True
     for parameter in getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", []):
         schema = parameter.get("schema")
         fields = getattr(schema, "fields", None) or getattr(schema, "_declared_fields", {})
