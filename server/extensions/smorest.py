@@ -7,7 +7,7 @@ from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
 from flask_smorest import Page
 
-from server import clock
+from server import clock, text
 from server.extensions.messages import chinese_message, translate_errors
 
 
@@ -87,6 +87,26 @@ class LocalDateTime(ma.fields.DateTime):
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(clock.zone()).replace(tzinfo=None)
         return parsed
+
+
+class Text(ma.fields.String):
+    """Every text a request carries: control characters (and, unless `multiline`, newline and
+    tab) are refused with 422 naming the field. Long texts (descriptions, reasons) pass
+    `multiline=True`; their line ends arrive as "\\n". tests/test_text.py walks every request
+    schema to check no string field is anything else."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if self.multiline:
+            value = text.normalise_newlines(value)
+        position = text.first_refused(value, multiline=self.multiline)
+        if position is not None:
+            raise ma.ValidationError(text.refusal(value, position))
+        return value
 
 
 class Verbatim(ma.fields.Nested):
