@@ -104,3 +104,10 @@ def test_a_query_parameter_with_a_control_character_is_refused(app):
     staff = headers(app, make_coordinator(community))
     refused = app.test_client().get("/api/v1/volunteers", query_string={"q": "李\x1b"}, headers=staff)
     assert refused.status_code == 422 and "q" in refused.json["errors"]["query"]
+
+
+def test_a_wechat_message_field_carries_no_control_character():
+    """Stored text reaches WeChat's subscribe messages too (a refused send would be retried forever)."""
+    from server.services.message_format import cut
+
+    assert cut("thing", "帮王\x00阿姨\u000b修理\x85洗衣机") == "帮王阿姨修理洗衣机"
