@@ -15,7 +15,16 @@ from server import clock, runtime
 from server.db import Prepared, database, instance
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceRecord, Volunteer
-from server.services import catalog, content_safety, ledger, notifications, people, privacy, tokens
+from server.services import (
+    catalog,
+    content_safety,
+    date_bounds,
+    ledger,
+    notifications,
+    people,
+    privacy,
+    tokens,
+)
 
 QR_PURPOSE = "record-confirm"
 OPEN_FOR_CONFIRMATION = ("reported",)
@@ -154,6 +163,7 @@ def report(actor: Member, data: dict) -> ServiceRecord:
         raise RuleBroken("服务还没有结束，不能提前记录", field="ended_at", rule="future")
     if start.date() != end.date():
         raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
+    date_bounds.service_day(start, "started_at")
     minutes = _minutes_between(start, end)
     category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     community = actor.community_id
@@ -347,6 +357,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     The transfer goes first so the status, minutes and transfer are one UPDATE; if another
     confirmation won the race, the guarded UPDATE refuses and everything rolls back.
     """
+    date_bounds.since_records_began(record.started_at, "started_at")  # also a record stored before the rule
     with database.atomic():
         volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None

@@ -7,7 +7,7 @@ from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceCategory, Team, Volunteer, VolunteerIntention, VolunteerTeam
 from server.models.people import RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
-from server.services import catalog, privacy
+from server.services import catalog, date_bounds, privacy
 from server.services.people import add_role
 
 MEMBER_FIELDS = ("name", "gender", "birth_date", "phone")
@@ -69,6 +69,7 @@ def register(member: Member, data: dict) -> Volunteer:
         raise RuleBroken("请先开户或加入家庭，再登记志愿者", rule="household_required")
     if Volunteer.select().where(Volunteer.member == member).exists():
         raise Conflict("您已经登记过志愿者了", rule="already_volunteer")
+    date_bounds.birth_date(data.get("birth_date"))
     data = dict(data)
     team_ids, intentions = data.pop("team_ids", []), data.pop("intentions", [])
     with database.atomic():
@@ -118,6 +119,7 @@ def update(actor: Member, volunteer: Volunteer, data: dict) -> Volunteer:
         raise Forbidden("只能修改自己的志愿者档案")
     if actor.id != member.id and "public_name" in data:
         raise RuleBroken("在公告中公开姓名需要志愿者本人同意", field="public_name", rule="own_consent")
+    date_bounds.birth_date(data.get("birth_date"))
     data = dict(data)
     with database.atomic():
         for field in MEMBER_FIELDS:
