@@ -5,6 +5,7 @@ for the README's configuration table (a test keeps the two in step). The API, th
 workers, the scheduler and the tests all call `load()`.
 """
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -135,6 +136,8 @@ SETTINGS: dict[str, Setting] = {
     "CHECKIN_EARLY_MINUTES": Setting(60, int, "How long before a task's time window, or a monthly event's start, a volunteer may check in (an event's check-in closes at its planned end)."),
     "AGREEMENT_HORIZON_DAYS": Setting(14, int, "How many days ahead agreement visits are put on the board."),
     "SELF_REPORT_BACKDATE_DAYS": Setting(7, int, "A self-reported service older than this needs a coordinator's approval (补录)."),
+    "EARLIEST_SERVICE_DATE": Setting(dt.date(2020, 1, 1), dt.date.fromisoformat, "No service, agreement or consent is dated before this day (`YYYY-MM-DD`); older service comes over as a paper passbook's balance (纸质存折转入). Set it to the day your Love Bank began."),
+    "PLAN_AHEAD_DAYS": Setting(366, int, "How far ahead a booking, an event or an agreement's start may be dated."),
     "WECHAT_TEMPLATE_IDS": Setting({}, _mapping, "Subscribe-message template ids chosen in the mini-program's admin, by our template key: `task_offer=ID,hours_credited=ID,...` (keys in `config/notification_templates.py`). A key without an id sends in-app only."),
     "WECHAT_MINIPROGRAM_STATE": Setting("formal", str, "Which mini-program build a subscribe message opens: `formal`, `trial` or `developer`."),
     # --- notifications ---

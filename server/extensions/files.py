@@ -4,9 +4,13 @@ import io
 
 from flask import send_file
 
+from server.text import printable
+
 
 def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False):
     """`filename` may be Chinese: Flask writes it as RFC 5987 `filename*` with an ASCII fallback."""
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=not inline, download_name=filename)
+    # A community or household name stored with a control character must not break the header.
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=not inline,
+                         download_name=printable(filename, multiline=False))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint as BaseBlueprint
 from flask_smorest import Page
 from flask_smorest.utils import prepare_response
 
-from server import clock
+from server import clock, text
 from server.db import MAX_ID
 from server.extensions.messages import chinese_message, translate_errors
 from server.extensions.parsing import Parser
@@ -163,6 +163,26 @@ class LocalDateTime(ma.fields.DateTime):
             except OverflowError:  # 0001-01-01T00:00:00+08:00 is before year 1 in UTC
                 raise ma.ValidationError("日期超出允许范围") from None
         return parsed
+
+
+class Text(ma.fields.String):
+    """Every text a request carries: control characters (and, unless `multiline`, newline and
+    tab) are refused with 422 naming the field. Long texts (descriptions, reasons) pass
+    `multiline=True`; their line ends arrive as "\\n". tests/test_text.py walks every request
+    schema to check no string field is anything else."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline = multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if self.multiline:
+            value = text.normalise_newlines(value)
+        position = text.first_refused(value, multiline=self.multiline)
+        if position is not None:
+            raise ma.ValidationError(text.refusal(value, position))
+        return value
 
 
 class Verbatim(ma.fields.Nested):

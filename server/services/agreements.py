@@ -27,7 +27,7 @@ from server.models import (
     Task,
     Volunteer,
 )
-from server.services import notifications, people, privacy, tasks
+from server.services import date_bounds, notifications, people, privacy, tasks
 
 
 def _coordinator(actor: Member, community_id: int) -> None:
@@ -42,6 +42,7 @@ def open_file(actor: Member, data: dict) -> RecipientFile:
     member = people.community_member(data["member_id"], community_id, "member_id")
     if data["consent_date"] > clock.today():
         raise RuleBroken("同意日期不能晚于今天", field="consent_date", rule="future_consent")
+    date_bounds.since_records_began(data["consent_date"], "consent_date")
     return RecipientFile.create(community=community_id, member=member, needs=data["needs"], risks=data.get("risks", ""),
                                 emergency_contact_name=data["emergency_contact_name"],
                                 emergency_contact_phone=data["emergency_contact_phone"],
@@ -81,6 +82,9 @@ def draft(actor: Member, data: dict) -> Agreement:
         raise RuleBroken("有的服务项目不属于所选类别", field="item_codes", rule="unknown_item")
     if data["end_date"] < data["start_date"]:
         raise RuleBroken("结束日期不能早于开始日期", field="end_date", rule="end_before_start")
+    date_bounds.since_records_began(data["start_date"], "start_date")
+    date_bounds.within_reach(data["start_date"], "start_date")
+    date_bounds.agreement_end(data["start_date"], data["end_date"])
     _check_schedule(data["schedule"])
     volunteers = []
     for member_id in dict.fromkeys(data["volunteer_member_ids"]):
@@ -182,6 +186,7 @@ def set_status(actor: Member, agreement: Agreement, *, action: str, note: str = 
     else:
         if end_date is None or end_date <= agreement.end_date:
             raise RuleBroken("续签的结束日期要晚于原来的", field="end_date", rule="renew_date")
+        date_bounds.agreement_end(max(agreement.end_date, clock.today()), end_date)
         fields["end_date"] = end_date
     with database.atomic():
         Agreement.update(**fields).where(Agreement.id == agreement.id).execute()

@@ -15,6 +15,7 @@ from server.errors import NotFound
 from server.models import Certificate, Member, StarAward
 from server.services import documents, periods, privacy
 from server.services.stars import period_label
+from server.text import printable
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 letters, no 0/O/1/I: read aloud and typed
 STARS = "★★★★★"
@@ -105,9 +106,12 @@ def pdf(certificate: Certificate) -> bytes:
 
     page.setFillColorRGB(0, 0, 0)
     hours = f"{certificate.minutes / 60:.1f}"
+    # Names stored before control characters were refused print without them.
+    name, number, community = (printable(value, multiline=False) for value in (
+        certificate.name, certificate.volunteer_no, certificate.community_name))
     lines = [
-        f"{certificate.name}同志（志愿者编号：{certificate.volunteer_no}）：",
-        f"您在{period_label(certificate.period_start, certificate.period_end)}参加{certificate.community_name}"
+        f"{name}同志（志愿者编号：{number}）：",
+        f"您在{period_label(certificate.period_start, certificate.period_end)}参加{community}"
         f"爱心储蓄银行志愿服务，",
         f"累计志愿服务{hours}小时，经公示无异议，评定为{certificate.stars}星级社区志愿者。",
         "特发此证，以资鼓励。",
@@ -119,7 +123,7 @@ def pdf(certificate: Certificate) -> bytes:
         y -= 11 * mm
 
     page.setFont(documents.PDF_FONT, 15)
-    page.drawRightString(width - 80 * mm, 46 * mm, certificate.issuer)
+    page.drawRightString(width - 80 * mm, 46 * mm, printable(certificate.issuer, multiline=False))
     page.drawRightString(width - 80 * mm, 36 * mm, periods.day_label(certificate.issued_on))
 
     url = verification_url(certificate.serial)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from server import runtime
+from server.text import printable
 
 PDF_FONT = "STSong-Light"
 LATIN_FONT = "Helvetica"
@@ -70,7 +71,9 @@ def workbook() -> Workbook:
 
 
 def _text_cell(sheet, row: int, column: int, value):
-    """Residents write names and texts: one starting with "=" stays text, never a formula."""
+    """Residents write names and texts: one starting with "=" stays text, never a formula; control
+    characters stored before they were refused are dropped (openpyxl refuses the whole workbook)."""
+    value = printable(value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -79,13 +82,13 @@ def _text_cell(sheet, row: int, column: int, value):
 
 def add_sheet(book: Workbook, title: str, table: Table, *, heading: str | None = None, notes=()):
     """A sheet holding one table (under a heading line, with notes below); returns (sheet, first data row)."""
-    sheet = book.create_sheet(title[:31])
+    sheet = book.create_sheet(printable(title, multiline=False)[:31])
     row = 1
     if heading:
-        sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
+        _text_cell(sheet, 1, 1, heading).font = Font(bold=True, size=13)
         row = 3
     for column, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=header)
+        cell = _text_cell(sheet, row, column, header)
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     first = row + 1
@@ -108,7 +111,7 @@ def add_chart(sheet, table: Table, chart: Chart, first_row: int) -> None:
     if not table.rows:
         return
     made = LineChart() if chart.kind == "line" else BarChart()
-    made.title, made.y_axis.title = chart.title, chart.y_label
+    made.title, made.y_axis.title = printable(chart.title, multiline=False), printable(chart.y_label, multiline=False)
     made.height, made.width = 8, 16
     last = first_row + len(table.rows) - 1
     for column in chart.value_columns:
@@ -150,7 +153,7 @@ def _cell_text(value, hour_column: bool) -> str:
         return ""
     if hour_column and isinstance(value, int | float):
         return f"{value:.1f}"
-    return str(value)
+    return printable(str(value))
 
 
 def _display_width(text: str) -> int:
@@ -173,7 +176,7 @@ def pdf_table(table: Table, *, width_mm: float = 180):
     from reportlab.platypus import Table as PdfTable
 
     style = pdf_styles()["cell"]
-    texts = [list(table.headers)] + [[_cell_text(v, i in table.hour_columns) for i, v in enumerate(values)]
+    texts = [[printable(str(h)) for h in table.headers]] + [[_cell_text(v, i in table.hour_columns) for i, v in enumerate(values)]
                                      for values in table.rows or [["（无）"] + [""] * (len(table.headers) - 1)]]
     rows = [[Paragraph(escape(text), style) for text in row] for row in texts]
     made = PdfTable(rows, repeatRows=1, hAlign="LEFT", colWidths=_column_widths(texts, width_mm * mm))
@@ -190,7 +193,7 @@ def paragraph(text: str, style: str = "body"):
 
     from reportlab.platypus import Paragraph
 
-    return Paragraph(escape(text), pdf_styles()[style])
+    return Paragraph(escape(printable(text)), pdf_styles()[style])
 
 
 def pdf_bytes(story: list, *, title: str, landscape_page: bool = False) -> bytes:
@@ -200,7 +203,7 @@ def pdf_bytes(story: list, *, title: str, landscape_page: bool = False) -> bytes
 
     out = io.BytesIO()
     size = landscape(A4) if landscape_page else A4
-    doc = SimpleDocTemplate(out, pagesize=size, title=title, leftMargin=15 * mm, rightMargin=15 * mm,
+    doc = SimpleDocTemplate(out, pagesize=size, title=printable(title, multiline=False), leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm)
     doc.build(story)
     return out.getvalue()
@@ -238,7 +241,7 @@ def chart_png(table: Table, chart: Chart) -> bytes:
 
     path = chart_font(runtime.setting("CHART_FONT"))
     font = FontProperties(fname=path)
-    labels = [str(row[chart.category_column]) for row in table.rows]
+    labels = [printable(str(row[chart.category_column]), multiline=False) for row in table.rows]
     figure = Figure(figsize=(8, 4.2), dpi=110)
     axes = figure.subplots()
     count = len(chart.value_columns)
@@ -247,14 +250,14 @@ def chart_png(table: Table, chart: Chart) -> bytes:
         values = [row[column] or 0 for row in table.rows]
         positions = [i + (n - (count - 1) / 2) * width for i in range(len(labels))]
         if chart.kind == "line":
-            axes.plot(range(len(labels)), values, marker="o", label=table.headers[column])
+            axes.plot(range(len(labels)), values, marker="o", label=printable(table.headers[column]))
         else:
-            axes.bar(positions, values, width=width, label=table.headers[column])
+            axes.bar(positions, values, width=width, label=printable(table.headers[column]))
     axes.set_xticks(range(len(labels)))
     axes.set_xticklabels(labels, fontproperties=font, rotation=30 if len(labels) > 6 else 0, ha="right"
                          if len(labels) > 6 else "center")
-    axes.set_title(chart.title, fontproperties=font)
-    axes.set_ylabel(chart.y_label, fontproperties=font)
+    axes.set_title(printable(chart.title, multiline=False), fontproperties=font)
+    axes.set_ylabel(printable(chart.y_label, multiline=False), fontproperties=font)
     if count > 1:
         axes.legend(prop=font)
     axes.grid(axis="y", alpha=0.3)

@@ -16,7 +16,7 @@ from server import clock, runtime
 from server.db import database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Event, EventSignup, Member, ServiceCategory
-from server.services import notifications, privacy, records, tokens, volunteers
+from server.services import date_bounds, notifications, privacy, records, tokens, volunteers
 
 CHECKIN_PURPOSE = "event-checkin"
 
@@ -34,6 +34,7 @@ def create(actor: Member, data: dict) -> Event:
         raise RuleBroken("请从服务菜单里选择活动类别", field="category_codes", rule="unknown_category")
     if data["starts_at"] < clock.now():
         raise RuleBroken("活动时间已经过去了", field="starts_at", rule="past")
+    date_bounds.within_reach(data["starts_at"], "starts_at")
     step = runtime.setting("ROUNDING_STEP_MINUTES")
     if data["planned_minutes"] % step:
         raise RuleBroken(f"计划时长请按{step}分钟一档", field="planned_minutes", rule="minutes_step")

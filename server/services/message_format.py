@@ -12,6 +12,7 @@ import re
 import string
 
 from config.notification_templates import FIELD_LIMITS, TEMPLATES, Template
+from server.text import printable
 
 WEEKDAYS = "一二三四五六日"
 # Types whose value may be empty to WeChat's eyes: a placeholder keeps the message valid.
@@ -105,7 +106,7 @@ def render(key: str, data: dict) -> dict:
 
 def cut(field_type: str, value: str) -> str:
     """A value WeChat accepts for `field_type`: within its length, never empty."""
-    value = " ".join(str(value).split())
+    value = " ".join(printable(str(value)).split())
     limit = FIELD_LIMITS[field_type]
     if not value:
         return PLACEHOLDER if field_type in ("thing", "name", "phrase") else value

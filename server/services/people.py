@@ -6,7 +6,7 @@ from server import clock
 from server.db import Prepared, database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Community, Household, Member
-from server.services import privacy
+from server.services import date_bounds, privacy
 
 # No 0/O, 1/I/L: the code is read aloud and typed by elderly residents.
 _INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -114,6 +114,7 @@ def add_dependent(actor: Member, household: Household, **fields) -> Member:
     """A family member without a phone, whom the family and coordinators act for (亲情代理)."""
     if actor.household_id != household.id and not privacy.coordinates(actor, household.community_id):
         raise Forbidden("只有家庭成员或服务站可以添加家人")
+    date_bounds.birth_date(fields.get("birth_date"))
     return Member.create(household=household, community=household.community_id, roles="resident", **fields)
 
 
@@ -131,6 +132,7 @@ def regenerate_invite(actor: Member, household: Household) -> Household:
 
 def update_me(member: Member, fields: dict) -> Member:
     """Edit one's own details. Health needs are kept only with separate consent (PIPL)."""
+    date_bounds.birth_date(fields.get("birth_date"))
     consent = fields.pop("consent_health", None)
     with database.atomic():
         if consent is False:

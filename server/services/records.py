@@ -20,6 +20,7 @@ from server.models import Member, ServiceRecord
 from server.services import (
     catalog,
     content_safety,
+    date_bounds,
     ledger,
     notifications,
     people,
@@ -177,6 +178,7 @@ def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) 
         raise RuleBroken("服务还没有结束，不能提前记录", field="ended_at", rule="future")
     if start.date() != end.date():
         raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
+    date_bounds.service_day(start, "started_at")
     minutes = _minutes_between(start, end)
     if is_too_short(minutes):
         raise RuleBroken(f"这次服务{minutes}分钟，{too_short_label()}", field="ended_at", rule="too_short",
@@ -463,6 +465,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     The transfer goes first so the status, minutes and transfer are one UPDATE; if another
     confirmation won the race, the guarded UPDATE refuses and everything rolls back.
     """
+    date_bounds.since_records_began(record.started_at, "started_at")  # also a record stored before the rule
     with database.atomic():
         volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None

@@ -15,7 +15,16 @@ from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.models import Household, Member, Request, Task, TaskEvent, Volunteer
 from server.models.people import APPLICATION_STATUSES
-from server.services import catalog, content_safety, ledger, matching, notifications, privacy, tasks
+from server.services import (
+    catalog,
+    content_safety,
+    date_bounds,
+    ledger,
+    matching,
+    notifications,
+    privacy,
+    tasks,
+)
 from server.services.privacy import mask_name
 
 URGENCY_ORDER = {"urgent": 0, "normal": 1}
@@ -48,6 +57,7 @@ def _check_window(data: dict) -> None:
         raise RuleBroken("这个时间已经过去了，请选以后的时间", field="window_end", rule="window_past")
     if end - start > dt.timedelta(days=14):
         raise RuleBroken("时间范围最长两周", field="window_end", rule="window_too_long")
+    date_bounds.within_reach(start, "window_start")
     step = runtime.setting("ROUNDING_STEP_MINUTES")
     if data["estimated_minutes"] % step:
         raise RuleBroken(f"预计时长请按{step}分钟一档填写", field="estimated_minutes", rule="minutes_step")

@@ -14,7 +14,7 @@ from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import Member, ServiceCategory, Team, Volunteer, VolunteerIntention, VolunteerTeam
 from server.models.people import APPLICATION_STATUSES, RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
-from server.services import catalog, notifications, privacy
+from server.services import catalog, date_bounds, notifications, privacy
 from server.services.people import add_role
 
 STATUS_LABELS = {"pending": "审核中", "rejected": "未通过", "active": "在岗", "retired": "退出", "suspended": "暂停"}
@@ -74,6 +74,7 @@ def _apply_political(volunteer: Volunteer, fields: dict) -> None:
 
 def _fill(member: Member, volunteer: Volunteer, data: dict) -> None:
     """The applicant's answers: the member's own fields, the profile, teams and intentions."""
+    date_bounds.birth_date(data.get("birth_date"))
     data = dict(data)
     team_ids, intentions = data.pop("team_ids", []), data.pop("intentions", [])
     for field in MEMBER_FIELDS:
@@ -229,6 +230,7 @@ def update(actor: Member, volunteer: Volunteer, data: dict) -> Volunteer:
         raise Forbidden("只能修改自己的志愿者档案")
     if actor.id != member.id and "public_name" in data:
         raise RuleBroken("在公告中公开姓名需要志愿者本人同意", field="public_name", rule="own_consent")
+    date_bounds.birth_date(data.get("birth_date"))
     data = dict(data)
     with database.atomic():
         for field in MEMBER_FIELDS:

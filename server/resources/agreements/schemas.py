@@ -2,15 +2,15 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 
 
 class RecipientFileCreateSchema(Schema):
     member_id = ma.fields.Integer(required=True, metadata={"description": "The person in need (a member of the community)"})
-    needs = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
-    risks = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
-    emergency_contact_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    emergency_contact_phone = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    needs = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=500))
+    risks = Text(multiline=True, load_default="", validate=ma.validate.Length(max=500))
+    emergency_contact_name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    emergency_contact_phone = Text(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
     consent_date = ma.fields.Date(required=True, metadata={"description": "When the person (or guardian) agreed to the file"})
 
 
@@ -28,16 +28,16 @@ class RecipientFileSchema(Schema):
 
 class SlotSchema(Schema):
     weekday = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 7), metadata={"description": "1 = Monday"})
-    start = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式为 时:分，例如 09:30"))
+    start = Text(required=True, validate=ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式为 时:分，例如 09:30"))
     minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(30, 480))
 
 
 class AgreementCreateSchema(Schema):
     recipient_file_id = ma.fields.Integer(required=True)
-    category_code = ma.fields.String(required=True)
-    item_codes = ma.fields.List(ma.fields.String(), load_default=list)
-    content = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
-    place = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    category_code = Text(required=True)
+    item_codes = ma.fields.List(Text(), load_default=list)
+    content = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=500))
+    place = Text(required=True, validate=ma.validate.Length(min=1, max=100))
     schedule = ma.fields.List(ma.fields.Nested(SlotSchema), required=True)
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(required=True)
@@ -46,8 +46,8 @@ class AgreementCreateSchema(Schema):
 
 
 class AgreementActionSchema(Schema):
-    action = ma.fields.String(required=True, validate=ma.validate.OneOf(("suspend", "resume", "end", "renew")))
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    action = Text(required=True, validate=ma.validate.OneOf(("suspend", "resume", "end", "renew")))
+    note = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
     end_date = ma.fields.Date(load_default=None, allow_none=True, metadata={"description": "renew: the new end date"})
 
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.audits import VISIT_METHODS
 
 OUTCOMES = ("confirmed", "disputed")
@@ -11,26 +11,26 @@ OUTCOMES = ("confirmed", "disputed")
 class AuditRunSchema(Schema):
     year = ma.fields.Integer(required=True, validate=ma.validate.Range(2000, 2100))
     quarter = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 4))
-    seed = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^[0-9a-fA-F]{1,32}$", error="随机种子为1到32位十六进制数"),
+    seed = Text(load_default=None, validate=ma.validate.Regexp(r"^[0-9a-fA-F]{1,32}$", error="随机种子为1到32位十六进制数"),
                             metadata={"description": "Hex; omitted: a fresh random seed (recorded on the audit)"})
     sample_size = ma.fields.Integer(load_default=None, validate=ma.validate.Range(0, 500),
                                     metadata={"description": "Omitted: AUDIT_SAMPLE_SIZE"})
 
 
 class ReportQuerySchema(Schema):
-    format = ma.fields.String(load_default="pdf", validate=ma.validate.OneOf(("pdf", "xlsx")))
+    format = Text(load_default="pdf", validate=ma.validate.OneOf(("pdf", "xlsx")))
 
 
 class VisitEditSchema(Schema):
     assignee_id = ma.fields.Integer(metadata={"description": "Another coordinator of the community"})
-    method = ma.fields.String(validate=ma.validate.OneOf(VISIT_METHODS), metadata={"description": "visit | phone"})
+    method = Text(validate=ma.validate.OneOf(VISIT_METHODS), metadata={"description": "visit | phone"})
 
 
 class OutcomeSchema(Schema):
-    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(OUTCOMES),
+    outcome = Text(required=True, validate=ma.validate.OneOf(OUTCOMES),
                                metadata={"description": "confirmed: it happened as recorded; disputed: it did not (reversed)"})
-    notes = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
-    method = ma.fields.String(load_default=None, validate=ma.validate.OneOf(VISIT_METHODS))
+    notes = Text(multiline=True, load_default="", validate=ma.validate.Length(max=500))
+    method = Text(load_default=None, validate=ma.validate.OneOf(VISIT_METHODS))
 
 
 class RecordBriefSchema(Schema):

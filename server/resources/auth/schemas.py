@@ -2,17 +2,17 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import Schema, Text
 from server.resources.me.schemas import MeSchema
 
 
 class WeChatLoginSchema(Schema):
-    code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=128),
+    code = Text(required=True, validate=ma.validate.Length(min=1, max=128),
                             metadata={"description": "The code from `wx.login()`"})
 
 
 class DevLoginSchema(Schema):
-    handle = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
+    handle = Text(required=True, validate=ma.validate.Length(min=1, max=32),
                               metadata={"description": "A demo handle: resident, volunteer, retired, coordinator, admin …"})
 
 

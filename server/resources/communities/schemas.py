@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import Schema, Text
 
 
 class CommunitySchema(Schema):
@@ -13,6 +13,6 @@ class CommunitySchema(Schema):
 
 
 class CommunityCreateSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=64))
-    code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[A-Z0-9]{2,16}$", error="社区代码为2到16位大写字母或数字"))
-    district = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+    name = Text(required=True, validate=ma.validate.Length(min=2, max=64))
+    code = Text(required=True, validate=ma.validate.Regexp(r"^[A-Z0-9]{2,16}$", error="社区代码为2到16位大写字母或数字"))
+    district = Text(load_default="", validate=ma.validate.Length(max=64))

@@ -2,17 +2,17 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 
 
 class EventCreateSchema(Schema):
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=64))
+    title = Text(required=True, validate=ma.validate.Length(min=2, max=64))
     starts_at = LocalDateTime(required=True)
-    place = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
-    category_codes = ma.fields.List(ma.fields.String(), required=True)
+    place = Text(required=True, validate=ma.validate.Length(min=1, max=100))
+    category_codes = ma.fields.List(Text(), required=True)
     capacity = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 500))
     planned_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(30, 480))
-    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+    description = Text(multiline=True, load_default="", validate=ma.validate.Length(max=300))
 
 
 class EventSchema(Schema):
@@ -38,7 +38,7 @@ class SignupSchema(Schema):
 
 
 class CheckInTokenSchema(Schema):
-    token = ma.fields.String(required=True, validate=ma.validate.Length(min=10, max=300))
+    token = Text(required=True, validate=ma.validate.Length(min=10, max=300))
 
 
 class CloseSchema(Schema):

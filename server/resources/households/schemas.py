@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.resources.me.schemas import GENDERS, MemberSchema
 
 RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳", "女婿", "孙子", "孙女", "外孙", "外孙女", "兄弟姐妹", "其他")
@@ -10,25 +10,25 @@ RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳
 
 class HouseholdOpenSchema(Schema):
     community_id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=64),
                             metadata={"description": "户名, e.g. 王家"})
-    building = ma.fields.String(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "楼号"})
-    unit = ma.fields.String(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "单元"})
-    room = ma.fields.String(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "门牌"})
-    area = ma.fields.String(load_default="", validate=ma.validate.Length(max=32), metadata={"description": "片区"})
+    building = Text(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "楼号"})
+    unit = Text(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "单元"})
+    room = Text(load_default="", validate=ma.validate.Length(max=16), metadata={"description": "门牌"})
+    area = Text(load_default="", validate=ma.validate.Length(max=32), metadata={"description": "片区"})
 
 
 class HouseholdJoinSchema(Schema):
-    invite_code = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=12))
-    relation = ma.fields.String(required=True, validate=ma.validate.OneOf(RELATIONS))
+    invite_code = Text(required=True, validate=ma.validate.Length(min=4, max=12))
+    relation = Text(required=True, validate=ma.validate.OneOf(RELATIONS))
 
 
 class DependentSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    relation = ma.fields.String(required=True, validate=ma.validate.OneOf(RELATIONS))
-    gender = ma.fields.String(load_default="", validate=ma.validate.OneOf(GENDERS))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    relation = Text(required=True, validate=ma.validate.OneOf(RELATIONS))
+    gender = Text(load_default="", validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date(load_default=None, allow_none=True)
-    phone = ma.fields.String(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    phone = Text(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
 
 
 class HouseholdSchema(Schema):

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.resources.households.schemas import RELATIONS
 
 MAX_MINUTES = 1500 * 60
@@ -12,7 +12,7 @@ class IdempotencyHeaderSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    idempotency_key = ma.fields.String(
+    idempotency_key = Text(
         data_key="Idempotency-Key", required=True, validate=ma.validate.Length(min=8, max=100),
         metadata={"description": "A fresh random string per intended operation (e.g. a UUID); a retry sends the same one"},
     )
@@ -22,28 +22,28 @@ class AdjustmentSchema(Schema):
     household_id = ma.fields.Integer(required=True)
     minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(-MAX_MINUTES, MAX_MINUTES),
                                 metadata={"description": "Signed: positive adds, negative takes back"})
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class ReversalSchema(Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class GiftSchema(Schema):
     to_household_id = ma.fields.Integer(required=True)
     minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    note = Text(multiline=True, load_default="", validate=ma.validate.Length(max=100))
 
 
 class DonationSchema(Schema):
     minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    note = Text(multiline=True, load_default="", validate=ma.validate.Length(max=100))
 
 
 class GrantSchema(Schema):
     household_id = ma.fields.Integer(required=True)
     minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(1, MAX_MINUTES))
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class LegSchema(Schema):
@@ -90,9 +90,9 @@ class VerificationSchema(Schema):
 
 
 class KinshipRequestSchema(Schema):
-    invite_code = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=12),
+    invite_code = Text(required=True, validate=ma.validate.Length(min=4, max=12),
                                    metadata={"description": "The relative household's invite code"})
-    relation = ma.fields.String(required=True, validate=ma.validate.OneOf(RELATIONS))
+    relation = Text(required=True, validate=ma.validate.OneOf(RELATIONS))
 
 
 class KinshipSchema(Schema):

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 
 GENDERS = ("男", "女", "")
 
@@ -40,12 +40,12 @@ class MeSchema(MemberSchema):
 
 
 class MeUpdateSchema(Schema):
-    name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
-    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
+    name = Text(validate=ma.validate.Length(min=1, max=32))
+    gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
-    phone = ma.fields.String(validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    phone = Text(validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
     consent_health = ma.fields.Boolean(metadata={"description": "Separate consent to keep health needs; false erases them"})
-    health_needs = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
+    health_needs = Text(multiline=True, allow_none=True, validate=ma.validate.Length(max=500))
     agree_privacy = ma.fields.Boolean(metadata={"description": "The member agreed to the privacy notice"})
 
 

@@ -2,12 +2,12 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import Schema, Text
 
 
 class RolesSchema(Schema):
     roles = ma.fields.List(
-        ma.fields.String(validate=ma.validate.OneOf(("coordinator", "admin"))),
+        Text(validate=ma.validate.OneOf(("coordinator", "admin"))),
         required=True,
         metadata={"description": "Granted roles; resident and volunteer follow from household and profile"},
     )

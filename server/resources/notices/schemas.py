@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 
 
 class QuarterSchema(Schema):
@@ -12,13 +12,13 @@ class QuarterSchema(Schema):
 
 class ObjectionCreateSchema(Schema):
     award_id = ma.fields.Integer(required=True, metadata={"description": "An award listed in this notice"})
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=500))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=4, max=500))
 
 
 class ResolutionSchema(Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("upheld", "dismissed")),
+    decision = Text(required=True, validate=ma.validate.OneOf(("upheld", "dismissed")),
                                 metadata={"description": "upheld: the award is rejected; dismissed: it may go ahead"})
-    note = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    note = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=500))
 
 
 class TeamTotalSchema(Schema):

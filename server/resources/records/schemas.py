@@ -2,25 +2,25 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.records import RECORD_STATUSES
 
 
 class RecordReportSchema(Schema):
-    category_code = ma.fields.String(required=True)
-    item_code = ma.fields.String(load_default=None, allow_none=True)
-    place = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    category_code = Text(required=True)
+    item_code = Text(load_default=None, allow_none=True)
+    place = Text(required=True, validate=ma.validate.Length(min=1, max=100))
     started_at = LocalDateTime(required=True, metadata={"description": "When the service itself began (travel excluded)"})
     ended_at = LocalDateTime(required=True)
-    content = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=500))
+    content = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=500))
     witness_member_id = ma.fields.Integer(load_default=None, allow_none=True,
                                           metadata={"description": "A member of the community who saw it"})
-    witness_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=32),
+    witness_name = Text(load_default="", validate=ma.validate.Length(max=32),
                                     metadata={"description": "Or an outsider: name and phone"})
-    witness_phone = ma.fields.String(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    witness_phone = Text(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
     recipient_member_id = ma.fields.Integer(load_default=None, allow_none=True)
     public_good = ma.fields.Boolean(load_default=False, metadata={"description": "Served the community (patrol, greening …)"})
-    organiser = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+    organiser = Text(load_default="", validate=ma.validate.Length(max=64))
 
 
 class RecordEditSchema(RecordReportSchema):
@@ -33,15 +33,15 @@ class RecordEditSchema(RecordReportSchema):
 class ConfirmSchema(Schema):
     rating = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 5),
                                metadata={"description": "The recipient's evaluation, 1–5"})
-    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    comment = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
 
 
 class ConfirmQRSchema(ConfirmSchema):
-    token = ma.fields.String(required=True, validate=ma.validate.Length(min=10, max=300))
+    token = Text(required=True, validate=ma.validate.Length(min=10, max=300))
 
 
 class ReasonSchema(Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class QRSchema(Schema):
@@ -50,10 +50,10 @@ class QRSchema(Schema):
 
 
 class RecordQuerySchema(Schema):
-    view = ma.fields.String(load_default="mine", validate=ma.validate.OneOf(("mine", "to_confirm", "community")),
+    view = Text(load_default="mine", validate=ma.validate.OneOf(("mine", "to_confirm", "community")),
                             metadata={"description": "mine: I served; to_confirm: waiting for me as witness; "
                                                      "community: all (coordinators)"})
-    status = ma.fields.String(validate=ma.validate.OneOf(RECORD_STATUSES))
+    status = Text(validate=ma.validate.OneOf(RECORD_STATUSES))
     cursor = ma.fields.Integer(validate=ma.validate.Range(min=1))
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
 

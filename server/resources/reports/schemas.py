@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import Schema, Text
 
 YEAR = {"required": True, "validate": ma.validate.Range(2000, 2100)}
 
@@ -16,9 +16,9 @@ class HalfYearQuerySchema(Schema):
     year = ma.fields.Integer(**YEAR)
     half = ma.fields.Integer(required=True, validate=ma.validate.OneOf((1, 2)),
                              metadata={"description": "1: January–June, 2: July–December"})
-    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "xlsx", "pdf", "png")),
+    format = Text(load_default="json", validate=ma.validate.OneOf(("json", "xlsx", "pdf", "png")),
                               metadata={"description": "json (data), xlsx (sheets with charts), pdf, png (one chart)"})
-    chart = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40),
+    chart = Text(load_default=None, validate=ma.validate.Length(max=40),
                              metadata={"description": "With format=png: the section key, e.g. hours_by_month"})
 
 

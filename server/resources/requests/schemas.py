@@ -2,28 +2,28 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.tasks import URGENCIES
 
 
 class NeedSchema(Schema):
-    category_code = ma.fields.String(required=True, metadata={"description": "From the service menu (GET /catalog)"})
-    item_code = ma.fields.String(load_default=None, allow_none=True)
-    description = ma.fields.String(required=True, validate=ma.validate.Length(min=4, max=300),
+    category_code = Text(required=True, metadata={"description": "From the service menu (GET /catalog)"})
+    item_code = Text(load_default=None, allow_none=True)
+    description = Text(multiline=True, required=True, validate=ma.validate.Length(min=4, max=300),
                                    metadata={"description": "What is needed, in the resident's words"})
-    building = ma.fields.String(load_default="", validate=ma.validate.Length(max=16))
-    unit = ma.fields.String(load_default="", validate=ma.validate.Length(max=16))
-    place_detail = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
+    building = Text(load_default="", validate=ma.validate.Length(max=16))
+    unit = Text(load_default="", validate=ma.validate.Length(max=16))
+    place_detail = Text(load_default="", validate=ma.validate.Length(max=64))
     window_start = LocalDateTime(required=True)
     window_end = LocalDateTime(required=True)
     estimated_minutes = ma.fields.Integer(required=True, validate=ma.validate.Range(30, 480, error="预计时长在半小时到8小时之间"))
-    urgency = ma.fields.String(load_default="normal", validate=ma.validate.OneOf(URGENCIES))
+    urgency = Text(load_default="normal", validate=ma.validate.OneOf(URGENCIES))
     for_member_id = ma.fields.Integer(load_default=None, allow_none=True,
                                       metadata={"description": "亲情代理: a family member without a phone (or, for coordinators, any resident)"})
 
 
 class CancelSchema(Schema):
-    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    reason = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
 
 
 class VolunteerRefSchema(Schema):

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.recognition import AWARD_STATUSES
 
 
@@ -17,11 +17,11 @@ class ApplicationSchema(Schema):
 
 
 class AwardQuerySchema(YearQuerySchema):
-    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(AWARD_STATUSES))
+    status = Text(load_default=None, validate=ma.validate.OneOf(AWARD_STATUSES))
 
 
 class RejectionSchema(Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=300))
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=300))
 
 
 class LevelSchema(Schema):

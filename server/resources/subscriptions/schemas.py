@@ -2,15 +2,15 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema
+from server.extensions.smorest import Schema, Text
 from server.services.subscriptions import ANSWERS
 
 
 class SubscriptionReportSchema(Schema):
     results = ma.fields.Dict(
         required=True,
-        keys=ma.fields.String(),
-        values=ma.fields.String(validate=ma.validate.OneOf(ANSWERS)),
+        keys=Text(),
+        values=Text(validate=ma.validate.OneOf(ANSWERS)),
         validate=ma.validate.Length(min=1, max=20),
         metadata={"description": "Our template key → WeChat's answer (accept, reject, ban, filter), "
                                  "e.g. {\"task_offer\": \"accept\"}"},

@@ -2,16 +2,16 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema, Verbatim
+from server.extensions.smorest import Schema, Text, Verbatim
 from server.resources.records.schemas import RecordSchema
 
 
 class BoardQuerySchema(Schema):
-    category = ma.fields.String(metadata={"description": "Category code"})
+    category = Text(metadata={"description": "Category code"})
     team_id = ma.fields.Integer()
     date = ma.fields.Date(metadata={"description": "Tasks whose time window touches this day"})
-    area = ma.fields.String(validate=ma.validate.Length(max=32))
-    cursor = ma.fields.String(validate=ma.validate.Length(max=80), metadata={"description": "`next_cursor` of the previous page"})
+    area = Text(validate=ma.validate.Length(max=32))
+    cursor = Text(validate=ma.validate.Length(max=80), metadata={"description": "`next_cursor` of the previous page"})
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
 
 
@@ -52,7 +52,7 @@ class BoardSchema(Schema):
 
 
 class CheckInSchema(Schema):
-    token = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=300),
+    token = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=300),
                              metadata={"description": "The QR shown by the recipient's family or the coordinator"})
 
 
@@ -60,7 +60,7 @@ class CheckInSchema(Schema):
 
 
 class NoteSchema(Schema):
-    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    reason = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
 
 
 class CheckOutSchema(Schema):

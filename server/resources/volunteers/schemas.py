@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.people import (
     ALL_VOLUNTEER_STATUSES,
     APPLICATION_STATUSES,
@@ -17,36 +17,36 @@ POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民
 
 class AvailabilitySchema(Schema):
     weekday = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 7), metadata={"description": "1 = Monday … 7 = Sunday"})
-    slot = ma.fields.String(required=True, validate=ma.validate.OneOf(SLOTS))
+    slot = Text(required=True, validate=ma.validate.OneOf(SLOTS))
 
 
 class VolunteerEditSchema(Schema):
-    name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
-    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
+    name = Text(validate=ma.validate.Length(min=1, max=32))
+    gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
-    phone = ma.fields.String(validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
-    occupation = ma.fields.String(validate=ma.validate.Length(max=32))
-    specialties = ma.fields.String(validate=ma.validate.Length(max=200), metadata={"description": "个人专长"})
-    intentions = ma.fields.List(ma.fields.String(), metadata={"description": "服务意向: category codes"})
+    phone = Text(validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    occupation = Text(validate=ma.validate.Length(max=32))
+    specialties = Text(multiline=True, validate=ma.validate.Length(max=200), metadata={"description": "个人专长"})
+    intentions = ma.fields.List(Text(), metadata={"description": "服务意向: category codes"})
     team_ids = ma.fields.List(ma.fields.Integer())
     availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
     consent_political = ma.fields.Boolean(metadata={"description": "Separate consent to keep political status; false erases it"})
-    political_status = ma.fields.String(validate=ma.validate.OneOf(POLITICAL_STATUSES))
+    political_status = Text(validate=ma.validate.OneOf(POLITICAL_STATUSES))
     public_name = ma.fields.Boolean(metadata={"description": "Show my full name in public notices (公告); off: masked"})
 
 
 class VolunteerRegisterSchema(VolunteerEditSchema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    gender = ma.fields.String(required=True, validate=ma.validate.OneOf(("男", "女")))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
+    gender = Text(required=True, validate=ma.validate.OneOf(("男", "女")))
     birth_date = ma.fields.Date(required=True)
-    phone = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    phone = Text(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
 
 
 class VolunteerStatusSchema(Schema):
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(VOLUNTEER_STATUSES))
-    reason = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(RETIRE_REASONS),
+    status = Text(required=True, validate=ma.validate.OneOf(VOLUNTEER_STATUSES))
+    reason = Text(load_default=None, allow_none=True, validate=ma.validate.OneOf(RETIRE_REASONS),
                               metadata={"description": "Required when retiring: age, illness or other"})
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    note = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
 
 
 class TeamRefSchema(Schema):
@@ -81,21 +81,21 @@ class VolunteerSchema(Schema):
 
 
 class VolunteerQuerySchema(Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(ALL_VOLUNTEER_STATUSES))
+    status = Text(validate=ma.validate.OneOf(ALL_VOLUNTEER_STATUSES))
     team_id = ma.fields.Integer()
-    category = ma.fields.String()
-    q = ma.fields.String(validate=ma.validate.Length(max=32), metadata={"description": "Name or volunteer number contains"})
+    category = Text()
+    q = Text(validate=ma.validate.Length(max=32), metadata={"description": "Name or volunteer number contains"})
 
 
 class ApplicationQuerySchema(Schema):
-    status = ma.fields.String(load_default="pending", validate=ma.validate.OneOf(APPLICATION_STATUSES),
-                              metadata={"description": "pending (default) or rejected"})
+    status = Text(load_default="pending", validate=ma.validate.OneOf(APPLICATION_STATUSES),
+                  metadata={"description": "pending (default) or rejected"})
     community_id = ma.fields.Integer(metadata={"description": "Admins: one community (default every community); "
-                                                               "coordinators: only their own"})
+                                                             "coordinators: only their own"})
 
 
 class ReviewSchema(Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("approve", "reject")),
-                                metadata={"description": "approve (通过) or reject (不通过)"})
-    reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200),
-                              metadata={"description": "Required to reject; the applicant reads it"})
+    decision = Text(required=True, validate=ma.validate.OneOf(("approve", "reject")),
+                    metadata={"description": "approve (通过) or reject (不通过)"})
+    reason = Text(load_default="", validate=ma.validate.Length(max=200),
+                  metadata={"description": "Required to reject; the applicant reads it"})
