@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema
 from server.models.audits import VISIT_METHODS
 
 OUTCOMES = ("confirmed", "disputed")
@@ -21,7 +21,7 @@ class ReportQuerySchema(Schema):
     format = ma.fields.String(load_default="pdf", validate=ma.validate.OneOf(("pdf", "xlsx")))
 
 
-class VisitEditSchema(Schema):
+class VisitEditSchema(EditSchema):
     assignee_id = ma.fields.Integer(metadata={"description": "Another coordinator of the community"})
     method = ma.fields.String(validate=ma.validate.OneOf(VISIT_METHODS), metadata={"description": "visit | phone"})
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema
 
 GENDERS = ("男", "女", "")
 
@@ -38,7 +38,7 @@ class MeSchema(MemberSchema):
     volunteer = ma.fields.Nested(VolunteerBriefSchema, allow_none=True)
 
 
-class MeUpdateSchema(Schema):
+class MeUpdateSchema(EditSchema):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
     gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()

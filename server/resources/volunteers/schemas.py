@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema
 from server.models.people import RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
 from server.resources.me.schemas import GENDERS
 
@@ -14,7 +14,7 @@ class AvailabilitySchema(Schema):
     slot = ma.fields.String(required=True, validate=ma.validate.OneOf(SLOTS))
 
 
-class VolunteerEditSchema(Schema):
+class VolunteerEditSchema(EditSchema):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
     gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
@@ -30,6 +30,9 @@ class VolunteerEditSchema(Schema):
 
 
 class VolunteerRegisterSchema(VolunteerEditSchema):
+    class Meta(Schema.Meta):  # a registration, not a change: its required fields say what it needs
+        pass
+
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
     gender = ma.fields.String(required=True, validate=ma.validate.OneOf(("男", "女")))
     birth_date = ma.fields.Date(required=True)
