@@ -22,6 +22,10 @@ def spec(app):
 
 @pytest.fixture
 def as_demo(app):
+    return demo_logins(app)
+
+
+def demo_logins(app):
     """The demo communities and people; `as_demo("coordinator")` → that member's headers."""
     demo.load()
 
@@ -44,9 +48,10 @@ def test_pagination_header_is_documented_as_the_json_string_it_is(app, spec, as_
     assert metadata["page"] == 1 and metadata["total"] == len(answer.json) + 3  # five demo households of 和平里
 
 
-def test_a_page_far_past_the_end_is_empty_not_a_500(app, as_demo):
-    """page × page_size beyond SQLite's 64-bit integers used to reach the OFFSET."""
-    answer = app.test_client().get(f"{API}/households?page=922337203685477582&page_size=100",
+def test_a_page_far_past_the_end_is_empty_not_a_500(any_app):
+    """page × page_size beyond 64-bit integers used to reach the OFFSET."""
+    as_demo = demo_logins(any_app)
+    answer = any_app.test_client().get(f"{API}/households?page=922337203685477582&page_size=100",
                                    headers=as_demo("coordinator"))
     assert answer.status_code == 200 and answer.json == []
     assert json.loads(answer.headers["X-Pagination"])["total"] == 5
@@ -140,8 +145,9 @@ def test_an_empty_change_is_refused(app, spec, as_demo, path):
     ("/ledger/gifts", {"to_household_id": 1, "minutes": 60}),
     ("/ledger/donations", {"minutes": 60}),
 ])
-def test_an_admin_without_a_household_is_told_so_not_a_500(app, as_demo, path, body):
+def test_an_admin_without_a_household_is_told_so_not_a_500(any_app, path, body):
     """Admins pass every role's gate; the household operations then found no household."""
-    answer = app.test_client().post(f"{API}{path}", json=body,
+    as_demo = demo_logins(any_app)
+    answer = any_app.test_client().post(f"{API}{path}", json=body,
                                     headers={**as_demo("admin"), "Idempotency-Key": "openapi-test-key-1"})
     assert answer.status_code == 422 and answer.json["errors"]["rule"] == "household_required"
