@@ -6,6 +6,10 @@ from flask import send_file
 
 from server.text import printable
 
+# A downloaded file in the OpenAPI description: `blp.response(200, FILE, content_type=...)`, and
+# `blp.alt_response(200, schema=FILE, content_type=...)` for each other type the same call answers.
+FILE = {"type": "string", "format": "binary"}
+
 
 def download(data: bytes, filename: str, mimetype: str, *, inline: bool = False):
     """`filename` may be Chinese: Flask writes it as RFC 5987 `filename*` with an ASCII fallback."""

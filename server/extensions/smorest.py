@@ -1,17 +1,31 @@
 """flask-smorest subclassed once: the Api, the Blueprint, the base Schema and the pager."""
 
 import datetime as dt
+import functools
 
 import marshmallow as ma
+from flask import request
 from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
-from flask_smorest import Page
+from flask_smorest import Page, abort
 from flask_smorest.utils import prepare_response
+from werkzeug.datastructures import Headers
 
 from server import clock, text
 from server.db import MAX_ID
 from server.extensions.messages import chinese_message, translate_errors
 from server.extensions.parsing import Parser
+
+# flask-smorest sends the page's metadata as JSON text in one header (json.dumps of the object),
+# but documents the header as that object, which a client generated from the description would
+# try to read as `key,value,...`. Say what is on the wire: a string carrying JSON.
+PAGINATION_HEADER = {
+    "description": "Pagination metadata as a JSON object in a string: total, total_pages, first_page, "
+                   "last_page, page, and previous_page / next_page where there is one.",
+    "schema": {"type": "string"},
+    "example": '{"total": 45, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 2, '
+               '"previous_page": 1, "next_page": 3}',
+}
 
 
 class Api(BaseApi):
@@ -25,19 +39,28 @@ class Api(BaseApi):
         self.spec.components.response("RATE_LIMITED", response, lazy=True)
 
     def handle_http_exception(self, error):
-        """flask-smorest's `{code, status, message, errors}` body, worded in Chinese."""
+        """flask-smorest's `{code, status, message, errors}` body, worded in Chinese, with the
+        headers werkzeug's exception carries (405's `Allow`, 429's and 503's `Retry-After`,
+        401's `WWW-Authenticate`): flask-smorest's handler drops them."""
         payload, code, headers = super().handle_http_exception(error)
         if "errors" in payload:
             payload["errors"] = translate_errors(payload["errors"])
         if "message" not in payload:
             payload["message"] = chinese_message(code, payload.get("errors"))
-        return payload, code, headers
+        carried = Headers([(name, value) for name, value in error.get_headers() if name.lower() != "content-type"])
+        for name, value in (headers or {}).items():
+            carried.set(name, value)
+        return payload, code, carried
+
+    def _register_pagination_header(self):
+        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
 
 
 class Blueprint(BaseBlueprint):
-    """Our blueprint: request schemas are made once, not per request; JSON is read by our parser;
-    every creating view (a 201 answer) honours `Idempotency-Key` (server/extensions/idempotency.py);
-    rate-limited operations (every write, and the areas `limits.area` marks) document their 429."""
+    """Our blueprint: request schemas are made once, not per request; JSON is read by our parser,
+    and a JSON body documented as required is required; every creating view (a 201 answer) honours
+    `Idempotency-Key` (server/extensions/idempotency.py); rate-limited operations (every write, and
+    the areas `limits.area` marks) document their 429."""
 
     ARGUMENTS_PARSER = Parser()
 
@@ -62,10 +85,35 @@ class Blueprint(BaseBlueprint):
 
         return lambda view: creating(decorator(view))
 
-    def arguments(self, schema, *args, **kwargs):
+    def arguments(self, schema, *args, location="json", required=True, **kwargs):
         # webargs instantiates a schema class on every request it parses; an instance is reused
         # (marshmallow schemas keep no state between loads).
-        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+        parse = super().arguments(schema() if isinstance(schema, type) else schema, *args,
+                                  location=location, required=required, **kwargs)
+        if location != "json" or not required:
+            return parse
+
+        def decorator(func):
+            parsed = parse(func)
+
+            @functools.wraps(parsed)
+            def wrapper(*f_args, **f_kwargs):
+                _require_json_body()
+                return parsed(*f_args, **f_kwargs)
+
+            return wrapper
+
+        return decorator
+
+
+def _require_json_body() -> None:
+    """webargs reads a missing body, or one that is not JSON, as `{}`: a schema whose fields are
+    all optional would then accept a request that said nothing. flask-smorest documents the body
+    as required (`requestBody.required`); this makes it so."""
+    if not request.get_data(cache=True):
+        abort(422, errors={"json": {"_schema": ["缺少提交的内容（JSON）"]}})
+    if not request.is_json:
+        abort(415, message="请以 JSON 格式提交（Content-Type: application/json）")
 
 
 class Ready(dict):
@@ -134,14 +182,29 @@ class Schema(ma.Schema):
         return super().dump(obj, many=many)
 
 
+class EditSchema(Schema):
+    """A PATCH body: at least one field, or the request asked to change nothing (a client bug
+    that would otherwise answer 200 as if something had been saved)."""
+
+    class Meta(Schema.Meta):
+        description = "At least one field: an empty change is refused (422)."
+
+    @ma.validates_schema(pass_original=True)
+    def _something_to_change(self, data, original_data, **kwargs):
+        if isinstance(original_data, dict) and not original_data:
+            raise ma.ValidationError("没有要修改的内容：请至少填写一项", "_schema")
+
+
 class PeeweePage(Page):
     """Pages a peewee query with LIMIT/OFFSET and COUNT: slicing would load every row."""
 
     @property
     def items(self):
         first = self.page_params.first_item
-        if first + self.page_params.page_size > MAX_ID:
-            return []  # past any end, and past what SQLite's OFFSET can hold
+        if first >= self.page_params.item_count or first + self.page_params.page_size > MAX_ID:
+            # Past the last page: nothing to fetch, and an offset as large as page × page_size can
+            # be more than SQLite's 64-bit integers hold (page=922337203685477582 → 500).
+            return []
         return list(self.collection.limit(self.page_params.page_size).offset(first))
 
     @property

@@ -92,7 +92,7 @@ def _member_of(actor: Member, household: Household) -> None:
 
 def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinship:
     """A household names a relative's household (by its invite code); a coordinator confirms once."""
-    household = Household.get_by_id(actor.household_id)
+    household = people.own_household(actor)
     relative = Household.get_or_none(Household.invite_code == invite_code.strip().upper())
     if relative is None:
         raise RuleBroken("邀请码不对，请向亲属核对", field="invite_code", rule="bad_invite_code")
@@ -133,7 +133,7 @@ def _related(a: int, b: int) -> bool:
 
 def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: str) -> Transfer:
     """亲情转赠: hours to a confirmed relative's household, within the yearly cap."""
-    source = Household.get_by_id(actor.household_id)
+    source = people.own_household(actor)
     target = Household.get_or_none(Household.id == to_household_id)
     if target is None or not _related(source.id, target.id):
         raise RuleBroken("只能转赠给服务站确认过的直系亲属家庭", field="to_household_id", rule="not_relative")
@@ -162,7 +162,7 @@ def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: s
 
 def donate(actor: Member, *, minutes: int, note: str, key: str) -> Transfer:
     """Donate hours to the community's love pool (爱心池), within the yearly cap."""
-    household = Household.get_by_id(actor.household_id)
+    household = people.own_household(actor)
     if minutes <= 0:
         raise RuleBroken("捐赠的时间必须大于0", field="minutes", rule="minutes_positive")
     sender = ledger.household_account(household.id)

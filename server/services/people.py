@@ -91,6 +91,14 @@ def join_household(member: Member, *, invite_code: str, relation: str) -> Househ
 _HOUSEHOLD_BY_ID = Prepared(lambda household_id: Household.select().where(Household.id == household_id))
 
 
+def own_household(member: Member) -> Household:
+    """The member's own household, or the rule they break by having none (an admin passes the
+    residents' gate without one)."""
+    if member.household_id is None:
+        raise RuleBroken("请先开户或加入家庭", rule="household_required")
+    return Household.get_by_id(member.household_id)
+
+
 def household_for(viewer: Member, household_id: int | Household) -> Household:
     """The household (by id, or as the auth gate loaded it), if the viewer belongs to it or
     coordinates its community."""

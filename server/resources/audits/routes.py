@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.files import download
+from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
 from server.models import Audit, AuditVisit, Community
 from server.resources.audits.schemas import (
@@ -80,7 +80,8 @@ class AuditClose(MethodView):
 class AuditReport(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(ReportQuerySchema, location="query")
-    @blp.response(200, description="The report as PDF or XLSX", content_type=documents.PDF_TYPE)
+    @blp.response(200, FILE, description="The report as PDF or XLSX", content_type=documents.PDF_TYPE)
+    @blp.alt_response(200, schema=FILE, description="The report as PDF or XLSX", content_type=documents.XLSX_TYPE)
     def get(self, query, audit_id):
         """The audit report for the committee, as PDF (default) or XLSX
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
 from server.models.audits import VISIT_METHODS
 
 OUTCOMES = ("confirmed", "disputed")
@@ -21,7 +21,7 @@ class ReportQuerySchema(Schema):
     format = Text(load_default="pdf", validate=ma.validate.OneOf(("pdf", "xlsx")))
 
 
-class VisitEditSchema(Schema):
+class VisitEditSchema(EditSchema):
     assignee_id = ma.fields.Integer(metadata={"description": "Another coordinator of the community"})
     method = Text(validate=ma.validate.OneOf(VISIT_METHODS), metadata={"description": "visit | phone"})
 

@@ -35,7 +35,8 @@ class Me(MethodView):
 @blp.route("/export")
 class MyData(MethodView):
     @auth.roles(auth.MEMBER)
-    @blp.response(200, description="All my data as a JSON file", content_type="application/json")
+    @blp.response(200, {"type": "object", "description": "Named sections, each a list or an object"},
+                  description="All my data as a JSON file (an attachment)", content_type="application/json")
     def get(self):
         """Download all my data (JSON): profile, household, records, passbook, notifications, consents
 

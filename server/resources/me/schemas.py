@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
 
 GENDERS = ("男", "女", "")
 
@@ -39,7 +39,7 @@ class MeSchema(MemberSchema):
     volunteer = ma.fields.Nested(VolunteerBriefSchema, allow_none=True)
 
 
-class MeUpdateSchema(Schema):
+class MeUpdateSchema(EditSchema):
     name = Text(validate=ma.validate.Length(min=1, max=32))
     gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()

@@ -2,10 +2,8 @@
 
 from flask.views import MethodView
 
-from server.errors import RuleBroken
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Household
 from server.resources.passbook.schemas import PassbookQuerySchema, PassbookSchema
 from server.services import passbook, people
 
@@ -23,10 +21,7 @@ class MyPassbook(MethodView):
         Balance, held and available minutes, the lines newest first (keyset pages: pass
         `next_cursor` back as `cursor`), open holds and each member's yearly totals.
         """
-        me = auth.current_member()
-        if me.household_id is None:
-            raise RuleBroken("请先开户或加入家庭", rule="household_required")
-        return passbook.passbook(Household.get_by_id(me.household_id), **query)
+        return passbook.passbook(people.own_household(auth.current_member()), **query)
 
 
 @blp.route("/households/<int:household_id>/passbook")

@@ -3,11 +3,13 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.files import download
+from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
 from server.models import Community
 from server.resources.reports.schemas import HalfYearQuerySchema, HalfYearReportSchema, RegisterQuerySchema
 from server.services import documents, monthly_close, study_report, study_report_files
+
+HALF_YEAR_ANSWERS = "format=json: the report's data; xlsx, pdf: the report as a file; png: one chart"
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/communities", description="Registers and reports (登记与调研)")
 
@@ -16,7 +18,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/communities", descripti
 class MonthlyRegister(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(RegisterQuerySchema, location="query")
-    @blp.response(200, description="XLSX workbook", content_type=documents.XLSX_TYPE)
+    @blp.response(200, FILE, description="XLSX workbook", content_type=documents.XLSX_TYPE)
     def get(self, query, community_id):
         """The community's register of a closed month, as XLSX (每月汇总登记)
 
@@ -33,7 +35,10 @@ class MonthlyRegister(MethodView):
 class HalfYearReport(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(HalfYearQuerySchema, location="query")
-    @blp.response(200, HalfYearReportSchema)
+    @blp.response(200, HalfYearReportSchema, description=HALF_YEAR_ANSWERS)
+    @blp.alt_response(200, schema=FILE, description=HALF_YEAR_ANSWERS, content_type=documents.XLSX_TYPE)
+    @blp.alt_response(200, schema=FILE, description=HALF_YEAR_ANSWERS, content_type=documents.PDF_TYPE)
+    @blp.alt_response(200, schema=FILE, description=HALF_YEAR_ANSWERS, content_type=documents.PNG_TYPE)
     def get(self, query, community_id):
         """The half-year study report (每六个月专题调研): JSON, XLSX with charts, PDF, or one chart as PNG
 

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
-from server.extensions.files import download
+from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
 from server.models import StarAward
 from server.resources.stars.schemas import (
@@ -117,7 +117,7 @@ class AwardRejection(MethodView):
 @blp.route("/star-awards/<int:award_id>/certificate")
 class AwardCertificate(MethodView):
     @auth.roles(auth.VOLUNTEER, auth.COORDINATOR)
-    @blp.response(200, description="The certificate (PDF, A4 landscape)", content_type=documents.PDF_TYPE)
+    @blp.response(200, FILE, description="The certificate (PDF, A4 landscape)", content_type=documents.PDF_TYPE)
     def get(self, award_id):
         """Download the certificate of an approved award (its volunteer, coordinators)
 

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
 from server.models.people import (
     ALL_VOLUNTEER_STATUSES,
     APPLICATION_STATUSES,
@@ -20,7 +20,7 @@ class AvailabilitySchema(Schema):
     slot = Text(required=True, validate=ma.validate.OneOf(SLOTS))
 
 
-class VolunteerEditSchema(Schema):
+class VolunteerEditSchema(EditSchema):
     name = Text(validate=ma.validate.Length(min=1, max=32))
     gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
@@ -36,6 +36,9 @@ class VolunteerEditSchema(Schema):
 
 
 class VolunteerRegisterSchema(VolunteerEditSchema):
+    class Meta(Schema.Meta):  # a registration, not a change: its required fields say what it needs
+        pass
+
     name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
     gender = Text(required=True, validate=ma.validate.OneOf(("男", "女")))
     birth_date = ma.fields.Date(required=True)
