@@ -9,7 +9,6 @@ fresh copy of the demo data, as a member of each demo role (and as nobody), and 
 
 import datetime as dt
 import os
-import re
 import shutil
 import tempfile
 
@@ -55,42 +54,6 @@ def _spec() -> dict:
 schema = schemathesis.openapi.from_dict(_spec())
 
 
-def _huge_integers_clamped(value):
-    return max(min(value, 2**63 - 1), -(2**63)) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _control_characters_dropped(value):
-    if not isinstance(value, str):
-        return value
-    return "".join(c for c in value if c in "\n\t" or not (ord(c) < 32 or 127 <= ord(c) < 160))
-
-
-def _year_one_moved(value):
-    return re.sub(r"^(0001|9999)(?=-\d\d-\d\dT)", "2001", value) if isinstance(value, str) else value
-
-
-# --------------------------------------------------------------------------------------------------
-# KNOWN ELSEWHERE: inputs that still answer 500 until other branches of issue #12 are merged (each
-# fixes its root there, with its own test). The run steers around them here and only here: once a
-# branch is merged, delete its line; this file must then pass without it.
-KNOWN_ELSEWHERE = {
-    "#7 ids >= 2^63, 5000-digit integers: SQLite OverflowError -> 500": _huge_integers_clamped,
-    "#7 date-times at the ends of the calendar (0001-01-01T00:00:00+08:00): OverflowError -> 500": _year_one_moved,
-    "#8 control characters stored in text; the exports then 500": _control_characters_dropped,
-}
-# --------------------------------------------------------------------------------------------------
-
-
-def _steered(value):
-    if isinstance(value, dict):
-        return {key: _steered(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_steered(item) for item in value]
-    for steer in KNOWN_ELSEWHERE.values():
-        value = steer(value)
-    return value
-
-
 def _demo_ids(path_parameters: dict | None) -> dict | None:
     if not path_parameters:
         return path_parameters
@@ -102,15 +65,6 @@ def _demo_ids(path_parameters: dict | None) -> dict | None:
 def flatmap_path_parameters(context, path_parameters):
     """Half the cases name rows the demo data has (ids 1–12), so the authorised paths run too."""
     return st.sampled_from([_demo_ids(path_parameters), path_parameters])
-
-
-@schema.hook
-def map_case(context, case):
-    for part in ("path_parameters", "query", "body"):
-        value = getattr(case, part)
-        if isinstance(value, dict | list | str | int):
-            setattr(case, part, _steered(value))
-    return case
 
 
 def _more_to_look_at() -> None:
