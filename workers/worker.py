@@ -12,6 +12,9 @@ class LoveBankWorker(Worker):
     # A heartbeat every 10 s (RQ's default is 30): the outbox sweeper tells a job whose worker
     # died from a slow one by its overdue beat, and should know within a minute.
     HEARTBEAT_SECONDS = 10
+    # While Redis is away the worker retries with backoff; RQ's ceiling of 60 s could leave work
+    # waiting a minute after Redis is back: at most 10 s here.
+    max_connection_wait_time = 10.0
 
     def __init__(self, *args, **kwargs):
         if kwargs.get("job_monitoring_interval", DEFAULT_JOB_MONITORING_INTERVAL) == DEFAULT_JOB_MONITORING_INTERVAL:
