@@ -3,7 +3,7 @@
 `emit()` writes an OutboxMessage row in the caller's transaction (its `key` is unique,
 so emitting the same event twice writes one row). Who hands it to RQ after commit:
 
-- the sweeper (`workers.jobs.outbox.sweep`, every few seconds on `rq cron`) enqueues every
+- the sweeper (`workers.jobs.outbox.sweep`, every few seconds on the scheduler) enqueues every
   due row not yet enqueued, and re-enqueues rows whose job Redis lost;
 - a request enqueues its *immediate* kinds itself (payback matching and urgent
   notifications: someone is waiting), and a job everything it emitted, via `flush()`.
