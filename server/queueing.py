@@ -103,6 +103,13 @@ def enqueue_again_if_over(settings: dict, message) -> bool:
     return True
 
 
+def redis_is_new(settings: dict) -> bool:
+    """True the first time the sweeper asks after Redis started empty (restarted without its
+    data, or replaced): a key it leaves there is gone. One round trip per sweep."""
+    marker = f"lovebank:outbox-sweeper:{outbox.instance_token()}"
+    return bool(queue(settings, DEFAULT).connection.set(marker, "1", nx=True))
+
+
 def reset_breaker() -> None:
     global _down_until
     _down_until = 0.0

@@ -118,3 +118,58 @@ def test_a_queued_job_is_not_enqueued_twice(any_app, workers_on, redis):
     assert outbox_jobs.sweep() == 0  # its job is waiting on the queue: noted, not replaced
     SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
     assert DELIVERED == [3]
+
+
+def test_redis_back_empty_gets_every_pending_row_again_at_once(any_app, workers_on, redis):
+    """Redis restarted without its data: rows enqueued a moment ago lost their jobs; the next sweep
+    enqueues them again instead of waiting for them to look stale (5 minutes)."""
+    workers_on(any_app.config["DATABASE_URL"])
+    with database.atomic():
+        outbox.emit("test.ping", "lost", {"n": 4})
+    outbox.discard_pending()
+    assert outbox_jobs.sweep() == 1 and outbox_jobs.sweep() == 0
+    redis.flushdb()  # the outage took the queue with it
+    assert outbox_jobs.sweep() == 1
+    assert outbox_jobs.sweep() == 0  # once
+    SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+    assert DELIVERED == [4]
+
+
+def test_a_job_that_used_up_its_retries_is_run_again_but_not_forever(any_app, workers_on, redis):
+    from tests.workers.conftest import retry_now
+
+    workers_on(any_app.config["DATABASE_URL"])
+    failing = {"still": True}
+
+    def flaky(payload, message):
+        if failing["still"]:
+            raise ConnectionError("WeChat is down")
+        DELIVERED.append(payload["n"])
+
+    outbox_jobs.HANDLERS["test.flaky"] = flaky
+    try:
+        with database.atomic():
+            outbox.emit("test.flaky", "x", {"n": 5})
+        outbox.discard_pending()
+        assert outbox_jobs.sweep() == 1
+        for _ in range(len(queueing.RETRY_INTERVALS) + 1):  # the first run and every retry RQ allows
+            SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+            retry_now(redis, queueing.DEFAULT)
+        message = OutboxMessage.get()
+        assert message.attempts == len(queueing.RETRY_INTERVALS) + 1 and message.done_at is None
+        assert queueing.queue(bootstrap.settings(), queueing.DEFAULT).failed_job_registry.count == 1
+
+        failing["still"] = False  # WeChat is back; the row's next turn comes when it looks stale
+        assert outbox_jobs.sweep(stale_after_seconds=0) == 1
+        SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+        assert DELIVERED == [5] and OutboxMessage.get().done_at is not None
+
+        # a row that failed GIVE_UP_AFTER_ATTEMPTS times is left to an operator
+        with database.atomic():
+            outbox.emit("test.flaky", "hopeless", {"n": 6})
+        outbox.discard_pending()
+        OutboxMessage.update(attempts=outbox.GIVE_UP_AFTER_ATTEMPTS).where(
+            OutboxMessage.key == "test.flaky:hopeless").execute()
+        assert outbox_jobs.sweep(stale_after_seconds=0) == 0
+    finally:
+        outbox_jobs.HANDLERS.pop("test.flaky", None)

@@ -66,13 +66,18 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
     """Enqueue due rows that were never enqueued, or whose job was lost with Redis.
 
     Runs every few seconds (workers/cron.py): it is how a request's ordinary outbox rows
-    reach RQ. Drains in batches, noting each batch as enqueued in one statement.
+    reach RQ. Drains in batches, noting each batch as enqueued in one statement. A row
+    enqueued lately is taken again only when Redis came back empty (its job is gone with
+    it); otherwise after `stale_after_seconds`.
     """
     with bootstrap.job_db():
         settings = bootstrap.settings()
         sent = recover_abandoned(settings)
+        if queueing.redis_is_new(settings):
+            stale_after_seconds = 0
+        started = clock.now()  # rows noted during this sweep are not taken again by it
         while True:
-            rows = list(outbox.due(clock.now(), stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
+            rows = list(outbox.due(started, stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
             noted = []
             try:
                 for message in rows:
