@@ -30,3 +30,21 @@ def test_systemd_units_restart_and_start_what_exists():
     done = subprocess.run([sys.executable, "-m", "workers.scheduler", "--help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0 and "--url" in done.stdout
+
+
+def test_the_worker_beats_often_and_comes_back_soon(app, redis_url, redis):
+    """As `rq worker -w workers.worker.LoveBankWorker` builds it (RQ's defaults passed explicitly)."""
+    from rq.defaults import DEFAULT_JOB_MONITORING_INTERVAL, DEFAULT_MAINTENANCE_TASK_INTERVAL
+
+    from workers import bootstrap
+    from workers.worker import LoveBankWorker
+
+    bootstrap.configure({"DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": redis_url,
+                         "SECRET_KEY": "test-secret", "ENV": "test"})
+
+    worker = LoveBankWorker(["default"], connection=redis, job_monitoring_interval=DEFAULT_JOB_MONITORING_INTERVAL,
+                            maintenance_interval=DEFAULT_MAINTENANCE_TASK_INTERVAL)
+    # a heartbeat every 10 s: the sweeper's 30 s of grace then finds a dead worker's job within a minute
+    assert worker.job_monitoring_interval == 10
+    assert worker.maintenance_interval <= 60 and worker.max_connection_wait_time <= 10
+    assert LoveBankWorker(["default"], connection=redis, job_monitoring_interval=5).job_monitoring_interval == 5
