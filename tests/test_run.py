@@ -193,14 +193,7 @@ def test_ctrl_c_stops_the_embedded_redis_last_and_quietly(tmp_path):
     """The terminal's Ctrl-C goes to the whole process group: still, the API, the worker and the scheduler
     stop first (no Redis connection tracebacks), and the embedded Redis is stopped last, by SIGTERM."""
     port, redis_port = _free_port(), _free_port()
-    code = (
-        "import sys; from pathlib import Path; from server import run; "
-        "run.DEFAULT_REDIS_URL = 'redis://127.0.0.1:9/0'; "  # nothing answers there: the embedded one starts
-        f"run.EMBEDDED_REDIS_PORT = {redis_port}; run.VAR = Path({str(tmp_path)!r}); sys.exit(run.main())"
-    )
-    env = {"PORT": str(port)}
-    env.pop("REDIS_URL", None)
-    proc, output = _start(tmp_path, {**env, "REDIS_URL": ""}, code)
+    proc, output = _start(tmp_path, {"PORT": str(port), "REDIS_URL": ""}, _with_embedded_redis(tmp_path, redis_port))
     children = []
     try:
         wait_for(lambda: "Love Bank is running" in output.read_text(), timeout=90, message="the banner")
@@ -214,6 +207,34 @@ def test_ctrl_c_stops_the_embedded_redis_last_and_quietly(tmp_path):
     redis_log = (tmp_path / "redis" / "redis.log").read_text()
     assert "Received SIGTERM" in redis_log and "Received SIGINT" not in redis_log
     assert not _leftovers(children)
+
+
+@pytest.mark.slow
+def test_an_embedded_redis_that_dies_is_started_again(tmp_path):
+    """Nobody else will bring `make run`'s own Redis back: the supervisor does, and its data with it."""
+    port, redis_port = _free_port(), _free_port()
+    url = f"redis://127.0.0.1:{redis_port}/0"
+    proc, output = _start(tmp_path, {"PORT": str(port), "REDIS_URL": ""}, _with_embedded_redis(tmp_path, redis_port))
+    try:
+        wait_for(lambda: "Love Bank is running" in output.read_text(), timeout=90, message="the banner")
+        [redis_server] = [c for c in psutil.Process(proc.pid).children() if "redis-server" in c.name()]
+        redis_server.kill()
+        redis_server.wait(timeout=10)
+        wait_for(lambda: "the embedded Redis exited" in output.read_text(), message="the supervisor noticing")
+        wait_for(lambda: redis_ok(url), message="the embedded Redis started again")
+        assert proc.poll() is None and _health(port)["status"] == "ok"
+    finally:
+        _stop(proc)
+    assert proc.returncode == 0, output.read_text()
+
+
+def _with_embedded_redis(tmp_path, redis_port: int) -> str:
+    """`make run` on a machine where no Redis answers (so it starts its own), its data under tmp_path."""
+    return (
+        "import sys; from pathlib import Path; from server import run; "
+        "run.DEFAULT_REDIS_URL = 'redis://127.0.0.1:9/0'; "  # nothing answers there: the embedded one starts
+        f"run.EMBEDDED_REDIS_PORT = {redis_port}; run.VAR = Path({str(tmp_path)!r}); sys.exit(run.main())"
+    )
 
 
 def _health(port) -> dict | None:
