@@ -9,6 +9,8 @@ import hashlib
 import time
 
 from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 
 from server.redis_conn import get_redis, resolve_url
 from server.services import outbox
@@ -39,9 +41,11 @@ def queue(settings: dict, name: str) -> Queue:
 
 
 def job_id(message) -> str:
-    """Deterministic per outbox row, and different for another database's row with the same id
-    (a restored or reset database must not find an old job standing in for its new row)."""
-    return f"outbox-{message.id}-{hashlib.sha1(message.key.encode('utf-8')).hexdigest()[:10]}"
+    """Deterministic per outbox row, and different for another database's row with the same id:
+    the database's own token (migration 0008) is part of it, so a recreated or restored database,
+    whose rows are numbered from 1 again, never finds an old job standing in for its new row."""
+    digest = hashlib.sha1(message.key.encode("utf-8")).hexdigest()[:10]
+    return f"outbox-{outbox.instance_token()[:12]}-{message.id}-{digest}"
 
 
 def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
@@ -72,6 +76,38 @@ def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
         raise
     if mark:
         outbox.mark_enqueued(message.id)
+
+
+# A job in one of these states will not run again by itself.
+OVER = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+
+
+def enqueue_again_if_over(settings: dict, message) -> bool:
+    """The row's job id is taken: if that job is over while the row is still not done, put a
+    fresh job in its place (True when it did). A finished job whose row is pending ran against
+    another database or before a restore; a failed one used up RQ's retries. Queued, scheduled
+    or started jobs are left alone (an abandoned started one is the sweeper's `recover_abandoned`)."""
+    name = job_id(message)
+    try:
+        job = Job.fetch(name, connection=queue(settings, DEFAULT).connection)
+    except NoSuchJobError:
+        job = None  # expired since the enqueue that found it
+    if job is not None:
+        if job.get_status() not in OVER or not outbox.is_pending(message.id):
+            return False
+        job.delete()
+    try:
+        enqueue_outbox(settings, message, mark=False)
+    except DuplicateJobError:
+        return False  # another sweeper was quicker
+    return True
+
+
+def redis_is_new(settings: dict) -> bool:
+    """True the first time the sweeper asks after Redis started empty (restarted without its
+    data, or replaced): a key it leaves there is gone. One round trip per sweep."""
+    marker = f"lovebank:outbox-sweeper:{outbox.instance_token()}"
+    return bool(queue(settings, DEFAULT).connection.set(marker, "1", nx=True))
 
 
 def reset_breaker() -> None:

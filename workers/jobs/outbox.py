@@ -2,8 +2,10 @@
 
 import datetime as dt
 import logging
+import time
 
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
 
 from server import clock, queueing
 from server.models import OutboxMessage
@@ -64,13 +66,18 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
     """Enqueue due rows that were never enqueued, or whose job was lost with Redis.
 
     Runs every few seconds (workers/cron.py): it is how a request's ordinary outbox rows
-    reach RQ. Drains in batches, noting each batch as enqueued in one statement.
+    reach RQ. Drains in batches, noting each batch as enqueued in one statement. A row
+    enqueued lately is taken again only when Redis came back empty (its job is gone with
+    it); otherwise after `stale_after_seconds`.
     """
     with bootstrap.job_db():
         settings = bootstrap.settings()
-        sent = 0
+        sent = recover_abandoned(settings)
+        if queueing.redis_is_new(settings):
+            stale_after_seconds = 0
+        started = clock.now()  # rows noted during this sweep are not taken again by it
         while True:
-            rows = list(outbox.due(clock.now(), stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
+            rows = list(outbox.due(started, stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
             noted = []
             try:
                 for message in rows:
@@ -78,9 +85,56 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
                         queueing.enqueue_outbox(settings, message, mark=False)
                         sent += 1
                     except DuplicateJobError:
-                        pass  # the request that emitted it enqueued it already
+                        # Usually the request that emitted it enqueued it already; but a job
+                        # that is over while the row is pending must not stand in for it.
+                        sent += queueing.enqueue_again_if_over(settings, message)
                     noted.append(message.id)
             finally:
                 outbox.mark_enqueued(*noted)
             if len(rows) < batch:
                 return sent
+
+
+# RQ keeps a running job in its started registry until the worker's next heartbeat is due
+# plus 60 s (rq.worker: TTL = min(job timeout, monitoring interval) + 60). LoveBankWorker
+# beats every 10 s; a job whose beat is 30 s overdue has lost its worker (SIGKILL, power).
+RQ_HEARTBEAT_MARGIN = 60
+ABANDONED_AFTER_SECONDS = 30
+
+
+def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
+    """Put back on its queue every outbox job whose worker died mid-run; returns how many.
+
+    Without this, RQ notices only when the registry entry expires and its cleanup runs (up
+    to ten minutes). Re-running is safe: a done row is skipped, and a WeChat send the dead
+    worker had begun is marked "sending" before the call, so the re-run never sends twice
+    (server/services/wechat_delivery.py).
+    """
+    now = time.time() if timestamp is None else timestamp
+    cutoff = now + RQ_HEARTBEAT_MARGIN - ABANDONED_AFTER_SECONDS
+    recovered = 0
+    for name in queueing.ALL:
+        registry = queueing.queue(settings, name).started_job_registry
+        connection = registry.connection
+        for entry in connection.zrangebyscore(registry.key, 0, cutoff):
+            job_id = registry.parse_job_id(entry)
+            if not job_id.startswith("outbox-"):
+                continue
+            try:
+                job = Job.fetch(job_id, connection=connection)
+            except NoSuchJobError:
+                continue
+            if job.get_status() != JobStatus.STARTED:
+                continue
+            message = OutboxMessage.get_or_none(OutboxMessage.id == job.args[0])
+            if message is None or message.done_at is not None or queueing.job_id(message) != job_id:
+                continue  # not this database's, or done: RQ's own clean-up will tidy it
+            connection.zrem(registry.key, entry)
+            job.delete()
+            try:
+                queueing.enqueue_outbox(settings, message)
+            except DuplicateJobError:
+                continue  # another sweeper was quicker
+            log.warning("outbox %s: job %s lost its worker mid-run; enqueued again", message.id, job_id)
+            recovered += 1
+    return recovered
