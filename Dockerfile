@@ -4,8 +4,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-# A font with Chinese glyphs for the report charts (server/services/documents.py finds it).
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
+# The report charts' CJK font comes with the Python dependencies (mplfonts), no system font needed.
 RUN useradd --create-home --uid 1000 lovebank
 
 COPY pyproject.toml requirements.lock ./

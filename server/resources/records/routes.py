@@ -63,6 +63,18 @@ class RecordDetail(MethodView):
         """One record (the volunteer, the witness, the recipient's family, coordinators)"""
         return record_view(_record(record_id))
 
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(RecordEditSchema)
+    @blp.response(200, RecordSchema)
+    def patch(self, body, record_id):
+        """Correct my self-report before its witness confirms
+
+        Send only what changes; the report is checked again like a new one (overlaps, daily
+        cap), the witness is asked again, and a QR shown for the old version no longer
+        confirms. Refused (409) once the witness has confirmed or disputed it.
+        """
+        return record_view(records.edit(auth.current_member(), _record(record_id), body))
+
 
 @blp.route("/<int:record_id>/confirm")
 class RecordConfirm(MethodView):
@@ -88,21 +100,6 @@ class RecordConfirmQR(MethodView):
         """Confirm by scanning the volunteer's QR code"""
         token = body.pop("token")
         return record_view(records.confirm_by_qr(auth.current_member(), token, **body))
-
-
-@blp.route("/<int:record_id>")
-class RecordDetailEdit(MethodView):
-    @auth.roles(auth.VOLUNTEER)
-    @blp.arguments(RecordEditSchema)
-    @blp.response(200, RecordSchema)
-    def patch(self, body, record_id):
-        """Correct my self-report before its witness confirms
-
-        Send only what changes; the report is checked again like a new one (overlaps, daily
-        cap), the witness is asked again, and a QR shown for the old version no longer
-        confirms. Refused (409) once the witness has confirmed or disputed it.
-        """
-        return record_view(records.edit(auth.current_member(), _record(record_id), body))
 
 
 @blp.route("/<int:record_id>/withdraw")
