@@ -35,6 +35,8 @@ def adjust(actor: Member, household: Household, *, minutes: int, reason: str, ke
     reason = _reason(reason)
     if minutes == 0:
         raise RuleBroken("调整的时间不能为0", field="minutes", rule="minutes_positive")
+    if minutes > 0 and household.closed_at is not None:
+        raise people.HouseholdClosed(field="household_id")  # nobody is left to spend them
     account = ledger.household_account(household.id)
     issuance, pool = ledger.system_accounts(household.community_id)
     cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
@@ -184,6 +186,8 @@ def grant(actor: Member, household: Household, *, minutes: int, reason: str, key
     reason = _reason(reason)
     if minutes <= 0:
         raise RuleBroken("帮扶的时间必须大于0", field="minutes", rule="minutes_positive")
+    if household.closed_at is not None:
+        raise people.HouseholdClosed(field="household_id")
     receiver = ledger.household_account(household.id)
     pool = ledger.system_account(household.community_id, "love_pool")
     return ledger.post(

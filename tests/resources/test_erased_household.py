@@ -102,3 +102,20 @@ def test_an_empty_household_closes_without_a_transfer(any_app):
     assert Household.get_by_id(alone.household_id).closed_at is not None
     assert not Transfer.select().where(Transfer.code == "household_closed").exists()
     assert ledger_verify.verify() == []
+
+
+def test_a_coordinator_adds_no_hours_to_a_closed_household(any_app):
+    """Nobody is left to spend them: an adjustment adding hours, or a love-pool grant, into a closed
+    household is refused (409 naming the household); taking hours back stays possible."""
+    client = any_app.test_client()
+    community = make_community()
+    coordinator = make_coordinator(community)
+    alone = make_member(community)
+    household = Household.get_by_id(alone.household_id)
+    _erase(client, any_app, alone)
+    for path in ("adjustments", "grants"):
+        answer = client.post(f"/api/v1/ledger/{path}", json={"household_id": household.id, "minutes": 60, "reason": "补录"},
+                             headers={**headers(any_app, coordinator), "Idempotency-Key": f"closed-{path}"})
+        assert answer.status_code == 409, answer.json
+        assert answer.json["errors"]["rule"] == "household_closed" and "household_id" in answer.json["errors"]["json"]
+    assert ledger_verify.verify() == []
