@@ -125,7 +125,7 @@ SETTINGS: dict[str, Setting] = {
     "WECHAT_SECRET": Setting("", str, "Mini-program AppSecret."),
     "WECHAT_API_BASE": Setting("https://api.weixin.qq.com/", str, "Base URL of WeChat's server API (tests point it at a local stand-in)."),
     "WECHAT_TIMEOUT_SECONDS": Setting(5, int, "Timeout of one call to WeChat."),
-    # --- hours rules (DESIGN §4a, each from Chinese time-bank practice) ---
+    # --- hours rules (each from Chinese time-bank practice: docs/decisions.md) ---
     "ROUNDING_STEP_MINUTES": Setting(30, int, "Service time (travel excluded) is rounded down to this step."),
     "DAILY_CAP_MINUTES": Setting(8 * 60, int, "Most service minutes one member may be credited for one day; more is refused."),
     "HOUSEHOLD_CAP_MINUTES": Setting(1500 * 60, int, "A household's storage cap; credit above it goes to the community's love pool (爱心池)."),

@@ -1,1 +1,1 @@
-"""RQ workers: matching, notifications and the community's calendar (DESIGN §5)."""
+"""RQ workers: matching, notifications and the community's calendar (docs/architecture.md)."""

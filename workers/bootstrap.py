@@ -38,7 +38,7 @@ def configure(overrides: dict) -> dict:
 
 @contextmanager
 def job_db():
-    """A job opens the database and closes it after, whatever happens (STYLE habit 7)."""
+    """A job opens the database and closes it after, whatever happens (docs/architecture.md, the outbox)."""
     settings()
     database.connect(reuse_if_open=True)
     try:

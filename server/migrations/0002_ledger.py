@@ -205,7 +205,7 @@ def _backfill_accounts(db):
 
 
 SQLITE_RULES = [
-    # Invariant 4: entries are append-only.
+    # Invariant 4 of docs/ledger.md: entries are append-only.
     "CREATE TRIGGER entry_no_update BEFORE UPDATE ON entry BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END",
     "CREATE TRIGGER entry_no_delete BEFORE DELETE ON entry BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END",
     # A transfer's identity never changes and no transfer disappears; its state may move on.

@@ -2,7 +2,7 @@
 
 Services call `server.services.outbox.emit(...)` inside their transaction; after commit
 the rows are enqueued to RQ, and a sweeper re-enqueues rows that are due and not done,
-so nothing is lost when Redis is down (DESIGN §5).
+so nothing is lost when Redis is down (docs/architecture.md, the outbox).
 """
 
 from peewee import CharField, DateTimeField, IntegerField, TextField

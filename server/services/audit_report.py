@@ -1,7 +1,7 @@
 """How an audit reads: in the API, and as the report the committee files (PDF and XLSX).
 
 Visits name the recipient and how to reach them (phone, address): only coordinators
-read audits, and they may see those (DESIGN §6).
+read audits, and they may see those (docs/decisions.md, sensitive data).
 """
 
 from server import clock

@@ -1,4 +1,4 @@
-"""A resident's rights over their data (PIPL, DESIGN §6): export everything, or be erased.
+"""A resident's rights over their data (PIPL; docs/decisions.md): export everything, or be erased.
 
 Export is one JSON document of named sections; erasure replaces personal fields and
 keeps the ledger whole. Areas that hold more about a person register with

@@ -3,7 +3,8 @@
 Design overview
 ---------------
 Learned from TigerBeetle (ids as idempotency keys, pending/posted balances, immutable
-transfers, corrections as new transfers) and django-hordak (legs that sum to zero):
+transfers, corrections as new transfers) and django-hordak (legs that sum to zero). The
+invariants are numbered as in docs/ledger.md, which tells the whole design and why:
 
 * Accounts. Each household has one; each community has two system accounts: `issuance`,
   which emits hours when service is credited and takes them back when they are

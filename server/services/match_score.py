@@ -13,7 +13,7 @@
     reliability   (completed + 1) / (completed + no-shows + releases/2 + 2): 0.5 for a newcomer,
                   near 1 after a long clean record, lower with each no-show or task given back
     stars         star level / 5, from the hours credited in a calendar year (10/25/50/100/200 h →
-                  1–5★, DESIGN §4), the better of this year and last so January resets nobody
+                  1–5★, docs/decisions.md), the better of this year and last so January resets nobody
 
 Ties go to a per-task hash of the volunteer's member id (then the id), so equal volunteers take
 turns across tasks instead of the oldest profiles always winning.
@@ -57,7 +57,7 @@ from server.models import Member as M
 FIT_INTENTION, FIT_TEAM, FIT_SPECIALTY = 0.6, 0.3, 0.1
 NEAR_BUILDING, NEAR_AREA = 1.0, 0.5
 FAIRNESS_DAYS = 30
-# Yearly hours for 1–5 stars (DESIGN §4). The coordinator-operations issue owns the star
+# Yearly hours for 1–5 stars (docs/decisions.md). The coordinator-operations issue owns the star
 # model; until it lands, matching reads MemberYear against these.
 STAR_HOURS = (10, 25, 50, 100, 200)
 HISTORY_KINDS = ("claim", "check_out", "no_show", "release")

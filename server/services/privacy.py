@@ -1,4 +1,4 @@
-"""Who may see which personal field (PIPL, DESIGN §6), and how the others see it masked."""
+"""Who may see which personal field (PIPL; docs/decisions.md, sensitive data), and how the others see it masked."""
 
 from server.models import Member
 

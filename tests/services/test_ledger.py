@@ -1,4 +1,4 @@
-"""The ledger's invariants (DESIGN §3), each tested on SQLite and PostgreSQL."""
+"""The ledger's invariants (docs/ledger.md), each tested on SQLite and PostgreSQL."""
 
 import datetime as dt
 

@@ -28,7 +28,7 @@ THREADS, PER_THREAD, HOLD = 16, 25, 60
 
 
 def naive_hold(household_id: int, minutes: int, key: str) -> None:
-    """The bug DESIGN §3 warns about: check the balance in Python, then write."""
+    """The bug docs/ledger.md, invariant 2, warns about: check the balance in Python, then write."""
     with database.atomic():
         account = Account.get(Account.household == household_id)
         if account.posted_minutes - account.pending_minutes < minutes:
