@@ -98,7 +98,7 @@ def emit(events: list[tuple[str, list[int]]], settings: dict) -> int:
 
 
 def run(jobs: int, database_url: str | None) -> dict:
-    from server import migrations, queueing
+    from server import migrations, queues
     from server.db import database
     from server.models import Notification
     from workers import bootstrap
@@ -111,24 +111,24 @@ def run(jobs: int, database_url: str | None) -> dict:
                                         "SECRET_KEY": "bench", "QUIET_HOURS": ""})
         migrations.migrate(database.obj)
         redis = Redis.from_url(redis_url)
-        queue = Queue(queueing.NOTIFICATIONS, connection=redis)
-        drain(redis, [queueing.NOTIFICATIONS])  # warm up: imports, first connections
+        queue = Queue(queues.NOTIFICATIONS, connection=redis)
+        drain(redis, [queues.NOTIFICATIONS])  # warm up: imports, first connections
 
         for _ in range(jobs):
             queue.enqueue(NOOP)
-        noop_rate = jobs / drain(redis, [queueing.NOTIFICATIONS])
+        noop_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
 
         members = make_members(10_000)
         assert emit([(f"bench:single:{n}", [members[n]]) for n in range(jobs)], settings) == jobs
-        single_rate = jobs / drain(redis, [queueing.NOTIFICATIONS])
+        single_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
 
         groups = [(f"bench:offer:{n}", members[n * 10:(n + 1) * 10]) for n in range(1000)]
         enqueued = emit(groups, settings)
-        offers_seconds = drain(redis, [queueing.NOTIFICATIONS])
+        offers_seconds = drain(redis, [queues.NOTIFICATIONS])
         offers = Notification.select().where(Notification.event_key.startswith("bench:offer:")).count()
 
         notice_jobs = emit([("bench:notice", members)], settings)
-        notice_seconds = drain(redis, [queueing.NOTIFICATIONS])
+        notice_seconds = drain(redis, [queues.NOTIFICATIONS])
         notices = Notification.select().where(Notification.event_key == "bench:notice").count()
         return {
             "database": url.split(":", 1)[0], "noop_rate": noop_rate, "single_rate": single_rate,

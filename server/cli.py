@@ -69,7 +69,7 @@ def register_commands(app) -> None:
 
 
 def _create_app():
-    from server import create_app
+    from server.app import create_app
 
     return create_app()
 

@@ -1,4 +1,4 @@
-"""Queue names and the one way to put an outbox row on RQ (used by the API and the workers).
+"""The one way to put an outbox row on RQ (used by the API and the workers).
 
 When Redis does not answer, enqueueing stops trying for a few seconds (a small circuit
 breaker) so requests do not each wait for a connect timeout; the rows stay in the
@@ -12,16 +12,9 @@ from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
+from server.queues import DEFAULT
 from server.redis_conn import get_redis, resolve_url
 from server.services import outbox
-
-PRIORITY_MATCHING = "matching-priority"
-MATCHING = "matching"
-URGENT_NOTIFICATIONS = "notifications-urgent"
-NOTIFICATIONS = "notifications"
-DEFAULT = "default"
-LOW = "low"
-ALL = [PRIORITY_MATCHING, URGENT_NOTIFICATIONS, MATCHING, NOTIFICATIONS, DEFAULT, LOW]
 
 RETRY_INTERVALS = [10, 30, 120, 600, 1800]
 BREAKER_SECONDS = 5.0

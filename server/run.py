@@ -17,13 +17,14 @@ import time
 from pathlib import Path
 
 from config import settings as settings_module
+from server import queues
 from server.backoff import Backoff
 from server.redis_conn import DEFAULT_REDIS_URL, redis_ok
 
 ROOT = settings_module.ROOT
 VAR = settings_module.VAR
 EMBEDDED_REDIS_PORT = 6390
-QUEUES = ["matching-priority", "notifications-urgent", "matching", "notifications", "default", "low"]
+QUEUES = queues.ALL
 RESTART_WAIT_MOST = 10.0  # seconds
 STEADY_SECONDS = 60.0  # a child up this long starts its backoff again from 1 s
 

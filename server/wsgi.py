@@ -1,5 +1,5 @@
 """The WSGI entry point for gunicorn: `gunicorn server.wsgi:app`."""
 
-from server import create_app
+from server.app import create_app
 
 app = create_app()

@@ -15,6 +15,7 @@ from server import clock, text
 from server.db import MAX_ID
 from server.extensions.messages import chinese_message, translate_errors
 from server.extensions.parsing import Parser
+from server.ready import Ready
 
 # flask-smorest sends the page's metadata as JSON text in one header (json.dumps of the object),
 # but documents the header as that object, which a client generated from the description would
@@ -114,25 +115,6 @@ def _require_json_body() -> None:
         abort(422, errors={"json": {"_schema": ["缺少提交的内容（JSON）"]}})
     if not request.is_json:
         abort(415, message="请以 JSON 格式提交（Content-Type: application/json）")
-
-
-class Ready(dict):
-    """An answer a service built JSON-ready, keys in its schema's order: the schema passes it
-    through instead of walking every field again (the hottest single objects, e.g. a service
-    record after a witness confirms). Make one with `ready()`; a test per use dumps the raw
-    values through the schema and compares."""
-
-
-def _json_ready(value):
-    if isinstance(value, dt.datetime):
-        return clock.aware(value).isoformat()  # as LocalDateTime writes it
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def ready(values: dict) -> Ready:
-    return Ready({key: _json_ready(value) for key, value in values.items()})
 
 
 # What both backends store (64-bit integers) and where date arithmetic and time-zone conversion

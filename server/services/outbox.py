@@ -103,6 +103,33 @@ def due(now: dt.datetime, *, stale_after: dt.timedelta, limit: int = 500):
     )
 
 
+def drain(enqueue, *, stale_after: dt.timedelta, batch: int = 500) -> int:
+    """The sweeper's pass: hand every `due` row to `enqueue(message)` (which returns how many jobs
+    it made of it) in batches, noting each batch as enqueued in one statement; returns the total.
+
+    Rows noted during this pass are not taken again by it. When `enqueue` raises (Redis went
+    down), what was handed over so far is still noted and the error goes up to the job.
+    """
+    started, sent = clock.now(), 0
+    while True:
+        rows = list(due(started, stale_after=stale_after, limit=batch))
+        noted = []
+        try:
+            for message in rows:
+                sent += enqueue(message)
+                noted.append(message.id)
+        finally:
+            mark_enqueued(*noted)
+        if len(rows) < batch:
+            return sent
+
+
+def undone(message_id: int) -> OutboxMessage | None:
+    """The row a job was made for, unless it is gone (another database's job) or already done."""
+    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+    return None if message is None or message.done_at is not None else message
+
+
 def is_pending(message_id: int) -> bool:
     return OutboxMessage.select().where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_null()).exists()
 

@@ -4,8 +4,8 @@ from peewee import JOIN
 
 from server import clock
 from server.db import Prepared
-from server.extensions.smorest import ready
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
+from server.ready import ready
 from server.services import catalog
 from server.services.records import status_label
 

@@ -249,7 +249,7 @@ def test_the_volunteer_hears_when_hours_are_credited(app):
 def test_record_answers_are_what_their_schema_would_write(app):
     """A record's answer is built JSON-ready (marshmallow does not walk it again): it must be
     exactly what RecordSchema would write from the stored values, keys in the same order."""
-    from server.extensions.smorest import Ready
+    from server.ready import Ready
     from server.resources.records.schemas import RecordSchema
     from server.services import record_views, records
     from tests.factories import credited_record

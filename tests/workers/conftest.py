@@ -6,7 +6,7 @@ import pytest
 from rq import Queue, SimpleWorker
 
 from config.notification_templates import TEMPLATES
-from server import clock, queueing
+from server import clock, queueing, queues
 from server.services import outbox
 from workers import bootstrap
 
@@ -24,8 +24,8 @@ def run_jobs(worker_settings, redis):
     def finished(names):
         return sum(Queue(name, connection=redis).finished_job_registry.count for name in names)
 
-    def run(queues=None):
-        names = queues or queueing.ALL
+    def run(names=None):
+        names = names or queues.ALL
         before = finished(names)
         SimpleWorker(names, connection=redis).work(burst=True)
         return finished(names) - before

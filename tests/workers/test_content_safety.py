@@ -3,7 +3,7 @@
 import pytest
 from rq import Queue
 
-from server import queueing
+from server import queues
 from server.db import database
 from server.models import ContentCheck, OutboxMessage
 from server.services import content_safety
@@ -78,7 +78,7 @@ def test_a_busy_wechat_is_retried(author, wechat_workers, wechat, run_jobs, flus
     flush()
     run_jobs()
     assert ContentCheck.get().result == "pending" and told_log == []
-    assert Queue(queueing.DEFAULT, connection=redis).scheduled_job_registry.count == 1
+    assert Queue(queues.DEFAULT, connection=redis).scheduled_job_registry.count == 1
 
 
 def test_a_refusal_is_kept_as_unchecked(author, wechat_workers, wechat, run_jobs, flush):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rq import Queue
 
-from server import clock, queueing
+from server import clock, queues
 from server.models import Audit, Household, Notice, Statement
 from tests.factories import credited_record, make_community, make_member, make_volunteer
 from workers.jobs import coordinator
@@ -17,10 +17,10 @@ def test_close_last_month_through_a_worker_twice(app, run_jobs, redis):
     clock.freeze(dt.datetime(2026, 3, 10, 12, 0))
     credited_record(volunteer, resident, minutes=60)
     clock.freeze(dt.datetime(2026, 4, 1, 1, 10))
-    queue = Queue(queueing.LOW, connection=redis)
+    queue = Queue(queues.LOW, connection=redis)
     for _ in range(2):
         queue.enqueue(coordinator.close_last_month)
-    assert run_jobs([queueing.LOW]) == 2
+    assert run_jobs([queues.LOW]) == 2
     closed = Statement.select().join(Household).where(Household.community == community.id)
     assert {(s.year, s.month) for s in closed} == {(2026, 3)} and closed.count() == 2
     assert coordinator.close_last_month()[community.id] == 2

@@ -24,7 +24,7 @@ from rq import Queue
 from rq.registry import StartedJobRegistry
 
 from config.settings import ROOT
-from server import queueing
+from server import queueing, queues
 from server.db import database
 from server.models import Notification, OutboxMessage
 from server.run import _bin
@@ -54,7 +54,7 @@ def stack(app, worker_settings, wechat, redis_url, redis, tmp_path):
         log = open(tmp_path / f"worker-{len(started)}.log", "w")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             [_bin("rq"), "worker", "--url", redis_url, "--worker-class", "workers.worker.LoveBankWorker", "--burst",
-             queueing.URGENT_NOTIFICATIONS, queueing.NOTIFICATIONS],
+             queues.URGENT_NOTIFICATIONS, queues.NOTIFICATIONS],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         )
         started.append((proc, log))
@@ -115,7 +115,7 @@ def test_killed_while_wechat_holds_the_call(stack, wechat, redis, redis_url):
     killed_at = time.time()
     held.release()  # WeChat answers a dead socket
 
-    _recover(redis, queueing.NOTIFICATIONS, killed_at)
+    _recover(redis, queues.NOTIFICATIONS, killed_at)
     _wait(stack())
     assert Notification.select().count() == 1
     row = Notification.get()
@@ -135,7 +135,7 @@ def test_killed_before_the_send_delivers_once_after_recovery(stack, wechat, redi
     killed_at = time.time()
     held.release()
 
-    _recover(redis, queueing.NOTIFICATIONS, killed_at)
+    _recover(redis, queues.NOTIFICATIONS, killed_at)
     _wait(stack())
     assert Notification.select().count() == 1
     row = Notification.get()
@@ -143,4 +143,4 @@ def test_killed_before_the_send_delivers_once_after_recovery(stack, wechat, redi
     [send] = wechat.calls(SUBSCRIBE_SEND)
     assert send["body"]["touser"] == "openid-li"
     assert subscriptions.credits_view(volunteer, {})[0]["credits"] == 0
-    assert Queue(queueing.NOTIFICATIONS, connection=redis).failed_job_registry.count == 0
+    assert Queue(queues.NOTIFICATIONS, connection=redis).failed_job_registry.count == 0

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from rq import Queue
 
-from server import clock, queueing
+from server import clock, queueing, queues
 from server.db import database
 from server.models import Member, Notification, OutboxMessage, Task, TaskCandidate, TaskEvent, TaskOpening
 from server.services import ledger, ledger_ops, matching, people, requests, tasks, volunteers
@@ -117,7 +117,7 @@ def test_repair_request_asks_the_best_fitting_volunteers_in_order(app, matching_
     message = OutboxMessage.get(OutboxMessage.key.startswith(f"{matching.KIND}:task:{task.id}:"))
     assert message.kind == matching.KIND and message.payload["round"] == 1
     flush()
-    assert queueing.job_id(message) in Queue(queueing.MATCHING, connection=redis).job_ids
+    assert queueing.job_id(message) in Queue(queues.MATCHING, connection=redis).job_ids
     run_jobs()
 
     assert asked(task) == [w.li.id, w.sun.id]
@@ -192,8 +192,8 @@ def test_payback_request_goes_to_the_priority_queue_and_asks_ten_urgently(app, m
     task = Task.get(Task.request == request.id)
     assert task.priority
     flush()
-    assert Queue(queueing.PRIORITY_MATCHING, connection=redis).count == 1
-    assert Queue(queueing.MATCHING, connection=redis).count == 0
+    assert Queue(queues.PRIORITY_MATCHING, connection=redis).count == 1
+    assert Queue(queues.MATCHING, connection=redis).count == 0
     run_jobs()
 
     chosen = asked(task)

@@ -6,7 +6,7 @@ import pytest
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 
-from server import clock, queueing
+from server import clock, queueing, queues
 from server.db import database
 from server.models import Notification, OutboxMessage, SubscriptionCredit
 from server.services import notifications, subscriptions
@@ -65,7 +65,7 @@ def test_one_row_however_often_it_runs(community, subscribed, wechat_workers, we
     message = OutboxMessage.get()
     with pytest.raises(DuplicateJobError):  # enqueue twice with the same job id → one job
         queueing.enqueue_outbox(wechat_workers, message)
-    assert Queue(queueing.NOTIFICATIONS, connection=redis).count == 1
+    assert Queue(queues.NOTIFICATIONS, connection=redis).count == 1
     assert run_jobs() == 1
     assert outbox_jobs.deliver(message.id) == "skipped"  # RQ delivering it again: the outbox row is done
     # even the handler itself, run again past the outbox's guard, adds nothing
@@ -133,9 +133,9 @@ def test_urgent_messages_ignore_quiet_hours(community, wechat_workers, wechat, r
     notify([coordinator.id], event="task:7:escalated", template="coordinator_alert", urgent=True,
            data={"subject": "求助无人接单", "summary": "王秀兰的维修求助已等待2小时", "when": clock.now(),
                  "page": "pages/tasks/detail?id=7"})
-    assert Queue(queueing.URGENT_NOTIFICATIONS, connection=redis).count == 0
+    assert Queue(queues.URGENT_NOTIFICATIONS, connection=redis).count == 0
     flush()
-    assert Queue(queueing.URGENT_NOTIFICATIONS, connection=redis).count == 1
+    assert Queue(queues.URGENT_NOTIFICATIONS, connection=redis).count == 1
     run_jobs()
     assert Notification.get().wechat_status == "sent"
 
@@ -149,7 +149,7 @@ def test_refused_43101_is_recorded_not_retried(community, subscribed, wechat_wor
     assert run_jobs() == 1  # the job finished: nothing to retry
     row = Notification.get()
     assert (row.wechat_status, row.wechat_errcode, row.attempts) == ("refused", 43101, 1)
-    assert Queue(queueing.NOTIFICATIONS, connection=redis).scheduled_job_registry.count == 0
+    assert Queue(queues.NOTIFICATIONS, connection=redis).scheduled_job_registry.count == 0
     assert credits(subscribed) == 0  # WeChat says none is left: trust it
     assert len(wechat.calls(SUBSCRIBE_SEND)) == 1
 
@@ -176,7 +176,7 @@ def test_5xx_or_busy_is_retried_then_succeeds(community, subscribed, wechat_work
     assert credits(subscribed) == 1  # given back for the retry
     message = OutboxMessage.get()
     assert message.done_at is None and "RetryLater" in message.last_error
-    assert retry_now(redis, queueing.NOTIFICATIONS) == 1  # RQ's Retry held it with backoff
+    assert retry_now(redis, queues.NOTIFICATIONS) == 1  # RQ's Retry held it with backoff
     assert run_jobs() == 1
     row = Notification.get()
     assert (row.wechat_status, row.attempts, row.wechat_errcode) == ("sent", 2, 0)
@@ -193,7 +193,7 @@ def test_network_errors_are_retried(community, subscribed, wechat_workers, worke
     run_jobs()
     row = Notification.get()
     assert row.wechat_status == "pending" and row.wechat_note.startswith("token: network")
-    assert Queue(queueing.NOTIFICATIONS, connection=redis).scheduled_job_registry.count == 1
+    assert Queue(queues.NOTIFICATIONS, connection=redis).scheduled_job_registry.count == 1
 
 
 def test_the_last_retry_gives_up_as_failed(community, subscribed, wechat_workers, wechat, run_jobs, flush, redis):
@@ -202,7 +202,7 @@ def test_the_last_retry_gives_up_as_failed(community, subscribed, wechat_workers
     flush()
     run_jobs()
     for _ in queueing.RETRY_INTERVALS:
-        retry_now(redis, queueing.NOTIFICATIONS)
+        retry_now(redis, queues.NOTIFICATIONS)
         run_jobs()
     row = Notification.get()
     assert (row.wechat_status, row.attempts) == ("failed", len(queueing.RETRY_INTERVALS) + 1)

@@ -3,7 +3,7 @@
 import pytest
 from rq import Queue
 
-from server import queueing
+from server import queueing, queues
 from server.db import database
 from server.models import OutboxMessage
 from server.services import outbox
@@ -85,7 +85,7 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
         run_jobs()
         message = OutboxMessage.get()
         assert message.attempts == 1 and "temporary" in message.last_error and message.done_at is None
-        scheduled = Queue(queueing.DEFAULT, connection=redis).scheduled_job_registry
+        scheduled = Queue(queues.DEFAULT, connection=redis).scheduled_job_registry
         assert scheduled.get_job_ids() == [queueing.job_id(message)]  # RQ's Retry holds it for later
         outbox_jobs.deliver(message.id)  # as the retry will
         assert DELIVERED == [7] and OutboxMessage.get().done_at is not None
@@ -94,7 +94,7 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
 
 
 def _queued(redis) -> dict[str, int]:
-    counts = {name: Queue(name, connection=redis).count for name in queueing.ALL}
+    counts = {name: Queue(name, connection=redis).count for name in queues.ALL}
     return {name: count for name, count in counts.items() if count}
 
 
@@ -119,7 +119,7 @@ def test_a_request_leaves_ordinary_rows_to_the_sweeper(app, worker_settings, run
     assert _queued(redis) == {}
 
     assert outbox_jobs.sweep() == 1
-    assert Queue(queueing.NOTIFICATIONS, connection=redis).job_ids == [queueing.job_id(message)]
+    assert Queue(queues.NOTIFICATIONS, connection=redis).job_ids == [queueing.job_id(message)]
     assert OutboxMessage.get_by_id(message.id).enqueued_at is not None
     assert outbox_jobs.sweep() == 0  # noted: not enqueued twice
     assert run_jobs() == 1
@@ -148,8 +148,8 @@ def test_a_request_enqueues_urgent_kinds_itself(app, worker_settings, redis):
     assert response.status_code == 201, response.json
     message = OutboxMessage.get(OutboxMessage.kind == matching.PRIORITY_KIND)
     queued = _queued(redis)  # the coordinators' urgent notice rides along; nothing ordinary does
-    assert set(queued) == {queueing.PRIORITY_MATCHING, queueing.URGENT_NOTIFICATIONS}
-    assert Queue(queueing.PRIORITY_MATCHING, connection=redis).job_ids == [queueing.job_id(message)]
+    assert set(queued) == {queues.PRIORITY_MATCHING, queues.URGENT_NOTIFICATIONS}
+    assert Queue(queues.PRIORITY_MATCHING, connection=redis).job_ids == [queueing.job_id(message)]
     assert outbox_jobs.sweep() == 0  # already there: the sweeper notes it and enqueues nothing
     assert OutboxMessage.get_by_id(message.id).enqueued_at is not None
     assert _queued(redis) == queued

@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 from rq import SimpleWorker
 
-from server import migrations, queueing
+from server import migrations, queueing, queues
 from server.db import database, init_db
 from server.models import OutboxMessage
 from server.services import outbox
@@ -80,7 +80,7 @@ def _emit_and_deliver(redis, n: int) -> OutboxMessage:
         outbox.emit("test.ping", "the-same-event", {"n": n})
     outbox.discard_pending()  # left to the sweeper, as a request leaves ordinary kinds
     assert outbox_jobs.sweep() == 1
-    SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+    SimpleWorker(queues.ALL, connection=redis).work(burst=True)
     return OutboxMessage.get(OutboxMessage.key == "test.ping:the-same-event")
 
 
@@ -106,7 +106,7 @@ def test_a_finished_job_does_not_stand_in_for_a_row_still_pending(any_app, worke
     OutboxMessage.update(done_at=None, enqueued_at=None).where(OutboxMessage.id == message.id).execute()
 
     assert outbox_jobs.sweep() == 1  # the finished job is replaced by a fresh one
-    SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+    SimpleWorker(queues.ALL, connection=redis).work(burst=True)
     assert DELIVERED == [1, 1] and OutboxMessage.get_by_id(message.id).done_at is not None
 
 
@@ -116,7 +116,7 @@ def test_a_queued_job_is_not_enqueued_twice(any_app, workers_on, redis):
         outbox.emit("test.ping", "queued", {"n": 3})
     assert outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m, mark=False)) == 1
     assert outbox_jobs.sweep() == 0  # its job is waiting on the queue: noted, not replaced
-    SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+    SimpleWorker(queues.ALL, connection=redis).work(burst=True)
     assert DELIVERED == [3]
 
 
@@ -131,7 +131,7 @@ def test_redis_back_empty_gets_every_pending_row_again_at_once(any_app, workers_
     redis.flushdb()  # the outage took the queue with it
     assert outbox_jobs.sweep() == 1
     assert outbox_jobs.sweep() == 0  # once
-    SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+    SimpleWorker(queues.ALL, connection=redis).work(burst=True)
     assert DELIVERED == [4]
 
 
@@ -153,15 +153,15 @@ def test_a_job_that_used_up_its_retries_is_run_again_but_not_forever(any_app, wo
         outbox.discard_pending()
         assert outbox_jobs.sweep() == 1
         for _ in range(len(queueing.RETRY_INTERVALS) + 1):  # the first run and every retry RQ allows
-            SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
-            retry_now(redis, queueing.DEFAULT)
+            SimpleWorker(queues.ALL, connection=redis).work(burst=True)
+            retry_now(redis, queues.DEFAULT)
         message = OutboxMessage.get()
         assert message.attempts == len(queueing.RETRY_INTERVALS) + 1 and message.done_at is None
-        assert queueing.queue(bootstrap.settings(), queueing.DEFAULT).failed_job_registry.count == 1
+        assert queueing.queue(bootstrap.settings(), queues.DEFAULT).failed_job_registry.count == 1
 
         failing["still"] = False  # WeChat is back; the row's next turn comes when it looks stale
         assert outbox_jobs.sweep(stale_after_seconds=0) == 1
-        SimpleWorker(queueing.ALL, connection=redis).work(burst=True)
+        SimpleWorker(queues.ALL, connection=redis).work(burst=True)
         assert DELIVERED == [5] and OutboxMessage.get().done_at is not None
 
         # a row that failed GIVE_UP_AFTER_ATTEMPTS times is left to an operator

@@ -4,7 +4,7 @@ import datetime as dt
 
 from rq import Queue
 
-from server import clock, queueing
+from server import clock, queueing, queues
 from server.models import Notification, OutboxMessage, TaskCandidate
 from tests.conftest import make_app
 from tests.factories import headers, make_community, make_member, make_volunteer, need
@@ -57,7 +57,7 @@ def test_the_api_works_without_redis_and_the_outbox_drains_exactly_once(app, wor
     assert ran == len(everything) == 6  # + the offer for the task still waiting, emitted by its matching job
     assert all(m.done_at is not None and m.attempts == 0 for m in everything)
     assert outbox_jobs.sweep() == 0 and run_jobs() == 0
-    assert sum(Queue(name, connection=redis).failed_job_registry.count for name in queueing.ALL) == 0
+    assert sum(Queue(name, connection=redis).failed_job_registry.count for name in queues.ALL) == 0
 
     assert [c.volunteer_id for c in TaskCandidate.select()] == [volunteer.id]  # the claimed task is not offered
     received = sorted((n.recipient_id, n.template_key) for n in Notification.select())

@@ -7,7 +7,7 @@ import pytest
 from rq import Queue, SimpleWorker
 
 from config.settings import ROOT
-from server import queueing
+from server import queueing, queues
 from server.backoff import Backoff
 from server.db import database
 from server.models import OutboxMessage
@@ -47,7 +47,7 @@ def test_the_scheduler_waits_out_a_redis_outage(app, own_redis, scheduler):
                          "SECRET_KEY": "test-secret", "ENV": "test"})
     outbox_jobs.HANDLERS["test.ping"] = lambda payload, message: DELIVERED.append(payload["n"])
     connection = get_redis(own_redis.url)
-    sweeps = Queue(queueing.DEFAULT, connection=connection)
+    sweeps = Queue(queues.DEFAULT, connection=connection)
     try:
         wait_for(lambda: sweeps.count, message="the scheduler's first sweep")
 
@@ -63,7 +63,7 @@ def test_the_scheduler_waits_out_a_redis_outage(app, own_redis, scheduler):
         queueing.reset_breaker()
 
         def delivered():
-            SimpleWorker(queueing.ALL, connection=connection).work(burst=True)
+            SimpleWorker(queues.ALL, connection=connection).work(burst=True)
             return DELIVERED == [1]
 
         wait_for(delivered, message="the row emitted during the outage delivered", every=1)

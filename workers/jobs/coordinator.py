@@ -5,11 +5,7 @@ any number of times: what is already done is found and left alone, so a missed d
 is caught up by the next run.
 """
 
-import datetime as dt
-
-from server import runtime
-from server.models import Community
-from server.services import audits, monthly_close, notices, periods, stars
+from server.services import monthly_close, quarter_close
 from workers import bootstrap
 
 
@@ -20,20 +16,6 @@ def close_last_month() -> dict[int, int]:
 
 
 def after_quarter() -> dict[int, dict]:
-    """For the quarter that ended last, per community: the audit, the star proposals, the notice.
-
-    In that order, so the notice lists what was proposed. Stars count the quarter's
-    year (calendar: the year so far, the whole year after the fourth quarter) or the
-    12 months up to the quarter's last day (rolling).
-    """
+    """For the quarter that ended last, per community: the audit, the star proposals, the notice."""
     with bootstrap.job_db():
-        year, quarter = periods.last_ended_quarter()
-        last_day = periods.quarter_bounds(year, quarter)[1] - dt.timedelta(days=1)
-        rolling = runtime.setting("STAR_PERIOD") == "rolling"
-        done = {}
-        for community in Community.select().order_by(Community.id):
-            audit = audits.run(None, community, year, quarter)
-            proposed = stars.propose(community.id, year=None if rolling else year, day=last_day if rolling else None)
-            notice = notices.publish_quarterly(None, community, year, quarter)
-            done[community.id] = {"audit": audit.id, "proposed": len(proposed), "notice": notice.id}
-        return done
+        return quarter_close.close_last_quarter()

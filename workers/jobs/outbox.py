@@ -7,8 +7,7 @@ import time
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
-from server import clock, queueing
-from server.models import OutboxMessage
+from server import queueing, queues
 from server.services import outbox
 from workers import bootstrap
 
@@ -29,8 +28,8 @@ def handler(kind: str):
 def deliver(message_id: int) -> str:
     """Run the handler for one outbox row, once: a done row is skipped on a re-run."""
     with bootstrap.job_db():
-        message = OutboxMessage.get_or_none(OutboxMessage.id == message_id)
-        if message is None or message.done_at is not None:
+        message = outbox.undone(message_id)
+        if message is None:
             return "skipped"
         func = HANDLERS.get(message.kind)
         if func is None:
@@ -66,7 +65,8 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
     """Enqueue due rows that were never enqueued, or whose job was lost with Redis.
 
     Runs every few seconds (workers/cron.py): it is how a request's ordinary outbox rows
-    reach RQ. Drains in batches, noting each batch as enqueued in one statement. A row
+    reach RQ. Which rows, in what batches, noted how: `outbox.drain`; this job adds what only
+    RQ knows (abandoned jobs, a Redis that came back empty, a job id already taken). A row
     enqueued lately is taken again only when Redis came back empty (its job is gone with
     it); otherwise after `stale_after_seconds`.
     """
@@ -75,24 +75,18 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
         sent = recover_abandoned(settings)
         if queueing.redis_is_new(settings):
             stale_after_seconds = 0
-        started = clock.now()  # rows noted during this sweep are not taken again by it
-        while True:
-            rows = list(outbox.due(started, stale_after=dt.timedelta(seconds=stale_after_seconds), limit=batch))
-            noted = []
-            try:
-                for message in rows:
-                    try:
-                        queueing.enqueue_outbox(settings, message, mark=False)
-                        sent += 1
-                    except DuplicateJobError:
-                        # Usually the request that emitted it enqueued it already; but a job
-                        # that is over while the row is pending must not stand in for it.
-                        sent += queueing.enqueue_again_if_over(settings, message)
-                    noted.append(message.id)
-            finally:
-                outbox.mark_enqueued(*noted)
-            if len(rows) < batch:
-                return sent
+        return sent + outbox.drain(lambda message: _enqueue_swept(settings, message),
+                                   stale_after=dt.timedelta(seconds=stale_after_seconds), batch=batch)
+
+
+def _enqueue_swept(settings: dict, message) -> int:
+    try:
+        queueing.enqueue_outbox(settings, message, mark=False)
+        return 1
+    except DuplicateJobError:
+        # Usually the request that emitted it enqueued it already; but a job that is over
+        # while the row is pending must not stand in for it.
+        return int(queueing.enqueue_again_if_over(settings, message))
 
 
 # RQ keeps a running job in its started registry until the worker's next heartbeat is due
@@ -113,7 +107,7 @@ def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
     now = time.time() if timestamp is None else timestamp
     cutoff = now + RQ_HEARTBEAT_MARGIN - ABANDONED_AFTER_SECONDS
     recovered = 0
-    for name in queueing.ALL:
+    for name in queues.ALL:
         registry = queueing.queue(settings, name).started_job_registry
         connection = registry.connection
         for entry in connection.zrangebyscore(registry.key, 0, cutoff):
@@ -126,8 +120,8 @@ def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
                 continue
             if job.get_status() != JobStatus.STARTED:
                 continue
-            message = OutboxMessage.get_or_none(OutboxMessage.id == job.args[0])
-            if message is None or message.done_at is not None or queueing.job_id(message) != job_id:
+            message = outbox.undone(job.args[0])
+            if message is None or queueing.job_id(message) != job_id:
                 continue  # not this database's, or done: RQ's own clean-up will tidy it
             connection.zrem(registry.key, entry)
             job.delete()
