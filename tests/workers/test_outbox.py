@@ -7,18 +7,8 @@ from server import queueing, queues
 from server.db import database
 from server.models import OutboxMessage
 from server.services import outbox
+from tests.workers.ping import DELIVERED, ping_handler  # noqa: F401 (the fixture, autouse)
 from workers.jobs import outbox as outbox_jobs
-
-DELIVERED = []
-
-
-@pytest.fixture(autouse=True)
-def test_handler():
-    DELIVERED.clear()
-    outbox_jobs.HANDLERS["test.ping"] = lambda payload, message: DELIVERED.append(payload["n"])
-    yield
-    outbox_jobs.HANDLERS.pop("test.ping", None)
-    outbox.discard_pending()
 
 
 def test_emit_is_part_of_the_transaction(app):

@@ -16,19 +16,9 @@ from server.db import database, init_db
 from server.models import OutboxMessage
 from server.services import outbox
 from tests.conftest import PG_ADMIN_DSN, is_postgres_db
+from tests.workers.ping import DELIVERED, ping_handler  # noqa: F401 (the fixture, autouse)
 from workers import bootstrap
 from workers.jobs import outbox as outbox_jobs
-
-DELIVERED = []
-
-
-@pytest.fixture(autouse=True)
-def ping_handler():
-    DELIVERED.clear()
-    outbox_jobs.HANDLERS["test.ping"] = lambda payload, message: DELIVERED.append(payload["n"])
-    yield
-    outbox_jobs.HANDLERS.pop("test.ping", None)
-    outbox.discard_pending()
 
 
 @pytest.fixture
