@@ -46,7 +46,7 @@ def test_after_wiring_every_registry_is_complete(app):
         "profile", "consents", "volunteer", "household", "records_served", "records_witnessed", "records_received",
         "passbook", "notifications", "star_awards", "objections", "audit_visits",
         "requests", "agreements", "recipient_files"]
-    assert data_rights.ERASE_HOOKS == [board_reports._erase, idempotency._erase]
+    assert [board_reports._erase, idempotency._erase] == data_rights.ERASE_HOOKS
     assert {kind: r.callback for kind, r in content_safety._CALLBACKS.items()} == {
         "self_report": records._self_report_checked, "request": requests._request_checked}
     assert people._household_opened_hooks == [ledger.open_household_account]
