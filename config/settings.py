@@ -25,10 +25,6 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def _ints(value: str) -> list[int]:
-    return [int(part) for part in value.split(",") if part.strip()]
-
-
 def _mapping(value: str) -> dict[str, str]:
     """`a=x,b=y` → {"a": "x", "b": "y"}."""
     pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]

@@ -60,9 +60,8 @@ def register_commands(app) -> None:
     @app.cli.command("settings")
     def settings_command():
         """Print the effective settings (secrets hidden)."""
-        for key in sorted(current_app.config):
+        for key, value in sorted(current_app.config.items()):
             if key.isupper() and not key.startswith(("API_", "OPENAPI_")):
-                value = current_app.config[key]
                 if "SECRET" in key and value:
                     value = "***"
                 click.echo(f"{key}={value}")

@@ -1,4 +1,10 @@
-"""Cross-area hooks wired once: a new household gets its ledger account, a new community its system accounts."""
+"""Every cross-area registry, filled here and only here: importing a module registers nothing.
+
+A new household gets its ledger account, a new community its system accounts, a credited
+record moves its task along; each area's `register()` adds its report sections, data-rights
+export sections and erasure hooks, and content-safety callbacks. create_app() and the
+workers' bootstrap call install() once; tests/test_registries.py checks what it fills.
+"""
 
 _installed = False
 
@@ -7,10 +13,21 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from server.services import ledger, people, records, tasks
+    from server.services import (
+        board_reports,
+        data_rights,
+        idempotency,
+        ledger,
+        people,
+        records,
+        requests,
+        study_report,
+        tasks,
+    )
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
     records.on_settled(tasks.on_record_settled)
-    from server.services import board_reports  # noqa: F401 - registers its report sections and data-rights parts
+    for area in (study_report, data_rights, board_reports, idempotency, records, requests):
+        area.register()
     _installed = True

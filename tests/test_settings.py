@@ -64,3 +64,16 @@ def test_template_ids_and_quiet_hours_parse():
         settings.load(environ={"QUIET_HOURS": "10pm-8am"})
     with pytest.raises(ValueError, match="key=value"):
         settings.load(environ={"WECHAT_TEMPLATE_IDS": "abc"})
+
+
+def test_code_reads_settings_through_runtime_only():
+    """One way to read a setting outside app setup: runtime.setting(NAME), never current_app.config[NAME]."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    found = [f"{path.relative_to(root)}:{n}" for folder in ("server", "workers")
+             for path in sorted((root / folder).rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"current_app\.config\[|current_app\.config\.get\(", line)]
+    assert found == []

@@ -166,7 +166,7 @@ describe('star-levels', () => {
   test('each level with its marks, hours and how far, in words', async () => {
     const view = require('../utils/stars')
     const s = fixture('stars').volunteer
-    const comp = await renderComponent('star-levels', { levels: view.levels(s.thresholds_hours, s.minutes) })
+    const comp = await renderComponent('pages/stars/components/star-levels', { levels: view.levels(s.thresholds_hours, s.minutes) })
     const t = text(comp)
     expect(t).toContain('★★★☆☆ 三星满 50 小时还差 6.0 小时')
     expect(t).toContain('50 小时')
@@ -175,7 +175,7 @@ describe('star-levels', () => {
   })
 
   test('no scale (the server sent none): an empty card, nothing broken', async () => {
-    const comp = await renderComponent('star-levels', { levels: [] })
+    const comp = await renderComponent('pages/stars/components/star-levels', { levels: [] })
     expect(text(comp).trim()).toBe('')
   })
 })

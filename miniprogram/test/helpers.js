@@ -176,9 +176,10 @@ function load(kind, name) {
   return simulate.load(file, { rootPath: ROOT })
 }
 
-/** Render a component with properties, attached to the document. */
+/** Render a component with properties, attached to the document: a shared one by name ('status-tag'),
+ * one kept in a subpackage by its path from the root ('pages/qr/components/qr-code'). */
 async function renderComponent(name, props) {
-  const comp = simulate.render(load('components', name), props)
+  const comp = simulate.render(name.indexOf('/') >= 0 ? load('', name + '/index') : load('components', name), props)
   comp.attach(document.createElement('parent-wrapper'))
   await flush()
   return comp

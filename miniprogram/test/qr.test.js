@@ -26,7 +26,7 @@ const soon = () => new Date(Date.now() + 8 * 3600 * 1000 + 5 * 60 * 1000).toISOS
 
 describe('qr-code component', () => {
   test('encodes the text it is given and draws it when the canvas is there', async () => {
-    const comp = await renderComponent('qr-code', { text: 'tok-abc' })
+    const comp = await renderComponent('pages/qr/components/qr-code', { text: 'tok-abc' })
     expect(encoded()).toContain('tok-abc')
     expect(comp.instance.data.count).toBeGreaterThanOrEqual(21)
     const ctx = { fillStyle: '', fillRect: jest.fn() }
@@ -36,7 +36,7 @@ describe('qr-code component', () => {
   })
 
   test('without text it says the code is coming', async () => {
-    const comp = await renderComponent('qr-code', { text: '' })
+    const comp = await renderComponent('pages/qr/components/qr-code', { text: '' })
     expect(text(comp)).toContain('正在生成二维码')
   })
 })

@@ -13,9 +13,10 @@ import time
 from copy import deepcopy
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from server import runtime
 from server.db import Prepared, is_id
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.models import Member
@@ -77,7 +78,7 @@ _serializers: dict[tuple[str, str], URLSafeTimedSerializer] = {}
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     """One serializer per key and salt (every request checks a token with it)."""
-    key = (current_app.config["SECRET_KEY"], salt)
+    key = (runtime.setting("SECRET_KEY"), salt)
     found = _serializers.get(key)
     if found is None:
         found = _serializers[key] = URLSafeTimedSerializer(key[0], salt=salt)
@@ -96,8 +97,8 @@ _VERIFIED_MAX = 4096
 
 
 def _token_data(token: str) -> dict:
-    max_age = current_app.config["TOKEN_TTL_SECONDS"]
-    key = (current_app.config["SECRET_KEY"], token)
+    max_age = runtime.setting("TOKEN_TTL_SECONDS")
+    key = (runtime.setting("SECRET_KEY"), token)
     hit = _verified.get(key)
     if hit is None:
         data, signed_at = _serializer("login").loads(token, max_age=max_age, return_timestamp=True)

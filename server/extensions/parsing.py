@@ -13,12 +13,13 @@ Hostile input must end as a 4xx naming what is wrong, never a 500, whichever rou
 import json
 
 import orjson
-from flask import current_app, request
+from flask import request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as webargs_abort
 from werkzeug.routing import IntegerConverter
 
+from server import runtime
 from server.db import MAX_ID
 
 # No request of ours nests deeper than 4; code reading what is stored (JSON columns, exports)
@@ -119,7 +120,7 @@ class Parser(FlaskParser):
         if not is_json_request(req):
             return core.missing
         body = req.get_data(cache=True)
-        if len(body) > current_app.config["MAX_BODY_BYTES"]:  # a chunked body, cut at the limit + 1
+        if len(body) > runtime.setting("MAX_BODY_BYTES"):  # a chunked body, cut at the limit + 1
             _too_large()
         if not body.strip():
             return core.missing  # no body: the schema says what is missing
@@ -130,7 +131,7 @@ class Parser(FlaskParser):
 
 
 def _too_large():
-    limit = current_app.config["MAX_BODY_BYTES"]
+    limit = runtime.setting("MAX_BODY_BYTES")
     webargs_abort(413, message=f"提交的内容太大了，最多 {limit / 2**20:g} MB")
 
 

@@ -264,11 +264,3 @@ def _activated(agreement_id: int) -> None:
     today = clock.today()
     _put_visits(Agreement.get_by_id(agreement_id), today,
                 today + dt.timedelta(days=runtime.setting("AGREEMENT_HORIZON_DAYS")))
-
-
-def today_visits(viewer: Member, day: dt.date | None = None):
-    day = day or clock.today()
-    start = dt.datetime.combine(day, dt.time())
-    return Task.select().where(Task.community == viewer.community_id, Task.source == "agreement",
-                               Task.window_start >= start, Task.window_start < start + dt.timedelta(days=1)
-                               ).order_by(Task.window_start)

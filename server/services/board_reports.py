@@ -16,6 +16,21 @@ from server.services.documents import Chart, Table
 from server.services.request_views import request_view
 from server.services.study_report import Period, Section, section
 
+
+def register() -> None:
+    """Its report sections, export sections and erasure hook (server/hooks.py calls it once)."""
+    for key, title, sheet, order, build in (
+        ("requests", "需求的满足情况", "需求满足", 80, requests_unmet_or_late),
+        ("response_times", "接单和完成所用时间", "响应时间", 90, response_times),
+        ("agreements", "帮扶协议和上门服务", "帮扶协议", 100, agreements_and_visits),
+    ):
+        section(key, title, sheet=sheet, order=order)(build)
+    data_rights.export_section("requests")(_export_requests)
+    data_rights.export_section("agreements")(_export_agreements)
+    data_rights.export_section("recipient_files")(_export_files)
+    data_rights.on_erase(_erase)
+
+
 UNMET = ("expired", "no_show")
 SERVED = ("done", "confirmed", "credited")
 ERASED_TEXT = "（已注销）"
@@ -27,7 +42,6 @@ def _board_tasks(period: Period):
                                Task.created_at >= first, Task.created_at < after)
 
 
-@section("requests", "需求的满足情况", sheet="需求满足", order=80)
 def requests_unmet_or_late(period: Period) -> Section:
     """Per month: requests made, served, unmet (expired or no-show), cancelled, and claimed late."""
     buckets = defaultdict(lambda: [0, 0, 0, 0, 0])
@@ -50,7 +64,6 @@ def _median_hours(values: list[float]) -> str:
     return f"{statistics.median(values):.1f}" if values else "—"
 
 
-@section("response_times", "接单和完成所用时间", sheet="响应时间", order=90)
 def response_times(period: Period) -> Section:
     """Median hours from posting to claim and to the end of service, by category."""
     to_claim, to_done = defaultdict(list), defaultdict(list)
@@ -72,7 +85,6 @@ def response_times(period: Period) -> Section:
     return Section(table, notes=["从发布求助算起；完成以志愿者签退为准。"])
 
 
-@section("agreements", "帮扶协议和上门服务", sheet="帮扶协议", order=100)
 def agreements_and_visits(period: Period) -> Section:
     first, after = period.moments()
     active = Agreement.select().where(Agreement.community == period.community.id,
@@ -92,27 +104,23 @@ def agreements_and_visits(period: Period) -> Section:
 # --- data rights ---------------------------------------------------------------------
 
 
-@data_rights.export_section("requests")
 def _export_requests(member: Member):
     query = Request.select().where((Request.requester == member.id) | (Request.created_by == member.id))
     return [request_view(r) for r in query.order_by(Request.id)]
 
 
-@data_rights.export_section("agreements")
 def _export_agreements(member: Member):
     mine = AgreementVolunteer.select(AgreementVolunteer.agreement).where(AgreementVolunteer.volunteer == member.id)
     query = Agreement.select().where((Agreement.recipient == member.id) | Agreement.id.in_(mine))
     return [agreement_view(a, member) for a in query.order_by(Agreement.id)]
 
 
-@data_rights.export_section("recipient_files")
 def _export_files(member: Member):
     return [{"id": f.id, "needs": f.needs, "risks": f.risks, "emergency_contact_name": f.emergency_contact_name,
              "emergency_contact_phone": f.emergency_contact_phone, "consent_date": f.consent_date,
              "created_at": f.created_at} for f in RecipientFile.select().where(RecipientFile.member == member.id)]
 
 
-@data_rights.on_erase
 def _erase(member: Member, old_names: list[str]) -> None:
     """What they wrote about their needs, and their case file, goes; the board keeps only the outline."""
     requests = Request.select(Request.id).where(Request.requester == member.id)

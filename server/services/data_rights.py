@@ -63,8 +63,28 @@ def export_section(key: str):
 
 def on_erase(hook):
     """`hook(member, old_names)` runs inside the erasure's transaction, after the member row is cleared."""
-    ERASE_HOOKS.append(hook)
+    if hook not in ERASE_HOOKS:
+        ERASE_HOOKS.append(hook)
     return hook
+
+
+def register() -> None:
+    """This module's own export sections, first in the export (server/hooks.py calls it before the other areas)."""
+    for key, build in (
+        ("profile", _profile),
+        ("consents", _consents),
+        ("volunteer", _volunteer),
+        ("household", _household),
+        ("records_served", _served),
+        ("records_witnessed", _witnessed),
+        ("records_received", _received),
+        ("passbook", _passbook),
+        ("notifications", _notifications),
+        ("star_awards", _awards),
+        ("objections", _objections),
+        ("audit_visits", _visits),
+    ):
+        export_section(key)(build)
 
 
 # --- export --------------------------------------------------------------------------
@@ -86,12 +106,10 @@ def export_json(member: Member) -> bytes:
     return json.dumps(export(member), ensure_ascii=False, indent=2, default=default).encode("utf-8")
 
 
-@export_section("profile")
 def _profile(member):
     return people.member_view(member, member)
 
 
-@export_section("consents")
 def _consents(member):
     volunteer = Volunteer.get_or_none(Volunteer.member == member.id)
     return {
@@ -103,13 +121,11 @@ def _consents(member):
     }
 
 
-@export_section("volunteer")
 def _volunteer(member):
     volunteer = Volunteer.get_or_none(Volunteer.member == member.id)
     return None if volunteer is None else volunteers.volunteer_view(volunteer, member)
 
 
-@export_section("household")
 def _household(member):
     return None if member.household_id is None else people.household_view(member.household, member)
 
@@ -118,33 +134,27 @@ def _records(condition) -> list[dict]:
     return [record_view(r) for r in ServiceRecord.select().where(condition).order_by(ServiceRecord.id)]
 
 
-@export_section("records_served")
 def _served(member):
     return _records(ServiceRecord.volunteer == member.id)
 
 
-@export_section("records_witnessed")
 def _witnessed(member):
     return _records((ServiceRecord.witness == member.id) | (ServiceRecord.confirmed_by == member.id))
 
 
-@export_section("records_received")
 def _received(member):
     return _records(ServiceRecord.recipient == member.id)
 
 
-@export_section("passbook")
 def _passbook(member):
     return [] if member.household_id is None else passbook.every_line(member.household)
 
 
-@export_section("notifications")
 def _notifications(member):
     return [{"title": n.title, "body": n.body, "created_at": n.created_at, "read_at": n.read_at}
             for n in Notification.select().where(Notification.recipient == member.id).order_by(Notification.id)]
 
 
-@export_section("star_awards")
 def _awards(member):
     rows = []
     for award in StarAward.select().where(StarAward.member == member.id).order_by(StarAward.id):
@@ -154,14 +164,12 @@ def _awards(member):
     return rows
 
 
-@export_section("objections")
 def _objections(member):
     return [{"notice_id": o.notice_id, "award_id": o.award_id, "reason": o.reason, "status": o.status,
              "created_at": o.created_at, "resolution": o.resolution}
             for o in Objection.select().where(Objection.objector == member.id).order_by(Objection.id)]
 
 
-@export_section("audit_visits")
 def _visits(member):
     return [{"record_id": v.record_id, "method": v.method, "status": v.status, "notes": v.notes,
              "outcome_at": v.outcome_at}

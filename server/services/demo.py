@@ -23,14 +23,6 @@ DEMO_LOGINS = [
     ("coordinator-b", "郑华", ["coordinator"], "幸福苑社区服务站"),
 ]
 
-_loaded_hooks = []
-
-
-def on_demo_loaded(hook) -> None:
-    """Other areas add their demo rows (banked hours, open tasks ...) after the people."""
-    _loaded_hooks.append(hook)
-
-
 def demo_logins() -> list[dict]:
     return [
         {"handle": handle, "name": name, "roles": roles, "description": description}
@@ -116,8 +108,6 @@ def load() -> bool:
         _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
-        for hook in _loaded_hooks:
-            hook()
     return True
 
 

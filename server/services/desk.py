@@ -2,12 +2,10 @@
 
 import datetime as dt
 
-from server import clock
+from server import clock, runtime
 from server.models import Event, ServiceRecord, Task
 from server.services import board, privacy
 from server.services.record_views import record_views
-
-UNCLAIMED_AFTER = dt.timedelta(hours=2)
 
 
 def desk(viewer) -> dict:
@@ -15,6 +13,8 @@ def desk(viewer) -> dict:
     if not privacy.coordinates(viewer, community):
         return {}
     now = clock.now()
+    # the same wait after which matching asks the next volunteers (round 2)
+    unclaimed_after = dt.timedelta(minutes=runtime.setting("ESCALATE_AFTER_MINUTES"))
     waiting = (ServiceRecord.select().where(
         ServiceRecord.community == community,
         (ServiceRecord.status == "disputed")
@@ -23,7 +23,7 @@ def desk(viewer) -> dict:
         .order_by(ServiceRecord.id).limit(50))
     held = Task.select().where(Task.community == community, Task.status == "open", Task.held == True)  # noqa: E712
     unclaimed = (Task.select().where(Task.community == community, Task.status == "open", Task.held == False,  # noqa: E712
-                                     Task.created_at < now - UNCLAIMED_AFTER)
+                                     Task.created_at < now - unclaimed_after)
                  .order_by(Task.board_order, Task.created_at).limit(50))
     start = dt.datetime.combine(now.date(), dt.time())
     visits = (Task.select().where(Task.community == community, Task.source == "agreement",

@@ -42,7 +42,11 @@ def remember(member_id: int, operation: str, key: str, request_hash: str, status
                              response=response, created_at=clock.now()).execute()
 
 
-@data_rights.on_erase
+def register() -> None:
+    """Kept answers go when their member is erased (server/hooks.py calls it once)."""
+    data_rights.on_erase(_erase)
+
+
 def _erase(member, old_names) -> None:
     """Kept answers repeat what the member wrote: they go with the member."""
     IdempotentRequest.delete().where(IdempotentRequest.member == member.id).execute()

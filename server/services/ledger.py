@@ -247,6 +247,12 @@ def _lock_chains(community_ids) -> dict[int, LedgerChain]:
     return {chain.community_id: chain for chain in query}
 
 
+def hold_community(community_id: int) -> None:
+    """Inside the caller's transaction, no transfer of the community is written until it ends
+    (its chain head is locked), so sums read now stay true until the caller has stored them."""
+    _lock_chains([community_id])
+
+
 def _lock_accounts(account_ids) -> dict[int, Account]:
     """PostgreSQL: row locks in id order. SQLite: the IMMEDIATE transaction already holds the write lock."""
     ids = sorted(set(account_ids))

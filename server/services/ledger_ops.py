@@ -87,11 +87,6 @@ def _check_yearly_cap(account_id: int, code: str, minutes: int, setting: str, wh
                          rule=f"{code}_yearly_cap", cap_minutes=cap, used_minutes=used)
 
 
-def _member_of(actor: Member, household: Household) -> None:
-    if actor.household_id != household.id:
-        raise Forbidden("只能用自己家的存折")
-
-
 def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinship:
     """A household names a relative's household (by its invite code); a coordinator confirms once."""
     household = people.own_household(actor)

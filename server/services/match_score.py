@@ -12,8 +12,9 @@
     fairness      1 / (1 + tasks they claimed in the last 30 days): fewer recent assignments first
     reliability   (completed + 1) / (completed + no-shows + releases/2 + 2): 0.5 for a newcomer,
                   near 1 after a long clean record, lower with each no-show or task given back
-    stars         star level / 5, from the hours credited in a calendar year (10/25/50/100/200 h →
-                  1–5★, docs/decisions.md), the better of this year and last so January resets nobody
+    stars         star level / 5, from the hours credited in a calendar year against
+                  STAR_THRESHOLD_HOURS (stars.level, the one rule), the better of this year
+                  and last so January resets nobody
 
 Ties go to a per-task hash of the volunteer's member id (then the id), so equal volunteers take
 turns across tasks instead of the oldest profiles always winning.
@@ -53,13 +54,11 @@ from server.models import (
     VolunteerTeam,
 )
 from server.models import Member as M
+from server.services import stars
 
 FIT_INTENTION, FIT_TEAM, FIT_SPECIALTY = 0.6, 0.3, 0.1
 NEAR_BUILDING, NEAR_AREA = 1.0, 0.5
 FAIRNESS_DAYS = 30
-# Yearly hours for 1–5 stars (docs/decisions.md). The coordinator-operations issue owns the star
-# model; until it lands, matching reads MemberYear against these.
-STAR_HOURS = (10, 25, 50, 100, 200)
 HISTORY_KINDS = ("claim", "check_out", "no_show", "release")
 # Morning until noon, afternoon until 18:00, evening after (the volunteer form's three slots).
 SLOT_ENDS = (12, 18, 24)
@@ -97,10 +96,6 @@ def window_bits(start: dt.datetime, end: dt.datetime) -> int:
     return bits
 
 
-def star_level(minutes: int) -> int:
-    return sum(minutes >= hours * 60 for hours in STAR_HOURS)
-
-
 def _offset(task_id: int) -> int:
     return task_id * 104729 % HASH_PRIME
 
@@ -125,7 +120,7 @@ def components(facts: Facts) -> dict[str, float]:
         "proximity": facts.proximity,
         "fairness": 1 / (1 + facts.recent_claims),
         "reliability": (facts.completed + 1) / (facts.completed + facts.no_shows + facts.releases / 2 + 2),
-        "stars": star_level(facts.year_minutes) / len(STAR_HOURS),
+        "stars": stars.level(facts.year_minutes) / stars.LEVELS,
     }
 
 

@@ -34,7 +34,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
-from server.services import catalog, match_score, notifications, outbox, privacy
+from server.services import catalog, match_score, notifications, outbox, privacy, stars
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def _notes(task: Task, chosen: list[match_score.Facts]) -> dict[int, dict[str, s
             fit.append("、".join(teams.get(facts.member_id, [])) or "所需服务队成员")
         if facts.specialty:
             fit.append("专长对口")
-        stars = match_score.star_level(facts.year_minutes)
+        level = stars.level(facts.year_minutes)
         notes[facts.member_id] = {
             "fit": "；".join(fit),
             "availability": "登记的空闲时段覆盖服务时间" if facts.available else "登记的空闲时段不含服务时间",
@@ -166,7 +166,7 @@ def _notes(task: Task, chosen: list[match_score.Facts]) -> dict[int, dict[str, s
                           else f"同在{task.area}" if facts.proximity else "不在同楼或同片区"),
             "fairness": f"近{match_score.FAIRNESS_DAYS}天接单{facts.recent_claims}次",
             "reliability": f"完成{facts.completed}次，未到{facts.no_shows}次，放弃{facts.releases}次",
-            "stars": f"年度服务{facts.year_minutes / 60:.1f}小时（{stars}星）" if stars else
+            "stars": f"年度服务{facts.year_minutes / 60:.1f}小时（{level}星）" if level else
                      f"年度服务{facts.year_minutes / 60:.1f}小时",
         }
     return notes

@@ -2,7 +2,6 @@
 
 from server.models import Member
 
-COORDINATING = {"coordinator", "admin"}
 ERASED_NAME = "已注销用户"  # what an erased member is called wherever their name was shown
 
 

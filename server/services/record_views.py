@@ -2,7 +2,6 @@
 
 from peewee import JOIN
 
-from server import clock
 from server.db import Prepared
 from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
 from server.ready import ready
@@ -27,10 +26,6 @@ def _select(ids_condition):
 
 
 _ONE = Prepared(lambda record_id: _select(ServiceRecord.id == record_id))
-
-
-def _aware(value):
-    return clock.aware(value) if value is not None else None
 
 
 def _view(row: dict) -> dict:

@@ -541,7 +541,11 @@ def reverse(coordinator: Member, record: ServiceRecord, *, reason: str, key: str
     return ServiceRecord.get_by_id(record.id)
 
 
-@content_safety.on_result("self_report")
+def register() -> None:
+    """What a content-safety check of a self-report's note does (server/hooks.py calls it once)."""
+    content_safety.on_result("self_report")(_self_report_checked)
+
+
 def _self_report_checked(object_id, result, check):
     """Review or risky wording: the record waits for the coordinator instead of the witness alone."""
     if content_safety.SEVERITY.get(result, 0) == 0:

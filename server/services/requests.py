@@ -186,7 +186,11 @@ def cancel(actor: Member, request: Request, reason: str = "") -> Request:
     return Request.get_by_id(request.id)
 
 
-@content_safety.on_result("request")
+def register() -> None:
+    """What a content-safety check of a request's text does (server/hooks.py calls it once)."""
+    content_safety.on_result("request")(_request_checked)
+
+
 def _request_checked(object_id, result, check):
     """Passed (or unchecked): show it on the board. Review or risky: the coordinator decides."""
     task = Task.get_or_none(Task.request == object_id)

@@ -27,6 +27,9 @@ from server.services import notifications, people, periods, privacy, volunteers
 STATUS_LABELS = {"proposed": "公示/待审批", "approved": "已评定", "rejected": "未通过", "superseded": "已由更高星级取代"}
 
 
+LEVELS = 5  # 1★ … 5★: STAR_THRESHOLD_HOURS holds five ascending numbers
+
+
 def threshold_minutes(setting: str = "STAR_THRESHOLD_HOURS") -> list[int]:
     return [round(hours * 60) for hours in runtime.setting(setting)]
 

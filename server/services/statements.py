@@ -61,7 +61,7 @@ def close_month(household: Household, year: int, month: int) -> Statement:
         raise RuleBroken("这个月还没有过完，不能结账", field="month", rule="month_not_over")
     account = ledger.household_account(household.id)
     with database.atomic():
-        ledger._lock_chains([household.community_id])
+        ledger.hold_community(household.community_id)
         existing = Statement.get_or_none(Statement.account == account.id, Statement.year == year, Statement.month == month)
         if existing is not None:
             return existing

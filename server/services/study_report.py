@@ -1,16 +1,17 @@
 """每六个月专题调研: the half-year study report as an ordered list of sections.
 
 A section is a function from the report's period to a table (and optionally a chart
-and notes), registered with `@section(key, title, order=…)`. The report is every
+and notes), registered with `section(key, title, sheet=…, order=…)(build)` from an area's `register()`,
+which server/hooks.py calls once at start-up (importing a module registers nothing). The report is every
 registered section in order; `study_report_files` lays it out as XLSX (native charts),
 chart PNGs and a PDF. Areas add their own sections where their data lives — the task
 board registers requests unmet or late, median time to claim and to complete,
 agreements active and visits done — without touching this module:
 
-    from server.services.study_report import Period, Section, section
-
-    @section("requests_unmet", "未满足和超时的需求", sheet="需求", order=90)
     def requests_unmet(period: Period) -> Section: ...
+
+    def register() -> None:
+        section("requests_unmet", "未满足和超时的需求", sheet="需求", order=90)(requests_unmet)
 
 The sections here need only people, records and the ledger. Hours are credited
 service minutes of records that started in the period (status `credited`).
@@ -109,6 +110,21 @@ def build(period: Period) -> list[Section]:
     return out
 
 
+def register() -> None:
+    """This module's own sections (server/hooks.py calls it once)."""
+    for key, title, sheet, order, build_section in (
+        ("summary", "概况", "概况", 10, summary),
+        ("ledger", "存折账户收支", "账户收支", 15, ledger_totals),
+        ("hours_by_month", "按月份的服务时长", "按月份", 20, hours_by_month),
+        ("hours_by_category", "按服务类别的服务时长", "按服务类别", 30, hours_by_category),
+        ("hours_by_team", "按服务队的服务时长", "按服务队", 40, hours_by_team),
+        ("volunteers", "活跃和新登记的志愿者", "志愿者", 50, volunteers_by_month),
+        ("party_share", "党员志愿者占比", "党员占比", 60, party_share),
+        ("audits", "检查和抽样走访", "检查走访", 70, audits),
+    ):
+        section(key, title, sheet=sheet, order=order)(build_section)
+
+
 # --- shared queries -----------------------------------------------------------------
 
 
@@ -126,7 +142,6 @@ def _volunteers(period: Period):
 # --- the sections that need only people, records and the ledger ---------------------
 
 
-@section("summary", "概况", sheet="概况", order=10)
 def summary(period: Period) -> Section:
     records = list(_credited(period))
     first, after = period.moments()
@@ -149,7 +164,6 @@ def summary(period: Period) -> Section:
                                  f"{periods.day_label(period.end - dt.timedelta(days=1))}；时长为已入账服务（不含冲正）。"])
 
 
-@section("ledger", "存折账户收支", sheet="账户收支", order=15)
 def ledger_totals(period: Period) -> Section:
     """All households' opening, in, out and closing over the half-year, from the ledger's entries."""
 
@@ -171,7 +185,6 @@ def ledger_totals(period: Period) -> Section:
     return Section(table, notes=["按记账日期统计；存入含服务存入、转赠、帮扶，支出含优先回馈、转赠、捐赠和冲正。"])
 
 
-@section("hours_by_month", "按月份的服务时长", sheet="按月份", order=20)
 def hours_by_month(period: Period) -> Section:
     buckets = {(y, m): [0, 0, set()] for y, m in periods.months(period.start, period.end)}
     for record in _credited(period):
@@ -185,7 +198,6 @@ def hours_by_month(period: Period) -> Section:
     return Section(table, Chart("按月份的服务时长", 0, (1,), kind="line"))
 
 
-@section("hours_by_category", "按服务类别的服务时长", sheet="按服务类别", order=30)
 def hours_by_category(period: Period) -> Section:
     totals = defaultdict(lambda: [0, 0])
     for record in _credited(period):
@@ -197,7 +209,6 @@ def hours_by_category(period: Period) -> Section:
     return Section(table, Chart("按服务类别的服务时长", 0, (1,)))
 
 
-@section("hours_by_team", "按服务队的服务时长", sheet="按服务队", order=40)
 def hours_by_team(period: Period) -> Section:
     minutes, active = defaultdict(int), defaultdict(set)
     by_member = defaultdict(int)
@@ -219,7 +230,6 @@ def hours_by_team(period: Period) -> Section:
                    notes=["一位志愿者参加几支服务队时，其时长计入每一支队，各队合计可能多于总时长。"])
 
 
-@section("volunteers", "活跃和新登记的志愿者", sheet="志愿者", order=50)
 def volunteers_by_month(period: Period) -> Section:
     rows = []
     for year, month in periods.months(period.start, period.end):
@@ -233,7 +243,6 @@ def volunteers_by_month(period: Period) -> Section:
     return Section(table, Chart("活跃和新登记的志愿者", 0, (1, 2), y_label="人"))
 
 
-@section("party_share", "党员志愿者占比", sheet="党员占比", order=60)
 def party_share(period: Period) -> Section:
     """Political status is consent-gated (PIPL): only volunteers who consented are counted."""
     consented = {v.member_id: v.political_status for v in _volunteers(period)
@@ -261,7 +270,6 @@ def party_share(period: Period) -> Section:
     return Section(table, notes=["政治面貌属于敏感个人信息，只统计本人单独同意提供的志愿者，不代表全体志愿者。"])
 
 
-@section("audits", "检查和抽样走访", sheet="检查走访", order=70)
 def audits(period: Period) -> Section:
     quarters = [(period.year, q) for q in ((1, 2) if period.half == 1 else (3, 4))]
     rows = []

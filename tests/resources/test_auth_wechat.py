@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from server import runtime
 from server.models import Member
 from tests.conftest import make_app
 from tests.wechat_stub import CODE2SESSION, TOKEN
@@ -117,9 +118,9 @@ def test_tampered_expired_and_revoked_tokens_are_401(app):
     fresh = headers(app, member)
     assert client.get("/api/v1/me", headers=fresh).status_code == 200  # its signature is now remembered
     assert client.get("/api/v1/me", headers={"Authorization": fresh["Authorization"][:-2] + "xx"}).status_code == 401
-    app.config["TOKEN_TTL_SECONDS"] = -1  # the age is checked on every request all the same
+    runtime.configure({**app.config, "TOKEN_TTL_SECONDS": -1})  # the age is checked on every request all the same
     assert client.get("/api/v1/me", headers=fresh).json["errors"]["rule"] == "token_expired"
-    app.config["TOKEN_TTL_SECONDS"] = 3600
+    runtime.configure(app.config)
     Member.update(token_version=Member.token_version + 1).where(Member.id == member.id).execute()
     assert client.get("/api/v1/me", headers=fresh).json["errors"]["rule"] == "token_revoked"
 

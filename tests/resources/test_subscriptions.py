@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from server import runtime
 from server.db import database
 from server.models import SubscriptionCredit
 from server.services import subscriptions
@@ -13,8 +14,8 @@ TEMPLATE_IDS = {"task_offer": "TPL-offer"}
 
 
 @pytest.fixture
-def volunteer(app):
-    app.config["WECHAT_TEMPLATE_IDS"] = TEMPLATE_IDS
+def volunteer(app, monkeypatch):
+    monkeypatch.setitem(runtime._settings, "WECHAT_TEMPLATE_IDS", TEMPLATE_IDS)
     return make_member(make_community(), openid="openid-li")
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from server import clock
+from server import clock, runtime
 from server.models import Member, OutboxMessage, Task, TaskEvent, Transfer
 from server.services import agreements, people, tasks, volunteers
 from tests.factories import (
@@ -368,3 +368,16 @@ def test_coordinator_desk_lists_what_needs_them(app):
     assert [t["request_id"] for t in desk["unclaimed_tasks"]] == [old.id]
     assert [e["id"] for e in desk["events"]] == [event.id]
     assert app.test_client().get("/api/v1/desk", headers=headers(app, resident)).status_code == 403
+
+
+def test_the_desk_calls_a_task_unclaimed_after_the_escalation_setting(app, monkeypatch):
+    """One rule for "unclaimed too long": ESCALATE_AFTER_MINUTES, the wait matching widens after, not a copy of it."""
+    community = make_community()
+    coordinator = make_coordinator(community)
+    old = make_request(make_member(community))
+    Task.update(created_at=clock.now() - dt.timedelta(minutes=50)).where(Task.request == old.id).execute()
+    desk = app.test_client().get("/api/v1/desk", headers=headers(app, coordinator)).json
+    assert desk["unclaimed_tasks"] == []
+    monkeypatch.setitem(runtime._settings, "ESCALATE_AFTER_MINUTES", 45)
+    desk = app.test_client().get("/api/v1/desk", headers=headers(app, coordinator)).json
+    assert [t["request_id"] for t in desk["unclaimed_tasks"]] == [old.id]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from server import clock
+from server import clock, runtime
 from server.models import Task, Team, Volunteer
 from server.services import match_score
 from server.services.match_score import Facts
@@ -29,8 +29,16 @@ def test_a_window_touches_the_slots_it_overlaps():
 
 @pytest.mark.parametrize(("hours", "stars"), [(0, 0), (9.99, 0), (10, 1), (24.5, 1), (25, 2), (50, 3), (100, 4),
                                               (199.5, 4), (200, 5), (900, 5)])
-def test_star_level_thresholds(hours, stars):
-    assert match_score.star_level(int(hours * 60)) == stars
+def test_the_stars_component_is_the_star_level_out_of_five(hours, stars):
+    assert match_score.components(Facts(member_id=1, year_minutes=int(hours * 60)))["stars"] == stars / 5
+
+
+def test_matching_reads_the_star_thresholds_from_the_setting(monkeypatch):
+    """STAR_THRESHOLD_HOURS is the one rule: lowering it raises a volunteer's stars in the score too."""
+    twelve_hours = Facts(member_id=1, year_minutes=12 * 60)
+    assert match_score.components(twelve_hours)["stars"] == 1 / 5
+    monkeypatch.setitem(runtime._settings, "STAR_THRESHOLD_HOURS", (2.0, 4.0, 6.0, 8.0, 10.0))
+    assert match_score.components(twelve_hours)["stars"] == 1.0
 
 
 def test_components_of_a_newcomer_and_of_a_veteran():

@@ -1,17 +1,18 @@
 """Delivering notifications: the inbox row first, then the WeChat copy (server/services/wechat_delivery.py)."""
 
+from server import runtime
 from server.services import notifications, wechat_delivery
 from workers import bootstrap
 from workers.jobs.outbox import handler
 
 
 def sender() -> wechat_delivery.Sender:
-    values = bootstrap.settings()
+    client = bootstrap.wechat_client()  # configures the process first, if nothing has
     return wechat_delivery.Sender(
-        client=bootstrap.wechat_client(),
-        template_ids=values["WECHAT_TEMPLATE_IDS"],
-        quiet_hours=values["QUIET_HOURS"],
-        state=values["WECHAT_MINIPROGRAM_STATE"],
+        client=client,
+        template_ids=runtime.setting("WECHAT_TEMPLATE_IDS"),
+        quiet_hours=runtime.setting("QUIET_HOURS"),
+        state=runtime.setting("WECHAT_MINIPROGRAM_STATE"),
     )
 
 

@@ -3,6 +3,7 @@
 from flask import current_app, g
 from flask.views import MethodView
 
+from server import runtime
 from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.redis_conn import get_redis, resolve_url
@@ -19,7 +20,7 @@ def _token_answer(member):
     g.member = member
     return {
         "token": auth.issue_token(member),
-        "expires_in": current_app.config["TOKEN_TTL_SECONDS"],
+        "expires_in": runtime.setting("TOKEN_TTL_SECONDS"),
         "member": me_view(member),
     }
 
@@ -37,7 +38,7 @@ class WeChatLogin(MethodView):
         own signed token. WeChat's refusals: invalid code → 401, too frequent → 429,
         anything else → 502.
         """
-        redis = get_redis(resolve_url(current_app.config["REDIS_URL"]))
+        redis = get_redis(resolve_url(runtime.setting("REDIS_URL")))
         client = make_client(current_app.config, redis)
         return _token_answer(auth_service.wechat_login(client, body["code"]))
 

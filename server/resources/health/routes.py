@@ -1,9 +1,9 @@
 """Health: is the database answering, is Redis answering."""
 
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
 
+from server import runtime
 from server.db import database, is_postgres
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, Schema
@@ -46,7 +46,7 @@ class Health(MethodView):
         so a missing Redis makes the status `degraded`, not an error.
         """
         database.execute_sql("SELECT 1")
-        redis_state = "ok" if redis_ok(resolve_url(current_app.config["REDIS_URL"])) else "down"
+        redis_state = "ok" if redis_ok(resolve_url(runtime.setting("REDIS_URL"))) else "down"
         return {
             "status": "ok" if redis_state == "ok" else "degraded",
             "database": "ok",

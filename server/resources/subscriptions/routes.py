@@ -1,8 +1,8 @@
 """Subscribe-message consent credits: record what the member accepted, show what is left."""
 
-from flask import current_app
 from flask.views import MethodView
 
+from server import runtime
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.subscriptions.schemas import SubscriptionReportSchema, SubscriptionSchema
@@ -18,7 +18,7 @@ class Subscriptions(MethodView):
     @blp.response(200, SubscriptionSchema(many=True))
     def get(self):
         """My WeChat message consents: each template, its id and the sends left"""
-        return subscriptions.credits_view(auth.current_member(), current_app.config["WECHAT_TEMPLATE_IDS"])
+        return subscriptions.credits_view(auth.current_member(), runtime.setting("WECHAT_TEMPLATE_IDS"))
 
     @auth.roles(auth.MEMBER)
     @blp.arguments(SubscriptionReportSchema)
@@ -31,4 +31,4 @@ class Subscriptions(MethodView):
         """
         me = auth.current_member()
         subscriptions.record(me, body["results"])
-        return subscriptions.credits_view(me, current_app.config["WECHAT_TEMPLATE_IDS"])
+        return subscriptions.credits_view(me, runtime.setting("WECHAT_TEMPLATE_IDS"))

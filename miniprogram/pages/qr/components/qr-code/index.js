@@ -1,9 +1,9 @@
 /** A QR code drawn on a 2D canvas from `text` (a check-in or confirmation token). */
 
-const qr = require('../../utils/qr')
+const qr = require('../../../../utils/qr')
 
 Component({
-  behaviors: [require('../../behaviors/elder')],
+  behaviors: [require('../../../../behaviors/elder')],
   properties: {
     text: { type: String, value: '' },
     // CSS pixels; large enough for an old phone's camera at arm's length.
