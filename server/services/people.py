@@ -204,6 +204,32 @@ def household_view(household: Household, viewer: Member) -> dict:
     }
 
 
+def communities() -> list[Community]:
+    """Every community (names only are shown), to choose one when opening a household."""
+    return list(Community.select().order_by(Community.id))
+
+
+def community_scope(community_id: int) -> int | None:
+    """The auth gate's scope for /communities/<id>/…: the community's own id, None when there is none."""
+    return Community.select(Community.id).where(Community.id == community_id).scalar()
+
+
+def community_for(viewer: Member, community_id: int) -> Community:
+    """A community the viewer coordinates (admins: any); missing or another's is NotFound.
+
+    Routes under /communities/<id>/ have already passed the auth gate's scope: this only loads the row.
+    """
+    community = Community.get_or_none(Community.id == community_id)
+    if community is None or (viewer.community_id != community.id and not viewer.has_role("admin")):
+        raise NotFound()
+    return community
+
+
+def households(viewer: Member):
+    """The households of the viewer's community, oldest first (a query: the pager counts and slices it)."""
+    return Household.select().where(Household.community == viewer.community_id).order_by(Household.id)
+
+
 def create_community(*, name: str, code: str, district: str = "") -> Community:
     if Community.select().where((Community.name == name) | (Community.code == code)).exists():
         raise Conflict("已经有同名或同代码的社区", field="code", rule="community_exists")
