@@ -110,6 +110,14 @@ def household_for(viewer: Member, household_id: int | Household) -> Household:
     return household
 
 
+def named_household(viewer: Member, household_id: int, field: str = "household_id") -> Household:
+    """A household named in a body: missing or not the viewer's to see is a bad field (422), not a missing URL."""
+    try:
+        return household_for(viewer, household_id)
+    except NotFound:
+        raise RuleBroken("没有这个家庭，或不在您的社区", field=field, rule="unknown_household") from None
+
+
 def community_member(member_id: int, community_id: int, field: str) -> Member:
     """A member named in a body (witness, recipient, volunteer …): 422 naming `field` unless in the community."""
     member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())

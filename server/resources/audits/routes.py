@@ -89,7 +89,7 @@ class AuditReport(MethodView):
         phone numbers are partly hidden.
         """
         audit = audits.audit_for(auth.current_member(), audit_id)
-        name = f"{audit.community.name}{audit.year}年第{audit.quarter}季度检查报告"
+        name = audit_report.file_name(audit)
         if query["format"] == "xlsx":
             return download(audit_report.xlsx(audit), f"{name}.xlsx", documents.XLSX_TYPE)
         return download(audit_report.pdf(audit), f"{name}.pdf", documents.PDF_TYPE)

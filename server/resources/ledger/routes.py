@@ -2,7 +2,6 @@
 
 from flask.views import MethodView
 
-from server.errors import NotFound, RuleBroken
 from server.extensions import auth, limits
 from server.extensions.idempotency import transfer_key
 from server.extensions.smorest import Blueprint
@@ -30,14 +29,6 @@ auth.register_scope("transfer_id", "Transfer")
 auth.register_scope("kinship_id", "Kinship", community_of=ledger_ops.kinship_scope)
 
 
-def _household(household_id: int):
-    """A household named in the body: missing or not yours is a bad field, not a missing URL."""
-    try:
-        return people.household_for(auth.current_member(), household_id)
-    except NotFound:
-        raise RuleBroken("没有这个家庭，或不在您的社区", field="household_id", rule="unknown_household") from None
-
-
 @blp.route("/ledger/adjustments")
 class Adjustments(MethodView):
     @auth.roles(auth.COORDINATOR)
@@ -46,7 +37,7 @@ class Adjustments(MethodView):
     @blp.response(201, TransferSchema)
     def post(self, headers, body):
         """Adjust a household's hours by hand, with a reason (shown in the passbook)"""
-        household = _household(body["household_id"])
+        household = people.named_household(auth.current_member(), body["household_id"])
         return transfer_view(ledger_ops.adjust(auth.current_member(), household, minutes=body["minutes"],
                                                reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
@@ -109,7 +100,7 @@ class Grants(MethodView):
     @blp.response(201, TransferSchema)
     def post(self, headers, body):
         """Grant love-pool hours to an elder's household in hardship (兜底), with a reason"""
-        household = _household(body["household_id"])
+        household = people.named_household(auth.current_member(), body["household_id"])
         return transfer_view(ledger_ops.grant(auth.current_member(), household, minutes=body["minutes"],
                                               reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
@@ -129,8 +120,7 @@ class Verification(MethodView):
     @blp.response(200, VerificationSchema)
     def get(self):
         """Recompute every ledger invariant for my community and list what differs"""
-        violations = ledger_verify.verify(auth.current_member().community_id)
-        return {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+        return ledger_verify.report(auth.current_member().community_id)
 
 
 @blp.route("/kinships")
