@@ -16,7 +16,7 @@ from functools import wraps
 from flask import g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from server import runtime
+from server import models, runtime
 from server.db import Prepared, is_id
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.models import Member
@@ -41,12 +41,15 @@ ROLE_DOC = {
 _SCOPES: dict[str, callable] = {}
 
 
-def register_scope(param: str, model, community_of=None) -> None:
-    """Declare that URL parameter `param` names a `model` row scoped to a community.
+def register_scope(param: str, model_name: str, community_of=None) -> None:
+    """Declare that URL parameter `param` names a row of the model called `model_name`, scoped to a community.
 
-    By default the gate loads the whole row once (views get it from `scoped_object`);
-    `community_of(id)` replaces that for models whose community is found elsewhere.
+    By name, so that route modules import no models (tests/test_routes_thin.py); a misspelt
+    name fails at import. By default the gate loads the whole row once (views get it from
+    `scoped_object`); `community_of(id)`, a service function, replaces that for models whose
+    community is found elsewhere.
     """
+    model = getattr(models, model_name)
     if community_of is None:
         lookup = Prepared(lambda object_id: model.select().where(model.id == object_id))
 

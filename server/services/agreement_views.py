@@ -1,6 +1,6 @@
-"""How an agreement reads: its parties, who has signed, what the caller would sign as."""
+"""How an agreement reads (its parties, who has signed, what the caller would sign as), and a recipient file."""
 
-from server.models import Agreement, AgreementSignature, AgreementVolunteer, Member
+from server.models import Agreement, AgreementSignature, AgreementVolunteer, Member, RecipientFile
 from server.services import catalog, privacy
 
 STATUS_LABELS = {"signing": "待签署", "active": "执行中", "suspended": "已暂停", "ended": "已终止"}
@@ -42,3 +42,10 @@ def agreement_view(agreement: Agreement, viewer: Member) -> dict:
         "my_party": my_party, "created_at": agreement.created_at, "activated_at": agreement.activated_at,
         "status_note": agreement.status_note,
     }
+
+
+def file_view(record: RecipientFile) -> dict:
+    return {"id": record.id, "member_id": record.member_id, "member_name": record.member.name, "needs": record.needs,
+            "risks": record.risks, "emergency_contact_name": record.emergency_contact_name,
+            "emergency_contact_phone": record.emergency_contact_phone, "consent_date": record.consent_date,
+            "created_at": record.created_at}

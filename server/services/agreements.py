@@ -56,6 +56,11 @@ def file_for(viewer: Member, file_id: int) -> RecipientFile:
     return record
 
 
+def file_listing(viewer: Member):
+    """The viewer's community's recipient files, newest first (the route lets only coordinators ask)."""
+    return RecipientFile.select().where(RecipientFile.community == viewer.community_id).order_by(RecipientFile.id.desc())
+
+
 def _check_schedule(schedule: list[dict]) -> None:
     days = [slot["weekday"] for slot in schedule]
     if not schedule:
@@ -130,6 +135,18 @@ def agreement_for(viewer: Member, agreement_id: int | Agreement) -> Agreement:
     if viewer.household_id is not None and viewer.household_id == agreement.recipient.household_id:
         return agreement
     raise NotFound()
+
+
+def listing(viewer: Member):
+    """The newest 100 agreements the viewer may see: a coordinator's community's; otherwise those
+    the viewer volunteers in or whose recipient is of the viewer's household (the rule of `agreement_for`)."""
+    query = Agreement.select().order_by(Agreement.id.desc()).limit(100)
+    if privacy.coordinates(viewer, viewer.community_id):
+        return query.where(Agreement.community == viewer.community_id)
+    mine = AgreementVolunteer.select(AgreementVolunteer.agreement).where(AgreementVolunteer.volunteer == viewer.id)
+    family = (Member.select(Member.id).where(Member.household == viewer.household_id) if viewer.household_id
+              else [viewer.id])
+    return query.where(Agreement.id.in_(mine) | Agreement.recipient.in_(family))
 
 
 def _volunteer_ids(agreement: Agreement) -> list[int]:

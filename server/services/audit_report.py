@@ -116,6 +116,11 @@ def _title(audit: Audit) -> str:
     return f"{audit.community.name}{periods.quarter_label(audit.year, audit.quarter)}爱心银行检查报告"
 
 
+def file_name(audit: Audit) -> str:
+    """The report's file name, without the extension."""
+    return f"{audit.community.name}{audit.year}年第{audit.quarter}季度检查报告"
+
+
 def xlsx(audit: Audit) -> bytes:
     book = documents.workbook()
     for name, table in _tables(audit).items():

@@ -18,7 +18,7 @@ from peewee import IntegrityError
 
 from server import clock, runtime
 from server.db import database
-from server.errors import Conflict, RuleBroken
+from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Audit, AuditFlag, AuditVisit, Community, Member, ServiceRecord, Transfer
 from server.services import audit_flags, ledger_verify, notifications, people, periods, privacy, records
 from server.services.audit_flags import Flag
@@ -127,6 +127,13 @@ def visit_for(viewer: Member, visit_id: int) -> AuditVisit:
 
 def audit_for(viewer: Member, audit_id: int) -> Audit:
     return privacy.coordinated(viewer, Audit, audit_id)
+
+
+def listing(viewer: Member, community_id: int):
+    """A community's audits, newest quarter first, for its coordinators (another's: NotFound)."""
+    if not privacy.coordinates(viewer, community_id):
+        raise NotFound()
+    return Audit.select().where(Audit.community == community_id).order_by(Audit.year.desc(), Audit.quarter.desc())
 
 
 def assign(actor: Member, visit: AuditVisit, *, assignee_id: int | None = None, method: str | None = None) -> AuditVisit:

@@ -161,3 +161,13 @@ def visible_teams(community_id: int | None):
     if community_id is None:
         return query.where(Team.community.is_null())
     return query.where(Team.community.is_null() | (Team.community == community_id))
+
+
+def teams(community_id: int | None) -> list[dict]:
+    """The teams a member of `community_id` sees: the seeded ones and the community's own."""
+    return menu(community_id)["teams"]
+
+
+def team_view(community_id: int | None, team_id: int) -> dict:
+    """One team as the team list shows it to a member of `community_id`."""
+    return next(team for team in teams(community_id) if team["id"] == team_id)

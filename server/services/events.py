@@ -51,6 +51,11 @@ def event_for(viewer: Member, event_id: int | Event) -> Event:
     return event
 
 
+def listing(viewer: Member) -> list[Event]:
+    """The viewer's community's 50 latest activities, the latest first."""
+    return list(Event.select().where(Event.community == viewer.community_id).order_by(Event.starts_at.desc()).limit(50))
+
+
 def _lock(event: Event) -> None:
     """Sign-ups of one event take turns (PostgreSQL row lock; SQLite's write lock already does)."""
     if is_postgres():

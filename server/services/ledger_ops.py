@@ -120,6 +120,22 @@ def kinship_for(viewer: Member, kinship_id: int) -> Kinship:
     raise NotFound()
 
 
+def kinship_scope(kinship_id: int) -> int | None:
+    """The auth gate's scope for /kinships/<id>/…: the community of the household that asked (None: missing)."""
+    return (Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
+            .where(Kinship.id == kinship_id).scalar())
+
+
+def kinships(viewer: Member) -> list[Kinship]:
+    """A household's kinships either way round; for coordinators (and admins), their community's requests."""
+    query = Kinship.select().join(Household, on=(Kinship.household == Household.id))
+    if viewer.has_role("coordinator") or viewer.has_role("admin"):
+        query = query.where(Household.community == viewer.community_id)
+    else:
+        query = query.where((Kinship.household == viewer.household_id) | (Kinship.relative_household == viewer.household_id))
+    return list(query.order_by(Kinship.id))
+
+
 def _related(a: int, b: int) -> bool:
     return Kinship.select().where(
         Kinship.confirmed_at.is_null(False),

@@ -45,6 +45,12 @@ def verify(community_id: int | None = None) -> list[Violation]:
     return found
 
 
+def report(community_id: int | None = None) -> dict:
+    """What the verification answers: whether every invariant holds, and each one that does not."""
+    violations = verify(community_id)
+    return {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+
+
 def _scoped(query, model, community_id):
     return query if community_id is None else query.where(model.community == community_id)
 

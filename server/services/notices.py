@@ -133,6 +133,12 @@ def notice_for(viewer: Member, notice_id: int) -> Notice:
     return notice
 
 
+def objections(viewer: Member, notice: Notice) -> list[Objection]:
+    """The objections to a notice's awards, oldest first, for the community's coordinators."""
+    privacy.require_coordinator(viewer, notice.community_id)
+    return list(Objection.select().where(Objection.notice == notice.id).order_by(Objection.id))
+
+
 def listing(viewer: Member):
     return Notice.select().where(Notice.community == viewer.community_id).order_by(Notice.published_at.desc(),
                                                                                     Notice.id.desc())

@@ -7,6 +7,7 @@ duration, witness, who served), and yearly totals come from the cached MemberYea
 
 from server import clock
 from server.db import Prepared
+from server.errors import RuleBroken
 from server.models import Account, Entry, Household, Member, MemberYear, Transfer
 from server.services import ledger
 
@@ -105,6 +106,13 @@ def passbook(household: Household, *, cursor: int | None = None, limit: int = 20
             for member_id, name, year, minutes in totals
         ],
     }
+
+
+def community_love_pool(viewer: Member) -> dict:
+    """The love pool of the viewer's community (a member with no community has none to see)."""
+    if viewer.community_id is None:
+        raise RuleBroken("您还没有所属社区", rule="community_required")
+    return love_pool(viewer.community_id)
 
 
 def love_pool(community_id: int) -> dict:

@@ -110,6 +110,14 @@ def household_for(viewer: Member, household_id: int | Household) -> Household:
     return household
 
 
+def named_household(viewer: Member, household_id: int, field: str = "household_id") -> Household:
+    """A household named in a body: missing or not the viewer's to see is a bad field (422), not a missing URL."""
+    try:
+        return household_for(viewer, household_id)
+    except NotFound:
+        raise RuleBroken("没有这个家庭，或不在您的社区", field=field, rule="unknown_household") from None
+
+
 def community_member(member_id: int, community_id: int, field: str) -> Member:
     """A member named in a body (witness, recipient, volunteer …): 422 naming `field` unless in the community."""
     member = Member.get_or_none(Member.id == member_id, Member.erased_at.is_null())
@@ -202,6 +210,32 @@ def household_view(household: Household, viewer: Member) -> dict:
         "closed_at": household.closed_at,
         "members": [member_view(m, viewer) for m in members],
     }
+
+
+def communities() -> list[Community]:
+    """Every community (names only are shown), to choose one when opening a household."""
+    return list(Community.select().order_by(Community.id))
+
+
+def community_scope(community_id: int) -> int | None:
+    """The auth gate's scope for /communities/<id>/…: the community's own id, None when there is none."""
+    return Community.select(Community.id).where(Community.id == community_id).scalar()
+
+
+def community_for(viewer: Member, community_id: int) -> Community:
+    """A community the viewer coordinates (admins: any); missing or another's is NotFound.
+
+    Routes under /communities/<id>/ have already passed the auth gate's scope: this only loads the row.
+    """
+    community = Community.get_or_none(Community.id == community_id)
+    if community is None or (viewer.community_id != community.id and not viewer.has_role("admin")):
+        raise NotFound()
+    return community
+
+
+def households(viewer: Member):
+    """The households of the viewer's community, oldest first (a query: the pager counts and slices it)."""
+    return Household.select().where(Household.community == viewer.community_id).order_by(Household.id)
 
 
 def create_community(*, name: str, code: str, district: str = "") -> Community:

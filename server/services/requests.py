@@ -166,11 +166,12 @@ def request_for(viewer: Member, request_id: int | Request) -> Request:
     raise NotFound()
 
 
-def mine(viewer: Member, *, payback: bool | None = None):
+def mine(viewer: Member, *, payback: bool | None = None, limit: int = 100):
+    """The viewer's household's newest requests (bookings, or payback requests), newest first."""
     query = Request.select().where(Request.household == viewer.household_id).order_by(Request.id.desc())
     if payback is not None:
         query = query.where(Request.payback == payback)
-    return query
+    return query.limit(limit)
 
 
 def cancel(actor: Member, request: Request, reason: str = "") -> Request:

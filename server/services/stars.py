@@ -172,6 +172,18 @@ def award_for(viewer: Member, award_id: int) -> StarAward:
     return award
 
 
+def listing(viewer: Member, community_id: int, *, year: int | None = None, status: str | None = None):
+    """A community's star awards, newest first, filtered by year and status, for its coordinators."""
+    if not privacy.coordinates(viewer, community_id):
+        raise NotFound()
+    found = StarAward.select().where(StarAward.community == community_id)
+    if year:
+        found = found.where(StarAward.year == year)
+    if status:
+        found = found.where(StarAward.status == status)
+    return found.order_by(StarAward.id.desc())
+
+
 def approve(actor: Member, award: StarAward):
     """Approve after the notice's objection window, with no objection open; issues the certificate."""
     from server.services import certificates

@@ -14,7 +14,7 @@ from server import clock
 from server.db import database
 from server.errors import RuleBroken
 from server.models import Account, Entry, Household, Member, ServiceRecord, Statement
-from server.services import ledger
+from server.services import ledger, people
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -54,10 +54,15 @@ def _per_member(household_id: int, start: dt.date, end: dt.date) -> list[dict]:
     return [{"member_id": member_id, "name": name, "minutes": int(minutes or 0)} for member_id, name, minutes in rows]
 
 
+def month_over(year: int, month: int) -> bool:
+    """Only a month that has ended can be closed (its last day is over)."""
+    return month_bounds(year, month)[1] <= clock.today()
+
+
 def close_month(household: Household, year: int, month: int) -> Statement:
     """Close one household's month; a month still running cannot be closed."""
     start, end = month_bounds(year, month)
-    if end > clock.today():
+    if not month_over(year, month):
         raise RuleBroken("这个月还没有过完，不能结账", field="month", rule="month_not_over")
     account = ledger.household_account(household.id)
     with database.atomic():
@@ -74,8 +79,17 @@ def close_month(household: Household, year: int, month: int) -> Statement:
     return Statement.get(Statement.account == account.id, Statement.year == year, Statement.month == month)
 
 
+def listing(viewer: Member, household: Household | int) -> list[Statement]:
+    """A household's monthly statements, newest first: its members and its community's coordinators."""
+    household = people.household_for(viewer, household)
+    return list(Statement.select().where(Statement.household == household.id)
+                .order_by(Statement.year.desc(), Statement.month.desc()))
+
+
 def close_community_month(community_id: int, year: int, month: int) -> int:
     """Close the month for every household of a community; returns how many statements exist for it."""
+    if not month_over(year, month):
+        raise RuleBroken("只能结已经过完的月份", field="month", rule="month_not_over")
     households = Household.select().join(Account, on=(Account.household == Household.id)).where(
         Household.community == community_id)
     for household in households:

@@ -1,6 +1,6 @@
-"""How a transfer reads in the API: its legs named by account kind and household."""
+"""How the ledger reads in the API: a transfer with its legs named by account kind and household; a kinship."""
 
-from server.models import Account, Entry, Transfer
+from server.models import Account, Entry, Kinship, Transfer
 from server.services import ledger
 
 
@@ -31,4 +31,13 @@ def transfer_view(transfer: Transfer) -> dict:
             {"account_id": account_id, "minutes": minutes, "account_kind": kind, "household_id": household_id}
             for account_id, minutes, kind, household_id in legs
         ],
+    }
+
+
+def kinship_view(kinship: Kinship) -> dict:
+    return {
+        "id": kinship.id, "household_id": kinship.household_id, "household_name": kinship.household.name,
+        "relative_household_id": kinship.relative_household_id,
+        "relative_household_name": kinship.relative_household.name, "relation": kinship.relation,
+        "confirmed": kinship.confirmed_at is not None, "confirmed_at": kinship.confirmed_at,
     }

@@ -130,3 +130,20 @@ def test_a_household_name_that_looks_like_a_formula_stays_text(march):
     book = load_workbook(io.BytesIO(monthly_close.register_xlsx(community, 2026, 3)))
     cell = book["汇总登记"]["B4"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def test_a_running_month_is_refused_by_the_service_even_with_no_household_to_close(any_app):
+    """The month rule lives in `statements`, not in the route: a community with no households yet
+    (nothing for the per-household check to see) still cannot close the month it is in."""
+    from server.errors import RuleBroken
+    from server.services import statements
+
+    community = make_community()
+    clock.freeze(dt.datetime(2026, 4, 30, 23, 0))
+    try:
+        with pytest.raises(RuleBroken) as running:
+            statements.close_community_month(community.id, 2026, 4)
+        assert (running.value.field, running.value.rule) == ("month", "month_not_over")
+        assert statements.close_community_month(community.id, 2026, 3) == 0
+    finally:
+        clock.freeze(None)

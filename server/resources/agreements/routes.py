@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Agreement, AgreementVolunteer, Member, RecipientFile
 from server.resources.agreements.schemas import (
     AgreementActionSchema,
     AgreementCreateSchema,
@@ -13,19 +12,12 @@ from server.resources.agreements.schemas import (
     RecipientFileCreateSchema,
     RecipientFileSchema,
 )
-from server.services import agreements, privacy
-from server.services.agreement_views import agreement_view
+from server.services import agreements
+from server.services.agreement_views import agreement_view, file_view
 
 blp = Blueprint("agreements", __name__, url_prefix="/api/v1", description="Recipient files and agreements (建档立卡 · 帮扶协议)")
-auth.register_scope("file_id", RecipientFile)
-auth.register_scope("agreement_id", Agreement)
-
-
-def _file_view(record: RecipientFile) -> dict:
-    return {"id": record.id, "member_id": record.member_id, "member_name": record.member.name, "needs": record.needs,
-            "risks": record.risks, "emergency_contact_name": record.emergency_contact_name,
-            "emergency_contact_phone": record.emergency_contact_phone, "consent_date": record.consent_date,
-            "created_at": record.created_at}
+auth.register_scope("file_id", "RecipientFile")
+auth.register_scope("agreement_id", "Agreement")
 
 
 @blp.route("/recipient-files")
@@ -34,16 +26,14 @@ class RecipientFiles(MethodView):
     @blp.response(200, RecipientFileSchema(many=True))
     def get(self):
         """My community's recipient files"""
-        me = auth.current_member()
-        return [_file_view(f) for f in RecipientFile.select().where(RecipientFile.community == me.community_id)
-                .order_by(RecipientFile.id.desc())]
+        return [file_view(f) for f in agreements.file_listing(auth.current_member())]
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(RecipientFileCreateSchema)
     @blp.response(201, RecipientFileSchema)
     def post(self, body):
         """Open a recipient file (建档立卡): needs, risks, emergency contact, consent date"""
-        return _file_view(agreements.open_file(auth.current_member(), body))
+        return file_view(agreements.open_file(auth.current_member(), body))
 
 
 @blp.route("/recipient-files/<int:file_id>")
@@ -52,7 +42,7 @@ class RecipientFileDetail(MethodView):
     @blp.response(200, RecipientFileSchema)
     def get(self, file_id):
         """One recipient file (the coordinators and the person themself)"""
-        return _file_view(agreements.file_for(auth.current_member(), file_id))
+        return file_view(agreements.file_for(auth.current_member(), file_id))
 
 
 @blp.route("/agreements")
@@ -62,14 +52,7 @@ class Agreements(MethodView):
     def get(self):
         """Agreements I am a party to (for coordinators: the community's), newest first"""
         me = auth.current_member()
-        query = Agreement.select().order_by(Agreement.id.desc()).limit(100)
-        if privacy.coordinates(me, me.community_id):
-            query = query.where(Agreement.community == me.community_id)
-        else:
-            mine = AgreementVolunteer.select(AgreementVolunteer.agreement).where(AgreementVolunteer.volunteer == me.id)
-            family = Member.select(Member.id).where(Member.household == me.household_id) if me.household_id else [me.id]
-            query = query.where(Agreement.id.in_(mine) | Agreement.recipient.in_(family))
-        return [agreement_view(a, me) for a in query]
+        return [agreement_view(a, me) for a in agreements.listing(me)]
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(AgreementCreateSchema)

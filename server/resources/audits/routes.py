@@ -5,7 +5,6 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
-from server.models import Audit, AuditVisit, Community
 from server.resources.audits.schemas import (
     AuditBriefSchema,
     AuditRunSchema,
@@ -15,11 +14,11 @@ from server.resources.audits.schemas import (
     VisitEditSchema,
     VisitSchema,
 )
-from server.services import audit_report, audits, documents
+from server.services import audit_report, audits, documents, people
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1", description="Quarterly audits (季度检查与抽样走访)")
-auth.register_scope("audit_id", Audit)
-auth.register_scope("visit_id", AuditVisit)
+auth.register_scope("audit_id", "Audit")
+auth.register_scope("visit_id", "AuditVisit")
 
 
 @blp.route("/communities/<int:community_id>/audits")
@@ -32,8 +31,8 @@ class CommunityAudits(MethodView):
         Each with its ledger result, sample size and how many visits are pending,
         confirmed or disputed; open one for its flags and visits.
         """
-        query = Audit.select().where(Audit.community == community_id).order_by(Audit.year.desc(), Audit.quarter.desc())
-        return [audit_report.audit_view(a, with_details=False) for a in query]
+        found = audits.listing(auth.current_member(), community_id)
+        return [audit_report.audit_view(a, with_details=False) for a in found]
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(AuditRunSchema)
@@ -45,7 +44,8 @@ class CommunityAudits(MethodView):
         the quarter's credited records (the seed is recorded: the draw can be
         repeated) and makes a visit for each, shared among the coordinators.
         """
-        audit = audits.run(auth.current_member(), Community.get_by_id(community_id), body["year"], body["quarter"],
+        me = auth.current_member()
+        audit = audits.run(me, people.community_for(me, community_id), body["year"], body["quarter"],
                            seed=body["seed"], sample_size=body["sample_size"])
         return audit_report.audit_view(audit)
 
@@ -89,7 +89,7 @@ class AuditReport(MethodView):
         phone numbers are partly hidden.
         """
         audit = audits.audit_for(auth.current_member(), audit_id)
-        name = f"{audit.community.name}{audit.year}年第{audit.quarter}季度检查报告"
+        name = audit_report.file_name(audit)
         if query["format"] == "xlsx":
             return download(audit_report.xlsx(audit), f"{name}.xlsx", documents.XLSX_TYPE)
         return download(audit_report.pdf(audit), f"{name}.pdf", documents.PDF_TYPE)

@@ -4,15 +4,13 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Community
 from server.resources.communities.schemas import CommunityCreateSchema, CommunitySchema
 from server.services import people
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities (社区)")
 # Coordinator operations live under /communities/<community_id>/…: the gate lets in that
 # community's coordinators (and admins) and answers 404 to everyone else's.
-auth.register_scope("community_id", Community, community_of=lambda community_id: (
-    Community.select(Community.id).where(Community.id == community_id).scalar()))
+auth.register_scope("community_id", "Community", community_of=people.community_scope)
 
 
 @blp.route("")
@@ -21,7 +19,7 @@ class Communities(MethodView):
     @blp.response(200, CommunitySchema(many=True))
     def get(self):
         """Every community (names only), to choose one when opening a household"""
-        return list(Community.select().order_by(Community.id))
+        return people.communities()
 
     @auth.roles(auth.ADMIN)
     @blp.arguments(CommunityCreateSchema)

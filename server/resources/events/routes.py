@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
-from server.models import Event, EventSignup
 from server.resources.events.schemas import (
     CheckInTokenSchema,
     CloseSchema,
@@ -14,25 +13,18 @@ from server.resources.events.schemas import (
 )
 from server.resources.records.schemas import QRSchema
 from server.services import events
+from server.services.event_views import event_view, event_views, signup_view
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Monthly activity (集中服务活动)")
-auth.register_scope("event_id", Event)
+auth.register_scope("event_id", "Event")
 
 
 def _event():
     return events.event_for(auth.current_member(), auth.scoped_object("event_id"))
 
 
-def _view(event: Event) -> dict:
-    me = auth.current_member()
-    counts = {status: EventSignup.select().where(EventSignup.event == event.id, EventSignup.status == status).count()
-              for status in ("signed", "waitlisted")}
-    mine = EventSignup.get_or_none(EventSignup.event == event.id, EventSignup.volunteer == me.id)
-    return {"id": event.id, "title": event.title, "starts_at": event.starts_at, "place": event.place,
-            "category_codes": event.category_codes, "capacity": event.capacity,
-            "planned_minutes": event.planned_minutes, "description": event.description, "status": event.status,
-            "signed": counts["signed"], "waitlisted": counts["waitlisted"],
-            "my_status": mine.status if mine else None, "my_checked_in": bool(mine and mine.checked_in_at)}
+def _view(event) -> dict:
+    return event_view(event, auth.current_member())
 
 
 @blp.route("")
@@ -42,8 +34,7 @@ class Events(MethodView):
     def get(self):
         """My community's activities, the latest first"""
         me = auth.current_member()
-        return [_view(e) for e in Event.select().where(Event.community == me.community_id)
-                .order_by(Event.starts_at.desc()).limit(50)]
+        return event_views(events.listing(me), me)
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(EventCreateSchema)
@@ -69,7 +60,7 @@ class EventSignupRoute(MethodView):
     def post(self, event_id):
         """Sign up; when it is full, join the waitlist (first come, first moved up)"""
         signup = events.signup(auth.current_member(), _event())
-        return {"event_id": signup.event_id, "status": signup.status, "checked_in_at": signup.checked_in_at}
+        return signup_view(signup)
 
     @auth.roles(auth.VOLUNTEER)
     @blp.response(204)
@@ -101,7 +92,7 @@ class EventCheckIn(MethodView):
         planned end (409 `checkin_closed` after it).
         """
         signup = events.check_in(auth.current_member(), body["token"])
-        return {"event_id": signup.event_id, "status": signup.status, "checked_in_at": signup.checked_in_at}
+        return signup_view(signup)
 
 
 @blp.route("/<int:event_id>/close")

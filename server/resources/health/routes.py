@@ -4,10 +4,10 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from server import runtime
-from server.db import database, is_postgres
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, Schema
 from server.redis_conn import redis_ok, resolve_url
+from server.services import health
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Service health")
 
@@ -45,11 +45,11 @@ class Health(MethodView):
         The API keeps accepting writes with Redis down (work waits in the outbox),
         so a missing Redis makes the status `degraded`, not an error.
         """
-        database.execute_sql("SELECT 1")
+        backend = health.check_database()
         redis_state = "ok" if redis_ok(resolve_url(runtime.setting("REDIS_URL"))) else "down"
         return {
             "status": "ok" if redis_state == "ok" else "degraded",
             "database": "ok",
-            "database_backend": "postgresql" if is_postgres() else "sqlite",
+            "database_backend": backend,
             "redis": redis_state,
         }

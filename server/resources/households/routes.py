@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint, PeeweePage
-from server.models import Household
 from server.resources.households.schemas import (
     DependentSchema,
     HouseholdBriefSchema,
@@ -16,7 +15,7 @@ from server.resources.me.schemas import MemberSchema
 from server.services import people
 
 blp = Blueprint("households", __name__, url_prefix="/api/v1/households", description="Households (储户)")
-auth.register_scope("household_id", Household)
+auth.register_scope("household_id", "Household")
 
 
 @blp.route("")
@@ -26,8 +25,7 @@ class Households(MethodView):
     @blp.paginate(PeeweePage)
     def get(self):
         """The households of my community"""
-        me = auth.current_member()
-        return Household.select().where(Household.community == me.community_id).order_by(Household.id)
+        return people.households(auth.current_member())
 
     @auth.roles(auth.MEMBER)
     @blp.arguments(HouseholdOpenSchema)

@@ -2,12 +2,9 @@
 
 from flask.views import MethodView
 
-from server import clock
-from server.errors import NotFound, RuleBroken
 from server.extensions import auth, limits
 from server.extensions.idempotency import transfer_key
 from server.extensions.smorest import Blueprint
-from server.models import Household, Kinship, Statement, Transfer
 from server.resources.ledger.schemas import (
     AdjustmentSchema,
     CloseResultSchema,
@@ -25,21 +22,11 @@ from server.resources.ledger.schemas import (
     VerificationSchema,
 )
 from server.services import ledger_ops, ledger_verify, passbook, people, statements
-from server.services.transfer_views import transfer_view
+from server.services.transfer_views import kinship_view, transfer_view
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="Hours ledger (时间账本)")
-auth.register_scope("transfer_id", Transfer)
-auth.register_scope("kinship_id", Kinship, community_of=lambda kinship_id: (
-    Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
-    .where(Kinship.id == kinship_id).scalar()))
-
-
-def _household(household_id: int) -> Household:
-    """A household named in the body: missing or not yours is a bad field, not a missing URL."""
-    try:
-        return people.household_for(auth.current_member(), household_id)
-    except NotFound:
-        raise RuleBroken("没有这个家庭，或不在您的社区", field="household_id", rule="unknown_household") from None
+auth.register_scope("transfer_id", "Transfer")
+auth.register_scope("kinship_id", "Kinship", community_of=ledger_ops.kinship_scope)
 
 
 @blp.route("/ledger/adjustments")
@@ -50,7 +37,7 @@ class Adjustments(MethodView):
     @blp.response(201, TransferSchema)
     def post(self, headers, body):
         """Adjust a household's hours by hand, with a reason (shown in the passbook)"""
-        household = _household(body["household_id"])
+        household = people.named_household(auth.current_member(), body["household_id"])
         return transfer_view(ledger_ops.adjust(auth.current_member(), household, minutes=body["minutes"],
                                                reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
@@ -113,7 +100,7 @@ class Grants(MethodView):
     @blp.response(201, TransferSchema)
     def post(self, headers, body):
         """Grant love-pool hours to an elder's household in hardship (兜底), with a reason"""
-        household = _household(body["household_id"])
+        household = people.named_household(auth.current_member(), body["household_id"])
         return transfer_view(ledger_ops.grant(auth.current_member(), household, minutes=body["minutes"],
                                               reason=body["reason"], key=transfer_key(headers["idempotency_key"])))
 
@@ -124,10 +111,7 @@ class LovePool(MethodView):
     @blp.response(200, LovePoolSchema)
     def get(self):
         """My community's love pool (爱心池) balance"""
-        me = auth.current_member()
-        if me.community_id is None:
-            raise RuleBroken("您还没有所属社区", rule="community_required")
-        return passbook.love_pool(me.community_id)
+        return passbook.community_love_pool(auth.current_member())
 
 
 @blp.route("/ledger/verification")
@@ -136,17 +120,7 @@ class Verification(MethodView):
     @blp.response(200, VerificationSchema)
     def get(self):
         """Recompute every ledger invariant for my community and list what differs"""
-        violations = ledger_verify.verify(auth.current_member().community_id)
-        return {"ok": not violations, "violations": [v.as_dict() for v in violations]}
-
-
-def _kinship_view(kinship: Kinship) -> dict:
-    return {
-        "id": kinship.id, "household_id": kinship.household_id, "household_name": kinship.household.name,
-        "relative_household_id": kinship.relative_household_id,
-        "relative_household_name": kinship.relative_household.name, "relation": kinship.relation,
-        "confirmed": kinship.confirmed_at is not None, "confirmed_at": kinship.confirmed_at,
-    }
+        return ledger_verify.report(auth.current_member().community_id)
 
 
 @blp.route("/kinships")
@@ -155,13 +129,7 @@ class Kinships(MethodView):
     @blp.response(200, KinshipSchema(many=True))
     def get(self):
         """My household's relatives; for coordinators, their community's requests"""
-        me = auth.current_member()
-        query = Kinship.select().join(Household, on=(Kinship.household == Household.id))
-        if me.has_role("coordinator") or me.has_role("admin"):
-            query = query.where(Household.community == me.community_id)
-        else:
-            query = query.where((Kinship.household == me.household_id) | (Kinship.relative_household == me.household_id))
-        return [_kinship_view(k) for k in query.order_by(Kinship.id)]
+        return [kinship_view(k) for k in ledger_ops.kinships(auth.current_member())]
 
     @auth.roles(auth.RESIDENT)
     @limits.area(limits.CODE)
@@ -169,7 +137,7 @@ class Kinships(MethodView):
     @blp.response(201, KinshipSchema)
     def post(self, body):
         """Name a direct relative's household (by its invite code) for gifts; a coordinator confirms"""
-        return _kinship_view(ledger_ops.request_kinship(auth.current_member(), **body))
+        return kinship_view(ledger_ops.request_kinship(auth.current_member(), **body))
 
 
 @blp.route("/kinships/<int:kinship_id>/confirm")
@@ -179,7 +147,7 @@ class KinshipConfirm(MethodView):
     def post(self, kinship_id):
         """Confirm a kinship once (the coordinator has checked the relationship)"""
         me = auth.current_member()
-        return _kinship_view(ledger_ops.confirm_kinship(me, ledger_ops.kinship_for(me, kinship_id)))
+        return kinship_view(ledger_ops.confirm_kinship(me, ledger_ops.kinship_for(me, kinship_id)))
 
 
 @blp.route("/households/<int:household_id>/statements")
@@ -188,9 +156,7 @@ class HouseholdStatements(MethodView):
     @blp.response(200, StatementSchema(many=True))
     def get(self, household_id):
         """A household's monthly statements (每月汇总登记), newest first"""
-        household = people.household_for(auth.current_member(), auth.scoped_object("household_id"))
-        return list(Statement.select().where(Statement.household == household.id)
-                    .order_by(Statement.year.desc(), Statement.month.desc()))
+        return statements.listing(auth.current_member(), auth.scoped_object("household_id"))
 
 
 @blp.route("/statements/close")
@@ -200,8 +166,5 @@ class CloseMonth(MethodView):
     @blp.response(200, CloseResultSchema)
     def post(self, body):
         """Close a past month for every household of my community (running it twice changes nothing)"""
-        me = auth.current_member()
-        if (body["year"], body["month"]) >= (clock.today().year, clock.today().month):
-            raise RuleBroken("只能结已经过完的月份", field="month", rule="month_not_over")
-        count = statements.close_community_month(me.community_id, body["year"], body["month"])
+        count = statements.close_community_month(auth.current_member().community_id, body["year"], body["month"])
         return {**body, "statements": count}

@@ -4,13 +4,12 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Member
 from server.resources.me.schemas import MemberSchema
 from server.resources.members.schemas import RolesSchema
 from server.services import people
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members (成员)")
-auth.register_scope("member_id", Member)
+auth.register_scope("member_id", "Member")
 
 
 @blp.route("/<int:member_id>")

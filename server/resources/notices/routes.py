@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, PeeweePage
-from server.models import Community, Notice, Objection
 from server.resources.notices.schemas import (
     NoticeBriefSchema,
     NoticeSchema,
@@ -13,11 +12,11 @@ from server.resources.notices.schemas import (
     QuarterSchema,
     ResolutionSchema,
 )
-from server.services import notices
+from server.services import notices, people
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Public notices (公告) and objections")
-auth.register_scope("notice_id", Notice)
-auth.register_scope("objection_id", Objection)
+auth.register_scope("notice_id", "Notice")
+auth.register_scope("objection_id", "Objection")
 
 
 class _Briefs(PeeweePage):
@@ -66,7 +65,7 @@ class CommunityNotices(MethodView):
         until `objection_until` (NOTICE_OBJECTION_DAYS).
         """
         me = auth.current_member()
-        notice = notices.publish_quarterly(me, Community.get_by_id(community_id), body["year"], body["quarter"])
+        notice = notices.publish_quarterly(me, people.community_for(me, community_id), body["year"], body["quarter"])
         return notices.notice_view(notice, me)
 
 
@@ -80,7 +79,7 @@ class AwardNotices(MethodView):
         Opens an objection window of NOTICE_OBJECTION_DAYS; 422 when nothing waits.
         """
         me = auth.current_member()
-        return notices.notice_view(notices.publish_awards(me, Community.get_by_id(community_id)), me)
+        return notices.notice_view(notices.publish_awards(me, people.community_for(me, community_id)), me)
 
 
 @blp.route("/notices/<int:notice_id>/objections")
@@ -92,9 +91,8 @@ class NoticeObjections(MethodView):
 
         Oldest first, with who objected, why, and how each was resolved.
         """
-        notices.notice_for(auth.current_member(), notice_id)
-        return [notices.objection_view(o) for o in
-                Objection.select().where(Objection.notice == notice_id).order_by(Objection.id)]
+        me = auth.current_member()
+        return [notices.objection_view(o) for o in notices.objections(me, notices.notice_for(me, notice_id))]
 
     @auth.roles(auth.RESIDENT)
     @blp.arguments(ObjectionCreateSchema)

@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
-from server.models import ServiceRecord
 from server.resources.records.schemas import (
     ConfirmQRSchema,
     ConfirmSchema,
@@ -21,7 +20,7 @@ from server.services.record_views import record_view, record_views
 
 blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
                 description="Service records (服务记录)")
-auth.register_scope("record_id", ServiceRecord)
+auth.register_scope("record_id", "ServiceRecord")
 
 
 def _record(record_id):

@@ -5,9 +5,8 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
-from server.models import Community
 from server.resources.reports.schemas import HalfYearQuerySchema, HalfYearReportSchema, RegisterQuerySchema
-from server.services import documents, monthly_close, study_report, study_report_files
+from server.services import documents, monthly_close, people, study_report, study_report_files
 
 HALF_YEAR_ANSWERS = "format=json: the report's data; xlsx, pdf: the report as a file; png: one chart"
 
@@ -26,7 +25,7 @@ class MonthlyRegister(MethodView):
         hours), a sheet per member and a sheet of totals checked against the
         community's love pool and issuance accounts. 422 when the month is not closed.
         """
-        community = Community.get_by_id(community_id)
+        community = people.community_for(auth.current_member(), community_id)
         data = monthly_close.register_xlsx(community, query["year"], query["month"])
         return download(data, f"{community.name}{query['year']}年{query['month']}月汇总登记.xlsx", documents.XLSX_TYPE)
 
@@ -47,7 +46,8 @@ class HalfYearReport(MethodView):
         and by team, active and new volunteers, party members' share (only volunteers
         who consented), audits and visits; more are added by other areas.
         """
-        period = study_report.period_of(Community.get_by_id(community_id), query["year"], query["half"])
+        community = people.community_for(auth.current_member(), community_id)
+        period = study_report.period_of(community, query["year"], query["half"])
         sections = study_report.build(period)
         name = study_report_files.title(period)
         if query["format"] == "xlsx":

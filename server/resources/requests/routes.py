@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Request
 from server.resources.requests.schemas import (
     CancelSchema,
     EligibilityQuerySchema,
@@ -16,7 +15,7 @@ from server.services import requests
 from server.services.request_views import request_view
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Booking and payback (预约服务 · 优先回馈)")
-auth.register_scope("request_id", Request)
+auth.register_scope("request_id", "Request")
 
 
 def _request(request_id):
@@ -29,7 +28,7 @@ class Requests(MethodView):
     @blp.response(200, RequestSchema(many=True))
     def get(self):
         """My household's requests, newest first: status, who is coming, what waits for confirmation"""
-        return [request_view(r) for r in requests.mine(auth.current_member(), payback=False).limit(100)]
+        return [request_view(r) for r in requests.mine(auth.current_member(), payback=False)]
 
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(NeedSchema)
@@ -78,7 +77,7 @@ class PaybackRequests(MethodView):
     @blp.response(200, RequestSchema(many=True))
     def get(self):
         """My household's payback requests"""
-        return [request_view(r) for r in requests.mine(auth.current_member(), payback=True).limit(100)]
+        return [request_view(r) for r in requests.mine(auth.current_member(), payback=True)]
 
     @auth.roles(auth.RESIDENT)
     @blp.arguments(NeedSchema)

@@ -5,7 +5,6 @@ from flask.views import MethodView
 from server.extensions import auth, limits
 from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
-from server.models import StarAward
 from server.resources.stars.schemas import (
     ApplicationSchema,
     AwardQuerySchema,
@@ -19,7 +18,7 @@ from server.resources.stars.schemas import (
 from server.services import certificates, documents, stars
 
 blp = Blueprint("stars", __name__, url_prefix="/api/v1", description="Stars and certificates (星级评定)")
-auth.register_scope("award_id", StarAward)
+auth.register_scope("award_id", "StarAward")
 
 
 @blp.route("/me/stars")
@@ -76,12 +75,8 @@ class CommunityAwards(MethodView):
         superseded by a higher level.
         """
         me = auth.current_member()
-        found = StarAward.select().where(StarAward.community == community_id)
-        if query["year"]:
-            found = found.where(StarAward.year == query["year"])
-        if query["status"]:
-            found = found.where(StarAward.status == query["status"])
-        return [stars.award_view(a, me) for a in found.order_by(StarAward.id.desc())]
+        found = stars.listing(me, community_id, year=query["year"], status=query["status"])
+        return [stars.award_view(a, me) for a in found]
 
 
 @blp.route("/star-awards/<int:award_id>/approval")
@@ -97,7 +92,7 @@ class AwardApproval(MethodView):
         me = auth.current_member()
         award = stars.award_for(me, award_id)
         stars.approve(me, award)
-        return stars.award_view(StarAward.get_by_id(award.id), me)
+        return stars.award_view(stars.award_for(me, award.id), me)
 
 
 @blp.route("/star-awards/<int:award_id>/rejection")

@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
-from server.models import Task
 from server.resources.records.schemas import QRSchema
 from server.resources.tasks.schemas import (
     BoardQuerySchema,
@@ -20,7 +19,7 @@ from server.services import board, matching, requests, tasks
 from server.services.record_views import record_view
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
-auth.register_scope("task_id", Task)
+auth.register_scope("task_id", "Task")
 
 
 def _task():

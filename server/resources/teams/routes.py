@@ -4,17 +4,16 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
-from server.models import Team
 from server.resources.catalog.schemas import TeamSchema
 from server.resources.teams.schemas import TeamCreateSchema
 from server.services import catalog, volunteers
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1/teams", description="Volunteer teams (志愿者服务队)")
-auth.register_scope("team_id", Team)
+auth.register_scope("team_id", "Team")
 
 
 def _team_view(team_id):
-    return next(t for t in catalog.menu(auth.current_member().community_id)["teams"] if t["id"] == team_id)
+    return catalog.team_view(auth.current_member().community_id, team_id)
 
 
 @blp.route("")
@@ -23,7 +22,7 @@ class Teams(MethodView):
     @blp.response(200, TeamSchema(many=True))
     def get(self):
         """The six seeded teams and my community's own"""
-        return catalog.menu(auth.current_member().community_id)["teams"]
+        return catalog.teams(auth.current_member().community_id)
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(TeamCreateSchema)

@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, PeeweePage
-from server.models import Volunteer
 from server.resources.volunteers.schemas import (
     ApplicationQuerySchema,
     ReviewSchema,
@@ -17,7 +16,7 @@ from server.resources.volunteers.schemas import (
 from server.services import volunteers
 
 blp = Blueprint("volunteers", __name__, url_prefix="/api/v1/volunteers", description="Volunteer profiles (志愿者档案)")
-auth.register_scope("volunteer_id", Volunteer)
+auth.register_scope("volunteer_id", "Volunteer")
 
 
 class _Viewed(PeeweePage):
