@@ -31,11 +31,11 @@ def test_embedded_redis_is_a_real_redis(tmp_path, monkeypatch):
         assert (tmp_path / "redis").is_dir()
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
 
 
 def _get(url):
-    with urllib.request.urlopen(url, timeout=2) as resp:
+    with urllib.request.urlopen(url, timeout=20) as resp:  # generous: a busy CI machine is slow, not broken
         return resp.status, resp.read().decode()
 
 
@@ -51,7 +51,7 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     children = []
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/api/v1/health")
@@ -59,18 +59,19 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
             except OSError:
                 time.sleep(0.3)
         else:
-            pytest.fail("the API did not answer within a minute")
+            pytest.fail("the API did not answer within three minutes")
         assert status == 200 and '"database":"ok"' in body.replace(" ", "")
         assert _get(f"http://127.0.0.1:{port}/api/v1/docs")[0] == 200
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/auth/dev-login", method="POST",
                                          data=b'{"handle": "retired"}', headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=5) as resp:
+        with urllib.request.urlopen(request, timeout=30) as resp:
             assert resp.status == 200  # demo data loaded, dev login on by default
+        wait_for(lambda: len(psutil.Process(proc.pid).children(recursive=True)) >= 3, timeout=120,
+                 message="gunicorn, the worker and the scheduler")
         children = psutil.Process(proc.pid).children(recursive=True)
-        assert len(children) >= 3  # gunicorn, rq worker, rq cron
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=30)
+        output, _ = proc.communicate(timeout=120)
         leftovers = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
         for child in leftovers:
             child.kill()
@@ -94,7 +95,7 @@ def test_ensure_redis_starts_the_embedded_one_when_none_answers(tmp_path, monkey
         assert run.ensure_redis(again) is None and again["REDIS_URL"] == env["REDIS_URL"]  # reuses it
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=60)
 
 
 def test_ensure_redis_keeps_an_explicit_url():
@@ -135,18 +136,18 @@ def test_a_worker_that_exits_is_started_again_with_backoff(tmp_path):
     child = run.Child("worker", [sys.executable, "-c", "pass"], dict(os.environ))
     child.start()
     first = child.proc
-    first.wait(timeout=30)
+    first.wait(timeout=90)
     t = time.monotonic()
     assert child.tend(t) and child.restart_at == t + 1  # 1 s, then 2, 4, 8, 10, 10 ...
     assert child.tend(t + 0.5) and child.proc is first
     assert child.tend(t + 1) and child.proc is not first and child.restart_at is None
-    child.proc.wait(timeout=30)
+    child.proc.wait(timeout=90)
     assert child.tend(t + 2) and child.restart_at == t + 4  # exited again soon: a longer wait
     child.proc.wait()
 
     api = run.Child("API", [sys.executable, "-c", "pass"], dict(os.environ), essential=True)
     api.start()
-    api.proc.wait(timeout=30)
+    api.proc.wait(timeout=90)
     assert not api.tend(time.monotonic())  # the API exiting stops everything
 
 
@@ -219,7 +220,7 @@ def test_an_embedded_redis_that_dies_is_started_again(tmp_path):
         wait_for(lambda: "Love Bank is running" in output.read_text(), timeout=90, message="the banner")
         [redis_server] = [c for c in psutil.Process(proc.pid).children() if "redis-server" in c.name()]
         redis_server.kill()
-        redis_server.wait(timeout=10)
+        redis_server.wait(timeout=60)
         wait_for(lambda: "the embedded Redis exited" in output.read_text(), message="the supervisor noticing")
         wait_for(lambda: redis_ok(url), message="the embedded Redis started again")
         assert proc.poll() is None and _health(port)["status"] == "ok"
