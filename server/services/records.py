@@ -105,7 +105,8 @@ def _household_of(member_id: int | None) -> int | None:
     return _HOUSEHOLD_OF.scalar(member_id)
 
 
-def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int | None = None, limit: int = 20):
+def listing(viewer: Member, *, view: str, status: str | None = None):
+    """The records a view shows (a query: the API pages it newest first by id)."""
     query = ServiceRecord.select()
     if view == "mine":
         query = query.where(ServiceRecord.volunteer == viewer.id)
@@ -123,10 +124,7 @@ def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int
         query = query.where(ServiceRecord.community == viewer.community_id)
     if status:
         query = query.where(ServiceRecord.status == status)
-    if cursor:
-        query = query.where(ServiceRecord.id < cursor)
-    rows = list(query.order_by(ServiceRecord.id.desc()).limit(limit + 1))
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+    return query.order_by(ServiceRecord.id.desc())
 
 
 # --- reporting -----------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import keyset_page, page_of
+from server.extensions.smorest import Blueprint
 from server.models import Household
 from server.resources.households.schemas import (
     DependentSchema,
@@ -22,10 +23,10 @@ auth.register_scope("household_id", Household)
 @blp.route("")
 class Households(MethodView):
     @auth.roles(auth.COORDINATOR)
-    @blp.response(200, HouseholdBriefSchema(many=True))
-    @blp.paginate(PeeweePage)
+    @blp.response(200, page_of(HouseholdBriefSchema, name="HouseholdPage"))
+    @blp.paginate(keyset_page(Household.id))
     def get(self):
-        """The households of my community"""
+        """The households of my community, oldest first"""
         me = auth.current_member()
         return Household.select().where(Household.community == me.community_id).order_by(Household.id)
 

@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import Keyset, KeysetPage, page_of
+from server.extensions.smorest import Blueprint
 from server.models import Community, Notice, Objection
 from server.resources.notices.schemas import (
     NoticeBriefSchema,
@@ -20,7 +21,9 @@ auth.register_scope("notice_id", Notice)
 auth.register_scope("objection_id", Objection)
 
 
-class _Briefs(PeeweePage):
+class _Briefs(KeysetPage):
+    keyset = Keyset(Notice.published_at, Notice.id, descending=True)
+
     @property
     def items(self):
         me = auth.current_member()
@@ -30,7 +33,7 @@ class _Briefs(PeeweePage):
 @blp.route("/notices")
 class Notices(MethodView):
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
-    @blp.response(200, NoticeBriefSchema(many=True))
+    @blp.response(200, page_of(NoticeBriefSchema, name="NoticePage"))
     @blp.paginate(_Briefs)
     def get(self):
         """My community's notices, newest first

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
+from server.extensions.pager import Keyset
 from server.extensions.smorest import Blueprint
 from server.models import Task
 from server.resources.records.schemas import QRSchema
@@ -21,6 +22,8 @@ from server.services.record_views import record_view
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
 auth.register_scope("task_id", Task)
+# The order services/board.py pages the board in (its prepared keyset query is a hot path).
+BOARD_ORDER = Keyset(Task.board_order, Task.created_at, Task.id)
 
 
 def _task():
@@ -36,13 +39,16 @@ class Board(MethodView):
     @auth.roles(auth.VOLUNTEER, auth.COORDINATOR)
     @blp.arguments(BoardQuerySchema, location="query")
     @blp.response(200, BoardSchema)
-    def get(self, query):
+    @blp.paginate(keyset=BOARD_ORDER, max_limit=50)
+    def get(self, query, pagination_parameters):
         """Open tasks I may take: payback first, then urgent, then longest waiting
 
         Team requirements are respected; the recipient's name, unit and phone stay
         masked until the task is claimed. Keyset pages: pass `next_cursor` back as `cursor`.
         """
-        return board.listing(auth.current_member(), **query)
+        items, pagination_parameters.next_after = board.listing(
+            auth.current_member(), after=pagination_parameters.after, limit=pagination_parameters.limit, **query)
+        return items
 
 
 @blp.route("/mine")

@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import Keyset, KeysetPage, page_of
+from server.extensions.smorest import Blueprint
 from server.models import Volunteer
 from server.resources.volunteers.schemas import (
     ApplicationQuerySchema,
@@ -20,8 +21,10 @@ blp = Blueprint("volunteers", __name__, url_prefix="/api/v1/volunteers", descrip
 auth.register_scope("volunteer_id", Volunteer)
 
 
-class _Viewed(PeeweePage):
-    """Pages volunteers, then shows each as the coordinator may see them."""
+class _Viewed(KeysetPage):
+    """Pages volunteers (by id), then shows each as the coordinator may see them."""
+
+    keyset = Keyset(Volunteer.id)
 
     @property
     def items(self):
@@ -29,11 +32,20 @@ class _Viewed(PeeweePage):
         return [volunteers.volunteer_view(v, me) for v in super().items]
 
 
+class _Applications(_Viewed):
+    """Oldest application first (every pending or rejected one has its `status_changed_at`)."""
+
+    keyset = Keyset(Volunteer.status_changed_at, Volunteer.id)
+
+
+VolunteerPage = page_of(VolunteerSchema, name="VolunteerPage")
+
+
 @blp.route("")
 class Volunteers(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(VolunteerQuerySchema, location="query")
-    @blp.response(200, VolunteerSchema(many=True))
+    @blp.response(200, VolunteerPage)
     @blp.paginate(_Viewed)
     def get(self, query):
         """My community's volunteers, with phone and political status (coordinators)"""
@@ -59,8 +71,8 @@ class Volunteers(MethodView):
 class Applications(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(ApplicationQuerySchema, location="query")
-    @blp.response(200, VolunteerSchema(many=True))
-    @blp.paginate(_Viewed)
+    @blp.response(200, VolunteerPage)
+    @blp.paginate(_Applications)
     def get(self, query):
         """Volunteer applications waiting for a decision (志愿者审核)
 
