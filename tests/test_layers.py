@@ -24,7 +24,7 @@ WEB = ("flask", "werkzeug", "flask_smorest", "webargs", "marshmallow", "apispec"
 # commands). Counted as one unit when looking for circles.
 ENTRY = ("server.__init__", "server.app", "server.cli", "server.wsgi", "server.run")
 # Small modules every layer may use; they import nothing above themselves.
-BASE = ("server.backoff", "server.clock", "server.db", "server.errors", "server.queues", "server.ready",
+BASE = ("server.backoff", "server.clock", "server.db", "server.errors", "server.keyset", "server.queues", "server.ready",
         "server.redis_conn", "server.runtime", "server.text")
 
 

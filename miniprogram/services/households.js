@@ -5,8 +5,8 @@ const session = require('../api/session')
 
 const open = (body, opts) => api.post('/households', body, opts)
 const join = (body, opts) => api.post('/households/join', body, opts)
-/** The station's list of its community's households (brief). */
-const list = (opts) => api.get('/households', { page_size: 100 }, opts)
+/** The station's list of its community's households (brief): the first 100 of the paged list. */
+const list = (opts) => api.get('/households', { limit: 100 }, opts).then((page) => page.items)
 const get = (id, opts) => api.get(`/households/${id}`, null, opts)
 const addMember = (id, body, opts) => api.post(`/households/${id}/members`, body, opts)
 

@@ -2,7 +2,8 @@
 
 const api = require('../api/request')
 
-const list = (opts) => api.get('/notices', null, opts)
+/** My community's notices, newest first: the first page (a few a year). */
+const list = (opts) => api.get('/notices', null, opts).then((page) => page.items)
 const get = (id, opts) => api.get(`/notices/${id}`, null, opts)
 const object = (id, awardId, reason, opts) => api.post(`/notices/${id}/objections`, { award_id: awardId, reason }, opts)
 /** The station: the objections to a notice's awards, oldest first. */

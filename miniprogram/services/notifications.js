@@ -3,8 +3,8 @@
 const api = require('../api/request')
 const config = require('../config/index')
 
-/** One page, newest first: {items, next_before}; pass next_before as `before` for older ones. */
-const list = (before, opts) => api.get('/notifications', { before }, opts)
+/** One page, newest first: {items, next_cursor}; pass next_cursor back as `cursor` for older ones. */
+const list = (cursor, opts) => api.get('/notifications', { cursor }, opts)
 /** → {unread}. */
 const unreadCount = (opts) => api.get('/notifications/unread-count', null, { quiet: true, ...opts })
 const markRead = (id, opts) => api.post('/notifications/read', { id }, opts)

@@ -2,7 +2,7 @@
 
 const api = require('../api/request')
 
-/** → {household, balance_minutes, held_minutes, available_minutes, entries, next_cursor (integer or null), holds, yearly_totals}. */
+/** → {household, balance_minutes, held_minutes, available_minutes, entries, next_cursor (an opaque string, null on the last page), holds, yearly_totals}. */
 function page({ householdId, cursor, limit = 20 } = {}, opts) {
   const path = householdId ? `/households/${householdId}/passbook` : '/me/passbook'
   return api.get(path, { cursor, limit }, opts)

@@ -14,7 +14,7 @@ function withRating(rating, comment) {
 }
 
 const report = (body, opts) => api.post('/service-records', body, opts)
-/** One page of records: {items, next_cursor (integer or null)}. view: mine | to_confirm | community. */
+/** One page of records: {items, next_cursor (an opaque string, null on the last page)}. view: mine | to_confirm | community. */
 const page = ({ view, status, cursor, limit } = {}, opts) => api.get('/service-records', { view, status, cursor, limit }, opts)
 /** The first page's items, for screens that show a short list. */
 const list = (view, opts) => page({ view }, opts).then((p) => p.items || [])

@@ -2,7 +2,7 @@
 
 const api = require('../api/request')
 
-/** filters: {category, team_id, date, area, cursor (string), limit} → {items, next_cursor}. */
+/** filters: {category, team_id, date, area, cursor (the previous page's next_cursor), limit} → {items, next_cursor}. */
 const board = (filters, opts) => api.get('/tasks', filters, opts)
 const mine = (opts) => api.get('/tasks/mine', null, opts)
 const get = (id, opts) => api.get(`/tasks/${id}`, null, opts)

@@ -130,7 +130,7 @@ describe('agreement draft (起草协议)', () => {
     expect(t).toContain('请至少选一天')
     expect(t).toContain('请至少选一名志愿者')
     expect(callsTo(calls, 'POST', '/agreements')).toHaveLength(0)
-    expect(callsTo(calls, 'GET', '/volunteers')[0].query).toEqual({ status: 'active', page_size: '100' })
+    expect(callsTo(calls, 'GET', '/volunteers')[0].query).toEqual({ status: 'active', limit: '100' })
   })
 
   test('sends the file, items, weekly schedule, dates and volunteers, then opens the agreement', async () => {
@@ -178,7 +178,7 @@ describe('agreement draft (起草协议)', () => {
 
 describe('recipient file (建档立卡)', () => {
   const routes = () => ({
-    'GET /households': [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }],
+    'GET /households': { items: [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }], next_cursor: null },
     'GET /households/1': fixture('household'),
     'GET /recipient-files': fixture('recipient-files'),
     'POST /recipient-files': { ...fixture('recipient-files')[0], id: 2 },

@@ -5,7 +5,7 @@ const page1 = {
     { id: 2, title: '有志愿者接单了', body: '李建国 会在12月1日下午上门修洗衣机。', link: 'pages/requests/detail?id=11', urgent: false, created_at: '2026-11-29T09:30:00+08:00', read_at: null },
     { id: 1, title: '时间已存入', body: '您的服务 1.5 小时已存入存折。', link: 'pages/passbook/index', urgent: true, created_at: '2026-11-28T16:10:00+08:00', read_at: '2026-11-28T17:00:00+08:00' },
   ],
-  next_before: 2,
+  next_cursor: 'WzFd',
 }
 
 describe('inbox page (消息)', () => {
@@ -36,11 +36,11 @@ describe('inbox page (消息)', () => {
     // Only up to the newest shown: one that arrives meanwhile stays unread.
     expect(callsTo(calls, 'POST', '/notifications/read-all')[0].data).toEqual({ up_to: 2 })
     await tap(page, '.more')
-    expect(callsTo(calls, 'GET', '/notifications')[1].query).toEqual({ before: '2' })
+    expect(callsTo(calls, 'GET', '/notifications')[1].query).toEqual({ cursor: 'WzFd' })
   })
 
   test('empty and error states', async () => {
-    installWx({ 'GET /notifications': { items: [], next_before: null } }, { member: fixture('me-resident') })
+    installWx({ 'GET /notifications': { items: [], next_cursor: null } }, { member: fixture('me-resident') })
     expect(text(await renderPage('inbox'))).toContain('还没有消息')
     installWx({ 'GET /notifications': { offline: true } }, { member: fixture('me-resident') })
     expect(text(await renderPage('inbox'))).toContain('网络没有连上')

@@ -7,7 +7,7 @@ const coordinator = fixture('me-coordinator')
 
 describe('notices list (公告)', () => {
   test('newest first, whether objections are open, in words', async () => {
-    installWx({ 'GET /notices': notices.list }, { member: resident })
+    installWx({ 'GET /notices': { items: notices.list, next_cursor: null } }, { member: resident })
     const page = await renderPage('notices')
     const t = text(page)
     expect(t).toContain('和平里社区星级志愿者评定公示（2026年11月29日）')
@@ -19,14 +19,14 @@ describe('notices list (公告)', () => {
   })
 
   test('the station opens a notice with its objections', async () => {
-    installWx({ 'GET /notices': notices.list }, { member: coordinator })
+    installWx({ 'GET /notices': { items: notices.list, next_cursor: null } }, { member: coordinator })
     const page = await renderPage('notices')
     await tap(page, '.notice')
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/station/notice?id=2' })
   })
 
   test('none yet, and an error', async () => {
-    installWx({ 'GET /notices': [] }, { member: resident })
+    installWx({ 'GET /notices': { items: [], next_cursor: null } }, { member: resident })
     expect(text(await renderPage('notices'))).toContain('还没有公告')
     installWx({ 'GET /notices': { offline: true } }, { member: resident })
     expect(text(await renderPage('notices'))).toContain('网络没有连上')

@@ -27,7 +27,7 @@ describe('passbook page (我的存折)', () => {
     const { calls } = installWx({ 'GET /me/passbook': () => (n++ ? older : fixture('passbook')) }, { member: fixture('me-volunteer') })
     const page = await renderPage('passbook')
     await tap(page, '.more')
-    expect(callsTo(calls, 'GET', '/me/passbook')[1].query).toEqual({ cursor: '27', limit: '20' })
+    expect(callsTo(calls, 'GET', '/me/passbook')[1].query).toEqual({ cursor: 'WzI3XQ', limit: '20' })
     expect(text(page).match(/2025年/g)).toHaveLength(1)
     expect(text(page)).toContain('以上是全部记录')
   })

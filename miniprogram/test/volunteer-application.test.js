@@ -114,7 +114,7 @@ describe('the applicant (审核中)', () => {
 
 describe('the station (志愿者审核)', () => {
   const coordinator = fixture('me-coordinator')
-  const application = fixture('applications')[0]
+  const application = fixture('applications').items[0]
   const routes = (over = {}) => Object.assign({
     'GET /desk': fixture('desk'),
     'GET /volunteers/applications': fixture('applications'),

@@ -62,7 +62,7 @@ const notes = {
     { id: 2, title: '已有志愿者接单', body: '您的家电维修求助已由志愿者李建国接下。服务时间：12月1日（周二）下午2:00。', link: 'pages/requests/detail?id=11', urgent: false, created_at: '2026-11-29T09:30:00+08:00', read_at: null },
     { id: 1, title: '爱心时间已存入存折', body: '您的家电维修服务已确认，存入1.5小时。谢谢您！', link: 'pages/passbook/index', urgent: false, created_at: '2026-11-28T16:10:00+08:00', read_at: '2026-11-28T17:00:00+08:00' },
   ],
-  next_before: null,
+  next_cursor: null,
 }
 const statements = [
   { year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00' },
@@ -154,7 +154,7 @@ const SCREENS = [
   }],
   ['agreement-form-errors', '起草帮扶协议', 'agreements/form', fixture('me-coordinator'), { 'GET /recipient-files': fixture('recipient-files'), 'GET /volunteers': fixture('volunteers') }, { act: (p) => p.instance.onSubmit(), full: true }],
   ['recipient-file', '建档立卡', 'recipient-file', fixture('me-coordinator'), {
-    'GET /households': [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }, { id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', area: '西区' }],
+    'GET /households': { items: [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }, { id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', area: '西区' }], next_cursor: null },
     'GET /recipient-files': fixture('recipient-files'),
   }, { act: (p) => p.instance.onHousehold({ detail: { value: 0 } }), full: true }],
   ['events', '集中活动', 'events', volunteer, { 'GET /events': events }, { full: true }],
@@ -181,7 +181,7 @@ const SCREENS = [
   ['stars-apply', '我的星级', 'stars', volunteer, { 'GET /me/stars': { ...stars.teacher, awards: [] } }, { now: CAPTURED }],
   ['stars-objected', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.nurse }, { now: CAPTURED, full: true }],
   ['station-stars', '星级评定', 'station/stars', coordinator, { 'GET /communities/1/star-awards': stars.awards, 'GET /communities/1/stars': stars.community }, { now: CAPTURED, full: true }],
-  ['notices', '公告', 'notices', resident, { 'GET /notices': notices.list }],
+  ['notices', '公告', 'notices', resident, { 'GET /notices': { items: notices.list, next_cursor: null } }],
   ['notice-quarter', '公告', 'notices/detail', resident, { 'GET /notices/1': notices.quarterly_resident }, { query: { id: '1' }, full: true }],
   ['notice-object', '公告', 'notices/detail', resident, { 'GET /notices/2': notices.awards_resident }, {
     query: { id: '2' }, act: (p) => p.instance.onObject({ currentTarget: { dataset: { award: 3 } } }),

@@ -2,31 +2,23 @@
 
 import datetime as dt
 import functools
+import http
+from copy import deepcopy
 
 import marshmallow as ma
 from flask import request
 from flask_smorest import Api as BaseApi
 from flask_smorest import Blueprint as BaseBlueprint
-from flask_smorest import Page, abort
-from flask_smorest.utils import prepare_response
+from flask_smorest import abort
+from flask_smorest.utils import prepare_response, unpack_tuple_response
 from werkzeug.datastructures import Headers
 
 from server import clock, text
 from server.db import MAX_ID
+from server.extensions import pager
 from server.extensions.messages import chinese_message, translate_errors
 from server.extensions.parsing import Parser
 from server.ready import Ready
-
-# flask-smorest sends the page's metadata as JSON text in one header (json.dumps of the object),
-# but documents the header as that object, which a client generated from the description would
-# try to read as `key,value,...`. Say what is on the wire: a string carrying JSON.
-PAGINATION_HEADER = {
-    "description": "Pagination metadata as a JSON object in a string: total, total_pages, first_page, "
-                   "last_page, page, and previous_page / next_page where there is one.",
-    "schema": {"type": "string"},
-    "example": '{"total": 45, "total_pages": 3, "first_page": 1, "last_page": 3, "page": 2, '
-               '"previous_page": 1, "next_page": 3}',
-}
 
 
 class Api(BaseApi):
@@ -53,8 +45,6 @@ class Api(BaseApi):
             carried.set(name, value)
         return payload, code, carried
 
-    def _register_pagination_header(self):
-        self.spec.components.header("PAGINATION", PAGINATION_HEADER, lazy=True)
 
 
 class Blueprint(BaseBlueprint):
@@ -64,6 +54,8 @@ class Blueprint(BaseBlueprint):
     the areas `limits.area` marks) document their 429."""
 
     ARGUMENTS_PARSER = Parser()
+    PAGINATION_ARGUMENTS_PARSER = ARGUMENTS_PARSER
+    PAGINATION_HEADER_NAME = None  # `next_cursor` travels in the body (server/extensions/pager.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +77,47 @@ class Blueprint(BaseBlueprint):
         from server.extensions.idempotency import creating
 
         return lambda view: creating(decorator(view))
+
+    def paginate(self, pager_class=None, *, keyset=None, limit=pager.DEFAULT_LIMIT, max_limit=pager.MAX_LIMIT):
+        """Keyset pages (server/extensions/pager.py), in place of flask-smorest's page numbers.
+
+        `pager_class`: a KeysetPage that pages the query the view returns. Without one the view
+        pages itself: it takes `pagination_parameters` and sets its `next_after` (`keyset` names
+        the order its cursor carries)."""
+        keyset = pager_class.keyset if pager_class is not None else keyset
+        schema = pager.parameters_schema(keyset, limit=limit, max_limit=max_limit)
+        error_status_code = self.PAGINATION_ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS
+
+        def decorator(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                params = self.PAGINATION_ARGUMENTS_PARSER.parse(schema, request, location="query")
+                if pager_class is None:
+                    kwargs["pagination_parameters"] = params
+                result, status, headers = unpack_tuple_response(func(*args, **kwargs))
+                if pager_class is not None:
+                    result = pager_class(result, params).items
+                result, headers = self._set_pagination_metadata(params, result, headers)
+                return result, status, headers
+
+            wrapper._apidoc = deepcopy(getattr(wrapper, "_apidoc", {}))
+            wrapper._apidoc["pagination"] = {
+                "parameters": {"in": "query", "schema": schema},
+                "response": {error_status_code: http.HTTPStatus(error_status_code).name},
+            }
+            return wrapper
+
+        return decorator
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        """`next_cursor` in the body: beside the rows of a list, or in the document that holds them."""
+        cursor = page_params.next_cursor
+        if isinstance(result, dict):
+            return {**result, "next_cursor": cursor}, headers
+        return {"items": result, "next_cursor": cursor}, headers
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """Nothing in the headers: `next_cursor` is in each paged answer's schema."""
 
     def arguments(self, schema, *args, location="json", required=True, **kwargs):
         # webargs instantiates a schema class on every request it parses; an instance is reused
@@ -175,23 +208,6 @@ class EditSchema(Schema):
     def _something_to_change(self, data, original_data, **kwargs):
         if isinstance(original_data, dict) and not original_data:
             raise ma.ValidationError("没有要修改的内容：请至少填写一项", "_schema")
-
-
-class PeeweePage(Page):
-    """Pages a peewee query with LIMIT/OFFSET and COUNT: slicing would load every row."""
-
-    @property
-    def items(self):
-        first = self.page_params.first_item
-        if first >= self.page_params.item_count or first + self.page_params.page_size > MAX_ID:
-            # Past the last page: nothing to fetch, and an offset as large as page × page_size can
-            # be more than SQLite's 64-bit integers hold (page=922337203685477582 → 500).
-            return []
-        return list(self.collection.limit(self.page_params.page_size).offset(first))
-
-    @property
-    def item_count(self):
-        return self.collection.count()
 
 
 class LocalDateTime(ma.fields.DateTime):

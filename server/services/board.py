@@ -13,6 +13,7 @@ from peewee import JOIN, Tuple
 from server import clock
 from server.db import Prepared
 from server.errors import RuleBroken
+from server.keyset import Keyset
 from server.models import Member, Task, Volunteer, VolunteerTeam
 from server.services import catalog, privacy
 from server.services.tasks import status_label
@@ -64,33 +65,25 @@ def _board_query(shape: tuple):
     return build
 
 
-def _cursor(row: dict) -> str:
-    created = row["created_at"]
-    created = created.isoformat() if isinstance(created, dt.datetime) else str(created).replace(" ", "T")
-    return f"{row['board_order']}~{created}~{row['id']}"
-
-
-def _parse_cursor(cursor: str) -> tuple[int, dt.datetime, int]:
-    try:
-        order, created, task_id = cursor.split("~")
-        return int(order), dt.datetime.fromisoformat(created), int(task_id)
-    except ValueError:
-        raise RuleBroken("翻页参数不对，请从第一页重新加载", field="cursor", rule="bad_cursor") from None
+# The order the board is paged in (its prepared keyset query is a hot path).
+ORDER = Keyset(Task.board_order, Task.created_at, Task.id)
 
 
 def listing(viewer: Member, *, category: str | None = None, team_id: int | None = None, date: dt.date | None = None,
-            area: str | None = None, cursor: str | None = None, limit: int = 20) -> dict:
+            area: str | None = None, after: tuple | None = None, limit: int = 20) -> tuple[list[dict], tuple | None]:
+    """One page of the board and the key `(board_order, created_at, id)` to go on from (None at the
+    end); `after` is the previous page's."""
     coordinator = privacy.coordinates(viewer, viewer.community_id)
     team_ids = None if coordinator else [team for (team,) in _TEAMS_OF.tuples(viewer.id)]
     if team_id is not None and team_ids is not None and team_id not in team_ids:
-        return {"items": [], "next_cursor": None}  # another team's tasks: none this volunteer may take
+        return [], None  # another team's tasks: none this volunteer may take
     category_id = None
     if category:
         category_id = catalog.category_id(category)
         if category_id is None:
             raise RuleBroken("没有这个服务类别", field="category", rule="unknown_category")
     shape = (bool(category_id), None if team_ids is None else len(team_ids), team_id is not None, bool(date), bool(area),
-             bool(cursor), coordinator)
+             bool(after), coordinator)
     prepared = _PREPARED.get(shape)
     if prepared is None:
         prepared = _PREPARED[shape] = Prepared(_board_query(shape))
@@ -106,14 +99,13 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
         params += [start, start + dt.timedelta(days=1)]
     if area:
         params.append(area)
-    if cursor:
-        params.extend(_parse_cursor(cursor))
+    if after:
+        params.extend(after)
     rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
     offset = _offset()
-    return {
-        "items": [task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
-        "next_cursor": _cursor(rows[limit - 1]) if len(rows) > limit else None,
-    }
+    last = rows[limit - 1] if len(rows) > limit else None
+    return ([task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
+            (last["board_order"], last["created_at"], last["id"]) if last else None)
 
 
 def _iso(value, offset: str):

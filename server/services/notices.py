@@ -20,6 +20,7 @@ from peewee import IntegrityError, fn
 from server import clock, runtime
 from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import (
     Community,
     Member,
@@ -137,6 +138,9 @@ def objections(viewer: Member, notice: Notice) -> list[Objection]:
     """The objections to a notice's awards, oldest first, for the community's coordinators."""
     privacy.require_coordinator(viewer, notice.community_id)
     return list(Objection.select().where(Objection.notice == notice.id).order_by(Objection.id))
+
+
+LISTING_ORDER = Keyset(Notice.published_at, Notice.id, descending=True)  # newest first
 
 
 def listing(viewer: Member):

@@ -21,6 +21,7 @@ import hashlib
 from server import clock, queues
 from server.db import database
 from server.errors import NotFound
+from server.keyset import Keyset
 from server.models import Member, Notification
 from server.services import message_format, outbox
 
@@ -104,17 +105,15 @@ def create_inbox_rows(payload: dict, initial_status) -> list[int]:
 
 # --- the inbox, for the API ---
 
-def inbox(member: Member, *, before: int | None = None, limit: int = 20, unread_only: bool = False):
-    """My notifications, newest first, `limit` at a time; `before` is the last id of the previous page."""
+INBOX_ORDER = Keyset(Notification.id, descending=True)  # newest first
+
+
+def inbox(member: Member, *, unread_only: bool = False):
+    """My notifications (a query: the API pages it newest first by id)."""
     query = Notification.select().where(Notification.recipient == member.id)
-    if before is not None:
-        query = query.where(Notification.id < before)
     if unread_only:
         query = query.where(Notification.read_at.is_null())
-    items = list(query.order_by(Notification.id.desc()).limit(limit + 1))
-    more = len(items) > limit
-    items = items[:limit]
-    return {"items": items, "next_before": items[-1].id if more else None}
+    return query.order_by(Notification.id.desc())
 
 
 def unread_count(member: Member) -> int:

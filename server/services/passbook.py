@@ -8,10 +8,12 @@ duration, witness, who served), and yearly totals come from the cached MemberYea
 from server import clock
 from server.db import Prepared
 from server.errors import RuleBroken
+from server.keyset import Keyset
 from server.models import Account, Entry, Household, Member, MemberYear, Transfer
 from server.services import ledger
 
 MAX_PAGE = 50
+LINES = Keyset(Entry.id, descending=True)  # the order the lines are paged in (newest first)
 
 
 _LINE_COLUMNS = (Entry.id, Entry.minutes, Entry.balance_after, Entry.effective_date, Entry.created_at,
@@ -76,12 +78,15 @@ def _line(row: dict) -> dict:
     }
 
 
-def passbook(household: Household, *, cursor: int | None = None, limit: int = 20) -> dict:
-    """One page of the passbook: a handful of indexed queries whatever the household's history."""
+def passbook(household: Household, *, after: tuple[int] | None = None, limit: int = 20) -> dict:
+    """One page of the passbook: a handful of indexed queries whatever the household's history.
+
+    Lines newest first by entry id; `after` is the key `(entry_id,)` of the previous page's last
+    line, and `next_after` the key to go on from (None on the last page)."""
     limit = max(1, min(limit, MAX_PAGE))
     account = ledger.household_account(household.id)
-    if cursor:
-        rows = _PAGE_AFTER.rows(account.id, cursor, limit + 1)
+    if after:
+        rows = _PAGE_AFTER.rows(account.id, after[0], limit + 1)
     else:
         rows = _FIRST_PAGE.rows(account.id, limit + 1)
     holds = []
@@ -99,7 +104,7 @@ def passbook(household: Household, *, cursor: int | None = None, limit: int = 20
         "held_minutes": account.pending_minutes,
         "available_minutes": ledger.available(account),
         "entries": [_line(row) for row in rows[:limit]],
-        "next_cursor": rows[limit - 1]["id"] if len(rows) > limit else None,
+        "next_after": (rows[limit - 1]["id"],) if len(rows) > limit else None,
         "holds": holds,
         "yearly_totals": [
             {"member_id": member_id, "name": name, "year": year, "minutes": minutes}

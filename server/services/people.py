@@ -5,6 +5,7 @@ import secrets
 from server import clock
 from server.db import Prepared, database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Community, Household, Member
 from server.services import date_bounds, privacy
 
@@ -233,8 +234,11 @@ def community_for(viewer: Member, community_id: int) -> Community:
     return community
 
 
+HOUSEHOLD_ORDER = Keyset(Household.id)  # oldest first
+
+
 def households(viewer: Member):
-    """The households of the viewer's community, oldest first (a query: the pager counts and slices it)."""
+    """The households of the viewer's community, oldest first (a query: the pager adds HOUSEHOLD_ORDER's key)."""
     return Household.select().where(Household.community == viewer.community_id).order_by(Household.id)
 
 

@@ -16,6 +16,7 @@ from peewee import fn
 from server import clock, runtime
 from server.db import Prepared, database, instance
 from server.errors import Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Member, ServiceRecord
 from server.services import (
     catalog,
@@ -105,7 +106,11 @@ def _household_of(member_id: int | None) -> int | None:
     return _HOUSEHOLD_OF.scalar(member_id)
 
 
-def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int | None = None, limit: int = 20):
+LISTING_ORDER = Keyset(ServiceRecord.id, descending=True)  # newest first
+
+
+def listing(viewer: Member, *, view: str, status: str | None = None):
+    """The records a view shows (a query: the API pages it newest first by id)."""
     query = ServiceRecord.select()
     if view == "mine":
         query = query.where(ServiceRecord.volunteer == viewer.id)
@@ -123,10 +128,7 @@ def listing(viewer: Member, *, view: str, status: str | None = None, cursor: int
         query = query.where(ServiceRecord.community == viewer.community_id)
     if status:
         query = query.where(ServiceRecord.status == status)
-    if cursor:
-        query = query.where(ServiceRecord.id < cursor)
-    rows = list(query.order_by(ServiceRecord.id.desc()).limit(limit + 1))
-    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+    return query.order_by(ServiceRecord.id.desc())
 
 
 # --- reporting -----------------------------------------------------------------------

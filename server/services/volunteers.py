@@ -12,6 +12,7 @@ import uuid
 from server import clock
 from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Member, ServiceCategory, Team, Volunteer, VolunteerIntention, VolunteerTeam
 from server.models.people import APPLICATION_STATUSES, RETIRE_REASONS, SLOTS, VOLUNTEER_STATUSES
 from server.services import catalog, date_bounds, notifications, privacy
@@ -176,6 +177,11 @@ def review(actor: Member, volunteer: Volunteer, *, decision: str, reason: str = 
                              "volunteer_review", {"subject": subject, "result": "通过" if status == "active" else "未通过",
                                                   "summary": summary})
     return current
+
+
+LISTING_ORDER = Keyset(Volunteer.id)
+# Oldest application first (every pending or rejected one has its `status_changed_at`).
+APPLICATION_ORDER = Keyset(Volunteer.status_changed_at, Volunteer.id)
 
 
 def applications(viewer: Member, *, status: str = "pending", community_id: int | None = None):

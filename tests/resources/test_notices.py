@@ -47,7 +47,7 @@ def _publish(app, q):
 def test_residents_read_the_quarter_with_masked_names(app, quarter):
     notice = _publish(app, quarter)
     client = app.test_client()
-    listed = client.get("/api/v1/notices", headers=headers(app, quarter["resident"])).json
+    listed = client.get("/api/v1/notices", headers=headers(app, quarter["resident"])).json["items"]
     assert [n["id"] for n in listed] == [notice["id"]] and "activity" not in listed[0]
     read = client.get(f"/api/v1/notices/{notice['id']}", headers=headers(app, quarter["resident"])).json
     assert read["title"] == "和平里社区2026年第1季度志愿服务公示" and read["objections_open"]
@@ -82,7 +82,7 @@ def test_notices_stay_inside_their_community(app, quarter):
     client = app.test_client()
     elsewhere = make_community()
     assert client.get(f"/api/v1/notices/{notice['id']}", headers=headers(app, make_member(elsewhere))).status_code == 404
-    assert client.get("/api/v1/notices", headers=headers(app, make_member(elsewhere))).json == []
+    assert client.get("/api/v1/notices", headers=headers(app, make_member(elsewhere))).json["items"] == []
     assert client.get(f"/api/v1/notices/{notice['id']}",
                       headers=headers(app, make_coordinator(elsewhere))).status_code == 404
     newcomer = make_member(quarter["community"], household=False)

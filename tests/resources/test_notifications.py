@@ -37,10 +37,10 @@ def test_inbox_pages_newest_first_without_shifting(app, client, resident):
     assert item["link"] == "pages/passbook/index" and item["read"] is False and item["wechat_status"] == "skipped"
     assert item["created_at"].endswith("+08:00")
     deliver(resident, 1, start=6)  # arrives while reading: the next page is still 3, 2
-    second = client.get(f"/api/v1/notifications?limit=2&before={first['next_before']}", headers=auth).get_json()
+    second = client.get(f"/api/v1/notifications?limit=2&cursor={first['next_cursor']}", headers=auth).get_json()
     assert [n["id"] for n in second["items"]] == [3, 2]
-    last = client.get(f"/api/v1/notifications?limit=2&before={second['next_before']}", headers=auth).get_json()
-    assert [n["id"] for n in last["items"]] == [1] and last["next_before"] is None
+    last = client.get(f"/api/v1/notifications?limit=2&cursor={second['next_cursor']}", headers=auth).get_json()
+    assert [n["id"] for n in last["items"]] == [1] and last["next_cursor"] is None
 
 
 def test_unread_count_and_marking_read(app, client, resident):
@@ -72,7 +72,7 @@ def test_someone_elses_notification_is_not_found(app, client, resident):
     auth = headers(app, resident)
     answer = client.post("/api/v1/notifications/read", json={"id": 1}, headers=auth)
     assert answer.status_code == 404 and answer.get_json()["message"] == "找不到这条消息"
-    assert client.get("/api/v1/notifications", headers=auth).get_json() == {"items": [], "next_before": None}
+    assert client.get("/api/v1/notifications", headers=auth).get_json() == {"items": [], "next_cursor": None}
     with database.atomic():
         assert notifications.unread_count(neighbour) == 1
 
@@ -80,7 +80,7 @@ def test_someone_elses_notification_is_not_found(app, client, resident):
 @pytest.mark.parametrize("url, method, body, field", [
     ("/api/v1/notifications?limit=0", "GET", None, "limit"),
     ("/api/v1/notifications?limit=101", "GET", None, "limit"),
-    ("/api/v1/notifications?before=abc", "GET", None, "before"),
+    ("/api/v1/notifications?cursor=abc", "GET", None, "cursor"),
     ("/api/v1/notifications/read", "POST", {}, "id"),
     ("/api/v1/notifications/read", "POST", {"id": "x"}, "id"),
     ("/api/v1/notifications/read-all", "POST", {"up_to": 0}, "up_to"),

@@ -69,7 +69,7 @@ def test_an_applicant_waits_for_the_coordinator_then_acts(any_app):
     shortlist = match_score.shortlist(task, bits=0, weights=WEIGHTS, limit=10)
     assert applicant.id not in [row["member_id"] for row in shortlist]
 
-    waiting = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json
+    waiting = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json["items"]
     assert [v["name"] for v in waiting] == ["陈晓梅"] and waiting[0]["phone"] == REGISTRATION["phone"]
 
     approved = client.post(f"/api/v1/volunteers/{applied.json['id']}/review", headers=headers(app, coordinator),
@@ -79,7 +79,7 @@ def test_an_applicant_waits_for_the_coordinator_then_acts(any_app):
     (told,) = _told(applicant.id, "volunteer_review")
     assert told["data"]["subject"] == "志愿者申请已通过" and told["data"]["result"] == "通过"
     assert Volunteer.get_by_id(applied.json["id"]).reviewed_by_id == coordinator.id
-    assert client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json == []
+    assert client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json["items"] == []
 
     assert client.post(f"/api/v1/tasks/{task.id}/claim", headers=headers(app, applicant)).status_code == 200
     assert _self_report(client, app, applicant, resident).status_code == 201
@@ -107,7 +107,7 @@ def test_a_rejection_needs_a_reason_and_the_applicant_may_apply_again(any_app):
     assert told["data"]["result"] == "未通过" and "请先到服务站面谈" in told["data"]["summary"]
     me = client.get("/api/v1/me", headers=headers(app, applicant)).json["volunteer"]
     assert (me["status"], me["status_note"]) == ("rejected", "请先到服务站面谈")
-    listed = client.get("/api/v1/volunteers/applications?status=rejected", headers=headers(app, coordinator)).json
+    listed = client.get("/api/v1/volunteers/applications?status=rejected", headers=headers(app, coordinator)).json["items"]
     assert [v["id"] for v in listed] == [volunteer_id]
 
     again = client.post(url, headers=headers(app, coordinator), json={"decision": "approve"})
@@ -140,14 +140,14 @@ def test_only_a_coordinator_of_that_community_or_the_admin_decides(app):
         assert answer.status_code == 403, answer.json
     assert client.post(url, headers=headers(app, coordinator), json={"decision": "maybe"}).status_code == 422
 
-    mine = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json
+    mine = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json["items"]
     assert [v["id"] for v in mine] == [volunteer_id]
     assert client.get(f"/api/v1/volunteers/applications?community_id={there.id}",
                       headers=headers(app, coordinator)).status_code == 404
     assert client.get("/api/v1/volunteers/applications", headers=headers(app, applicant)).status_code == 403
-    every = client.get("/api/v1/volunteers/applications", headers=headers(app, admin)).json
+    every = client.get("/api/v1/volunteers/applications", headers=headers(app, admin)).json["items"]
     assert {v["id"] for v in every} == {volunteer_id, far_id}
-    one = client.get(f"/api/v1/volunteers/applications?community_id={there.id}", headers=headers(app, admin)).json
+    one = client.get(f"/api/v1/volunteers/applications?community_id={there.id}", headers=headers(app, admin)).json["items"]
     assert [v["id"] for v in one] == [far_id]
 
     status = client.post(f"/api/v1/volunteers/{volunteer_id}/status", headers=headers(app, coordinator),
@@ -197,7 +197,7 @@ def test_the_demo_shows_an_application_for_the_coordinator_to_approve(app):
     assert demo.load()
     client = app.test_client()
     coordinator = Member.get(Member.handle == "coordinator")
-    waiting = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json
+    waiting = client.get("/api/v1/volunteers/applications", headers=headers(app, coordinator)).json["items"]
     assert [v["name"] for v in waiting] == ["陈晓梅"]
     assert _told(coordinator.id, "coordinator_alert")
     statuses = {v.member.handle: v.status for v in Volunteer.select()}

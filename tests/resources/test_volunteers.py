@@ -66,7 +66,7 @@ def test_private_fields_only_for_self_and_coordinator(app):
     assert "****" in seen["phone"] and "political_status" not in seen and "birth_date" not in seen
     full = client.get(f"/api/v1/volunteers/{volunteer.id}", headers=headers(app, coordinator)).json
     assert full["phone"] == vol_member.phone and full["political_status"] == "群众"
-    listing = client.get("/api/v1/volunteers", headers=headers(app, coordinator)).json
+    listing = client.get("/api/v1/volunteers", headers=headers(app, coordinator)).json["items"]
     assert listing[0]["political_status"] == "群众" and listing[0]["phone"] == vol_member.phone
 
 
@@ -98,9 +98,9 @@ def test_coordinator_filters_the_volunteer_list(app):
     make_volunteer(community, intentions=["health_care"], name="护士甲")
     coordinator = make_coordinator(community)
     client = app.test_client()
-    health = client.get("/api/v1/volunteers?category=health_care", headers=headers(app, coordinator)).json
+    health = client.get("/api/v1/volunteers?category=health_care", headers=headers(app, coordinator)).json["items"]
     assert [v["name"] for v in health] == ["护士甲"]
-    by_name = client.get("/api/v1/volunteers?q=修理", headers=headers(app, coordinator)).json
+    by_name = client.get("/api/v1/volunteers?q=修理", headers=headers(app, coordinator)).json["items"]
     assert [v["name"] for v in by_name] == ["修理工"]
     assert client.get("/api/v1/volunteers?status=sleeping", headers=headers(app, coordinator)).status_code == 422
 

@@ -15,7 +15,7 @@ function decorate(n) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { items: [], nextBefore: null, unread: 0, loadingMore: false },
+  data: { items: [], nextCursor: null, unread: 0, loadingMore: false },
   methods: {
     onLoad() {
       this.load()
@@ -25,17 +25,17 @@ Component({
     },
     load() {
       return this.track(notifications.list(null, { quiet: true }), (page) => {
-        this.setData({ items: page.items.map(decorate), nextBefore: page.next_before || null })
+        this.setData({ items: page.items.map(decorate), nextCursor: page.next_cursor || null })
         this.count()
         return page.items.length > 0
       })
     },
     onMore() {
-      if (!this.data.nextBefore || this.data.loadingMore) return Promise.resolve()
+      if (!this.data.nextCursor || this.data.loadingMore) return Promise.resolve()
       this.setData({ loadingMore: true })
-      return notifications.list(this.data.nextBefore)
+      return notifications.list(this.data.nextCursor)
         .then((page) => {
-          this.setData({ items: this.data.items.concat(page.items.map(decorate)), nextBefore: page.next_before || null })
+          this.setData({ items: this.data.items.concat(page.items.map(decorate)), nextCursor: page.next_cursor || null })
           this.count()
         }, () => null)
         .then(() => this.setData({ loadingMore: false }))

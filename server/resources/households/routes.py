@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import keyset_page, page_of
+from server.extensions.smorest import Blueprint
 from server.resources.households.schemas import (
     DependentSchema,
     HouseholdBriefSchema,
@@ -21,10 +22,10 @@ auth.register_scope("household_id", "Household")
 @blp.route("")
 class Households(MethodView):
     @auth.roles(auth.COORDINATOR)
-    @blp.response(200, HouseholdBriefSchema(many=True))
-    @blp.paginate(PeeweePage)
+    @blp.response(200, page_of(HouseholdBriefSchema, name="HouseholdPage"))
+    @blp.paginate(keyset_page(people.HOUSEHOLD_ORDER))
     def get(self):
-        """The households of my community"""
+        """The households of my community, oldest first"""
         return people.households(auth.current_member())
 
     @auth.roles(auth.MEMBER)

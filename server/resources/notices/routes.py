@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import KeysetPage, page_of
+from server.extensions.smorest import Blueprint
 from server.resources.notices.schemas import (
     NoticeBriefSchema,
     NoticeSchema,
@@ -19,7 +20,9 @@ auth.register_scope("notice_id", "Notice")
 auth.register_scope("objection_id", "Objection")
 
 
-class _Briefs(PeeweePage):
+class _Briefs(KeysetPage):
+    keyset = notices.LISTING_ORDER
+
     @property
     def items(self):
         me = auth.current_member()
@@ -29,7 +32,7 @@ class _Briefs(PeeweePage):
 @blp.route("/notices")
 class Notices(MethodView):
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
-    @blp.response(200, NoticeBriefSchema(many=True))
+    @blp.response(200, page_of(NoticeBriefSchema, name="NoticePage"))
     @blp.paginate(_Briefs)
     def get(self):
         """My community's notices, newest first

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth
+from server.extensions.pager import keyset_page
 from server.extensions.smorest import Blueprint
 from server.resources.notifications.schemas import (
     InboxPageSchema,
@@ -23,10 +24,11 @@ class Inbox(MethodView):
     @auth.roles(auth.MEMBER)
     @blp.arguments(InboxQuerySchema, location="query")
     @blp.response(200, InboxPageSchema)
+    @blp.paginate(keyset_page(notifications.INBOX_ORDER))
     def get(self, query):
         """My notifications, newest first
 
-        Keyset pages: pass the answer's `next_before` as `before` for older ones; a
+        Keyset pages: pass the answer's `next_cursor` back as `cursor` for older ones; a
         notification arriving meanwhile never shifts a page.
         """
         return notifications.inbox(auth.current_member(), **query)

@@ -2,13 +2,11 @@
 
 import marshmallow as ma
 
+from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema
 
 
 class InboxQuerySchema(Schema):
-    before = ma.fields.Integer(validate=ma.validate.Range(min=1),
-                               metadata={"description": "`next_before` of the previous page; omit for the newest"})
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
     unread_only = ma.fields.Boolean(load_default=False)
 
 
@@ -26,9 +24,7 @@ class NotificationSchema(Schema):
         "description": "The WeChat copy: pending, deferred (quiet hours), sending, sent, refused, skipped, failed, unknown"})
 
 
-class InboxPageSchema(Schema):
-    items = ma.fields.List(ma.fields.Nested(NotificationSchema))
-    next_before = ma.fields.Integer(allow_none=True, metadata={"description": "Pass as `before` for the next page; null at the end"})
+InboxPageSchema = page_of(NotificationSchema, name="InboxPage")
 
 
 class UnreadSchema(Schema):

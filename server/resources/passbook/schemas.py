@@ -2,12 +2,8 @@
 
 import marshmallow as ma
 
+from server.extensions.pager import next_cursor_field
 from server.extensions.smorest import LocalDateTime, Schema, Verbatim
-
-
-class PassbookQuerySchema(Schema):
-    cursor = ma.fields.Integer(validate=ma.validate.Range(min=1), metadata={"description": "`next_cursor` of the previous page"})
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
 
 
 class LineSchema(Schema):
@@ -61,6 +57,6 @@ class PassbookSchema(Schema):
     held_minutes = ma.fields.Integer()
     available_minutes = ma.fields.Integer()
     entries = Verbatim(LineSchema, many=True, metadata={"description": "Newest first"})
-    next_cursor = ma.fields.Integer(allow_none=True)
+    next_cursor = next_cursor_field()
     holds = ma.fields.List(ma.fields.Nested(HoldSchema))
     yearly_totals = ma.fields.List(ma.fields.Nested(YearTotalSchema))

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
+from server.extensions.pager import KeysetPage
 from server.extensions.smorest import Blueprint
 from server.resources.records.schemas import (
     ConfirmQRSchema,
@@ -28,18 +29,28 @@ def _record(record_id):
     return records.record_for(auth.current_member(), auth.scoped_object("record_id"))
 
 
+class _Viewed(KeysetPage):
+    """Newest first; each record as the viewer may see it (one batch of look-ups for the page)."""
+
+    keyset = records.LISTING_ORDER
+
+    @property
+    def items(self):
+        return record_views(super().items)
+
+
 @blp.route("")
 class Records(MethodView):
     @auth.roles(auth.MEMBER)
     @blp.arguments(RecordQuerySchema, location="query")
     @blp.response(200, RecordPageSchema)
+    @blp.paginate(_Viewed)
     def get(self, query):
         """Records I served, records waiting for me as witness, or all (coordinators)
 
         Newest first; pass `next_cursor` back as `cursor` for the next page.
         """
-        rows, next_cursor = records.listing(auth.current_member(), **query)
-        return {"items": record_views(rows), "next_cursor": next_cursor}
+        return records.listing(auth.current_member(), **query)
 
     @auth.roles(auth.VOLUNTEER)
     @blp.arguments(RecordReportSchema)

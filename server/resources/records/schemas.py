@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.records import RECORD_STATUSES
 
@@ -54,8 +55,6 @@ class RecordQuerySchema(Schema):
                             metadata={"description": "mine: I served; to_confirm: waiting for me as witness; "
                                                      "community: all (coordinators)"})
     status = Text(validate=ma.validate.OneOf(RECORD_STATUSES))
-    cursor = ma.fields.Integer(validate=ma.validate.Range(min=1))
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
 
 
 class RecordSchema(Schema):
@@ -92,6 +91,4 @@ class RecordSchema(Schema):
     created_at = LocalDateTime()
 
 
-class RecordPageSchema(Schema):
-    items = ma.fields.List(ma.fields.Nested(RecordSchema))
-    next_cursor = ma.fields.Integer(allow_none=True)
+RecordPageSchema = page_of(RecordSchema, name="RecordPage")

@@ -35,13 +35,16 @@ class Board(MethodView):
     @auth.roles(auth.VOLUNTEER, auth.COORDINATOR)
     @blp.arguments(BoardQuerySchema, location="query")
     @blp.response(200, BoardSchema)
-    def get(self, query):
+    @blp.paginate(keyset=board.ORDER, max_limit=50)
+    def get(self, query, pagination_parameters):
         """Open tasks I may take: payback first, then urgent, then longest waiting
 
         Team requirements are respected; the recipient's name, unit and phone stay
         masked until the task is claimed. Keyset pages: pass `next_cursor` back as `cursor`.
         """
-        return board.listing(auth.current_member(), **query)
+        items, pagination_parameters.next_after = board.listing(
+            auth.current_member(), after=pagination_parameters.after, limit=pagination_parameters.limit, **query)
+        return items
 
 
 @blp.route("/mine")

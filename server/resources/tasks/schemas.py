@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import Schema, Text, Verbatim
+from server.extensions.pager import page_of
+from server.extensions.smorest import Schema, Text
 from server.resources.records.schemas import RecordSchema
 
 
@@ -11,8 +12,6 @@ class BoardQuerySchema(Schema):
     team_id = ma.fields.Integer()
     date = ma.fields.Date(metadata={"description": "Tasks whose time window touches this day"})
     area = Text(validate=ma.validate.Length(max=32))
-    cursor = Text(validate=ma.validate.Length(max=80), metadata={"description": "`next_cursor` of the previous page"})
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 50))
 
 
 class TaskSchema(Schema):
@@ -46,9 +45,7 @@ class TaskDetailSchema(TaskSchema):
     volunteer = ma.fields.Dict(allow_none=True, metadata={"description": "{id, name, phone} once claimed"})
 
 
-class BoardSchema(Schema):
-    items = Verbatim(TaskSchema, many=True)
-    next_cursor = ma.fields.String(allow_none=True)
+BoardSchema = page_of(TaskSchema, name="Board", verbatim=True)
 
 
 class CheckInSchema(Schema):

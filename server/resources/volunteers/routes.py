@@ -3,7 +3,8 @@
 from flask.views import MethodView
 
 from server.extensions import auth
-from server.extensions.smorest import Blueprint, PeeweePage
+from server.extensions.pager import KeysetPage, page_of
+from server.extensions.smorest import Blueprint
 from server.resources.volunteers.schemas import (
     ApplicationQuerySchema,
     ReviewSchema,
@@ -19,8 +20,10 @@ blp = Blueprint("volunteers", __name__, url_prefix="/api/v1/volunteers", descrip
 auth.register_scope("volunteer_id", "Volunteer")
 
 
-class _Viewed(PeeweePage):
-    """Pages volunteers, then shows each as the coordinator may see them."""
+class _Viewed(KeysetPage):
+    """Pages volunteers (by id), then shows each as the coordinator may see them."""
+
+    keyset = volunteers.LISTING_ORDER
 
     @property
     def items(self):
@@ -28,11 +31,20 @@ class _Viewed(PeeweePage):
         return [volunteers.volunteer_view(v, me) for v in super().items]
 
 
+class _Applications(_Viewed):
+    """Oldest application first (every pending or rejected one has its `status_changed_at`)."""
+
+    keyset = volunteers.APPLICATION_ORDER
+
+
+VolunteerPage = page_of(VolunteerSchema, name="VolunteerPage")
+
+
 @blp.route("")
 class Volunteers(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(VolunteerQuerySchema, location="query")
-    @blp.response(200, VolunteerSchema(many=True))
+    @blp.response(200, VolunteerPage)
     @blp.paginate(_Viewed)
     def get(self, query):
         """My community's volunteers, with phone and political status (coordinators)"""
@@ -58,8 +70,8 @@ class Volunteers(MethodView):
 class Applications(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(ApplicationQuerySchema, location="query")
-    @blp.response(200, VolunteerSchema(many=True))
-    @blp.paginate(_Viewed)
+    @blp.response(200, VolunteerPage)
+    @blp.paginate(_Applications)
     def get(self, query):
         """Volunteer applications waiting for a decision (志愿者审核)
 
