@@ -17,10 +17,17 @@ def settings() -> dict:
         clock.configure(_settings["TIMEZONE"])
         runtime.configure(_settings)
         init_db(_settings["DATABASE_URL"])
-        from server import hooks
-
-        hooks.install()
+        _wire()
     return _settings
+
+
+def _wire() -> None:
+    """The server's registries and the workers' outbox handlers, in their one place each."""
+    from server import hooks
+    from workers import jobs
+
+    hooks.install()
+    jobs.register()
 
 
 def configure(overrides: dict) -> dict:
@@ -30,9 +37,7 @@ def configure(overrides: dict) -> dict:
     clock.configure(_settings["TIMEZONE"])
     runtime.configure(_settings)
     init_db(_settings["DATABASE_URL"])
-    from server import hooks
-
-    hooks.install()
+    _wire()
     return _settings
 
 

@@ -13,16 +13,8 @@ from workers import bootstrap
 
 log = logging.getLogger(__name__)
 
-# kind -> handler(payload, message); registered by the areas that emit each kind.
+# kind -> handler(payload, message); filled by workers.jobs.register() (workers/bootstrap calls it).
 HANDLERS: dict = {}
-
-
-def handler(kind: str):
-    def register(func):
-        HANDLERS[kind] = func
-        return func
-
-    return register
 
 
 def deliver(message_id: int) -> str:
