@@ -70,7 +70,7 @@ def test_after_wiring_every_registry_is_complete(app):
         content_safety.KIND: queues.DEFAULT, matching.KIND: queues.MATCHING,
         matching.PRIORITY_KIND: queues.PRIORITY_MATCHING, notifications.KIND: queues.NOTIFICATIONS,
         notifications.URGENT_KIND: queues.URGENT_NOTIFICATIONS, notifications.WECHAT_KIND: queues.NOTIFICATIONS}
-    assert outbox.IMMEDIATE == {matching.PRIORITY_KIND, notifications.URGENT_KIND}
+    assert {matching.PRIORITY_KIND, notifications.URGENT_KIND} == outbox.IMMEDIATE
 
 
 def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url):
