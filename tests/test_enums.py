@@ -69,7 +69,7 @@ def test_every_checked_column_refuses_a_stranger_on_sqlite(tmp_path, created):
         db.create_tables(MODELS)
     db.execute_sql("PRAGMA foreign_keys = OFF")  # one table at a time, without the rows it refers to
     try:
-        for (table, column), words in _checked_columns().items():
+        for table, column in _checked_columns():
             others = [c.name for c in db.get_columns(table) if not c.null and c.name not in ("id", column)]
             names = ", ".join([column, *others])
             values = ", ".join(["'not-a-word'", *["'1'"] * len(others)])

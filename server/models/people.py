@@ -17,6 +17,7 @@ from server.models.enums import one_of
 GENDERS = ("男", "女", "")  # "": not given
 # A member's relation to the household's head (本人 is the head); a member who joined without one has "".
 RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳", "女婿", "孙子", "孙女", "外孙", "外孙女", "兄弟姐妹", "其他")
+MEMBER_RELATIONS = ("", *RELATIONS)
 ROLES = ("resident", "volunteer", "coordinator", "admin")
 # A registration is an application (志愿者申请) until a coordinator of the community decides;
 # only `active` volunteers claim, check in, self-report, sign up or are matched.
@@ -72,7 +73,7 @@ class Member(BaseModel):
     gender = CharField(max_length=4, default="", constraints=one_of("gender", GENDERS))
     birth_date = DateField(null=True)
     phone = CharField(max_length=20, default="")
-    relation = CharField(max_length=16, default="", constraints=one_of("relation", ("", *RELATIONS)))
+    relation = CharField(max_length=16, default="", constraints=one_of("relation", MEMBER_RELATIONS))
     is_head = BooleanField(default=False)
     roles = CharField(max_length=64, default="")
     health_needs = TextField(null=True)

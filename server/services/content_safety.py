@@ -30,7 +30,6 @@ from server.services.wechat import classify_error
 log = logging.getLogger(__name__)
 
 KIND = "content.check"
-RESULTS = ("pending", "pass", "review", "risky", "unchecked")
 SEVERITY = {"pass": 0, "unchecked": 0, "review": 1, "risky": 2}
 # msg_sec_check v2 takes at most this many characters at once; longer texts go in pieces.
 PIECE = 2500
