@@ -85,7 +85,7 @@ def make_members(count: int) -> list[int]:
     return list(range(first + 1, first + count + 1))
 
 
-def emit(events: list[tuple[str, list[int]]], settings: dict) -> int:
+def emit(events: list[tuple[str, list[int]]]) -> int:
     """notify() per event in its own transaction, as services do; then enqueue what was emitted."""
     from server import queueing
     from server.db import database
@@ -94,7 +94,7 @@ def emit(events: list[tuple[str, list[int]]], settings: dict) -> int:
     for event_key, member_ids in events:
         with database.atomic():
             notifications.notify(member_ids, event_key, "hours_credited", DATA)
-    return outbox.flush(lambda message: queueing.enqueue_outbox(settings, message))
+    return outbox.flush(queueing.enqueue_outbox)
 
 
 def run(jobs: int, database_url: str | None) -> dict:
@@ -107,8 +107,8 @@ def run(jobs: int, database_url: str | None) -> dict:
     redis_proc, redis_url = start_redis(folder)
     try:
         url = database_url or f"sqlite:///{folder / 'bench.db'}"
-        settings = bootstrap.configure({"DATABASE_URL": url, "REDIS_URL": redis_url, "ENV": "test",
-                                        "SECRET_KEY": "bench", "QUIET_HOURS": ""})
+        bootstrap.configure({"DATABASE_URL": url, "REDIS_URL": redis_url, "ENV": "test",
+                            "SECRET_KEY": "bench", "QUIET_HOURS": ""})
         migrations.migrate(database.obj)
         redis = Redis.from_url(redis_url)
         queue = Queue(queues.NOTIFICATIONS, connection=redis)
@@ -119,15 +119,15 @@ def run(jobs: int, database_url: str | None) -> dict:
         noop_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
 
         members = make_members(10_000)
-        assert emit([(f"bench:single:{n}", [members[n]]) for n in range(jobs)], settings) == jobs
+        assert emit([(f"bench:single:{n}", [members[n]]) for n in range(jobs)]) == jobs
         single_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
 
         groups = [(f"bench:offer:{n}", members[n * 10:(n + 1) * 10]) for n in range(1000)]
-        enqueued = emit(groups, settings)
+        enqueued = emit(groups)
         offers_seconds = drain(redis, [queues.NOTIFICATIONS])
         offers = Notification.select().where(Notification.event_key.startswith("bench:offer:")).count()
 
-        notice_jobs = emit([("bench:notice", members)], settings)
+        notice_jobs = emit([("bench:notice", members)])
         notice_seconds = drain(redis, [queues.NOTIFICATIONS])
         notices = Notification.select().where(Notification.event_key == "bench:notice").count()
         return {

@@ -2,7 +2,8 @@
 
 A new household gets its ledger account, a new community its system accounts, a credited
 record moves its task along; each area's `register()` adds its report sections, data-rights
-export sections and erasure hooks, and content-safety callbacks. create_app() and the
+export sections and erasure hooks, and content-safety callbacks; each outbox kind gets its RQ
+queue (and whether a request enqueues it right after its commit). create_app() and the
 workers' bootstrap call install() once; tests/test_registries.py checks what it fills.
 """
 
@@ -13,17 +14,29 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from server import queues
     from server.services import (
         board_reports,
+        content_safety,
         data_rights,
         idempotency,
         ledger,
+        matching,
+        notifications,
+        outbox,
         people,
         records,
         requests,
         study_report,
         tasks,
     )
+
+    outbox.route(content_safety.KIND, queues.DEFAULT)
+    outbox.route(matching.KIND, queues.MATCHING)
+    outbox.route(matching.PRIORITY_KIND, queues.PRIORITY_MATCHING, immediate=True)  # a payback waits on it
+    outbox.route(notifications.KIND, queues.NOTIFICATIONS)
+    outbox.route(notifications.URGENT_KIND, queues.URGENT_NOTIFICATIONS, immediate=True)
+    outbox.route(notifications.WECHAT_KIND, queues.NOTIFICATIONS)
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)

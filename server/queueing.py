@@ -12,6 +12,7 @@ from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
+from server import runtime
 from server.queues import DEFAULT
 from server.redis_conn import get_redis, resolve_url
 from server.services import outbox
@@ -24,9 +25,9 @@ _down_until = 0.0
 _queues: dict[tuple[str, str], Queue] = {}
 
 
-def queue(settings: dict, name: str) -> Queue:
+def queue(name: str) -> Queue:
     """One Queue object per Redis URL and name per process (it caches the server's version)."""
-    key = (resolve_url(settings["REDIS_URL"]), name)
+    key = (resolve_url(runtime.setting("REDIS_URL")), name)
     found = _queues.get(key)
     if found is None:
         found = _queues[key] = Queue(name, connection=get_redis(key[0]))
@@ -41,7 +42,7 @@ def job_id(message) -> str:
     return f"outbox-{outbox.instance_token()[:12]}-{message.id}-{digest}"
 
 
-def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
+def enqueue_outbox(message, *, mark: bool = True) -> None:
     """One RQ job per outbox row: `job_id` from the row id, `unique=True` refuses a second copy.
 
     `mark=False` (after a request) skips noting `enqueued_at`: a request should not spend a
@@ -51,7 +52,7 @@ def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
     if time.monotonic() < _down_until:
         raise ConnectionError("Redis was down a moment ago")
     try:
-        queue(settings, outbox.QUEUE_OF.get(message.kind, DEFAULT)).enqueue(
+        queue(outbox.QUEUE_OF.get(message.kind, DEFAULT)).enqueue(
             "workers.jobs.outbox.deliver",
             message.id,
             job_id=job_id(message),
@@ -75,14 +76,14 @@ def enqueue_outbox(settings: dict, message, *, mark: bool = True) -> None:
 OVER = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 
-def enqueue_again_if_over(settings: dict, message) -> bool:
+def enqueue_again_if_over(message) -> bool:
     """The row's job id is taken: if that job is over while the row is still not done, put a
     fresh job in its place (True when it did). A finished job whose row is pending ran against
     another database or before a restore; a failed one used up RQ's retries. Queued, scheduled
     or started jobs are left alone (an abandoned started one is the sweeper's `recover_abandoned`)."""
     name = job_id(message)
     try:
-        job = Job.fetch(name, connection=queue(settings, DEFAULT).connection)
+        job = Job.fetch(name, connection=queue(DEFAULT).connection)
     except NoSuchJobError:
         job = None  # expired since the enqueue that found it
     if job is not None:
@@ -90,17 +91,17 @@ def enqueue_again_if_over(settings: dict, message) -> bool:
             return False
         job.delete()
     try:
-        enqueue_outbox(settings, message, mark=False)
+        enqueue_outbox(message, mark=False)
     except DuplicateJobError:
         return False  # another sweeper was quicker
     return True
 
 
-def redis_is_new(settings: dict) -> bool:
+def redis_is_new() -> bool:
     """True the first time the sweeper asks after Redis started empty (restarted without its
     data, or replaced): a key it leaves there is gone. One round trip per sweep."""
     marker = f"lovebank:outbox-sweeper:{outbox.instance_token()}"
-    return bool(queue(settings, DEFAULT).connection.set(marker, "1", nx=True))
+    return bool(queue(DEFAULT).connection.set(marker, "1", nx=True))
 
 
 def reset_breaker() -> None:
@@ -115,7 +116,7 @@ def init_app(app) -> None:
     @app.after_request
     def _flush_outbox(response):
         if response.status_code < 400:
-            outbox.flush(lambda message: enqueue_outbox(app.config, message, mark=False), immediate_only=True)
+            outbox.flush(lambda message: enqueue_outbox(message, mark=False), immediate_only=True)
         else:
             outbox.discard_pending()
         return response

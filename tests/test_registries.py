@@ -1,29 +1,43 @@
-"""Registries are filled in one place (server/hooks.py), never by importing a module, and completely."""
+"""Registries are filled in one place each (server/hooks.py; workers.jobs.register for the outbox
+handlers), never by importing a module, and completely."""
 
 import subprocess
 import sys
 
-from server import hooks
+from server import hooks, queues
 from server.services import (
     board_reports,
     content_safety,
     data_rights,
     idempotency,
     ledger,
+    matching,
+    notifications,
+    outbox,
     people,
     records,
     requests,
     study_report,
     tasks,
 )
+from workers import bootstrap
+from workers.jobs import content_safety as content_safety_jobs
+from workers.jobs import matching as matching_jobs
+from workers.jobs import notifications as notification_jobs
+from workers.jobs import outbox as outbox_jobs
 
 EMPTY_AFTER_IMPORT = """
 import importlib, pkgutil
-import server.services
-for found in pkgutil.iter_modules(server.services.__path__):
-    importlib.import_module("server.services." + found.name)
-from server.services import content_safety, data_rights, people, records, study_report
-filled = {"study_report.SECTIONS": study_report.SECTIONS, "data_rights.EXPORT_SECTIONS": data_rights.EXPORT_SECTIONS,
+import server.services, workers.jobs
+for package in (server.services, workers.jobs):
+    for found in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(package.__name__ + "." + found.name)
+import workers.worker, workers.cron
+from server.services import content_safety, data_rights, outbox, people, records, study_report
+from workers.jobs import outbox as outbox_jobs
+filled = {"outbox.QUEUE_OF": outbox.QUEUE_OF, "outbox.IMMEDIATE": outbox.IMMEDIATE,
+          "workers.jobs.outbox.HANDLERS": outbox_jobs.HANDLERS,
+          "study_report.SECTIONS": study_report.SECTIONS, "data_rights.EXPORT_SECTIONS": data_rights.EXPORT_SECTIONS,
           "data_rights.ERASE_HOOKS": data_rights.ERASE_HOOKS, "content_safety callbacks": content_safety._CALLBACKS,
           "people household hooks": people._household_opened_hooks,
           "people community hooks": people._community_created_hooks, "records settled hooks": records._settled_hooks}
@@ -31,7 +45,7 @@ print(sorted(name for name, registry in filled.items() if registry))
 """
 
 
-def test_importing_every_service_module_registers_nothing():
+def test_importing_every_service_and_job_module_registers_nothing():
     """A registry filled by an import depends on who happened to import what; hooks.install() is the one place."""
     out = subprocess.run([sys.executable, "-c", EMPTY_AFTER_IMPORT], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -52,3 +66,20 @@ def test_after_wiring_every_registry_is_complete(app):
     assert people._household_opened_hooks == [ledger.open_household_account]
     assert people._community_created_hooks == [ledger.open_community_accounts]
     assert records._settled_hooks == [tasks.on_record_settled]
+    assert outbox.QUEUE_OF == {
+        content_safety.KIND: queues.DEFAULT, matching.KIND: queues.MATCHING,
+        matching.PRIORITY_KIND: queues.PRIORITY_MATCHING, notifications.KIND: queues.NOTIFICATIONS,
+        notifications.URGENT_KIND: queues.URGENT_NOTIFICATIONS, notifications.WECHAT_KIND: queues.NOTIFICATIONS}
+    assert {matching.PRIORITY_KIND, notifications.URGENT_KIND} == outbox.IMMEDIATE
+
+
+def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url):
+    """A worker process is wired by its bootstrap: every kind the server routes has its job."""
+    bootstrap.configure({"DATABASE_URL": app.config["DATABASE_URL"], "REDIS_URL": redis_url,
+                         "SECRET_KEY": "test-secret", "ENV": "test"})
+    assert {kind: job for kind, job in outbox_jobs.HANDLERS.items() if not kind.startswith("test.")} == {
+        content_safety.KIND: content_safety_jobs.check,
+        matching.KIND: matching_jobs.run_round, matching.PRIORITY_KIND: matching_jobs.run_round,
+        notifications.KIND: notification_jobs.deliver, notifications.URGENT_KIND: notification_jobs.deliver,
+        notifications.WECHAT_KIND: notification_jobs.deliver_deferred}
+    assert set(outbox.QUEUE_OF) <= set(outbox_jobs.HANDLERS)

@@ -1,5 +1,7 @@
 """Settings: defaults, environment overrides, production refusals, the README's table."""
 
+import ast
+import pathlib
 import re
 
 import pytest
@@ -66,14 +68,49 @@ def test_template_ids_and_quiet_hours_parse():
         settings.load(environ={"WECHAT_TEMPLATE_IDS": "abc"})
 
 
-def test_code_reads_settings_through_runtime_only():
-    """One way to read a setting outside app setup: runtime.setting(NAME), never current_app.config[NAME]."""
-    import pathlib
-    import re
+# Where settings are loaded and handed to runtime: the app factory, the workers' bootstrap, runtime itself.
+SETUP_MODULES = {"server/app.py", "server/runtime.py", "workers/bootstrap.py"}
+# Setting an app up reads its config; a hook defined inside runs later, per request, and may not.
+SETUP_FUNCTIONS = {"create_app", "init_app", "settings_command"}  # `lovebank settings` prints the app's config
+DICT_NAMES = {"settings", "config"}
 
+
+def _other_ways(tree: ast.AST) -> list[tuple[int, str]]:
+    """Reads of a setting that bypass runtime.setting: Flask's config outside setup, the workers' settings
+    dict used as a value, a whole settings dict passed as an argument or taken as a parameter."""
+    found = []
+
+    def is_bootstrap_settings(node):
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "settings"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "bootstrap")
+
+    def visit(node, function, parent):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            function = node.name
+            for arg in node.args.args + node.args.kwonlyargs:
+                if arg.arg in DICT_NAMES:
+                    found.append((node.lineno, f"{node.name}() takes a settings dict `{arg.arg}`"))
+        elif (isinstance(node, ast.Attribute) and node.attr == "config" and isinstance(node.value, ast.Name)
+              and node.value.id in ("app", "current_app") and function not in SETUP_FUNCTIONS):
+            found.append((node.lineno, f"{node.value.id}.config read in {function}()"))
+        elif isinstance(node, ast.Call) and function not in SETUP_FUNCTIONS:
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if (isinstance(arg, ast.Name) and arg.id in DICT_NAMES) or is_bootstrap_settings(arg):
+                    found.append((node.lineno, f"a settings dict passed in {function}()"))
+        if is_bootstrap_settings(node) and not isinstance(parent, ast.Expr):
+            found.append((node.lineno, f"bootstrap.settings() used as a value in {function}()"))
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, node)
+
+    visit(tree, None, None)
+    return found
+
+
+def test_code_reads_settings_through_runtime_only():
+    """One way to read a setting outside app setup: runtime.setting(NAME); never Flask's config in a request,
+    the workers' settings dict, nor a whole settings dict handed from function to function."""
     root = pathlib.Path(__file__).resolve().parent.parent
-    found = [f"{path.relative_to(root)}:{n}" for folder in ("server", "workers")
-             for path in sorted((root / folder).rglob("*.py"))
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if re.search(r"current_app\.config\[|current_app\.config\.get\(", line)]
+    found = [f"{path.relative_to(root)}:{line}: {what}" for folder in ("server", "workers")
+             for path in sorted((root / folder).rglob("*.py")) if str(path.relative_to(root)) not in SETUP_MODULES
+             for line, what in _other_ways(ast.parse(path.read_text(encoding="utf-8")))]
     assert found == []

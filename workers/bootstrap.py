@@ -17,10 +17,17 @@ def settings() -> dict:
         clock.configure(_settings["TIMEZONE"])
         runtime.configure(_settings)
         init_db(_settings["DATABASE_URL"])
-        from server import hooks
-
-        hooks.install()
+        _wire()
     return _settings
+
+
+def _wire() -> None:
+    """The server's registries and the workers' outbox handlers, in their one place each."""
+    from server import hooks
+    from workers import jobs
+
+    hooks.install()
+    jobs.register()
 
 
 def configure(overrides: dict) -> dict:
@@ -30,9 +37,7 @@ def configure(overrides: dict) -> dict:
     clock.configure(_settings["TIMEZONE"])
     runtime.configure(_settings)
     init_db(_settings["DATABASE_URL"])
-    from server import hooks
-
-    hooks.install()
+    _wire()
     return _settings
 
 
@@ -53,8 +58,9 @@ def wechat_client():
     from server.redis_conn import get_redis, resolve_url
     from server.services.wechat import make_client
 
-    values = settings()
-    key = (values["WECHAT_APPID"], values["WECHAT_SECRET"], values["WECHAT_API_BASE"], values["REDIS_URL"])
+    settings()
+    key = tuple(runtime.setting(name) for name in ("WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE", "REDIS_URL",
+                                                    "WECHAT_TIMEOUT_SECONDS"))
     if key not in _clients:
-        _clients[key] = make_client(values, get_redis(resolve_url(values["REDIS_URL"])))
+        _clients[key] = make_client(get_redis(resolve_url(runtime.setting("REDIS_URL"))))
     return _clients[key]

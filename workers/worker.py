@@ -27,7 +27,6 @@ class LoveBankWorker(Worker):
         ):
             if kwargs.get(name, rq_default) == rq_default:
                 kwargs[name] = ours
-        bootstrap.settings()
-        import workers.jobs  # noqa: F401 - every outbox handler, imported once before any fork
+        bootstrap.settings()  # every outbox handler too (workers.jobs.register), once before any fork
 
         super().__init__(*args, **kwargs)

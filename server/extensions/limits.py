@@ -20,6 +20,7 @@ from flask_limiter import Limit, Limiter
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server import runtime
 from server.extensions import auth
 from server.extensions.errors import error_body
 from server.redis_conn import resolve_url
@@ -85,23 +86,23 @@ def _not_a_write() -> bool:
     return request.method not in WRITE_METHODS
 
 
-def _guards(config) -> list[Limit]:
+def _guards() -> list[Limit]:
     """The security limits: kept in memory when Redis is down."""
     rows = [(LOGIN, "RATE_LIMIT_LOGIN_PER_IP", _by_address, False),
             (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_IP", _by_address, False),
             (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_MEMBER", _by_member, True),
             (CODE, "RATE_LIMIT_CODE_PER_IP", _by_address, False),
             (CODE, "RATE_LIMIT_CODE_PER_MEMBER", _by_member, True)]
-    return [Limit(config[setting], key_function=key, scope=setting.lower(), shared=True,
+    return [Limit(runtime.setting(setting), key_function=key, scope=setting.lower(), shared=True,
                   exempt_when=_outside(name, per_member), error_message=MESSAGES[name])
-            for name, setting, key, per_member in rows if config[setting]]
+            for name, setting, key, per_member in rows if runtime.setting(setting)]
 
 
-def _writes(config) -> list[Limit]:
+def _writes() -> list[Limit]:
     setting = "RATE_LIMIT_WRITE_PER_MEMBER"
-    if not config[setting]:
+    if not runtime.setting(setting):
         return []
-    return [Limit(config[setting], key_function=_by_member_or_address, scope=setting.lower(), shared=True,
+    return [Limit(runtime.setting(setting), key_function=_by_member_or_address, scope=setting.lower(), shared=True,
                   exempt_when=_not_a_write, error_message=MESSAGES[WRITE])]
 
 
@@ -115,8 +116,8 @@ def init_app(app) -> Limiter:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["FORWARDED_HOPS"])
     limiter = Limiter(
         _by_address,
-        default_limits=[*_guards(config), *_writes(config)],
-        in_memory_fallback=_guards(config),
+        default_limits=[*_guards(), *_writes()],
+        in_memory_fallback=_guards(),
         in_memory_fallback_enabled=True,
         swallow_errors=True,  # a storage error never turns a request into a 500
         storage_uri=resolve_url(config["REDIS_URL"]),

@@ -144,5 +144,5 @@ def init_app(app) -> None:
 
     @app.before_request
     def _refuse_large_bodies():
-        if request.content_length is not None and request.content_length > app.config["MAX_BODY_BYTES"]:
+        if request.content_length is not None and request.content_length > runtime.setting("MAX_BODY_BYTES"):
             _too_large()

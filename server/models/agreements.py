@@ -5,6 +5,7 @@ from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextFie
 from server import clock
 from server.db import BaseModel, JSONField
 from server.models.catalog import ServiceCategory
+from server.models.enums import one_of
 from server.models.people import Community, Member
 
 AGREEMENT_STATUSES = ("signing", "active", "suspended", "ended")
@@ -39,7 +40,7 @@ class Agreement(BaseModel):
     schedule = JSONField(default=list)  # [{"weekday": 1-7, "start": "09:00", "minutes": 60}]
     start_date = DateField()
     end_date = DateField()
-    status = CharField(max_length=10, default="signing")
+    status = CharField(max_length=10, default="signing", constraints=one_of("status", AGREEMENT_STATUSES))
     created_by = ForeignKeyField(Member, backref="agreements_drafted", on_delete="RESTRICT")
     created_at = DateTimeField(default=clock.now)
     activated_at = DateTimeField(null=True)
@@ -58,7 +59,7 @@ class AgreementSignature(BaseModel):
     """Each party signs for themself; a guardian signs for the recipient and the row says so."""
 
     agreement = ForeignKeyField(Agreement, backref="signatures", on_delete="CASCADE")
-    party = CharField(max_length=12)
+    party = CharField(max_length=12, constraints=one_of("party", PARTIES))
     member = ForeignKeyField(Member, backref="agreement_signatures", on_delete="RESTRICT")  # whose signature it counts as
     signed_by = ForeignKeyField(Member, backref="agreement_signatures_made", on_delete="RESTRICT")  # who tapped
     signed_at = DateTimeField(default=clock.now)

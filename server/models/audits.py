@@ -10,6 +10,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 
 from server import clock
 from server.db import BaseModel, JSONField
+from server.models.enums import one_of
 from server.models.ledger import Transfer
 from server.models.people import Community, Member
 from server.models.records import ServiceRecord
@@ -26,7 +27,7 @@ class Audit(BaseModel):
     community = ForeignKeyField(Community, backref="audits", on_delete="RESTRICT")
     year = IntegerField()
     quarter = IntegerField()
-    status = CharField(max_length=8, default="open")
+    status = CharField(max_length=8, default="open", constraints=one_of("status", AUDIT_STATUSES))
     seed = CharField(max_length=32)  # hex; with the stored weights it reproduces the draw
     sample_size = IntegerField()
     population = IntegerField(default=0)  # credited records of the quarter the sample came from
@@ -48,7 +49,7 @@ class AuditFlag(BaseModel):
 
     audit = ForeignKeyField(Audit, backref="flags", on_delete="CASCADE")
     record = ForeignKeyField(ServiceRecord, backref="audit_flags", on_delete="RESTRICT")
-    kind = CharField(max_length=16)
+    kind = CharField(max_length=16, constraints=one_of("kind", FLAG_KINDS))
     detail = TextField(default="")
 
     class Meta:
@@ -65,8 +66,8 @@ class AuditVisit(BaseModel):
     weight = IntegerField()
     recipient = ForeignKeyField(Member, null=True, backref="audit_visits_received", on_delete="RESTRICT")
     assignee = ForeignKeyField(Member, null=True, backref="audit_visits_assigned", on_delete="RESTRICT")
-    method = CharField(max_length=8, default="visit")
-    status = CharField(max_length=10, default="pending")
+    method = CharField(max_length=8, default="visit", constraints=one_of("method", VISIT_METHODS))
+    status = CharField(max_length=10, default="pending", constraints=one_of("status", VISIT_STATUSES))
     notes = TextField(default="")
     outcome_by = ForeignKeyField(Member, null=True, backref="audit_visits_recorded", on_delete="RESTRICT")
     outcome_at = DateTimeField(null=True)

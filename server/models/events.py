@@ -4,6 +4,7 @@ from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from server import clock
 from server.db import BaseModel, JSONField
+from server.models.enums import one_of
 from server.models.people import Community, Member
 from server.models.records import ServiceRecord
 
@@ -20,7 +21,7 @@ class Event(BaseModel):
     capacity = IntegerField()
     planned_minutes = IntegerField()
     description = CharField(max_length=300, default="")
-    status = CharField(max_length=10, default="open")
+    status = CharField(max_length=10, default="open", constraints=one_of("status", EVENT_STATUSES))
     created_by = ForeignKeyField(Member, backref="events_created", on_delete="RESTRICT")
     closed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
@@ -32,7 +33,7 @@ class Event(BaseModel):
 class EventSignup(BaseModel):
     event = ForeignKeyField(Event, backref="signups", on_delete="RESTRICT")
     volunteer = ForeignKeyField(Member, backref="event_signups", on_delete="RESTRICT")
-    status = CharField(max_length=12)
+    status = CharField(max_length=12, constraints=one_of("status", SIGNUP_STATUSES))
     signed_up_at = DateTimeField(default=clock.now)
     checked_in_at = DateTimeField(null=True)
     record = ForeignKeyField(ServiceRecord, null=True, unique=True, backref="event_signups", on_delete="RESTRICT")

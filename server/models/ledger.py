@@ -18,7 +18,8 @@ from peewee import (
 
 from server import clock
 from server.db import BaseModel, JSONField
-from server.models.people import Community, Household, Member
+from server.models.enums import one_of
+from server.models.people import RELATIONS, Community, Household, Member
 
 ACCOUNT_KINDS = ("household", "issuance", "love_pool")
 TRANSFER_STATES = ("pending", "posted", "voided")
@@ -35,7 +36,7 @@ class Account(BaseModel):
     key = CharField(max_length=48, unique=True)  # household:<id> | issuance:<community> | love_pool:<community>
     community = ForeignKeyField(Community, backref="accounts", on_delete="RESTRICT")
     household = ForeignKeyField(Household, null=True, unique=True, backref="accounts", on_delete="RESTRICT")
-    kind = CharField(max_length=12)
+    kind = CharField(max_length=12, constraints=one_of("kind", ACCOUNT_KINDS))
     posted_minutes = IntegerField(default=0)
     pending_minutes = IntegerField(default=0)
     opened_at = DateTimeField(default=clock.now)
@@ -46,7 +47,7 @@ class Transfer(BaseModel):
 
     community = ForeignKeyField(Community, backref="transfers", on_delete="RESTRICT", index=False)
     code = CharField(max_length=24)
-    state = CharField(max_length=8, default="posted")
+    state = CharField(max_length=8, default="posted", constraints=one_of("state", TRANSFER_STATES))
     idempotency_key = CharField(max_length=128, unique=True)
     body_hash = CharField(max_length=64)
     minutes = IntegerField()  # the amount moved (or held), always positive
@@ -134,7 +135,7 @@ class Kinship(BaseModel):
 
     household = ForeignKeyField(Household, backref="kinships", on_delete="RESTRICT")
     relative_household = ForeignKeyField(Household, backref="kinships_in", on_delete="RESTRICT")
-    relation = CharField(max_length=16)
+    relation = CharField(max_length=16, constraints=one_of("relation", RELATIONS))
     requested_by = ForeignKeyField(Member, backref="kinships_requested", on_delete="RESTRICT")
     confirmed_by = ForeignKeyField(Member, null=True, backref="kinships_confirmed", on_delete="RESTRICT")
     confirmed_at = DateTimeField(null=True)

@@ -4,6 +4,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 
 from server import clock
 from server.db import BaseModel, JSONField
+from server.models.enums import one_of
 from server.models.people import Community, Member
 
 # What happened to a notification's WeChat copy (the inbox row exists regardless):
@@ -13,6 +14,8 @@ from server.models.people import Community, Member
 #   skipped  not sent: WeChat off, no openid, no template id or no consent credit left;
 #   failed   WeChat kept failing until the retries ran out;
 #   unknown  a worker died during the call: WeChat may have it, it is never sent again.
+# What WeChat said of a text (msg_sec_check); `unchecked`: WeChat off or unreachable, the text stands.
+CHECK_RESULTS = ("pending", "pass", "review", "risky", "unchecked")
 WECHAT_STATUSES = ("pending", "deferred", "sending", "sent", "refused", "skipped", "failed", "unknown")
 
 
@@ -34,7 +37,7 @@ class Notification(BaseModel):
     data = JSONField(default=dict)
     created_at = DateTimeField(default=clock.now)
     read_at = DateTimeField(null=True)
-    wechat_status = CharField(max_length=12, default="pending")
+    wechat_status = CharField(max_length=12, default="pending", constraints=one_of("wechat_status", WECHAT_STATUSES))
     wechat_errcode = IntegerField(null=True)
     wechat_note = CharField(max_length=200, default="")
     attempts = IntegerField(default=0)
@@ -77,7 +80,7 @@ class ContentCheck(BaseModel):
     author = ForeignKeyField(Member, null=True, on_delete="SET NULL")
     content_hash = CharField(max_length=64)
     scene = IntegerField(default=2)
-    result = CharField(max_length=12, default="pending")
+    result = CharField(max_length=12, default="pending", constraints=one_of("result", CHECK_RESULTS))
     label = IntegerField(null=True)
     trace_id = CharField(max_length=64, default="")
     errcode = IntegerField(null=True)

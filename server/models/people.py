@@ -12,7 +12,12 @@ from peewee import (
 
 from server import clock
 from server.db import BaseModel
+from server.models.enums import one_of
 
+GENDERS = ("男", "女", "")  # "": not given
+# A member's relation to the household's head (本人 is the head); a member who joined without one has "".
+RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳", "女婿", "孙子", "孙女", "外孙", "外孙女", "兄弟姐妹", "其他")
+MEMBER_RELATIONS = ("", *RELATIONS)
 ROLES = ("resident", "volunteer", "coordinator", "admin")
 # A registration is an application (志愿者申请) until a coordinator of the community decides;
 # only `active` volunteers claim, check in, self-report, sign up or are matched.
@@ -65,10 +70,10 @@ class Member(BaseModel):
     openid = CharField(max_length=64, null=True, unique=True)
     handle = CharField(max_length=32, null=True, unique=True)
     name = CharField(max_length=32, default="")
-    gender = CharField(max_length=4, default="")
+    gender = CharField(max_length=4, default="", constraints=one_of("gender", GENDERS))
     birth_date = DateField(null=True)
     phone = CharField(max_length=20, default="")
-    relation = CharField(max_length=16, default="")
+    relation = CharField(max_length=16, default="", constraints=one_of("relation", MEMBER_RELATIONS))
     is_head = BooleanField(default=False)
     roles = CharField(max_length=64, default="")
     health_needs = TextField(null=True)
@@ -101,8 +106,8 @@ class Volunteer(BaseModel):
     consent_political_at = DateTimeField(null=True)
     specialties = TextField(default="")
     availability_mask = IntegerField(default=0)
-    status = CharField(max_length=12, default="pending")  # ALL_VOLUNTEER_STATUSES
-    retired_reason = CharField(max_length=12, null=True)
+    status = CharField(max_length=12, default="pending", constraints=one_of("status", ALL_VOLUNTEER_STATUSES))
+    retired_reason = CharField(max_length=12, null=True, constraints=one_of("retired_reason", RETIRE_REASONS))
     status_note = CharField(max_length=200, default="")
     status_changed_at = DateTimeField(null=True)
     public_name = BooleanField(default=False)  # opted in: public notices show the full name

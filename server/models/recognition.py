@@ -10,6 +10,7 @@ from peewee import CharField, DateField, DateTimeField, ForeignKeyField, Integer
 
 from server import clock
 from server.db import BaseModel, JSONField
+from server.models.enums import one_of
 from server.models.people import Community, Member, Volunteer
 
 NOTICE_KINDS = ("quarterly", "awards")
@@ -21,7 +22,7 @@ class Notice(BaseModel):
     """公告: published at once; `content` keeps member ids and minutes, names are shown as allowed when read."""
 
     community = ForeignKeyField(Community, backref="notices", on_delete="RESTRICT")
-    kind = CharField(max_length=12)
+    kind = CharField(max_length=12, constraints=one_of("kind", NOTICE_KINDS))
     year = IntegerField()
     quarter = IntegerField(null=True)  # quarterly notices; an awards-only notice has none
     title = CharField(max_length=64)
@@ -47,7 +48,7 @@ class StarAward(BaseModel):
     period_end = DateField()  # exclusive
     stars = IntegerField()
     minutes = IntegerField()  # the hours that earned it, when last assessed
-    status = CharField(max_length=12, default="proposed")
+    status = CharField(max_length=12, default="proposed", constraints=one_of("status", AWARD_STATUSES))
     applied_at = DateTimeField(null=True)  # the volunteer applied (申请评定)
     notice = ForeignKeyField(Notice, null=True, backref="awards", on_delete="RESTRICT")
     decided_by = ForeignKeyField(Member, null=True, backref="star_awards_decided", on_delete="RESTRICT")
@@ -67,7 +68,7 @@ class Objection(BaseModel):
     award = ForeignKeyField(StarAward, backref="objections", on_delete="RESTRICT")
     objector = ForeignKeyField(Member, backref="objections_made", on_delete="RESTRICT")
     reason = TextField()
-    status = CharField(max_length=10, default="open")
+    status = CharField(max_length=10, default="open", constraints=one_of("status", OBJECTION_STATUSES))
     created_at = DateTimeField(default=clock.now)
     resolved_by = ForeignKeyField(Member, null=True, backref="objections_resolved", on_delete="RESTRICT")
     resolved_at = DateTimeField(null=True)

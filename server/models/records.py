@@ -18,6 +18,7 @@ from peewee import (
 from server import clock
 from server.db import BaseModel
 from server.models.catalog import ServiceCategory, ServiceItem
+from server.models.enums import one_of
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 
@@ -47,8 +48,8 @@ class ServiceRecord(BaseModel):
     witness = ForeignKeyField(Member, null=True, backref="services_witnessed", on_delete="RESTRICT", index=False)
     witness_name = CharField(max_length=32, default="")
     witness_phone = CharField(max_length=20, default="")
-    source = CharField(max_length=12)
-    status = CharField(max_length=10, default="reported")
+    source = CharField(max_length=12, constraints=one_of("source", RECORD_SOURCES))
+    status = CharField(max_length=10, default="reported", constraints=one_of("status", RECORD_STATUSES))
     needs_approval = BooleanField(default=False)  # 补录: a late self-report waits for a coordinator
     rating = IntegerField(null=True)
     comment = TextField(default="")

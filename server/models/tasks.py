@@ -22,6 +22,7 @@ from server import clock
 from server.db import BaseModel
 from server.models.agreements import Agreement
 from server.models.catalog import ServiceCategory, ServiceItem, Team
+from server.models.enums import one_of
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 from server.models.records import ServiceRecord
@@ -47,7 +48,7 @@ class Request(BaseModel):
     window_start = DateTimeField()
     window_end = DateTimeField()
     estimated_minutes = IntegerField()
-    urgency = CharField(max_length=8, default="normal")
+    urgency = CharField(max_length=8, default="normal", constraints=one_of("urgency", URGENCIES))
     cancelled_at = DateTimeField(null=True)
     cancelled_by = ForeignKeyField(Member, null=True, backref="requests_cancelled", on_delete="RESTRICT")
     cancel_reason = CharField(max_length=200, default="")
@@ -74,13 +75,13 @@ class Task(BaseModel):
     window_start = DateTimeField()
     window_end = DateTimeField()
     estimated_minutes = IntegerField()
-    urgency = CharField(max_length=8, default="normal")
+    urgency = CharField(max_length=8, default="normal", constraints=one_of("urgency", URGENCIES))
     priority = BooleanField(default=False)  # payback: first on the board and in matching
     board_order = IntegerField(default=3)  # 0 payback+urgent … 3 ordinary: the board sorts by it ascending
     held = BooleanField(default=False)  # content safety: waits for a coordinator before the board shows it
     recipient = ForeignKeyField(Member, null=True, backref="tasks_received", on_delete="RESTRICT")
     recipient_household = ForeignKeyField(Household, null=True, backref="tasks_received", on_delete="RESTRICT")
-    status = CharField(max_length=12, default="open")
+    status = CharField(max_length=12, default="open", constraints=one_of("status", TASK_STATUSES))
     volunteer = ForeignKeyField(Member, null=True, backref="tasks_taken", on_delete="RESTRICT")
     claimed_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)

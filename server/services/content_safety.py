@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from server import clock, queues
+from server import clock
 from server.db import database
 from server.models import ContentCheck, Member
 from server.services import outbox
@@ -30,13 +30,10 @@ from server.services.wechat import classify_error
 log = logging.getLogger(__name__)
 
 KIND = "content.check"
-RESULTS = ("pending", "pass", "review", "risky", "unchecked")
 SEVERITY = {"pass": 0, "unchecked": 0, "review": 1, "risky": 2}
 # msg_sec_check v2 takes at most this many characters at once; longer texts go in pieces.
 PIECE = 2500
 SCENES = {"profile": 1, "comment": 2, "forum": 3, "journal": 4}
-
-outbox.route(KIND, queues.DEFAULT)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import logging
 
 from peewee import JOIN
 
-from server import clock, queues, runtime
+from server import clock, runtime
 from server.db import database, is_postgres
 from server.errors import Forbidden
 from server.models import (
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 
 KIND = "matching"
 PRIORITY_KIND = "matching.priority"
-outbox.route(KIND, queues.MATCHING)
-outbox.route(PRIORITY_KIND, queues.PRIORITY_MATCHING, immediate=True)
 
 COMPONENT_LABELS = {"fit": "服务对口", "availability": "时间合适", "proximity": "住得近", "fairness": "轮流机会",
                     "reliability": "守约记录", "stars": "星级"}

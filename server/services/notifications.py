@@ -18,7 +18,7 @@ key and template never reach the same member twice.
 import datetime as dt
 import hashlib
 
-from server import clock, queues
+from server import clock
 from server.db import database
 from server.errors import NotFound
 from server.keyset import Keyset
@@ -30,10 +30,6 @@ URGENT_KIND = "notification.urgent"
 WECHAT_KIND = "notification.wechat"  # WeChat copies held back by quiet hours
 BATCH = 200
 MAX_EVENT_KEY = 120
-
-outbox.route(KIND, queues.NOTIFICATIONS)
-outbox.route(URGENT_KIND, queues.URGENT_NOTIFICATIONS, immediate=True)
-outbox.route(WECHAT_KIND, queues.NOTIFICATIONS)
 
 
 def _jsonable(data: dict) -> dict:

@@ -10,7 +10,7 @@ so emitting the same event twice writes one row). Who hands it to RQ after commi
 
 Every enqueue uses a deterministic job id, so the two paths never make two jobs of one
 row. A request that emits only ordinary kinds never touches Redis. Delivery handlers
-are registered by kind in `workers/`.
+are wired by kind in `workers/jobs/__init__.py` (`register()`).
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ from server.models import DatabaseInstance, OutboxMessage
 log = logging.getLogger(__name__)
 _local = threading.local()
 
-# kind -> queue name; urgent kinds (payback matching) go to their own queues.
+# kind -> queue name, filled by server/hooks.py; urgent kinds (payback matching) go to their own queues.
 QUEUE_OF: dict[str, str] = {}
 # kinds a request enqueues right after its commit instead of leaving them to the sweeper
 IMMEDIATE: set[str] = set()

@@ -10,6 +10,8 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session.memorystorage import MemoryStorage
 from wechatpy.session.redisstorage import RedisStorage
 
+from server import runtime
+
 __all__ = ["LoveBankWeChatClient", "WeChatClientException", "make_client", "NETWORK_ERRORS", "classify_error"]
 
 NETWORK_ERRORS = (requests.RequestException,)
@@ -83,15 +85,16 @@ class LoveBankWeChatClient(WeChatClient):
         )
 
 
-def make_client(config: dict, redis=None) -> LoveBankWeChatClient | None:
+def make_client(redis=None) -> LoveBankWeChatClient | None:
     """The configured client, or None when WeChat is not configured."""
-    if not config.get("WECHAT_APPID") or not config.get("WECHAT_SECRET"):
+    appid, secret = runtime.setting("WECHAT_APPID"), runtime.setting("WECHAT_SECRET")
+    if not appid or not secret:
         return None
     session = RedisStorage(redis, prefix="lovebank:wechat") if redis is not None else MemoryStorage()
     return LoveBankWeChatClient(
-        config["WECHAT_APPID"],
-        config["WECHAT_SECRET"],
-        config["WECHAT_API_BASE"],
+        appid,
+        secret,
+        runtime.setting("WECHAT_API_BASE"),
         session=session,
-        timeout=config.get("WECHAT_TIMEOUT_SECONDS", 5),
+        timeout=runtime.setting("WECHAT_TIMEOUT_SECONDS"),
     )

@@ -48,7 +48,7 @@ def test_a_birth_date_is_past_and_within_a_lifetime_wherever_it_is_given(town, b
     household = people.Household.get_by_id(resident.household_id)
     calls = [lambda: people.update_me(resident, {"birth_date": birth}),
              lambda: volunteers.update(volunteer, profile, {"birth_date": birth}),
-             lambda: people.add_dependent(resident, household, name="小宝", relation="孙子女", birth_date=birth),
+             lambda: people.add_dependent(resident, household, name="小宝", relation="孙女", birth_date=birth),
              lambda: volunteers.register(make_member(community), {"birth_date": birth, "availability": []})]
     for call in calls:
         if rule is None:

@@ -54,7 +54,7 @@ def flush(worker_settings):
     """Enqueue what this thread emitted (what the API does after its transaction commits)."""
 
     def run():
-        return outbox.flush(lambda message: queueing.enqueue_outbox(bootstrap.settings(), message))
+        return outbox.flush(lambda message: queueing.enqueue_outbox(message))
 
     yield run
     outbox.discard_pending()

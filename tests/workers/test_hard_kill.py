@@ -73,7 +73,7 @@ def _notify_one_volunteer(redis_url):
     subscriptions.record(volunteer, {"task_offer": "accept"})
     with database.atomic():
         notifications.notify([volunteer.id], "task:7:offered", "task_offer", OFFER)
-    assert outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m)) == 1
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(m)) == 1
     return volunteer
 
 
@@ -92,9 +92,9 @@ def _recover(redis, queue_name: str, killed_at: float) -> None:
     """What the outbox sweeper does within a minute of the kill."""
     registry = StartedJobRegistry(queue_name, connection=redis)
     assert len(redis.zrange(registry.key, 0, -1)) == 1, "the killed job should still look started"
-    settings = bootstrap.settings()
-    assert outbox_jobs.recover_abandoned(settings) == 0  # its last heartbeat is recent: maybe alive
-    assert outbox_jobs.recover_abandoned(settings, timestamp=killed_at + 60) == 1
+    bootstrap.settings()
+    assert outbox_jobs.recover_abandoned() == 0  # its last heartbeat is recent: maybe alive
+    assert outbox_jobs.recover_abandoned(timestamp=killed_at + 60) == 1
     assert redis.zrange(registry.key, 0, -1) == []
     assert Queue(queue_name, connection=redis).count == 1  # back on its queue, ready to run
 

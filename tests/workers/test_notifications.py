@@ -64,7 +64,7 @@ def test_one_row_however_often_it_runs(community, subscribed, wechat_workers, we
     flush()
     message = OutboxMessage.get()
     with pytest.raises(DuplicateJobError):  # enqueue twice with the same job id → one job
-        queueing.enqueue_outbox(wechat_workers, message)
+        queueing.enqueue_outbox(message)
     assert Queue(queues.NOTIFICATIONS, connection=redis).count == 1
     assert run_jobs() == 1
     assert outbox_jobs.deliver(message.id) == "skipped"  # RQ delivering it again: the outbox row is done

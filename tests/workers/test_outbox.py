@@ -3,7 +3,7 @@
 import pytest
 from rq import Queue
 
-from server import queueing, queues
+from server import queueing, queues, runtime
 from server.db import database
 from server.models import OutboxMessage
 from server.services import outbox
@@ -28,14 +28,14 @@ def test_same_key_is_one_row(app):
 def test_flush_enqueues_and_a_job_runs_once(app, worker_settings, run_jobs, redis):
     with database.atomic():
         outbox.emit("test.ping", "one", {"n": 1})
-    assert outbox.flush(lambda m: queueing.enqueue_outbox(worker_settings, m)) == 1
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(m)) == 1
     message = OutboxMessage.get()
     assert message.enqueued_at is not None
     # enqueueing the same row again is refused by RQ's unique job id
     from rq.exceptions import DuplicateJobError
 
     with pytest.raises(DuplicateJobError):
-        queueing.enqueue_outbox(worker_settings, message)
+        queueing.enqueue_outbox(message)
     assert run_jobs() == 1
     assert DELIVERED == [1]
     # a second run of the same job (RQ delivers at least once) does nothing
@@ -48,7 +48,9 @@ def test_redis_down_loses_nothing(app, worker_settings, run_jobs, redis):
     with database.atomic():
         for n in range(3):
             outbox.emit("test.ping", f"n{n}", {"n": n})
-    assert outbox.flush(lambda m: queueing.enqueue_outbox(down, m)) == 0
+    runtime.configure(down)
+    assert outbox.flush(queueing.enqueue_outbox) == 0
+    runtime.configure(worker_settings)
     assert OutboxMessage.select().where(OutboxMessage.enqueued_at.is_null()).count() == 3
     queueing.reset_breaker()
     assert outbox_jobs.sweep() == 3  # Redis is back: the sweeper enqueues every due row
@@ -71,7 +73,7 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
     try:
         with database.atomic():
             outbox.emit("test.flaky", "x", {"n": 7})
-        outbox.flush(lambda m: queueing.enqueue_outbox(worker_settings, m))
+        outbox.flush(lambda m: queueing.enqueue_outbox(m))
         run_jobs()
         message = OutboxMessage.get()
         assert message.attempts == 1 and "temporary" in message.last_error and message.done_at is None

@@ -104,7 +104,7 @@ def test_a_queued_job_is_not_enqueued_twice(any_app, workers_on, redis):
     workers_on(any_app.config["DATABASE_URL"])
     with database.atomic():
         outbox.emit("test.ping", "queued", {"n": 3})
-    assert outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m, mark=False)) == 1
+    assert outbox.flush(lambda m: queueing.enqueue_outbox(m, mark=False)) == 1
     assert outbox_jobs.sweep() == 0  # its job is waiting on the queue: noted, not replaced
     SimpleWorker(queues.ALL, connection=redis).work(burst=True)
     assert DELIVERED == [3]
@@ -147,7 +147,7 @@ def test_a_job_that_used_up_its_retries_is_run_again_but_not_forever(any_app, wo
             retry_now(redis, queues.DEFAULT)
         message = OutboxMessage.get()
         assert message.attempts == len(queueing.RETRY_INTERVALS) + 1 and message.done_at is None
-        assert queueing.queue(bootstrap.settings(), queues.DEFAULT).failed_job_registry.count == 1
+        assert queueing.queue(queues.DEFAULT).failed_job_registry.count == 1
 
         failing["still"] = False  # WeChat is back; the row's next turn comes when it looks stale
         assert outbox_jobs.sweep(stale_after_seconds=0) == 1

@@ -1,7 +1,24 @@
 """RQ jobs: plain importable functions that take ids and are safe to run twice.
 
-Importing this package registers every outbox handler (workers.jobs.outbox.HANDLERS),
-so any process that runs `workers.jobs.outbox.deliver` knows every kind.
+Which job delivers each outbox kind is wired here, in `register()`, and nowhere else: importing
+a module registers nothing. workers.bootstrap calls it when it configures a process, so any
+process that runs `workers.jobs.outbox.deliver` knows every kind.
 """
 
-from workers.jobs import content_safety, matching, notifications  # noqa: F401 - registers outbox handlers
+
+def register() -> None:
+    """Fill workers.jobs.outbox.HANDLERS: outbox kind -> the job that delivers one row of it."""
+    from server.services import content_safety, matching, notifications
+    from workers.jobs import content_safety as content_safety_jobs
+    from workers.jobs import matching as matching_jobs
+    from workers.jobs import notifications as notification_jobs
+    from workers.jobs import outbox
+
+    outbox.HANDLERS.update({
+        content_safety.KIND: content_safety_jobs.check,
+        matching.KIND: matching_jobs.run_round,
+        matching.PRIORITY_KIND: matching_jobs.run_round,
+        notifications.KIND: notification_jobs.deliver,
+        notifications.URGENT_KIND: notification_jobs.deliver,
+        notifications.WECHAT_KIND: notification_jobs.deliver_deferred,
+    })

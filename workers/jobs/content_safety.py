@@ -2,9 +2,8 @@
 
 from server.services import content_safety
 from workers import bootstrap
-from workers.jobs.outbox import handler
 
 
-@handler(content_safety.KIND)
 def check(payload: dict, message) -> None:
+    """Ask WeChat about one stored text and act on its answer (a re-run finds the check decided)."""
     content_safety.run_check(payload["check_id"], payload["text"], bootstrap.wechat_client())

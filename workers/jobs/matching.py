@@ -1,11 +1,9 @@
 """Matching jobs: one round of asking volunteers (an outbox row), and the periodic escalation check."""
 
 from server.services import matching
-from workers.jobs.outbox import handler, run_service
+from workers.jobs.outbox import run_service
 
 
-@handler(matching.KIND)
-@handler(matching.PRIORITY_KIND)
 def run_round(payload: dict, message) -> None:
     """Rank, store and notify this round's candidates (a re-run finds them stored and asks nobody twice)."""
     matching.run_round(payload["opening_id"], payload["round"])

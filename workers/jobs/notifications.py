@@ -3,7 +3,6 @@
 from server import runtime
 from server.services import notifications, wechat_delivery
 from workers import bootstrap
-from workers.jobs.outbox import handler
 
 
 def sender() -> wechat_delivery.Sender:
@@ -16,8 +15,6 @@ def sender() -> wechat_delivery.Sender:
     )
 
 
-@handler(notifications.KIND)
-@handler(notifications.URGENT_KIND)
 def deliver(payload: dict, message) -> None:
     """One batch of recipients: inbox rows (idempotent), then their WeChat copies."""
     send = sender()
@@ -26,7 +23,6 @@ def deliver(payload: dict, message) -> None:
         send.deliver(open_ids)
 
 
-@handler(notifications.WECHAT_KIND)
 def deliver_deferred(payload: dict, message) -> None:
     """WeChat copies that waited for the quiet hours to end."""
     sender().deliver(payload["notification_ids"])

@@ -13,16 +13,8 @@ from workers import bootstrap
 
 log = logging.getLogger(__name__)
 
-# kind -> handler(payload, message); registered by the areas that emit each kind.
+# kind -> handler(payload, message); filled by workers.jobs.register() (workers/bootstrap calls it).
 HANDLERS: dict = {}
-
-
-def handler(kind: str):
-    def register(func):
-        HANDLERS[kind] = func
-        return func
-
-    return register
 
 
 def deliver(message_id: int) -> str:
@@ -46,7 +38,7 @@ def deliver(message_id: int) -> str:
 
 def flush_emitted() -> int:
     """After a job's transaction committed: enqueue what it emitted (Redis down: the sweeper will)."""
-    return outbox.flush(lambda m: queueing.enqueue_outbox(bootstrap.settings(), m))
+    return outbox.flush(queueing.enqueue_outbox)
 
 
 def run_service(call, *args):
@@ -71,22 +63,21 @@ def sweep(stale_after_seconds: int = 300, batch: int = 500) -> int:
     it); otherwise after `stale_after_seconds`.
     """
     with bootstrap.job_db():
-        settings = bootstrap.settings()
-        sent = recover_abandoned(settings)
-        if queueing.redis_is_new(settings):
+        sent = recover_abandoned()
+        if queueing.redis_is_new():
             stale_after_seconds = 0
-        return sent + outbox.drain(lambda message: _enqueue_swept(settings, message),
+        return sent + outbox.drain(_enqueue_swept,
                                    stale_after=dt.timedelta(seconds=stale_after_seconds), batch=batch)
 
 
-def _enqueue_swept(settings: dict, message) -> int:
+def _enqueue_swept(message) -> int:
     try:
-        queueing.enqueue_outbox(settings, message, mark=False)
+        queueing.enqueue_outbox(message, mark=False)
         return 1
     except DuplicateJobError:
         # Usually the request that emitted it enqueued it already; but a job that is over
         # while the row is pending must not stand in for it.
-        return int(queueing.enqueue_again_if_over(settings, message))
+        return int(queueing.enqueue_again_if_over(message))
 
 
 # RQ keeps a running job in its started registry until the worker's next heartbeat is due
@@ -96,7 +87,7 @@ RQ_HEARTBEAT_MARGIN = 60
 ABANDONED_AFTER_SECONDS = 30
 
 
-def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
+def recover_abandoned(timestamp: float | None = None) -> int:
     """Put back on its queue every outbox job whose worker died mid-run; returns how many.
 
     Without this, RQ notices only when the registry entry expires and its cleanup runs (up
@@ -108,7 +99,7 @@ def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
     cutoff = now + RQ_HEARTBEAT_MARGIN - ABANDONED_AFTER_SECONDS
     recovered = 0
     for name in queues.ALL:
-        registry = queueing.queue(settings, name).started_job_registry
+        registry = queueing.queue(name).started_job_registry
         connection = registry.connection
         for entry in connection.zrangebyscore(registry.key, 0, cutoff):
             job_id = registry.parse_job_id(entry)
@@ -126,7 +117,7 @@ def recover_abandoned(settings: dict, timestamp: float | None = None) -> int:
             connection.zrem(registry.key, entry)
             job.delete()
             try:
-                queueing.enqueue_outbox(settings, message)
+                queueing.enqueue_outbox(message)
             except DuplicateJobError:
                 continue  # another sweeper was quicker
             log.warning("outbox %s: job %s lost its worker mid-run; enqueued again", message.id, job_id)

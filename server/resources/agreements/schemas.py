@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.models.agreements import AGREEMENT_STATUSES, PARTIES
 
 
 class RecipientFileCreateSchema(Schema):
@@ -52,7 +53,7 @@ class AgreementActionSchema(Schema):
 
 
 class SignatureSchema(Schema):
-    party = ma.fields.String()
+    party = ma.fields.String(validate=ma.validate.OneOf(PARTIES))
     member_id = ma.fields.Integer()
     member_name = ma.fields.String()
     signed_by_name = ma.fields.String(allow_none=True, metadata={"description": "Who tapped (a guardian for the recipient)"})
@@ -61,7 +62,7 @@ class SignatureSchema(Schema):
 
 class AgreementSchema(Schema):
     id = ma.fields.Integer()
-    status = ma.fields.String(metadata={"description": "signing | active | suspended | ended"})
+    status = ma.fields.String(validate=ma.validate.OneOf(AGREEMENT_STATUSES), metadata={"description": "signing | active | suspended | ended"})
     status_label = ma.fields.String()
     recipient_id = ma.fields.Integer()
     recipient_name = ma.fields.String()
@@ -74,7 +75,7 @@ class AgreementSchema(Schema):
     end_date = ma.fields.Date()
     volunteers = ma.fields.List(ma.fields.Dict())
     signatures = ma.fields.List(ma.fields.Nested(SignatureSchema))
-    my_party = ma.fields.String(allow_none=True, metadata={"description": "What the caller would sign as; null if not a party"})
+    my_party = ma.fields.String(validate=ma.validate.OneOf(PARTIES), allow_none=True, metadata={"description": "What the caller would sign as; null if not a party"})
     created_at = LocalDateTime()
     activated_at = LocalDateTime(allow_none=True)
     status_note = ma.fields.String()

@@ -3,7 +3,8 @@
 import marshmallow as ma
 
 from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
-from server.models.audits import VISIT_METHODS
+from server.models.audits import AUDIT_STATUSES, FLAG_KINDS, VISIT_METHODS, VISIT_STATUSES
+from server.models.records import RECORD_STATUSES
 
 OUTCOMES = ("confirmed", "disputed")
 
@@ -35,7 +36,7 @@ class OutcomeSchema(Schema):
 
 class RecordBriefSchema(Schema):
     id = ma.fields.Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(RECORD_STATUSES))
     status_label = ma.fields.String()
     started_at = LocalDateTime()
     category_name = ma.fields.String()
@@ -63,9 +64,9 @@ class VisitSchema(Schema):
     contact = ma.fields.Nested(ContactSchema, metadata={"description": "The recipient, else the witness"})
     assignee_id = ma.fields.Integer(allow_none=True)
     assignee_name = ma.fields.String()
-    method = ma.fields.String()
+    method = ma.fields.String(validate=ma.validate.OneOf(VISIT_METHODS))
     method_label = ma.fields.String()
-    status = ma.fields.String(metadata={"description": "pending | confirmed | disputed"})
+    status = ma.fields.String(validate=ma.validate.OneOf(VISIT_STATUSES), metadata={"description": "pending | confirmed | disputed"})
     status_label = ma.fields.String()
     notes = ma.fields.String()
     outcome_by_name = ma.fields.String()
@@ -76,7 +77,7 @@ class VisitSchema(Schema):
 
 class FlagSchema(Schema):
     record_id = ma.fields.Integer()
-    kind = ma.fields.String()
+    kind = ma.fields.String(validate=ma.validate.OneOf(FLAG_KINDS))
     kind_label = ma.fields.String()
     detail = ma.fields.String()
 
@@ -87,7 +88,7 @@ class AuditBriefSchema(Schema):
     year = ma.fields.Integer()
     quarter = ma.fields.Integer()
     label = ma.fields.String()
-    status = ma.fields.String(metadata={"description": "open | closed"})
+    status = ma.fields.String(validate=ma.validate.OneOf(AUDIT_STATUSES), metadata={"description": "open | closed"})
     seed = ma.fields.String(metadata={"description": "With the stored weights, reproduces the draw"})
     sample_size = ma.fields.Integer()
     population = ma.fields.Integer(metadata={"description": "Credited records of the quarter"})

@@ -1,6 +1,6 @@
 """Login: WeChat code2session, and a development login that exists only when enabled."""
 
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 
 from server import runtime
@@ -39,7 +39,7 @@ class WeChatLogin(MethodView):
         anything else → 502.
         """
         redis = get_redis(resolve_url(runtime.setting("REDIS_URL")))
-        client = make_client(current_app.config, redis)
+        client = make_client(redis)
         return _token_answer(auth_service.wechat_login(client, body["code"]))
 
 

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.models.events import EVENT_STATUSES, SIGNUP_STATUSES
 
 
 class EventCreateSchema(Schema):
@@ -24,16 +25,16 @@ class EventSchema(Schema):
     capacity = ma.fields.Integer()
     planned_minutes = ma.fields.Integer()
     description = ma.fields.String()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(EVENT_STATUSES))
     signed = ma.fields.Integer(metadata={"description": "Places taken"})
     waitlisted = ma.fields.Integer()
-    my_status = ma.fields.String(allow_none=True, metadata={"description": "signed | waitlisted | cancelled | null"})
+    my_status = ma.fields.String(validate=ma.validate.OneOf(SIGNUP_STATUSES), allow_none=True, metadata={"description": "signed | waitlisted | cancelled | null"})
     my_checked_in = ma.fields.Boolean()
 
 
 class SignupSchema(Schema):
     event_id = ma.fields.Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(SIGNUP_STATUSES))
     checked_in_at = LocalDateTime(allow_none=True)
 
 

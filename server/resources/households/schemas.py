@@ -3,9 +3,8 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
-from server.resources.me.schemas import GENDERS, MemberSchema
-
-RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳", "女婿", "孙子", "孙女", "外孙", "外孙女", "兄弟姐妹", "其他")
+from server.models.people import GENDERS, RELATIONS
+from server.resources.me.schemas import MemberSchema
 
 
 class HouseholdOpenSchema(Schema):

@@ -3,7 +3,8 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
-from server.resources.households.schemas import RELATIONS
+from server.models.ledger import ACCOUNT_KINDS, TRANSFER_STATES
+from server.models.people import RELATIONS
 
 MAX_MINUTES = 1500 * 60
 
@@ -48,7 +49,7 @@ class GrantSchema(Schema):
 
 class LegSchema(Schema):
     account_id = ma.fields.Integer()
-    account_kind = ma.fields.String()
+    account_kind = ma.fields.String(validate=ma.validate.OneOf(ACCOUNT_KINDS))
     household_id = ma.fields.Integer(allow_none=True)
     minutes = ma.fields.Integer()
 
@@ -57,7 +58,7 @@ class TransferSchema(Schema):
     id = ma.fields.Integer()
     code = ma.fields.String()
     code_label = ma.fields.String()
-    state = ma.fields.String(metadata={"description": "pending (a hold) | posted | voided"})
+    state = ma.fields.String(validate=ma.validate.OneOf(TRANSFER_STATES), metadata={"description": "pending (a hold) | posted | voided"})
     minutes = ma.fields.Integer()
     posted_minutes = ma.fields.Integer(allow_none=True)
     reason = ma.fields.String()
@@ -101,7 +102,7 @@ class KinshipSchema(Schema):
     household_name = ma.fields.String()
     relative_household_id = ma.fields.Integer()
     relative_household_name = ma.fields.String()
-    relation = ma.fields.String()
+    relation = ma.fields.String(validate=ma.validate.OneOf(RELATIONS))
     confirmed = ma.fields.Boolean()
     confirmed_at = LocalDateTime(allow_none=True)
 

@@ -3,15 +3,14 @@
 import marshmallow as ma
 
 from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
-
-GENDERS = ("男", "女", "")
+from server.models.people import ALL_VOLUNTEER_STATUSES, GENDERS, MEMBER_RELATIONS, RETIRE_REASONS
 
 
 class MemberSchema(Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    gender = ma.fields.String()
-    relation = ma.fields.String()
+    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
+    relation = ma.fields.String(validate=ma.validate.OneOf(MEMBER_RELATIONS))
     is_head = ma.fields.Boolean()
     household_id = ma.fields.Integer(allow_none=True)
     community_id = ma.fields.Integer(allow_none=True)
@@ -28,8 +27,8 @@ class MemberSchema(Schema):
 class VolunteerBriefSchema(Schema):
     id = ma.fields.Integer()
     volunteer_no = ma.fields.String()
-    status = ma.fields.String(metadata={"description": "pending (申请审核中) / rejected / active / retired / suspended"})
-    retired_reason = ma.fields.String(allow_none=True)
+    status = ma.fields.String(validate=ma.validate.OneOf(ALL_VOLUNTEER_STATUSES), metadata={"description": "pending (申请审核中) / rejected / active / retired / suspended"})
+    retired_reason = ma.fields.String(validate=ma.validate.OneOf(RETIRE_REASONS), allow_none=True)
     status_note = ma.fields.String(metadata={"description": "Why: a rejected application's reason, a suspension's note"})
 
 

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.models.recognition import NOTICE_KINDS, OBJECTION_STATUSES
 
 
 class QuarterSchema(Schema):
@@ -60,7 +61,7 @@ class NoticeAwardSchema(Schema):
 
 class NoticeBriefSchema(Schema):
     id = ma.fields.Integer()
-    kind = ma.fields.String(metadata={"description": "quarterly | awards"})
+    kind = ma.fields.String(validate=ma.validate.OneOf(NOTICE_KINDS), metadata={"description": "quarterly | awards"})
     title = ma.fields.String()
     year = ma.fields.Integer()
     quarter = ma.fields.Integer(allow_none=True)
@@ -81,7 +82,7 @@ class ObjectionSchema(Schema):
     award_id = ma.fields.Integer()
     objector_name = ma.fields.String()
     reason = ma.fields.String()
-    status = ma.fields.String(metadata={"description": "open | upheld | dismissed"})
+    status = ma.fields.String(validate=ma.validate.OneOf(OBJECTION_STATUSES), metadata={"description": "open | upheld | dismissed"})
     status_label = ma.fields.String()
     created_at = LocalDateTime()
     resolution = ma.fields.String()

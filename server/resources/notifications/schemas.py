@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema
+from server.models.notifications import WECHAT_STATUSES
 
 
 class InboxQuerySchema(Schema):
@@ -20,7 +21,7 @@ class NotificationSchema(Schema):
     created_at = LocalDateTime()
     read_at = LocalDateTime(allow_none=True)
     read = ma.fields.Function(lambda n: n.read_at is not None)
-    wechat_status = ma.fields.String(metadata={
+    wechat_status = ma.fields.String(validate=ma.validate.OneOf(WECHAT_STATUSES), metadata={
         "description": "The WeChat copy: pending, deferred (quiet hours), sending, sent, refused, skipped, failed, unknown"})
 
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema, Text
-from server.models.records import RECORD_STATUSES
+from server.models.records import RECORD_SOURCES, RECORD_STATUSES
 
 
 class RecordReportSchema(Schema):
@@ -59,9 +59,9 @@ class RecordQuerySchema(Schema):
 
 class RecordSchema(Schema):
     id = ma.fields.Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(RECORD_STATUSES))
     status_label = ma.fields.String()
-    source = ma.fields.String()
+    source = ma.fields.String(validate=ma.validate.OneOf(RECORD_SOURCES))
     category_name = ma.fields.String()
     item_name = ma.fields.String(allow_none=True)
     place = ma.fields.String()

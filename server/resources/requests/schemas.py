@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.models.ledger import TRANSFER_STATES
 from server.models.tasks import URGENCIES
 
 
@@ -47,11 +48,11 @@ class RequestSchema(Schema):
     window_start = LocalDateTime()
     window_end = LocalDateTime()
     estimated_minutes = ma.fields.Integer()
-    urgency = ma.fields.String()
+    urgency = ma.fields.String(validate=ma.validate.OneOf(URGENCIES))
     status = ma.fields.String()
     status_label = ma.fields.String()
     held_minutes = ma.fields.Integer(allow_none=True, metadata={"description": "Payback: minutes held on the passbook"})
-    hold_state = ma.fields.String(allow_none=True, metadata={"description": "pending | posted | voided"})
+    hold_state = ma.fields.String(validate=ma.validate.OneOf(TRANSFER_STATES), allow_none=True, metadata={"description": "pending | posted | voided"})
     spent_minutes = ma.fields.Integer(allow_none=True)
     volunteer = ma.fields.Nested(VolunteerRefSchema, allow_none=True)
     record_id = ma.fields.Integer(allow_none=True, metadata={"description": "The service record waiting for confirmation"})

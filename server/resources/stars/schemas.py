@@ -49,7 +49,7 @@ class AwardSchema(Schema):
     period_label = ma.fields.String()
     stars = ma.fields.Integer()
     minutes = ma.fields.Integer()
-    status = ma.fields.String(metadata={"description": "proposed | approved | rejected | superseded"})
+    status = ma.fields.String(validate=ma.validate.OneOf(AWARD_STATUSES), metadata={"description": "proposed | approved | rejected | superseded"})
     status_label = ma.fields.String()
     applied = ma.fields.Boolean()
     applied_at = LocalDateTime(allow_none=True)
@@ -76,7 +76,7 @@ class VolunteerStandingSchema(Schema):
     national_minutes = ma.fields.Integer()
     national_stars = ma.fields.Integer()
     award_id = ma.fields.Integer(allow_none=True)
-    award_status = ma.fields.String(allow_none=True)
+    award_status = ma.fields.String(validate=ma.validate.OneOf(AWARD_STATUSES), allow_none=True)
 
 
 class StandingsSchema(Schema):

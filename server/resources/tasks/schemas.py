@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.extensions.pager import page_of
 from server.extensions.smorest import Schema, Text
+from server.models.tasks import TASK_STATUSES, URGENCIES
 from server.resources.records.schemas import RecordSchema
 
 
@@ -29,8 +30,8 @@ class TaskSchema(Schema):
     window_start = ma.fields.String()
     window_end = ma.fields.String()
     estimated_minutes = ma.fields.Integer()
-    urgency = ma.fields.String()
-    status = ma.fields.String()
+    urgency = ma.fields.String(validate=ma.validate.OneOf(URGENCIES))
+    status = ma.fields.String(validate=ma.validate.OneOf(TASK_STATUSES))
     status_label = ma.fields.String()
     recipient_name = ma.fields.String(metadata={"description": "Masked (王**) until claimed"})
     recipient_phone = ma.fields.String(metadata={"description": "Empty until claimed"})
@@ -102,5 +103,5 @@ class OpeningSchema(Schema):
 
 class CandidatesSchema(Schema):
     task_id = ma.fields.Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(TASK_STATUSES))
     openings = ma.fields.List(ma.fields.Nested(OpeningSchema), metadata={"description": "Newest first"})

@@ -6,11 +6,11 @@ from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
 from server.models.people import (
     ALL_VOLUNTEER_STATUSES,
     APPLICATION_STATUSES,
+    GENDERS,
     RETIRE_REASONS,
     SLOTS,
     VOLUNTEER_STATUSES,
 )
-from server.resources.me.schemas import GENDERS
 
 POLITICAL_STATUSES = ("中共党员", "中共预备党员", "共青团员", "民主党派", "群众", "")
 
@@ -62,7 +62,7 @@ class VolunteerSchema(Schema):
     member_id = ma.fields.Integer()
     volunteer_no = ma.fields.String(metadata={"description": "志愿者编号, the public identifier (never an ID-card number)"})
     name = ma.fields.String()
-    gender = ma.fields.String()
+    gender = ma.fields.String(validate=ma.validate.OneOf(GENDERS))
     age = ma.fields.Integer(allow_none=True)
     birth_date = ma.fields.Date(allow_none=True)
     phone = ma.fields.String(metadata={"description": "Masked unless the viewer is the volunteer or their coordinator"})
@@ -73,10 +73,10 @@ class VolunteerSchema(Schema):
     availability = ma.fields.List(ma.fields.Nested(AvailabilitySchema))
     political_status = ma.fields.String(allow_none=True, metadata={"description": "Only to the volunteer and coordinators, only with consent"})
     consent_political = ma.fields.Boolean()
-    status = ma.fields.String(metadata={"description": "pending (申请审核中) / rejected (未通过) / active / retired / suspended"})
+    status = ma.fields.String(validate=ma.validate.OneOf(ALL_VOLUNTEER_STATUSES), metadata={"description": "pending (申请审核中) / rejected (未通过) / active / retired / suspended"})
     status_label = ma.fields.String(metadata={"description": "The status in plain Chinese: 审核中, 未通过, 在岗, 退出, 暂停"})
     reviewed_at = LocalDateTime(allow_none=True, metadata={"description": "When a coordinator decided the application (null: enrolled before applications existed, or still pending)"})
-    retired_reason = ma.fields.String(allow_none=True)
+    retired_reason = ma.fields.String(validate=ma.validate.OneOf(RETIRE_REASONS), allow_none=True)
     status_note = ma.fields.String(metadata={"description": "Why the status is what it is (a rejection's reason); only to the volunteer and coordinators"})
     public_name = ma.fields.Boolean(metadata={"description": "Named in full in public notices (opted in)"})
     registered_at = LocalDateTime()

@@ -1,0 +1,79 @@
+"""Each enum has one home, the tuple beside its model: the database refuses other words, the API lists them."""
+
+import re
+
+import pytest
+from peewee import IntegrityError
+
+from server.db import database, init_db
+from server.models import MODELS, Member, Volunteer
+from server.models.people import RELATIONS
+from tests.factories import make_community, make_member, make_volunteer
+
+
+def _checked_columns() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(table, column) → the words its CHECK allows, read from the models."""
+    found = {}
+    for model in MODELS:
+        for field in model._meta.sorted_fields:
+            for constraint in field.constraints or []:
+                column, words = re.match(r"CHECK \((\w+) IN \((.*)\)\)$", constraint.sql).groups()
+                found[(model._meta.table_name, column)] = tuple(re.findall(r"'((?:[^']|'')*)'", words))
+    return found
+
+
+def test_every_enum_column_of_the_models_has_its_check():
+    checked = _checked_columns()
+    assert {("task", "status"), ("service_record", "status"), ("transfer", "state"), ("account", "kind"),
+            ("content_check", "result"), ("member", "gender"), ("member", "relation"),
+            ("kinship", "relation"), ("volunteer", "status")} <= set(checked)
+    assert checked[("member", "relation")] == ("", *RELATIONS)
+
+
+def _refuses(sql: str) -> bool:
+    try:
+        with database.atomic():
+            database.execute_sql(sql)
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_the_database_refuses_a_word_outside_the_enum(any_app):
+    """On a migrated database (SQLite: 0015's triggers; PostgreSQL: its CHECKs), inserting or updating refuses."""
+    community = make_community()
+    member = make_member(community, roles="resident,volunteer")
+    _, volunteer = make_volunteer(community)
+    assert _refuses(f"UPDATE member SET gender = 'x' WHERE id = {member.id}")
+    assert _refuses(f"UPDATE volunteer SET status = 'dozing' WHERE id = {volunteer.id}")
+    assert _refuses(f"UPDATE volunteer SET retired_reason = 'bored' WHERE id = {volunteer.id}")
+    assert _refuses(
+        "INSERT INTO member (community_id, name, gender, phone, relation, is_head, roles, token_version, created_at) "
+        f"VALUES ({community.id}, '某人', '', '', '表哥', false, '', 0, '2026-01-01 00:00:00')")
+    # the words of the enum (and NULL where the column allows it) still pass
+    Member.update(gender="男", relation="配偶").where(Member.id == member.id).execute()
+    Volunteer.update(status="retired", retired_reason="age").where(Volunteer.id == volunteer.id).execute()
+    Volunteer.update(retired_reason=None).where(Volunteer.id == volunteer.id).execute()
+    assert Volunteer.get_by_id(volunteer.id).status == "retired"
+
+
+@pytest.mark.parametrize("created", ["migrated", "from the models"])
+def test_every_checked_column_refuses_a_stranger_on_sqlite(tmp_path, created):
+    """Both ways a SQLite database is made refuse a word outside each enum, column by column."""
+    from server import migrations
+
+    db = init_db(f"sqlite:///{tmp_path / 'e.db'}")
+    if created == "migrated":
+        migrations.migrate(db)
+    else:
+        db.create_tables(MODELS)
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # one table at a time, without the rows it refers to
+    try:
+        for table, column in _checked_columns():
+            others = [c.name for c in db.get_columns(table) if not c.null and c.name not in ("id", column)]
+            names = ", ".join([column, *others])
+            values = ", ".join(["'not-a-word'", *["'1'"] * len(others)])
+            with pytest.raises(IntegrityError, match="CHECK"):
+                db.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({values})')
+    finally:
+        db.close()
