@@ -1,5 +1,7 @@
 """Each enum has one home, the tuple beside its model: the database refuses other words, the API lists them."""
 
+import json
+import pathlib
 import re
 
 import pytest
@@ -8,6 +10,7 @@ from peewee import IntegrityError
 from server.db import database, init_db
 from server.models import MODELS, Member, Volunteer
 from server.models.people import RELATIONS
+from server.services import agreement_views, audits, notices, records, stars, tasks, volunteers
 from tests.factories import make_community, make_member, make_volunteer
 
 
@@ -77,3 +80,36 @@ def test_every_checked_column_refuses_a_stranger_on_sqlite(tmp_path, created):
                 db.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({values})')
     finally:
         db.close()
+
+
+def _status_words() -> dict[str, set[str]]:
+    """status → every label the server gives it, across the services' STATUS_LABELS tables."""
+    words: dict[str, set[str]] = {}
+    for table in (tasks.STATUS_LABELS, records.STATUS_LABELS, agreement_views.STATUS_LABELS, stars.STATUS_LABELS,
+                  notices.OBJECTION_LABELS, audits.OUTCOME_LABELS, volunteers.STATUS_LABELS):
+        for status, label in table.items():
+            words.setdefault(status, set()).add(label)
+    return words
+
+
+def _labelled(node):
+    if isinstance(node, dict):
+        if "status" in node and "status_label" in node:
+            yield node["status"], node["status_label"]
+        for value in node.values():
+            yield from _labelled(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _labelled(value)
+
+
+def test_the_mini_programs_fixtures_carry_the_servers_status_words():
+    """The mini-program shows the answer's status_label, so a fixture with stale words would test words no one sees."""
+    words = _status_words()
+    stale = []
+    for path in sorted((pathlib.Path(__file__).parents[1] / "miniprogram/test/fixtures").glob("*.json")):
+        for status, label in _labelled(json.loads(path.read_text(encoding="utf-8"))):
+            allowed = [re.escape(w).replace(re.escape("{step}"), r"\d+") for w in words.get(status, ())]
+            if not any(re.fullmatch(w, label) for w in allowed):
+                stale.append((path.name, status, label))
+    assert stale == []

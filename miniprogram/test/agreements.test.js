@@ -90,7 +90,7 @@ describe('agreement detail (协议详情)', () => {
     const a = { ...fixture('agreement'), status: 'active', status_label: '执行中', my_party: 'coordinator' }
     const { calls } = installWx({
       'GET /agreements/1': a,
-      'POST /agreements/1/status': (call) => ({ ...a, status: call.data.action === 'suspend' ? 'suspended' : 'active', end_date: call.data.end_date || a.end_date }),
+      'POST /agreements/1/status': (call) => ({ ...a, ...(call.data.action === 'suspend' ? { status: 'suspended', status_label: '已暂停' } : { status: 'active', status_label: '执行中' }), end_date: call.data.end_date || a.end_date }),
     }, { member: coordinator })
     answerDialogs('志愿者生病')
     const page = await renderPage('agreements/detail', { id: '1' })

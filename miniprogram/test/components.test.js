@@ -34,15 +34,42 @@ const { fixture, flush } = require('./helpers')
 
 describe('status-tag', () => {
   test('says the status in words with a mark, not only a colour', async () => {
-    const comp = await renderComponent('status-tag', { kind: 'request', status: 'done' })
-    expect(text(comp)).toBe('!服务完成，请您确认')
-    comp.setData({ kind: 'record', status: 'credited' })
-    expect(text(comp)).toBe('✓时间已存入')
+    const comp = await renderComponent('status-tag', { kind: 'request', status: 'done', fallback: '服务已完成，待确认' })
+    expect(text(comp)).toBe('!服务已完成，待确认')
+    comp.setData({ kind: 'record', status: 'credited', fallback: '已存入存折' })
+    expect(text(comp)).toBe('✓已存入存折')
+  })
+
+  test('the words are the server\'s status_label, even where the mini-program once had its own', async () => {
+    // What the server says (with our mark), and what the mini-program used to say instead.
+    const shown = [
+      ['request', 'claimed', '✓志愿者已接单', '已有志愿者接单'],
+      ['payback', 'open', '…等待志愿者接单', '已申请，优先安排中'],
+      ['task', 'open', '○等待志愿者接单', '可以接单'],
+      ['record', 'reported', '…待见证人确认', '等待见证人确认'],
+      ['record', 'too_short', '–不足30分钟，不计时', '服务时间太短，不计时'],
+      ['objection', 'open', '!待处理', '待服务站处理'],
+    ]
+    const comp = await renderComponent('status-tag', { kind: 'request', status: 'open' })
+    for (const [kind, status, server, old] of shown) {
+      comp.setData({ kind, status, fallback: server.slice(1) })
+      expect(text(comp)).toBe(server)
+      expect(text(comp)).not.toContain(old)
+    }
+  })
+
+  test('our own words only for a state the server does not have, or a kind it sends no words for', async () => {
+    const comp = await renderComponent('status-tag', { kind: 'task', status: 'held', fallback: '等待志愿者接单' })
+    expect(text(comp)).toBe('…等服务站审核')
+    comp.setData({ kind: 'event', status: 'open', fallback: '' })
+    expect(text(comp)).toBe('○报名中')
   })
 
   test('an unknown status still shows something readable', async () => {
     const comp = await renderComponent('status-tag', { kind: 'task', status: 'archived' })
     expect(text(comp)).toContain('archived')
+    comp.setData({ fallback: '已归档' })
+    expect(text(comp)).toBe('…已归档')
   })
 })
 
@@ -80,7 +107,7 @@ describe('task-card', () => {
     expect(t).toContain('优先回馈')
     expect(t).toContain('约 2.0 小时')
     expect(t).toContain('西区5号楼附近')
-    expect(t).toContain('可以接单')
+    expect(t).toContain('○等待志愿者接单')
   })
 
   test('a task with missing fields still renders', async () => {
@@ -96,7 +123,7 @@ describe('record-card', () => {
     expect(t).toContain('孙丽')
     expect(t).toContain('11月27日 周五 09:05–09:50')
     expect(t).toContain('0.8 小时')
-    expect(t).toContain('等待见证人确认')
+    expect(t).toContain('…待见证人确认')
   })
 
   test('an empty record renders without breaking', async () => {

@@ -4,7 +4,7 @@ const routes = () => ({
   'GET /catalog': fixture('catalog'),
   'GET /tasks': fixture('board'),
   'GET /notifications/unread-count': { unread: 3 },
-  'POST /tasks/41/claim': { ...fixture('board').items[0], status: 'claimed', claimed_by_me: true },
+  'POST /tasks/41/claim': { ...fixture('board').items[0], status: 'claimed', status_label: '志愿者已接单', claimed_by_me: true },
 })
 
 describe('home page (任务大厅)', () => {

@@ -7,7 +7,7 @@ describe('task detail (pages/tasks/detail?id=)', () => {
   test('a volunteer claims the task from the message, after a plain-words confirmation', async () => {
     const { calls } = installWx({
       'GET /tasks/42': offer,
-      'POST /tasks/42/claim': { ...offer, status: 'claimed', claimed_by_me: true },
+      'POST /tasks/42/claim': { ...offer, status: 'claimed', status_label: '志愿者已接单', claimed_by_me: true },
     }, { member: fixture('me-volunteer') })
     const page = await renderPage('tasks/detail', { id: '42' })
     expect(text(page)).toContain('洗衣机不脱水')

@@ -98,7 +98,7 @@ describe('station notice (服务站 · 公告和异议)', () => {
     expect(t).toContain('对 孙丽（HPL-00003） · 一星，2026年度 12.0 小时')
     expect(t).toContain('王秀兰')
     expect(t).toContain('8月那次陪同就医')
-    expect(t).toContain('待服务站处理')
+    expect(t).toContain('!待处理')
     expect(t).toContain('! 1 条异议待处理')
   })
 

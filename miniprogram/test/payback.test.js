@@ -4,7 +4,7 @@ const eligible = { eligible: true, reason: '您已因年龄退出服务，可以
 const mine = [{
   id: 3, category_name: '医疗保健', item_name: '陪同就医', description: '去医院复查',
   window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
-  estimated_minutes: 60, held_minutes: 60, status: 'claimed', volunteer: { name: '孙丽', phone: '138****0006' },
+  estimated_minutes: 60, held_minutes: 60, status: 'claimed', status_label: '志愿者已接单', volunteer: { name: '孙丽', phone: '138****0006' },
 }]
 
 function routes(over = {}) {
@@ -13,8 +13,8 @@ function routes(over = {}) {
     'GET /payback-requests': mine,
     'GET /catalog': fixture('catalog'),
     'GET /households/3': { ...fixture('household'), id: 3, members: [] },
-    'POST /payback-requests': (c) => ({ id: 4, status: 'open', held_minutes: c.data.estimated_minutes }),
-    'POST /payback-requests/3/cancel': { id: 3, status: 'cancelled' },
+    'POST /payback-requests': (c) => ({ id: 4, status: 'open', status_label: '等待志愿者接单', held_minutes: c.data.estimated_minutes }),
+    'POST /payback-requests/3/cancel': { id: 3, status: 'cancelled', status_label: '已取消' },
   }, over)
 }
 const retired = () => ({ ...fixture('me-retired'), household_id: 3 })
@@ -30,7 +30,7 @@ describe('payback page (优先回馈)', () => {
     expect(t).toContain('1.0 小时')
     expect(t).toContain('陪同就医')
     expect(t).toContain('孙丽')
-    expect(t).toContain('已有志愿者接单')
+    expect(t).toContain('✓志愿者已接单')
   })
 
   test('not eligible: the reason in words and no form', async () => {

@@ -90,12 +90,12 @@ describe('QR page (出示二维码)', () => {
 
 describe('where the volunteer and the family reach the codes', () => {
   test('after check-out the volunteer is offered the confirmation code', async () => {
-    const started = { ...fixture('board').items[0], id: 44, status: 'in_progress', claimed_by_me: true }
+    const started = { ...fixture('board').items[0], id: 44, status: 'in_progress', status_label: '服务中', claimed_by_me: true }
     const record = { ...fixture('records').items[0], id: 31 }
     installWx({
       'GET /tasks/mine': [started],
       'GET /service-records': { items: [], next_cursor: null },
-      'POST /tasks/44/check-out': { task: { ...started, status: 'done' }, record },
+      'POST /tasks/44/check-out': { task: { ...started, status: 'done', status_label: '服务已完成，待确认' }, record },
     }, { member: fixture('me-volunteer') })
     const page = await renderPage('tasks')
     await tap(page, '.check-out')

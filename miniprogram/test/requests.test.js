@@ -4,10 +4,10 @@ function routes(over = {}) {
   return Object.assign({
     'GET /requests': fixture('requests'),
     'GET /service-records': fixture('records'),
-    'POST /service-records/21/confirm': { ...fixture('records').items[0], status: 'credited' },
-    'POST /service-records/21/dispute': { ...fixture('records').items[0], status: 'disputed' },
-    'POST /service-records/confirm-qr': { ...fixture('records').items[0], status: 'credited' },
-    'POST /requests/11/cancel': { id: 11, status: 'cancelled' },
+    'POST /service-records/21/confirm': { ...fixture('records').items[0], status: 'credited', status_label: '已存入存折' },
+    'POST /service-records/21/dispute': { ...fixture('records').items[0], status: 'disputed', status_label: '见证人有异议' },
+    'POST /service-records/confirm-qr': { ...fixture('records').items[0], status: 'credited', status_label: '已存入存折' },
+    'POST /requests/11/cancel': { id: 11, status: 'cancelled', status_label: '已取消' },
   }, over)
 }
 
@@ -19,10 +19,10 @@ describe('my requests page (我的求助)', () => {
     expect(callsTo(calls, 'GET', '/service-records')[0].query).toEqual({ view: 'to_confirm' })
     expect(t).toContain('请您确认的服务（1）')
     expect(t).toContain('量血压，讲解用药')
-    expect(t).toContain('已有志愿者接单')
+    expect(t).toContain('✓志愿者已接单')
     expect(t).toContain('来帮忙的是：李建国')
-    expect(t).toContain('服务完成，请您确认')
-    expect(t).toContain('已完成，时间已存入')
+    expect(t).toContain('!服务已完成，待确认')
+    expect(t).toContain('✓时间已存入')
     expect(t).toContain('加急')
     expect(page.querySelector('.confirm-request')).toBeFalsy() // the same record is confirmed once, above
   })

@@ -37,10 +37,10 @@ describe('services/records: withdraw and edit', () => {
   })
 
   test('a 409 rejects with the server message, shown to the person', async () => {
-    installWx({ 'POST /service-records/30/withdraw': conflict('这条记录现在是「时间已存入」，不能撤回') }, { member: me })
+    installWx({ 'POST /service-records/30/withdraw': conflict('这条记录现在是「已存入存折」，不能撤回') }, { member: me })
     const records = require('../services/records')
-    await expect(records.withdraw(30)).rejects.toMatchObject({ status: 409, message: '这条记录现在是「时间已存入」，不能撤回' })
-    expect(modalTexts()).toEqual(['提示|这条记录现在是「时间已存入」，不能撤回'])
+    await expect(records.withdraw(30)).rejects.toMatchObject({ status: 409, message: '这条记录现在是「已存入存折」，不能撤回' })
+    expect(modalTexts()).toEqual(['提示|这条记录现在是「已存入存折」，不能撤回'])
   })
 })
 
@@ -103,7 +103,7 @@ describe('my tasks page: 修改 and 撤回 on my self-report', () => {
   test('撤回 refused because the witness confirmed meanwhile: the server says why, the list shows where it stands', async () => {
     let confirmed = false
     const { calls } = installWx(routes([], {
-      'GET /service-records': () => ({ items: [confirmed ? selfReport({ status: 'credited', credited_minutes: 90 }) : selfReport()], next_cursor: null }),
+      'GET /service-records': () => ({ items: [confirmed ? selfReport({ status: 'credited', status_label: '已存入存折', credited_minutes: 90 }) : selfReport()], next_cursor: null }),
       'POST /service-records/30/withdraw': () => {
         confirmed = true
         return conflict('这条记录现在是「已存入存折」，不能撤回')
@@ -114,7 +114,7 @@ describe('my tasks page: 修改 and 撤回 on my self-report', () => {
     await flush()
     expect(modalTexts()).toContain('提示|这条记录现在是「已存入存折」，不能撤回')
     expect(callsTo(calls, 'GET', '/service-records')).toHaveLength(2)
-    expect(text(page)).toContain('时间已存入')
+    expect(text(page)).toContain('✓已存入存折')
     expect(page.querySelector('.withdraw')).toBeFalsy()
   })
 
@@ -230,7 +230,7 @@ describe('the report form, correcting my self-report', () => {
     await flush()
     expect(modalTexts()).toContain('提示|这条记录现在是「已存入存折」，不能修改')
     expect(page.instance.data.state).toBe('empty')
-    expect(text(page)).toContain('这条记录现在是“时间已存入”，不能再修改了')
+    expect(text(page)).toContain('这条记录现在是“已存入存折”，不能再修改了')
     expect(page.querySelector('.submit')).toBeFalsy()
     expect(wx.navigateBack).not.toHaveBeenCalled()
   })

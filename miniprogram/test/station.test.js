@@ -5,10 +5,10 @@ const coordinator = fixture('me-coordinator')
 function routes(over = {}) {
   return Object.assign({
     'GET /desk': fixture('desk'),
-    'POST /service-records/22/approve': { ...fixture('desk').records_waiting[0], status: 'credited' },
-    'POST /service-records/22/reject': { ...fixture('desk').records_waiting[0], status: 'rejected' },
+    'POST /service-records/22/approve': { ...fixture('desk').records_waiting[0], status: 'credited', status_label: '已存入存折' },
+    'POST /service-records/22/reject': { ...fixture('desk').records_waiting[0], status: 'rejected', status_label: '未通过' },
     'POST /tasks/45/publish': { ...fixture('desk').held_requests[0], held: false },
-    'POST /tasks/47/no-show': { ...fixture('desk').todays_visits[0], status: 'no_show' },
+    'POST /tasks/47/no-show': { ...fixture('desk').todays_visits[0], status: 'no_show', status_label: '志愿者未到' },
   }, over)
 }
 

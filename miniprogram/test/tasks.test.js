@@ -1,15 +1,15 @@
 const { installWx, renderPage, text, tap, callsTo, fixture } = require('./helpers')
 
 const claimed = { ...fixture('board').items[2] }
-const started = { ...fixture('board').items[0], id: 44, status: 'in_progress', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }
+const started = { ...fixture('board').items[0], id: 44, status: 'in_progress', status_label: '服务中', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }
 
 function routes(over = {}) {
   return Object.assign({
     'GET /tasks/mine': [claimed, started],
     'GET /service-records': { items: [{ ...fixture('records').items[0], volunteer_name: '李建国', source: 'self' }], next_cursor: null },
-    'POST /tasks/43/check-in': { ...claimed, status: 'in_progress' },
-    'POST /tasks/43/release': { ...claimed, status: 'open' },
-    'POST /tasks/44/check-out': { ...started, status: 'done' },
+    'POST /tasks/43/check-in': { ...claimed, status: 'in_progress', status_label: '服务中' },
+    'POST /tasks/43/release': { ...claimed, status: 'open', status_label: '等待志愿者接单' },
+    'POST /tasks/44/check-out': { ...started, status: 'done', status_label: '服务已完成，待确认' },
   }, over)
 }
 
@@ -22,7 +22,7 @@ describe('my tasks page (我的任务)', () => {
     expect(t).toContain('到了，签到')
     expect(t).toContain('做完了，签退')
     expect(t).toContain('5号楼1单元101')
-    expect(t).toContain('等待见证人确认')
+    expect(t).toContain('…待见证人确认')
     expect(t).toContain('任务')
   })
 

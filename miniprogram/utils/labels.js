@@ -1,66 +1,79 @@
 /**
- * Words for codes. Every status has a word and a mark, and a tone only for colour:
- * the colour never carries the meaning alone (适老化).
+ * Marks and tones for status codes; words only where the server sends none. A status the server
+ * labels is shown in its words (the answer's `status_label`, passed as `fallback`); the mark and the
+ * tone are ours, and the colour never carries the meaning alone (适老化).
  */
 
 const TONES = { wait: 'wait', go: 'go', done: 'done', stop: 'stop', warn: 'warn' }
 
-/**
- * A service shorter than the rounding step counts for nothing. The server's words name the
- * step in force (「不足30分钟，不计时」), so they win (`serverWords`); these are for when none came.
+/*
+ * The statuses the server labels (every answer carries `status_label`): a mark and a tone each,
+ * no words — the server's are shown (status() below).
  */
-const TOO_SHORT = { text: '服务时间太短，不计时', mark: '–', tone: TONES.stop, serverWords: true }
+
+const TOO_SHORT = { mark: '–', tone: TONES.stop }
 
 const REQUEST_STATUS = {
-  open: { text: '等待志愿者接单', mark: '…', tone: TONES.wait },
-  claimed: { text: '已有志愿者接单', mark: '✓', tone: TONES.go },
-  in_progress: { text: '志愿者正在服务', mark: '▶', tone: TONES.go },
-  done: { text: '服务完成，请您确认', mark: '!', tone: TONES.warn },
-  confirmed: { text: '您已确认', mark: '✓', tone: TONES.done },
-  credited: { text: '已完成，时间已存入', mark: '✓', tone: TONES.done },
-  cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
-  expired: { text: '没有人接单，已过期', mark: '×', tone: TONES.stop },
-  no_show: { text: '志愿者没有来，服务站已记录', mark: '×', tone: TONES.stop },
+  open: { mark: '…', tone: TONES.wait },
+  claimed: { mark: '✓', tone: TONES.go },
+  in_progress: { mark: '▶', tone: TONES.go },
+  done: { mark: '!', tone: TONES.warn },
+  confirmed: { mark: '✓', tone: TONES.done },
+  credited: { mark: '✓', tone: TONES.done },
+  cancelled: { mark: '×', tone: TONES.stop },
+  expired: { mark: '×', tone: TONES.stop },
+  no_show: { mark: '×', tone: TONES.stop },
   too_short: TOO_SHORT,
 }
 
 const TASK_STATUS = {
-  open: { text: '可以接单', mark: '○', tone: TONES.wait },
-  claimed: { text: '已接单，待签到', mark: '✓', tone: TONES.go },
-  in_progress: { text: '服务中，完成后签退', mark: '▶', tone: TONES.go },
-  done: { text: '已签退，等待确认', mark: '…', tone: TONES.warn },
-  confirmed: { text: '对方已确认', mark: '✓', tone: TONES.done },
-  credited: { text: '时间已存入', mark: '✓', tone: TONES.done },
-  cancelled: { text: '已取消', mark: '×', tone: TONES.stop },
-  expired: { text: '已过期', mark: '×', tone: TONES.stop },
-  no_show: { text: '志愿者未到', mark: '×', tone: TONES.stop },
+  open: { mark: '○', tone: TONES.wait },
+  claimed: { mark: '✓', tone: TONES.go },
+  in_progress: { mark: '▶', tone: TONES.go },
+  done: { mark: '…', tone: TONES.warn },
+  confirmed: { mark: '✓', tone: TONES.done },
+  credited: { mark: '✓', tone: TONES.done },
+  cancelled: { mark: '×', tone: TONES.stop },
+  expired: { mark: '×', tone: TONES.stop },
+  no_show: { mark: '×', tone: TONES.stop },
   too_short: TOO_SHORT,
   // Not a server status: an open task held for the station's review (`held`), not yet claimable.
-  held: { text: '等服务站审核', mark: '…', tone: TONES.warn },
+  held: { text: '等服务站审核', mark: '…', tone: TONES.warn, clientOnly: true },
 }
 
 const RECORD_STATUS = {
-  reported: { text: '等待见证人确认', mark: '…', tone: TONES.warn },
-  confirmed: { text: '已确认', mark: '✓', tone: TONES.done },
-  credited: { text: '时间已存入', mark: '✓', tone: TONES.done },
-  disputed: { text: '有异议，服务站处理中', mark: '!', tone: TONES.stop },
-  rejected: { text: '未通过', mark: '×', tone: TONES.stop },
-  reversed: { text: '已冲正', mark: '↺', tone: TONES.stop },
-  withdrawn: { text: '已撤回', mark: '×', tone: TONES.stop },
+  reported: { mark: '…', tone: TONES.warn },
+  confirmed: { mark: '✓', tone: TONES.done },
+  credited: { mark: '✓', tone: TONES.done },
+  disputed: { mark: '!', tone: TONES.stop },
+  rejected: { mark: '×', tone: TONES.stop },
+  reversed: { mark: '↺', tone: TONES.stop },
+  withdrawn: { mark: '×', tone: TONES.stop },
   too_short: TOO_SHORT,
 }
 
-const PAYBACK_STATUS = Object.assign({}, REQUEST_STATUS, {
-  open: { text: '已申请，优先安排中', mark: '…', tone: TONES.wait },
-  credited: { text: '已完成，时间已结算', mark: '✓', tone: TONES.done },
-})
+const PAYBACK_STATUS = REQUEST_STATUS
 
 const AGREEMENT_STATUS = {
-  signing: { text: '待签署', mark: '✎', tone: TONES.warn },
-  active: { text: '执行中', mark: '▶', tone: TONES.go },
-  suspended: { text: '已暂停', mark: '‖', tone: TONES.stop },
-  ended: { text: '已终止', mark: '■', tone: TONES.done },
+  signing: { mark: '✎', tone: TONES.warn },
+  active: { mark: '▶', tone: TONES.go },
+  suspended: { mark: '‖', tone: TONES.stop },
+  ended: { mark: '■', tone: TONES.done },
 }
+
+const OBJECTION_STATUS = {
+  open: { mark: '!', tone: TONES.warn },
+  upheld: { mark: '×', tone: TONES.stop },
+  dismissed: { mark: '✓', tone: TONES.done },
+}
+
+const VISIT_STATUS = {
+  pending: { mark: '○', tone: TONES.wait },
+  confirmed: { mark: '✓', tone: TONES.done },
+  disputed: { mark: '!', tone: TONES.stop },
+}
+
+/* The statuses the server sends no words for: ours. */
 
 const EVENT_STATUS = {
   open: { text: '报名中', mark: '○', tone: TONES.go },
@@ -82,18 +95,6 @@ const AWARD_STATUS = {
   approved: { text: '已评定，证书已发', mark: '✓', tone: TONES.done },
   rejected: { text: '未通过', mark: '×', tone: TONES.stop },
   superseded: { text: '已升为更高的星级', mark: '↑', tone: TONES.done },
-}
-
-const OBJECTION_STATUS = {
-  open: { text: '待服务站处理', mark: '!', tone: TONES.warn },
-  upheld: { text: '异议成立，评定不通过', mark: '×', tone: TONES.stop },
-  dismissed: { text: '异议不成立，评定继续', mark: '✓', tone: TONES.done },
-}
-
-const VISIT_STATUS = {
-  pending: { text: '待走访', mark: '○', tone: TONES.wait },
-  confirmed: { text: '属实', mark: '✓', tone: TONES.done },
-  disputed: { text: '有异议（未能证实）', mark: '!', tone: TONES.stop },
 }
 
 const KINSHIP_STATUS = {
@@ -118,7 +119,6 @@ const RELATIONS = ['本人', '配偶', '父亲', '母亲', '儿子', '女儿', '
 const UNKNOWN = { text: '处理中', mark: '…', tone: TONES.wait }
 
 /**
-/**
  * 志愿者审核: what an applicant reads about their application; null once it is approved (or
  * for anyone who never applied). `v` is the volunteer part of /me or the profile.
  */
@@ -139,13 +139,15 @@ function application(v) {
 }
 
 /**
- * A code's words; one we do not know shows the server's own label (`fallback`), never a bare code when there is one.
- * A code marked `serverWords` prefers the server's label too (it names a setting in force).
+ * A code's mark and tone, in the server's words (`fallback`, its status_label) whenever it sent them;
+ * ours for a state the server does not have (`clientOnly`) or a kind it sends no words for.
+ * An answer with neither shows the code rather than nothing.
  */
 function status(table, code, fallback) {
   const known = table[code]
-  if (known && known.serverWords && fallback) return { ...known, text: fallback }
-  return known || { ...UNKNOWN, text: fallback || code || UNKNOWN.text }
+  const looks = known || UNKNOWN
+  const text = (known && known.clientOnly && known.text) || fallback || (known && known.text) || code || UNKNOWN.text
+  return { text, mark: looks.mark, tone: looks.tone }
 }
 
 module.exports = {

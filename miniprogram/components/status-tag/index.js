@@ -20,7 +20,7 @@ Component({
   properties: {
     kind: { type: String, value: 'request' },
     status: { type: String, value: '' },
-    // The server's status_label, shown for a status this table does not know (or marks `serverWords`).
+    // The server's status_label: the words shown (the table's own only where there is none).
     fallback: { type: String, value: '' },
   },
   data: { label: { text: '', mark: '', tone: 'wait' } },
