@@ -13,21 +13,16 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from server.services import (
-        board_reports,
-        data_rights,
-        idempotency,
-        ledger,
-        people,
-        records,
-        requests,
-        study_report,
-        tasks,
-    )
+    from server.services.board import board_reports, bookings, records, tasks
+    from server.services.ledger import core as ledger
+    from server.services.ledger import idempotency
+    from server.services.oversight import study_report
+    from server.services.people import core as people
+    from server.services.people import data_rights
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
     records.on_settled(tasks.on_record_settled)
-    for area in (study_report, data_rights, board_reports, idempotency, records, requests):
+    for area in (study_report, data_rights, board_reports, idempotency, records, bookings):
         area.register()
     _installed = True

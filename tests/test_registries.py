@@ -4,25 +4,24 @@ import subprocess
 import sys
 
 from server import hooks
-from server.services import (
-    board_reports,
-    content_safety,
-    data_rights,
-    idempotency,
-    ledger,
-    people,
-    records,
-    requests,
-    study_report,
-    tasks,
-)
+from server.services.board import board_reports, bookings, records, tasks
+from server.services.ledger import core as ledger
+from server.services.ledger import idempotency
+from server.services.messaging import content_safety
+from server.services.oversight import study_report
+from server.services.people import core as people
+from server.services.people import data_rights
 
 EMPTY_AFTER_IMPORT = """
 import importlib, pkgutil
 import server.services
-for found in pkgutil.iter_modules(server.services.__path__):
-    importlib.import_module("server.services." + found.name)
-from server.services import content_safety, data_rights, people, records, study_report
+for found in pkgutil.walk_packages(server.services.__path__, "server.services."):
+    importlib.import_module(found.name)
+from server.services.messaging import content_safety
+from server.services.people import data_rights
+from server.services.people import core as people
+from server.services.board import records
+from server.services.oversight import study_report
 filled = {"study_report.SECTIONS": study_report.SECTIONS, "data_rights.EXPORT_SECTIONS": data_rights.EXPORT_SECTIONS,
           "data_rights.ERASE_HOOKS": data_rights.ERASE_HOOKS, "content_safety callbacks": content_safety._CALLBACKS,
           "people household hooks": people._household_opened_hooks,
@@ -48,7 +47,7 @@ def test_after_wiring_every_registry_is_complete(app):
         "requests", "agreements", "recipient_files"]
     assert [board_reports._erase, idempotency._erase] == data_rights.ERASE_HOOKS
     assert {kind: r.callback for kind, r in content_safety._CALLBACKS.items()} == {
-        "self_report": records._self_report_checked, "request": requests._request_checked}
+        "self_report": records._self_report_checked, "request": bookings._request_checked}
     assert people._household_opened_hooks == [ledger.open_household_account]
     assert people._community_created_hooks == [ledger.open_community_accounts]
     assert records._settled_hooks == [tasks.on_record_settled]

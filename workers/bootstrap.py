@@ -51,7 +51,7 @@ def job_db():
 def wechat_client():
     """The WeChat client for these settings (None when WeChat is off); its token lives in Redis."""
     from server.redis_conn import get_redis, resolve_url
-    from server.services.wechat import make_client
+    from server.services.messaging.wechat import make_client
 
     values = settings()
     key = (values["WECHAT_APPID"], values["WECHAT_SECRET"], values["WECHAT_API_BASE"], values["REDIS_URL"])
