@@ -39,7 +39,7 @@ def _prepare(url: str):
     from config import settings as settings_module
     from server import clock, hooks, migrations, runtime
     from server.db import init_db
-    from server.services import catalog
+    from server.services.board import catalog
 
     values = settings_module.load({"DATABASE_URL": url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret"})
     runtime.configure(values)

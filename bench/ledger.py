@@ -21,7 +21,8 @@ def seed(values):
     from server import clock
     from server.db import database
     from server.models import Household, Member, ServiceCategory, ServiceRecord
-    from server.services import ledger, people
+    from server.services.ledger import core as ledger
+    from server.services.people import core as people
     from tests.factories import make_community, make_coordinator, make_member, make_volunteer
 
     community = make_community(name="压测社区", code="BENCH")

@@ -15,7 +15,7 @@ some. The task is a repair in 3号楼 on Saturday morning. Timed, median of seve
 
 Goals (issue 5): fast ≥ 10× faster than naive, and under 50 ms. It also prints
 whether both chose the same top K (the short list is an approximation, documented in
-server/services/match_score.py). Everything runs in a temporary SQLite file unless
+server/services/board/match_score.py). Everything runs in a temporary SQLite file unless
 you name an empty database.
 """
 
@@ -57,7 +57,8 @@ def seed(count: int):
         VolunteerIntention,
         VolunteerTeam,
     )
-    from server.services import people, requests
+    from server.services.board import bookings
+    from server.services.people import core as people
 
     rng = random.Random(20260515)
     now = clock.now()
@@ -94,7 +95,7 @@ def seed(count: int):
     saturday = dt.datetime.combine(clock.today() + dt.timedelta(days=(5 - clock.today().weekday()) % 7 or 7),
                                    dt.time(9))
     item = ServiceItem.get(ServiceItem.code == "appliance_repair")
-    request = requests.book(Member.get_by_id(resident.id), {
+    request = bookings.book(Member.get_by_id(resident.id), {
         "category_code": "repairs", "item_code": item.code, "description": "洗衣机不排水",
         "window_start": saturday, "window_end": saturday + dt.timedelta(hours=3), "estimated_minutes": 60})
     task = Task.get(Task.request == request.id)
@@ -138,7 +139,7 @@ def naive(task, now):
         VolunteerIntention,
         VolunteerTeam,
     )
-    from server.services import match_score, matching
+    from server.services.board import match_score, matching
 
     weights = runtime.setting("MATCH_WEIGHTS")
     volunteers = list(Volunteer.select(Volunteer, Member, Household).join(Member)
@@ -203,7 +204,7 @@ def run(count: int, database_url: str | None) -> dict:
     from bench import harness
     from server import clock, migrations
     from server.db import database, init_db
-    from server.services import catalog, matching
+    from server.services.board import catalog, matching
 
     folder = Path(tempfile.mkdtemp(prefix="lovebank-bench-"))
     try:

@@ -89,7 +89,7 @@ def emit(events: list[tuple[str, list[int]]]) -> int:
     """notify() per event in its own transaction, as services do; then enqueue what was emitted."""
     from server import queueing
     from server.db import database
-    from server.services import notifications, outbox
+    from server.services.messaging import notifications, outbox
 
     for event_key, member_ids in events:
         with database.atomic():

@@ -12,7 +12,7 @@ def register_commands(app) -> None:
     def migrate_command():
         """Apply pending migrations and seed the service menu and teams."""
         from server import migrations
-        from server.services import catalog
+        from server.services.board import catalog
 
         applied = migrations.migrate(database.obj)
         catalog.seed()
@@ -21,7 +21,7 @@ def register_commands(app) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load the demo communities and members (once)."""
-        from server.services import demo
+        from server.services.people import demo
 
         click.echo("demo data loaded" if demo.load() else "demo data already present")
 
@@ -46,7 +46,7 @@ def register_commands(app) -> None:
     def verify_ledger_command(community_code):
         """Recompute every ledger invariant; exit 1 and list violations if any."""
         from server.models import Community
-        from server.services import ledger_verify
+        from server.services.ledger import ledger_verify
 
         community_id = None
         if community_code:

@@ -15,21 +15,13 @@ def install() -> None:
     if _installed:
         return
     from server import queues
-    from server.services import (
-        board_reports,
-        content_safety,
-        data_rights,
-        idempotency,
-        ledger,
-        matching,
-        notifications,
-        outbox,
-        people,
-        records,
-        requests,
-        study_report,
-        tasks,
-    )
+    from server.services.board import board_reports, bookings, matching, records, tasks
+    from server.services.ledger import core as ledger
+    from server.services.ledger import idempotency
+    from server.services.messaging import content_safety, notifications, outbox
+    from server.services.oversight import study_report
+    from server.services.people import core as people
+    from server.services.people import data_rights
 
     outbox.route(content_safety.KIND, queues.DEFAULT)
     outbox.route(matching.KIND, queues.MATCHING)
@@ -41,6 +33,6 @@ def install() -> None:
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
     records.on_settled(tasks.on_record_settled)
-    for area in (study_report, data_rights, board_reports, idempotency, records, requests):
+    for area in (study_report, data_rights, board_reports, idempotency, records, bookings):
         area.register()
     _installed = True

@@ -15,7 +15,7 @@ from rq.job import Job, JobStatus
 from server import runtime
 from server.queues import DEFAULT
 from server.redis_conn import get_redis, resolve_url
-from server.services import outbox
+from server.services.messaging import outbox
 
 RETRY_INTERVALS = [10, 30, 120, 600, 1800]
 BREAKER_SECONDS = 5.0

@@ -125,7 +125,7 @@ class Child:
 
 
 def banner(env: dict) -> str:
-    from server.services.demo import DEMO_LOGINS
+    from server.services.people.demo import DEMO_LOGINS
 
     port = env["PORT"]
     base = f"http://127.0.0.1:{port}"

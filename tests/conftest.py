@@ -85,7 +85,7 @@ def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = init_db(f"sqlite:///{path}")
     migrations.migrate(db)
-    from server.services import catalog
+    from server.services.board import catalog
 
     catalog.seed()
     db.close()
@@ -115,7 +115,7 @@ def _reset_postgres(url: str) -> None:
     db = init_db(url)
     tables = [m._meta.table_name for m in MODELS]
     db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-    from server.services import catalog
+    from server.services.board import catalog
 
     catalog.seed()
     db.close()

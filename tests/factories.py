@@ -8,7 +8,8 @@ import itertools
 
 from server.extensions.auth import issue_token
 from server.models import Community, Member
-from server.services import people, volunteers
+from server.services.people import core as people
+from server.services.people import volunteers
 
 _seq = itertools.count(1)
 
@@ -70,7 +71,7 @@ def make_record(volunteer: Member, *, witness: Member | None = None, minutes: in
                 start_hour: int = 9, **fields):
     """A self-reported service by `volunteer` (witnessed by `witness`, or an outsider)."""
     from server import clock
-    from server.services import records
+    from server.services.board import records
 
     start = (clock.now() - dt.timedelta(days=days_ago)).replace(hour=start_hour, minute=0, second=0, microsecond=0)
     if start + dt.timedelta(minutes=minutes) > clock.now():
@@ -89,7 +90,7 @@ def make_record(volunteer: Member, *, witness: Member | None = None, minutes: in
 
 def credited_record(volunteer: Member, witness: Member, **kw):
     """A record the witness has confirmed: its minutes are in the volunteer's household account."""
-    from server.services import records
+    from server.services.board import records
 
     record = make_record(volunteer, witness=witness, **kw)
     return records.confirm(Member.get_by_id(witness.id), record)
@@ -108,15 +109,15 @@ def need(hours_from_now: int = 2, minutes: int = 60, **overrides) -> dict:
 
 
 def make_request(resident: Member, **overrides):
-    from server.services import requests
+    from server.services.board import bookings
 
-    return requests.book(Member.get_by_id(resident.id), need(**overrides))
+    return bookings.book(Member.get_by_id(resident.id), need(**overrides))
 
 
 def make_agreement(coordinator: Member, recipient: Member, volunteers: list, *, days=30, **overrides):
     """A drafted agreement (status signing) with a weekly visit every day of the week at 09:00."""
     from server import clock
-    from server.services import agreements
+    from server.services.board import agreements
 
     recipient_file = agreements.open_file(Member.get_by_id(coordinator.id), {
         "member_id": recipient.id, "needs": "独居，需要每周陪伴和打扫", "risks": "高血压",
@@ -132,7 +133,7 @@ def make_agreement(coordinator: Member, recipient: Member, volunteers: list, *, 
 
 def make_event(coordinator: Member, *, capacity=10, hours_ahead=72, **overrides):
     from server import clock
-    from server.services import events
+    from server.services.board import events
 
     body = {"title": "每月16日集中服务：楼道清洁", "starts_at": clock.now().replace(microsecond=0) + dt.timedelta(hours=hours_ahead),
             "place": "社区广场", "category_codes": ["environment"], "capacity": capacity, "planned_minutes": 120}

@@ -10,7 +10,10 @@ from peewee import IntegrityError
 from server.db import database, init_db
 from server.models import MODELS, Member, Volunteer
 from server.models.people import RELATIONS
-from server.services import agreement_views, audits, notices, records, stars, tasks, volunteers
+from server.services.board import agreement_views, records, tasks
+from server.services.oversight import audits
+from server.services.people import volunteers
+from server.services.recognition import notices, stars
 from tests.factories import make_community, make_member, make_volunteer
 
 

@@ -72,7 +72,7 @@ RULES = [
     ("server.services", WEB + ("server.extensions", "server.resources"),
      "services know no Flask or HTTP: they raise domain errors and return values"),
     ("server.services", ("server.queueing", "server.hooks", "workers") + ENTRY,
-     "services emit outbox rows (server/services/outbox.py); enqueueing and wiring sit above them"),
+     "services emit outbox rows (server/services/messaging/outbox.py); enqueueing and wiring sit above them"),
     ("server.models", WEB + ("server.services", "server.extensions", "server.resources", "server.queueing",
                              "server.hooks", "workers") + ENTRY,
      "models hold data: they know no services, no HTTP and no workers"),
@@ -182,3 +182,23 @@ def test_importing_an_area_loads_no_web_stack(area):
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", f"importing {area} loaded {done.stdout.strip()[:300]}"
+
+
+SERVICES = ROOT / "server" / "services"
+
+
+def test_every_service_module_sits_in_an_area_package():
+    """server/services/ holds packages by area (docs/architecture.md, "The layers"), not loose modules:
+    a new module goes into the package whose rule it holds, or a new area gets its own package."""
+    loose = sorted(p.name for p in SERVICES.glob("*.py") if p.name != "__init__.py")
+    assert not loose, f"put these into an area package of server/services/: {loose}"
+    areas = sorted(p.parent.name for p in SERVICES.glob("*/__init__.py"))
+    assert len(areas) >= 5, areas
+
+
+@pytest.mark.parametrize("init", sorted(SERVICES.glob("*/__init__.py")), ids=lambda p: p.parent.name)
+def test_a_service_package_init_says_what_it_owns_and_holds_no_code(init):
+    """Importing one module of an area loads that module only: the `__init__` is its docstring."""
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    assert ast.get_docstring(tree), f"{init.relative_to(ROOT)}: say what the package owns"
+    assert len(tree.body) == 1, f"{init.relative_to(ROOT)}: code belongs in a module of the package"

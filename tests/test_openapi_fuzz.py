@@ -71,7 +71,8 @@ def _more_to_look_at() -> None:
     """Rows the demo has none of, so their operations get past 404: a closed month, a quarter's
     audit with its visits, a quarterly notice."""
     from server.models import Community
-    from server.services import audits, monthly_close, notices
+    from server.services.oversight import audits, monthly_close
+    from server.services.recognition import notices
 
     community = Community.get(Community.code == "HPL")
     coordinator = Member.get(Member.handle == "coordinator")
@@ -83,7 +84,7 @@ def _more_to_look_at() -> None:
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory, sqlite_template):
     """The demo communities and people, loaded once at DEMO_AT, and more at NOW."""
-    from server.services import demo
+    from server.services.people import demo
 
     path = tmp_path_factory.mktemp("fuzz") / "demo.db"
     shutil.copy(sqlite_template, path)

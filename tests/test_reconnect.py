@@ -15,7 +15,7 @@ from peewee import OperationalError
 
 from server.db import connection_lost, database
 from server.models import Household, Member, Transfer
-from server.services import ledger_ops
+from server.services.ledger import ledger_ops
 from tests.conftest import make_app
 from tests.factories import headers, make_community, make_coordinator, make_member
 

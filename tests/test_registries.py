@@ -5,21 +5,13 @@ import subprocess
 import sys
 
 from server import hooks, queues
-from server.services import (
-    board_reports,
-    content_safety,
-    data_rights,
-    idempotency,
-    ledger,
-    matching,
-    notifications,
-    outbox,
-    people,
-    records,
-    requests,
-    study_report,
-    tasks,
-)
+from server.services.board import board_reports, bookings, matching, records, tasks
+from server.services.ledger import core as ledger
+from server.services.ledger import idempotency
+from server.services.messaging import content_safety, notifications, outbox
+from server.services.oversight import study_report
+from server.services.people import core as people
+from server.services.people import data_rights
 from workers import bootstrap
 from workers.jobs import content_safety as content_safety_jobs
 from workers.jobs import matching as matching_jobs
@@ -30,10 +22,14 @@ EMPTY_AFTER_IMPORT = """
 import importlib, pkgutil
 import server.services, workers.jobs
 for package in (server.services, workers.jobs):
-    for found in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(package.__name__ + "." + found.name)
+    for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        importlib.import_module(found.name)
 import workers.worker, workers.cron
-from server.services import content_safety, data_rights, outbox, people, records, study_report
+from server.services.messaging import content_safety, outbox
+from server.services.people import data_rights
+from server.services.people import core as people
+from server.services.board import records
+from server.services.oversight import study_report
 from workers.jobs import outbox as outbox_jobs
 filled = {"outbox.QUEUE_OF": outbox.QUEUE_OF, "outbox.IMMEDIATE": outbox.IMMEDIATE,
           "workers.jobs.outbox.HANDLERS": outbox_jobs.HANDLERS,
@@ -62,7 +58,7 @@ def test_after_wiring_every_registry_is_complete(app):
         "requests", "agreements", "recipient_files"]
     assert [board_reports._erase, idempotency._erase] == data_rights.ERASE_HOOKS
     assert {kind: r.callback for kind, r in content_safety._CALLBACKS.items()} == {
-        "self_report": records._self_report_checked, "request": requests._request_checked}
+        "self_report": records._self_report_checked, "request": bookings._request_checked}
     assert people._household_opened_hooks == [ledger.open_household_account]
     assert people._community_created_hooks == [ledger.open_community_accounts]
     assert records._settled_hooks == [tasks.on_record_settled]

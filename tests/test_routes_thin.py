@@ -77,7 +77,7 @@ def test_route_module_holds_no_query(path):
     "q = people.listing(me).where(x == 1)",
     "Community.get_by_id(3)",
     "Objection.create(reason='x')",
-    "requests.mine(me).limit(100)",
+    "bookings.mine(me).limit(100)",
     "page = blp.paginate(PeeweePage)(view); rows = Household.select()",
 ])
 def test_the_check_sees_a_query(source):

@@ -108,6 +108,6 @@ def test_a_query_parameter_with_a_control_character_is_refused(app):
 
 def test_a_wechat_message_field_carries_no_control_character():
     """Stored text reaches WeChat's subscribe messages too (a refused send would be retried forever)."""
-    from server.services.message_format import cut
+    from server.services.messaging.message_format import cut
 
     assert cut("thing", "帮王\x00阿姨\u000b修理\x85洗衣机") == "帮王阿姨修理洗衣机"

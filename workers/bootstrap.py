@@ -56,7 +56,7 @@ def job_db():
 def wechat_client():
     """The WeChat client for these settings (None when WeChat is off); its token lives in Redis."""
     from server.redis_conn import get_redis, resolve_url
-    from server.services.wechat import make_client
+    from server.services.messaging.wechat import make_client
 
     settings()
     key = tuple(runtime.setting(name) for name in ("WECHAT_APPID", "WECHAT_SECRET", "WECHAT_API_BASE", "REDIS_URL",

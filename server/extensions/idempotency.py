@@ -18,7 +18,8 @@ from peewee import IntegrityError
 from server.db import database
 from server.errors import RuleBroken
 from server.extensions import auth
-from server.services import idempotency, outbox
+from server.services.ledger import idempotency
+from server.services.messaging import outbox
 
 HEADER = "Idempotency-Key"
 MIN_LENGTH, MAX_LENGTH = 8, 100

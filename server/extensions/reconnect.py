@@ -15,7 +15,7 @@ from flask import request
 from peewee import InterfaceError, OperationalError
 
 from server.db import connection_lost, database, discard_connection
-from server.services import outbox
+from server.services.messaging import outbox
 
 log = logging.getLogger(__name__)
 

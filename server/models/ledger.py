@@ -1,6 +1,6 @@
 """The hours ledger's tables: accounts, transfers, entries, the hash chain and statements.
 
-See `server.services.ledger` for the design overview and the invariants. What the
+See `server.services.ledger.core` for the design overview and the invariants. What the
 database itself enforces (migration 0002): entries can be neither updated nor deleted;
 a transfer's identity (key, code, minutes, community, creation) cannot change and no
 transfer can be deleted; no household entry may be dated inside a closed month; a

@@ -1,6 +1,6 @@
 """The outbox: work for the workers, written in the same transaction as the change.
 
-Services call `server.services.outbox.emit(...)` inside their transaction; after commit
+Services call `server.services.messaging.outbox.emit(...)` inside their transaction; after commit
 the rows are enqueued to RQ, and a sweeper re-enqueues rows that are due and not done,
 so nothing is lost when Redis is down (docs/architecture.md, the outbox).
 """

@@ -4,7 +4,7 @@ import datetime as dt
 
 from server import clock
 from server.models import Member, Task
-from server.services import agreements
+from server.services.board import agreements
 from tests.factories import (
     headers,
     make_admin,

@@ -92,7 +92,7 @@ def test_dev_login_only_when_enabled(sqlite_url, redis_url, redis):
 
 
 def test_dev_login_with_demo_handles(app):
-    from server.services import demo
+    from server.services.people import demo
 
     assert demo.load() is True
     assert demo.load() is False  # once
@@ -148,7 +148,7 @@ def test_tokens_signed_with_the_real_key_but_an_odd_payload_are_401(app, payload
 def test_qr_tokens_signed_with_the_real_key_but_an_odd_payload_are_422(app, payload):
     """The same for QR tokens: 422 naming `token`, never a 500 (nor a lookup by a float or a string)."""
     from server.errors import RuleBroken
-    from server.services import tokens
+    from server.services.people import tokens
 
     with app.app_context():
         token = tokens._serializer("witness").dumps(payload)

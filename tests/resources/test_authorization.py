@@ -19,8 +19,10 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services import audits, certificates, ledger_ops, notices, periods
-from server.services import volunteers as volunteer_service
+from server.services.ledger import ledger_ops
+from server.services.oversight import audits, periods
+from server.services.people import volunteers as volunteer_service
+from server.services.recognition import certificates, notices
 from tests.factories import (
     headers,
     make_admin,

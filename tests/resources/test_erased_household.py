@@ -2,7 +2,9 @@
 its balance goes to the love pool with a passbook line saying why, and nobody joins it again."""
 
 from server.models import Household, Member, Transfer
-from server.services import data_rights, ledger, ledger_ops, ledger_verify
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify
+from server.services.people import data_rights
 from tests.factories import headers, make_community, make_coordinator, make_member, make_volunteer
 
 

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from server.db import database
 from server.models import Member
-from server.services import events
+from server.services.board import events
 from tests.factories import headers, make_community, make_coordinator, make_event, make_volunteer
 
 

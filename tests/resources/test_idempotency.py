@@ -5,7 +5,7 @@ import threading
 
 from server import clock
 from server.models import IdempotentRequest, Member, Request, ServiceRecord, Transfer
-from server.services import ledger_ops
+from server.services.ledger import ledger_ops
 from tests.factories import headers, make_community, make_coordinator, make_member, make_volunteer, need
 
 KEY = "retry-0000-0001"

@@ -5,7 +5,8 @@ import datetime as dt
 
 from server import clock
 from server.models import Member
-from server.services import ledger_ops, people, statements
+from server.services.ledger import ledger_ops, statements
+from server.services.people import core as people
 from tests.factories import (
     headers,
     make_agreement,

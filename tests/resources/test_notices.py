@@ -6,7 +6,7 @@ import pytest
 
 from server import clock
 from server.models import Team
-from server.services import stars
+from server.services.recognition import stars
 from tests.factories import (
     credited_record,
     headers,

@@ -6,7 +6,7 @@ import pytest
 
 from server import clock
 from server.db import database
-from server.services import notifications
+from server.services.messaging import notifications
 from tests.factories import headers, make_community, make_member
 
 CREDITED = {"category": "义务维修", "minutes": 90}

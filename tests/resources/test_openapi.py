@@ -9,7 +9,8 @@ import pytest
 
 from server.extensions.auth import issue_token
 from server.models import Member
-from server.services import demo, documents
+from server.services.oversight import documents
+from server.services.people import demo
 
 API = "/api/v1"
 

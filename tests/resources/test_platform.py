@@ -1,7 +1,7 @@
 """Health, the OpenAPI description, the catalog, communities and appointing coordinators."""
 
 from server.models import ServiceCategory, ServiceItem, Team
-from server.services import catalog
+from server.services.board import catalog
 from tests.factories import headers, make_admin, make_community, make_member
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from server import clock
 from server.models import Member
-from server.services import people
+from server.services.people import core as people
 from tests.factories import (
     headers,
     make_community,
@@ -251,7 +251,7 @@ def test_record_answers_are_what_their_schema_would_write(app):
     exactly what RecordSchema would write from the stored values, keys in the same order."""
     from server.ready import Ready
     from server.resources.records.schemas import RecordSchema
-    from server.services import record_views, records
+    from server.services.board import record_views, records
     from tests.factories import credited_record
 
     community = make_community()

@@ -4,7 +4,7 @@ import datetime as dt
 
 from server import clock
 from server.models import OutboxMessage
-from server.services import people
+from server.services.people import core as people
 from tests.factories import headers, make_community, make_member, make_volunteer
 
 

@@ -6,7 +6,7 @@ import io
 from pypdf import PdfReader
 
 from server import clock
-from server.services import ledger
+from server.services.ledger import core as ledger
 from tests.factories import headers, make_community, make_coordinator, make_member, make_volunteer
 
 

@@ -7,7 +7,7 @@ import pytest
 from server import runtime
 from server.db import database
 from server.models import SubscriptionCredit
-from server.services import subscriptions
+from server.services.messaging import subscriptions
 from tests.factories import headers, make_community, make_member
 
 TEMPLATE_IDS = {"task_offer": "TPL-offer"}

@@ -4,7 +4,9 @@ import datetime as dt
 
 from server import clock, runtime
 from server.models import Member, OutboxMessage, Task, TaskEvent, Transfer
-from server.services import agreements, people, tasks, volunteers
+from server.services.board import agreements, tasks
+from server.services.people import core as people
+from server.services.people import volunteers
 from tests.factories import (
     headers,
     make_agreement,
@@ -316,9 +318,9 @@ def test_expired_tasks_release_payback_holds(app):
     elder, profile = make_volunteer(community)
     volunteers.set_status(coordinator, profile, status="retired", reason="age")
     _fund(app, coordinator, elder.household_id, 120, "fund-elder")
-    from server.services import requests
+    from server.services.board import bookings
 
-    request = requests.open_payback(elder, need(minutes=60))
+    request = bookings.open_payback(elder, need(minutes=60))
     clock.freeze(clock.now() + dt.timedelta(days=2))
     assert tasks.expire_overdue() == 1 and tasks.expire_overdue() == 0
     assert Task.get(Task.request == request.id).status == "expired"

@@ -5,7 +5,7 @@ import datetime as dt
 
 from server import clock
 from server.models import OutboxMessage, Task, Volunteer
-from server.services import match_score
+from server.services.board import match_score
 from tests.factories import (
     headers,
     make_admin,
@@ -192,7 +192,7 @@ def test_an_applicant_is_not_yet_eligible_for_payback(app):
 
 def test_the_demo_shows_an_application_for_the_coordinator_to_approve(app):
     from server.models import Member
-    from server.services import demo
+    from server.services.people import demo
 
     assert demo.load()
     client = app.test_client()

@@ -16,16 +16,11 @@ from server.models import (
     ServiceRecord,
     Transfer,
 )
-from server.services import (
-    audit_flags,
-    audits,
-    ledger,
-    ledger_ops,
-    ledger_verify,
-    passbook,
-    records,
-)
-from server.services.audits import Conflict, RuleBroken
+from server.services.board import records
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, passbook
+from server.services.oversight import audit_flags, audits
+from server.services.oversight.audits import Conflict, RuleBroken
 from tests.factories import make_community, make_coordinator, make_member, make_volunteer, tamper
 
 Q1 = (2026, 1)

@@ -4,7 +4,9 @@ import datetime as dt
 
 from server import clock
 from server.models import RecipientFile, Request, Task
-from server.services import agreements, data_rights, study_report, tasks
+from server.services.board import agreements, tasks
+from server.services.oversight import study_report
+from server.services.people import data_rights
 from tests.factories import (
     make_agreement,
     make_community,

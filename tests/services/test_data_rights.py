@@ -17,16 +17,10 @@ from server.models import (
     Transfer,
     Volunteer,
 )
-from server.services import (
-    certificates,
-    data_rights,
-    ledger,
-    ledger_ops,
-    ledger_verify,
-    notices,
-    statements,
-    volunteers,
-)
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, statements
+from server.services.people import data_rights, volunteers
+from server.services.recognition import certificates, notices
 from tests.factories import (
     credited_record,
     headers,

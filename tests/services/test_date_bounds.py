@@ -8,7 +8,9 @@ import pytest
 from server import clock, runtime
 from server.errors import RuleBroken
 from server.models import ServiceRecord, Transfer
-from server.services import agreements, events, people, records, requests, volunteers
+from server.services.board import agreements, bookings, events, records
+from server.services.people import core as people
+from server.services.people import volunteers
 from tests.factories import (
     headers,
     make_agreement,
@@ -97,11 +99,11 @@ def test_a_record_stored_before_the_rule_is_not_credited(town):
 def test_plans_are_within_reach(town):
     _, _, coordinator, volunteer, _, resident = town
     far = NOW + dt.timedelta(days=367)
-    _refused(lambda: requests.book(resident, need(hours_from_now=367 * 24)), "window_start", "too_far_ahead")
+    _refused(lambda: bookings.book(resident, need(hours_from_now=367 * 24)), "window_start", "too_far_ahead")
     _refused(lambda: events.create(coordinator, {
         "title": "义诊", "starts_at": far, "place": "广场", "category_codes": ["environment"], "capacity": 5,
         "planned_minutes": 60}), "starts_at", "too_far_ahead")
-    assert requests.book(resident, need(hours_from_now=300 * 24)).id
+    assert bookings.book(resident, need(hours_from_now=300 * 24)).id
 
 
 def test_agreement_dates_are_bounded(town):

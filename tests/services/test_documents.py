@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from server import clock
 from server.models import Community, Household, Member, ServiceRecord, Team
-from server.services import audits, certificates, documents, monthly_close
+from server.services.oversight import audits, documents, monthly_close
+from server.services.recognition import certificates
 from tests.conftest import is_postgres_db
 from tests.factories import (
     credited_record,

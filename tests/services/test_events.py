@@ -8,7 +8,9 @@ import pytest
 from server import clock
 from server.errors import Conflict, RuleBroken
 from server.models import Member, ServiceRecord, Transfer
-from server.services import events, ledger, ledger_verify
+from server.services.board import events
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_verify
 from tests.factories import headers, make_community, make_coordinator, make_event, make_volunteer
 
 

@@ -8,7 +8,9 @@ from peewee import IntegrityError
 from server import clock
 from server.db import database, is_postgres
 from server.models import Account, Entry, Household, MemberYear, ServiceRecord, Statement, Transfer
-from server.services import ledger, ledger_ops, ledger_verify, records, statements
+from server.services.board import records
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, statements
 from tests.factories import (
     credited_record,
     make_community,
@@ -107,7 +109,8 @@ def test_a_credit_above_the_storage_cap_still_shows_in_the_passbook(people, any_
     though the volunteer was told it was stored. Every credit has its line; the message says where it went."""
     from server import runtime
     from server.models import Household, OutboxMessage
-    from server.services import message_format, passbook
+    from server.services.ledger import passbook
+    from server.services.messaging import message_format
 
     community, volunteer, resident = people
     any_app.config["HOUSEHOLD_CAP_MINUTES"] = 100
@@ -306,7 +309,7 @@ def test_a_volunteer_cannot_witness_themself_or_be_witnessed_by_family(people):
     with pytest.raises(records.RuleBroken) as itself:
         make_record(volunteer, witness=volunteer)
     assert itself.value.rule == "self_witness"
-    from server.services import people as people_service
+    from server.services.people import core as people_service
 
     spouse = make_member(household=False)
     people_service.join_household(spouse, invite_code=volunteer.household.invite_code, relation="配偶")

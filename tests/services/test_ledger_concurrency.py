@@ -12,7 +12,9 @@ import pytest
 
 from server.db import database
 from server.models import Account, Household, Member, ServiceRecord, Transfer
-from server.services import ledger, ledger_ops, ledger_verify, records
+from server.services.board import records
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify
 from tests.factories import (
     headers,
     make_community,

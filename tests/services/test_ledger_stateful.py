@@ -28,7 +28,8 @@ from server import clock, hooks, runtime
 from server.db import init_db
 from server.errors import RuleBroken
 from server.models import Account, Household, Transfer
-from server.services import ledger, ledger_ops, ledger_verify, statements
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, statements
 from tests.conftest import _reset_postgres
 from tests.factories import make_community, make_coordinator, make_member
 

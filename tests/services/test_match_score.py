@@ -6,9 +6,9 @@ import pytest
 
 from server import clock, runtime
 from server.models import Task, Team, Volunteer
-from server.services import match_score
-from server.services.match_score import Facts
-from server.services.volunteers import availability_to_mask
+from server.services.board import match_score
+from server.services.board.match_score import Facts
+from server.services.people.volunteers import availability_to_mask
 from tests.factories import make_community, make_member, make_request, make_volunteer
 
 WEIGHTS = {"fit": 3, "availability": 2, "proximity": 2, "fairness": 1.5, "reliability": 1.5, "stars": 1}

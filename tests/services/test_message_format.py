@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from config.notification_templates import FIELD_LIMITS, TEMPLATES
-from server.services import message_format
-from server.services.wechat_delivery import quiet_until
+from server.services.messaging import message_format
+from server.services.messaging.wechat_delivery import quiet_until
 
 
 @pytest.mark.parametrize("field_type, value, expected", [

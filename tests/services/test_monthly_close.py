@@ -9,8 +9,10 @@ from peewee import fn
 
 from server import clock
 from server.models import Account, Entry, Household, Statement
-from server.services import ledger, ledger_ops, ledger_verify, monthly_close
-from server.services.statements import month_bounds
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify
+from server.services.ledger.statements import month_bounds
+from server.services.oversight import monthly_close
 from tests.factories import (
     credited_record,
     headers,
@@ -136,7 +138,7 @@ def test_a_running_month_is_refused_by_the_service_even_with_no_household_to_clo
     """The month rule lives in `statements`, not in the route: a community with no households yet
     (nothing for the per-household check to see) still cannot close the month it is in."""
     from server.errors import RuleBroken
-    from server.services import statements
+    from server.services.ledger import statements
 
     community = make_community()
     clock.freeze(dt.datetime(2026, 4, 30, 23, 0))

@@ -6,7 +6,11 @@ import pytest
 
 from server import clock
 from server.models import Household, Member, OutboxMessage, ServiceRecord, Task, Transfer
-from server.services import board, ledger, ledger_ops, ledger_verify, records, requests, tasks, volunteers
+from server.services.board import bookings, records, tasks
+from server.services.board import core as board
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify
+from server.services.people import volunteers
 from tests.factories import (
     headers,
     make_community,
@@ -28,7 +32,7 @@ def test_checked_in_and_straight_out_credits_nothing_and_releases_the_payback_ho
     helper, _ = make_volunteer(community)
     ledger_ops.adjust(coordinator, Household.get_by_id(elder.household_id), minutes=180, reason="历年服务补录",
                       key="fund-elder")
-    request = requests.open_payback(Member.get_by_id(elder.id), need(hours_from_now=0, minutes=60))
+    request = bookings.open_payback(Member.get_by_id(elder.id), need(hours_from_now=0, minutes=60))
     task = Task.get(Task.request == request.id)
     helper = Member.get_by_id(helper.id)
     tasks.claim(helper, task)

@@ -7,7 +7,8 @@ import pytest
 from server import clock, runtime
 from server.errors import Conflict, Forbidden, RuleBroken
 from server.models import Certificate, MemberYear, Notice, StarAward
-from server.services import certificates, ledger, notices, stars
+from server.services.ledger import core as ledger
+from server.services.recognition import certificates, notices, stars
 from tests.factories import (
     credited_record,
     make_award,

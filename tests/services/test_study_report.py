@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from server import clock
 from server.models import Account, ServiceRecord, Transfer
-from server.services import audits, documents, study_report, study_report_files, volunteers
-from server.services.study_report import Section
+from server.services.oversight import audits, documents, study_report, study_report_files
+from server.services.oversight.study_report import Section
+from server.services.people import volunteers
 from tests.factories import (
     credited_record,
     headers,

@@ -7,7 +7,11 @@ import pytest
 
 from server.db import database
 from server.models import Account, Household, Member, Task
-from server.services import ledger, ledger_ops, ledger_verify, people, requests, tasks, volunteers
+from server.services.board import bookings, tasks
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify
+from server.services.people import core as people
+from server.services.people import volunteers
 from tests.factories import make_community, make_coordinator, make_member, make_request, make_volunteer, need
 
 pytestmark = pytest.mark.postgres
@@ -53,10 +57,10 @@ def test_two_household_members_cannot_overdraw_with_payback(pg_app):
     ledger_ops.adjust(coordinator, Household.get_by_id(retired.household_id), minutes=120, reason="历年", key="fund")
     body = need(minutes=120)
     outcomes = race([
-        lambda: requests.open_payback(Member.get_by_id(retired.id), body),
-        lambda: requests.open_payback(Member.get_by_id(spouse.id), {**body, "for_member_id": retired.id}),
+        lambda: bookings.open_payback(Member.get_by_id(retired.id), body),
+        lambda: bookings.open_payback(Member.get_by_id(spouse.id), {**body, "for_member_id": retired.id}),
     ])
-    opened = [o for o in outcomes if isinstance(o, requests.Request)]
+    opened = [o for o in outcomes if isinstance(o, bookings.Request)]
     refused = [o for o in outcomes if isinstance(o, ledger.InsufficientMinutes)]
     assert len(opened) == 1 and len(refused) == 1, outcomes
     account = Account.get(Account.household == retired.household_id)

@@ -7,7 +7,7 @@ from rq import Queue, SimpleWorker
 
 from config.notification_templates import TEMPLATES
 from server import clock, queueing, queues
-from server.services import outbox
+from server.services.messaging import outbox
 from workers import bootstrap
 
 

@@ -4,7 +4,7 @@ A module that imports `ping_handler` has it for every test (autouse)."""
 
 import pytest
 
-from server.services import outbox
+from server.services.messaging import outbox
 from workers.jobs import outbox as outbox_jobs
 
 DELIVERED = []

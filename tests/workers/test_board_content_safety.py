@@ -2,7 +2,7 @@
 
 
 from server.models import Notification, ServiceRecord, Task
-from server.services import requests
+from server.services.board import bookings
 from tests.factories import make_community, make_coordinator, make_member, make_record, make_volunteer, need
 
 
@@ -10,8 +10,8 @@ def test_a_request_is_held_until_checked_then_published_or_kept(wechat_workers, 
     community = make_community()
     coordinator = make_coordinator(community)
     resident = make_member(community, openid="openid-resident")
-    clean = requests.book(resident, need(description="请帮忙修一下水龙头"))
-    risky = requests.book(resident, need(description="这是违禁的内容"))
+    clean = bookings.book(resident, need(description="请帮忙修一下水龙头"))
+    risky = bookings.book(resident, need(description="这是违禁的内容"))
     assert Task.get(Task.request == clean.id).held and Task.get(Task.request == risky.id).held  # not on the board yet
     flush()
     run_jobs()
@@ -38,5 +38,5 @@ def test_a_risky_self_report_waits_for_the_coordinator(wechat_workers, run_jobs,
 
 def test_without_wechat_nothing_is_held(app):
     resident = make_member(make_community(), openid="openid-x")
-    request = requests.book(resident, need())
+    request = bookings.book(resident, need())
     assert not Task.get(Task.request == request.id).held

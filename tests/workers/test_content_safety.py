@@ -6,7 +6,7 @@ from rq import Queue
 from server import queues
 from server.db import database
 from server.models import ContentCheck, OutboxMessage
-from server.services import content_safety
+from server.services.messaging import content_safety
 from tests.factories import make_community, make_member
 from tests.wechat_stub import MSG_SEC_CHECK
 from workers.jobs import outbox as outbox_jobs

@@ -28,7 +28,7 @@ from server import queueing, queues
 from server.db import database
 from server.models import Notification, OutboxMessage
 from server.run import _bin
-from server.services import notifications, outbox, subscriptions
+from server.services.messaging import notifications, outbox, subscriptions
 from tests.factories import make_community, make_member
 from tests.wechat_stub import SUBSCRIBE_SEND, TOKEN
 from workers import bootstrap

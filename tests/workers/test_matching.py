@@ -15,7 +15,11 @@ from rq import Queue
 from server import clock, queueing, queues
 from server.db import database
 from server.models import Member, Notification, OutboxMessage, Task, TaskCandidate, TaskEvent, TaskOpening
-from server.services import ledger, ledger_ops, matching, people, requests, tasks, volunteers
+from server.services.board import bookings, matching, tasks
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops
+from server.services.people import core as people
+from server.services.people import volunteers
 from tests.factories import (
     headers,
     make_community,
@@ -113,7 +117,7 @@ def offers(task):
 def test_repair_request_asks_the_best_fitting_volunteers_in_order(app, matching_workers, run_jobs, flush, redis):
     """Booking a repair: 李建国 then 孙丽 are asked; the coordinator sees why; 周文 and 赵强 come in round 2."""
     w = repair_world()
-    task = Task.get(Task.request == requests.book(w.resident, need(hours_from_now=24)).id)
+    task = Task.get(Task.request == bookings.book(w.resident, need(hours_from_now=24)).id)
     message = OutboxMessage.get(OutboxMessage.key.startswith(f"{matching.KIND}:task:{task.id}:"))
     assert message.kind == matching.KIND and message.payload["round"] == 1
     flush()
@@ -188,7 +192,7 @@ def test_payback_request_goes_to_the_priority_queue_and_asks_ten_urgently(app, m
                            availability=MONDAY_MORNING)[0] for n in range(2)]
 
     body = need(hours_from_now=24, category_code="hardship", item_code="companionship", description="想找人陪我聊聊天")
-    request = requests.open_payback(Member.get_by_id(retired.id), body)
+    request = bookings.open_payback(Member.get_by_id(retired.id), body)
     task = Task.get(Task.request == request.id)
     assert task.priority
     flush()
@@ -236,7 +240,7 @@ def test_payback_escalates_sooner_and_alerts_urgently(app, matching_workers, run
     w.li  # noqa: B018 - the world's volunteers fit; the payback is the resident's own
     volunteers.set_status(w.coordinator, volunteers.profile_of(w.zhao), status="retired", reason="age")
     ledger_ops.adjust(w.coordinator, w.zhao.household, minutes=300, reason="历年服务", key="zhao-fund")
-    task = Task.get(Task.request == requests.open_payback(Member.get_by_id(w.zhao.id), need(hours_from_now=24)).id)
+    task = Task.get(Task.request == bookings.open_payback(Member.get_by_id(w.zhao.id), need(hours_from_now=24)).id)
     flush()
     run_jobs()
     clock.freeze(FRIDAY + dt.timedelta(minutes=31))
@@ -316,8 +320,8 @@ def test_a_held_request_is_matched_when_published(app, matching_workers, run_job
     OutboxMessage.delete().where(OutboxMessage.kind == matching.KIND).execute()
     Task.update(held=True).where(Task.id == task.id).execute()
     assert matching.task_opened(Task.get_by_id(task.id)) is None
-    requests.release_held(Member.get_by_id(w.coordinator.id), Task.get_by_id(task.id))
-    requests.release_held(Member.get_by_id(w.coordinator.id), Task.get_by_id(task.id))  # twice: one opening
+    bookings.release_held(Member.get_by_id(w.coordinator.id), Task.get_by_id(task.id))
+    bookings.release_held(Member.get_by_id(w.coordinator.id), Task.get_by_id(task.id))  # twice: one opening
     flush()
     run_jobs()
     assert TaskOpening.select().where(TaskOpening.task == task.id).count() == 1

@@ -9,7 +9,7 @@ from rq.exceptions import DuplicateJobError
 from server import clock, queueing, queues
 from server.db import database
 from server.models import Notification, OutboxMessage, SubscriptionCredit
-from server.services import notifications, subscriptions
+from server.services.messaging import notifications, subscriptions
 from tests.factories import make_community, make_member
 from tests.wechat_stub import SUBSCRIBE_SEND, TOKEN
 from tests.workers.conftest import retry_now

@@ -6,7 +6,7 @@ from rq import Queue
 from server import queueing, queues, runtime
 from server.db import database
 from server.models import OutboxMessage
-from server.services import outbox
+from server.services.messaging import outbox
 from tests.workers.ping import DELIVERED, ping_handler  # noqa: F401 (the fixture, autouse)
 from workers.jobs import outbox as outbox_jobs
 
@@ -96,7 +96,7 @@ def test_a_request_leaves_ordinary_rows_to_the_sweeper(app, worker_settings, run
     import datetime as dt
 
     from server.models import Notification
-    from server.services import notifications
+    from server.services.messaging import notifications
     from tests.factories import headers, make_community, make_member, make_record, make_volunteer
 
     community = make_community()
@@ -128,7 +128,8 @@ def test_a_request_enqueues_urgent_kinds_itself(app, worker_settings, redis):
     """A payback request's matching is on RQ when the request returns; the sweeper only notes it."""
     import datetime as dt
 
-    from server.services import ledger_ops, matching
+    from server.services.board import matching
+    from server.services.ledger import ledger_ops
     from tests.factories import headers, make_community, make_coordinator, make_volunteer, need
 
     community = make_community()

@@ -14,7 +14,7 @@ from rq import SimpleWorker
 from server import migrations, queueing, queues
 from server.db import database, init_db
 from server.models import OutboxMessage
-from server.services import outbox
+from server.services.messaging import outbox
 from tests.conftest import PG_ADMIN_DSN, is_postgres_db
 from tests.workers.ping import DELIVERED, ping_handler  # noqa: F401 (the fixture, autouse)
 from workers import bootstrap

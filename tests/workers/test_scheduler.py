@@ -12,7 +12,7 @@ from server.backoff import Backoff
 from server.db import database
 from server.models import OutboxMessage
 from server.redis_conn import get_redis
-from server.services import outbox
+from server.services.messaging import outbox
 from tests.own_redis import own_redis_fixture, wait_for  # noqa: F401 - the fixture `own_redis`
 from workers import bootstrap
 from workers.jobs import outbox as outbox_jobs

@@ -8,7 +8,8 @@ from rq.cron import CronScheduler
 
 from server import clock
 from server.models import Member, Notification, Task, TaskEvent
-from server.services import agreements, events, people, records, tasks
+from server.services.board import agreements, events, records, tasks
+from server.services.people import core as people
 from tests.factories import (
     make_agreement,
     make_community,

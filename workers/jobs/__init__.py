@@ -8,7 +8,8 @@ process that runs `workers.jobs.outbox.deliver` knows every kind.
 
 def register() -> None:
     """Fill workers.jobs.outbox.HANDLERS: outbox kind -> the job that delivers one row of it."""
-    from server.services import content_safety, matching, notifications
+    from server.services.board import matching
+    from server.services.messaging import content_safety, notifications
     from workers.jobs import content_safety as content_safety_jobs
     from workers.jobs import matching as matching_jobs
     from workers.jobs import notifications as notification_jobs

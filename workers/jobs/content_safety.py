@@ -1,6 +1,6 @@
-"""Content-safety checks (server/services/content_safety.py) run as outbox jobs."""
+"""Content-safety checks (server/services/messaging/content_safety.py) run as outbox jobs."""
 
-from server.services import content_safety
+from server.services.messaging import content_safety
 from workers import bootstrap
 
 

@@ -5,7 +5,7 @@ any number of times: what is already done is found and left alone, so a missed d
 is caught up by the next run.
 """
 
-from server.services import monthly_close, quarter_close
+from server.services.oversight import monthly_close, quarter_close
 from workers import bootstrap
 
 

@@ -1,6 +1,6 @@
 """Matching jobs: one round of asking volunteers (an outbox row), and the periodic escalation check."""
 
-from server.services import matching
+from server.services.board import matching
 from workers.jobs.outbox import run_service
 
 

@@ -1,7 +1,7 @@
-"""Delivering notifications: the inbox row first, then the WeChat copy (server/services/wechat_delivery.py)."""
+"""Delivering notifications: the inbox row first, then the WeChat copy (server/services/messaging/wechat_delivery.py)."""
 
 from server import runtime
-from server.services import notifications, wechat_delivery
+from server.services.messaging import notifications, wechat_delivery
 from workers import bootstrap
 
 

@@ -8,7 +8,7 @@ from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from server import queueing, queues
-from server.services import outbox
+from server.services.messaging import outbox
 from workers import bootstrap
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def recover_abandoned(timestamp: float | None = None) -> int:
     Without this, RQ notices only when the registry entry expires and its cleanup runs (up
     to ten minutes). Re-running is safe: a done row is skipped, and a WeChat send the dead
     worker had begun is marked "sending" before the call, so the re-run never sends twice
-    (server/services/wechat_delivery.py).
+    (server/services/messaging/wechat_delivery.py).
     """
     now = time.time() if timestamp is None else timestamp
     cutoff = now + RQ_HEARTBEAT_MARGIN - ABANDONED_AFTER_SECONDS

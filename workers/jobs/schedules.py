@@ -5,7 +5,7 @@ service and enqueues what it emitted; each is safe to run twice (the services'
 rules: UNIQUE occurrences, guarded transitions, one inbox row per event key).
 """
 
-from server.services import agreements, reminders, tasks
+from server.services.board import agreements, reminders, tasks
 from workers.jobs.outbox import run_service
 
 

@@ -12,8 +12,8 @@ from server.resources.agreements.schemas import (
     RecipientFileCreateSchema,
     RecipientFileSchema,
 )
-from server.services import agreements
-from server.services.agreement_views import agreement_view, file_view
+from server.services.board import agreements
+from server.services.board.agreement_views import agreement_view, file_view
 
 blp = Blueprint("agreements", __name__, url_prefix="/api/v1", description="Recipient files and agreements (建档立卡 · 帮扶协议)")
 auth.register_scope("file_id", "RecipientFile")

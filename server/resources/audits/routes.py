@@ -14,7 +14,8 @@ from server.resources.audits.schemas import (
     VisitEditSchema,
     VisitSchema,
 )
-from server.services import audit_report, audits, documents, people
+from server.services.oversight import audit_report, audits, documents
+from server.services.people import core as people
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1", description="Quarterly audits (季度检查与抽样走访)")
 auth.register_scope("audit_id", "Audit")

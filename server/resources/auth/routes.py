@@ -8,10 +8,10 @@ from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.redis_conn import get_redis, resolve_url
 from server.resources.auth.schemas import DemoLoginSchema, DevLoginSchema, TokenSchema, WeChatLoginSchema
-from server.services import auth as auth_service
-from server.services import demo
-from server.services.me import me_view
-from server.services.wechat import make_client
+from server.services.messaging.wechat import make_client
+from server.services.people import auth as auth_service
+from server.services.people import demo
+from server.services.people.me import me_view
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Login")
 

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.catalog.schemas import CatalogSchema
-from server.services import catalog
+from server.services.board import catalog
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog", description="Service menu (服务菜单)")
 

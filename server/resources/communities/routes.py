@@ -5,7 +5,7 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.communities.schemas import CommunityCreateSchema, CommunitySchema
-from server.services import people
+from server.services.people import core as people
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1/communities", description="Communities (社区)")
 # Coordinator operations live under /communities/<community_id>/…: the gate lets in that

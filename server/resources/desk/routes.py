@@ -7,7 +7,7 @@ from server.extensions import auth
 from server.extensions.smorest import Blueprint, LocalDateTime, Schema
 from server.resources.records.schemas import RecordSchema
 from server.resources.tasks.schemas import TaskDetailSchema
-from server.services import desk
+from server.services.board import desk
 
 blp = Blueprint("desk", __name__, url_prefix="/api/v1/desk", description="Coordinator desk (服务站)")
 

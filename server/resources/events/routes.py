@@ -12,8 +12,8 @@ from server.resources.events.schemas import (
     SignupSchema,
 )
 from server.resources.records.schemas import QRSchema
-from server.services import events
-from server.services.event_views import event_view, event_views, signup_view
+from server.services.board import events
+from server.services.board.event_views import event_view, event_views, signup_view
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Monthly activity (集中服务活动)")
 auth.register_scope("event_id", "Event")

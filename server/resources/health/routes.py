@@ -7,7 +7,7 @@ from server import runtime
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, Schema
 from server.redis_conn import redis_ok, resolve_url
-from server.services import health
+from server.services.oversight import health
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Service health")
 

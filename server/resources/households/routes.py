@@ -13,7 +13,7 @@ from server.resources.households.schemas import (
     HouseholdSchema,
 )
 from server.resources.me.schemas import MemberSchema
-from server.services import people
+from server.services.people import core as people
 
 blp = Blueprint("households", __name__, url_prefix="/api/v1/households", description="Households (储户)")
 auth.register_scope("household_id", "Household")

@@ -21,8 +21,9 @@ from server.resources.ledger.schemas import (
     TransferSchema,
     VerificationSchema,
 )
-from server.services import ledger_ops, ledger_verify, passbook, people, statements
-from server.services.transfer_views import kinship_view, transfer_view
+from server.services.ledger import ledger_ops, ledger_verify, passbook, statements
+from server.services.ledger.transfer_views import kinship_view, transfer_view
+from server.services.people import core as people
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="Hours ledger (时间账本)")
 auth.register_scope("transfer_id", "Transfer")

@@ -6,8 +6,9 @@ from server.extensions import auth
 from server.extensions.files import download
 from server.extensions.smorest import Blueprint
 from server.resources.me.schemas import ErasedSchema, ErasureSchema, MeSchema, MeUpdateSchema
-from server.services import data_rights, people
-from server.services.me import me_view
+from server.services.people import core as people
+from server.services.people import data_rights
+from server.services.people.me import me_view
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The logged-in member")
 

@@ -6,7 +6,7 @@ from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.me.schemas import MemberSchema
 from server.resources.members.schemas import RolesSchema
-from server.services import people
+from server.services.people import core as people
 
 blp = Blueprint("members", __name__, url_prefix="/api/v1/members", description="Members (成员)")
 auth.register_scope("member_id", "Member")

@@ -13,7 +13,8 @@ from server.resources.notices.schemas import (
     QuarterSchema,
     ResolutionSchema,
 )
-from server.services import notices, people
+from server.services.people import core as people
+from server.services.recognition import notices
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Public notices (公告) and objections")
 auth.register_scope("notice_id", "Notice")

@@ -14,7 +14,7 @@ from server.resources.notifications.schemas import (
     NotificationSchema,
     UnreadSchema,
 )
-from server.services import notifications
+from server.services.messaging import notifications
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="Inbox (消息)")
 

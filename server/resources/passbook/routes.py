@@ -5,7 +5,8 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.passbook.schemas import PassbookSchema
-from server.services import passbook, people
+from server.services.ledger import passbook
+from server.services.people import core as people
 
 blp = Blueprint("passbook", __name__, url_prefix="/api/v1", description="Passbook (爱心储蓄存折)")
 

@@ -16,8 +16,8 @@ from server.resources.records.schemas import (
     RecordReportSchema,
     RecordSchema,
 )
-from server.services import records
-from server.services.record_views import record_view, record_views
+from server.services.board import records
+from server.services.board.record_views import record_view, record_views
 
 blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
                 description="Service records (服务记录)")

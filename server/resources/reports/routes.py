@@ -6,7 +6,8 @@ from server.extensions import auth
 from server.extensions.files import FILE, download
 from server.extensions.smorest import Blueprint
 from server.resources.reports.schemas import HalfYearQuerySchema, HalfYearReportSchema, RegisterQuerySchema
-from server.services import documents, monthly_close, people, study_report, study_report_files
+from server.services.oversight import documents, monthly_close, study_report, study_report_files
+from server.services.people import core as people
 
 HALF_YEAR_ANSWERS = "format=json: the report's data; xlsx, pdf: the report as a file; png: one chart"
 

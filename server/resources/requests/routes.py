@@ -11,15 +11,15 @@ from server.resources.requests.schemas import (
     NeedSchema,
     RequestSchema,
 )
-from server.services import requests
-from server.services.request_views import request_view
+from server.services.board import bookings
+from server.services.board.request_views import request_view
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Booking and payback (预约服务 · 优先回馈)")
 auth.register_scope("request_id", "Request")
 
 
 def _request(request_id):
-    return requests.request_for(auth.current_member(), auth.scoped_object("request_id"))
+    return bookings.request_for(auth.current_member(), auth.scoped_object("request_id"))
 
 
 @blp.route("/requests")
@@ -28,7 +28,7 @@ class Requests(MethodView):
     @blp.response(200, RequestSchema(many=True))
     def get(self):
         """My household's requests, newest first: status, who is coming, what waits for confirmation"""
-        return [request_view(r) for r in requests.mine(auth.current_member(), payback=False)]
+        return [request_view(r) for r in bookings.mine(auth.current_member(), payback=False)]
 
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(NeedSchema)
@@ -39,7 +39,7 @@ class Requests(MethodView):
         `for_member_id` books for a family member without a phone (or, for a coordinator,
         for any resident); the request records who acted.
         """
-        return request_view(requests.book(auth.current_member(), body))
+        return request_view(bookings.book(auth.current_member(), body))
 
 
 @blp.route("/requests/<int:request_id>")
@@ -58,7 +58,7 @@ class RequestCancel(MethodView):
     @blp.response(200, RequestSchema)
     def post(self, body, request_id):
         """Cancel a request not yet served (a payback hold is released); the volunteer is told"""
-        return request_view(requests.cancel(auth.current_member(), _request(request_id), body["reason"]))
+        return request_view(bookings.cancel(auth.current_member(), _request(request_id), body["reason"]))
 
 
 @blp.route("/payback-requests/eligibility")
@@ -68,7 +68,7 @@ class PaybackEligibility(MethodView):
     @blp.response(200, EligibilitySchema)
     def get(self, query):
         """May I (or the family member I act for) open a payback request, and how much is banked"""
-        return requests.eligibility(auth.current_member(), query["for_member_id"])
+        return bookings.eligibility(auth.current_member(), query["for_member_id"])
 
 
 @blp.route("/payback-requests")
@@ -77,7 +77,7 @@ class PaybackRequests(MethodView):
     @blp.response(200, RequestSchema(many=True))
     def get(self):
         """My household's payback requests"""
-        return [request_view(r) for r in requests.mine(auth.current_member(), payback=True)]
+        return [request_view(r) for r in bookings.mine(auth.current_member(), payback=True)]
 
     @auth.roles(auth.RESIDENT)
     @blp.arguments(NeedSchema)
@@ -88,7 +88,7 @@ class PaybackRequests(MethodView):
         Refused when not enough is banked. On confirmation the actual minutes are spent
         (never more than held) and the rest released; cancelling releases it all.
         """
-        return request_view(requests.open_payback(auth.current_member(), body))
+        return request_view(bookings.open_payback(auth.current_member(), body))
 
 
 @blp.route("/payback-requests/<int:request_id>/cancel")
@@ -98,4 +98,4 @@ class PaybackCancel(MethodView):
     @blp.response(200, RequestSchema)
     def post(self, body, request_id):
         """Cancel a payback request: the held minutes are released"""
-        return request_view(requests.cancel(auth.current_member(), _request(request_id), body["reason"]))
+        return request_view(bookings.cancel(auth.current_member(), _request(request_id), body["reason"]))

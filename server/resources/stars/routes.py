@@ -15,7 +15,8 @@ from server.resources.stars.schemas import (
     StandingsSchema,
     YearQuerySchema,
 )
-from server.services import certificates, documents, stars
+from server.services.oversight import documents
+from server.services.recognition import certificates, stars
 
 blp = Blueprint("stars", __name__, url_prefix="/api/v1", description="Stars and certificates (星级评定)")
 auth.register_scope("award_id", "StarAward")

@@ -6,7 +6,7 @@ from server import runtime
 from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.subscriptions.schemas import SubscriptionReportSchema, SubscriptionSchema
-from server.services import subscriptions
+from server.services.messaging import subscriptions
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
                 description="WeChat subscribe-message consent (订阅消息)")

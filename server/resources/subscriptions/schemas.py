@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.smorest import Schema, Text
-from server.services.subscriptions import ANSWERS
+from server.services.messaging.subscriptions import ANSWERS
 
 
 class SubscriptionReportSchema(Schema):

@@ -15,8 +15,9 @@ from server.resources.tasks.schemas import (
     TaskDetailSchema,
     TaskSchema,
 )
-from server.services import board, matching, requests, tasks
-from server.services.record_views import record_view
+from server.services.board import bookings, matching, tasks
+from server.services.board import core as board
+from server.services.board.record_views import record_view
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
 auth.register_scope("task_id", "Task")
@@ -146,7 +147,7 @@ class TaskPublish(MethodView):
     @blp.response(200, TaskDetailSchema)
     def post(self, task_id):
         """Publish a request held for content review"""
-        return _view(requests.release_held(auth.current_member(), _task()))
+        return _view(bookings.release_held(auth.current_member(), _task()))
 
 
 @blp.route("/<int:task_id>/candidates")

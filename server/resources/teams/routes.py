@@ -6,7 +6,8 @@ from server.extensions import auth
 from server.extensions.smorest import Blueprint
 from server.resources.catalog.schemas import TeamSchema
 from server.resources.teams.schemas import TeamCreateSchema
-from server.services import catalog, volunteers
+from server.services.board import catalog
+from server.services.people import volunteers
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1/teams", description="Volunteer teams (志愿者服务队)")
 auth.register_scope("team_id", "Team")

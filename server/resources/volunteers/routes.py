@@ -14,7 +14,7 @@ from server.resources.volunteers.schemas import (
     VolunteerSchema,
     VolunteerStatusSchema,
 )
-from server.services import volunteers
+from server.services.people import volunteers
 
 blp = Blueprint("volunteers", __name__, url_prefix="/api/v1/volunteers", description="Volunteer profiles (志愿者档案)")
 auth.register_scope("volunteer_id", "Volunteer")

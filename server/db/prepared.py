@@ -1,0 +1,188 @@
+"""`Prepared`: hot queries whose SQL is rendered once per dialect, and rows built without peewee's layers.
+
+For the hot paths only (login check, passbook, crediting, the board): docs/architecture.md says when
+it is allowed.
+"""
+
+import logging
+
+from peewee import (
+    CharField,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    ModelObjectCursorWrapper,
+    PostgresqlDatabase,
+    Select,
+    TextField,
+    __exception_wrapper__,
+)
+from peewee import logger as _query_log
+
+from server.db.connection import database
+
+_SENTINEL = 7_000_000_000
+
+
+def instance(model, data: dict):
+    """A model instance from column values keyed by field name (a foreign key's by its name, holding
+    the id), as a query would return it: for rows a hot path has just written itself."""
+    made = object.__new__(model)
+    made.__data__, made._dirty, made.__rel__ = data, set(), {}
+    return made
+
+
+def _driver_type(field):
+    """The Python type whose values a field's conversion leaves as they are (integers and text, as
+    both drivers return them), or None when it converts (dates, booleans, JSON)."""
+    if isinstance(field, ForeignKeyField):
+        field = field.rel_field
+    if type(field).python_value is not Field.python_value:
+        return None
+    if type(field).adapt is IntegerField.adapt:
+        return int
+    if type(field).adapt in (CharField.adapt, TextField.adapt):
+        return str
+    return None
+
+
+def _model_maker(wrapper, query):
+    """For rows of one model whose every column is one of its fields: build the instance
+    directly (what `Model(**row)` ends with, without a descriptor call per field)."""
+    model = getattr(query, "model", None)
+    if type(wrapper) is not ModelObjectCursorWrapper or wrapper.constructor is not model:
+        return None
+    columns = wrapper.unique_columns
+    if not set(columns) <= set(model._meta.fields):
+        return None
+    plain = [(columns[i], i) for i in wrapper.no_convert]
+    converted, checked = [], []
+    for i in wrapper.convert:
+        expected = _driver_type(model._meta.fields[columns[i]])
+        if expected is None:
+            converted.append((columns[i], i, wrapper.converters[i]))
+        else:
+            checked.append((columns[i], i, expected, wrapper.converters[i]))
+
+    def make(row):
+        data = {name: row[i] for name, i in plain}
+        for name, i, expected, convert in checked:
+            value = row[i]
+            data[name] = value if value is None or type(value) is expected else convert(value)
+        for name, i, convert in converted:
+            data[name] = convert(row[i])
+        return instance(model, data)
+
+    return make
+
+
+class Prepared:
+    """A hot query whose SQL peewee builds once per database dialect, then runs with new parameters.
+
+    peewee renders SQL on every execution, which costs more than SQLite takes to run
+    a primary-key lookup; on the hot paths (login check, passbook, crediting) the SQL
+    is rendered once per database class with sentinel parameters and reused. `build(*params)` must return
+    the query; constants in it stay constants. Rows come back through the query's own
+    cursor wrapper, so fields convert exactly as they would in peewee.
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._cache = {}
+        self._resolved = {}
+
+    def _compiled(self, arity: int):
+        # The SQL depends on the dialect only. Keyed by id(database) it could outlive its
+        # database: a new PostgreSQL database given a collected SQLite one's id ran "?" SQL.
+        key = type(database.obj)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            sentinels = [_SENTINEL + n for n in range(arity)]
+            query = self.build(*sentinels)
+            sql, params = query.sql()
+            slots = []
+            for value in params:
+                if value in sentinels or (isinstance(value, str) and value.isdigit() and int(value) in sentinels):
+                    slots.append(int(value) - _SENTINEL)
+                else:
+                    slots.append(("const", value))
+            if {s for s in slots if isinstance(s, int)} != set(range(arity)):
+                raise ValueError(f"every parameter must appear in the query: {sql}")
+            # Parameters in order with no constants (the usual case) go to the driver as given.
+            plan = None if slots == list(range(arity)) else [
+                (True, slot, None) if isinstance(slot, int) else (False, 0, slot[1]) for slot in slots]
+            compiled = self._cache[key] = (query, sql, plan, isinstance(query, Select))
+        return compiled
+
+    def _execute(self, params):
+        query, sql, plan, reads = self._compiled(len(params))
+        values = params if plan is None else [params[index] if given else constant for given, index, constant in plan]
+        db = database.obj
+        state = db._state
+        if (reads or state.transactions) and not state.closed and not db.query_hooks \
+                and not _query_log.isEnabledFor(logging.DEBUG):
+            # A read, or any statement inside a transaction (the write queue has nothing to do), with
+            # nobody listening: straight to the driver, as peewee's execute_sql ends, without its layers.
+            cursor = state.conn.cursor()
+            with __exception_wrapper__:
+                cursor.execute(sql, values)
+            return query, cursor
+        return query, db.execute_sql(sql, values)
+
+    def rows(self, *params):
+        """The rows (models, dicts or tuples, as the query was built).
+
+        peewee's cursor wrapper matches the result's columns to the query's fields on
+        every execution; for one SQL text the answer is always the same, so it is worked
+        out once and handed to each new wrapper.
+        """
+        query, cursor = self._execute(params)
+        raw = cursor.fetchall()
+        cursor.close()
+        if not raw:
+            return []
+        key = type(database.obj)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            wrapper = query._get_cursor_wrapper(cursor)
+            before = set(vars(wrapper))
+            wrapper.initialize()
+            state = {k: v for k, v in vars(wrapper).items() if k not in before}
+            resolved = self._resolved[key] = (state, _model_maker(wrapper, query))
+        state, make = resolved
+        if make is None:
+            wrapper = query._get_cursor_wrapper(cursor)
+            vars(wrapper).update(state)
+            make = wrapper.process_row
+        return [make(row) for row in raw]
+
+    def tuples(self, *params) -> list[tuple]:
+        """The raw rows as the driver returns them (no field conversion): for the hottest lists,
+        which convert only what they print."""
+        _, cursor = self._execute(params)
+        return cursor.fetchall()
+
+    def first(self, *params):
+        rows = self.rows(*params)
+        return rows[0] if rows else None
+
+    def scalar(self, *params):
+        _, cursor = self._execute(params)
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    def rowcount(self, *params) -> int:
+        """For UPDATE / DELETE: how many rows changed."""
+        _, cursor = self._execute(params)
+        return cursor.rowcount
+
+    def insert(self, *params) -> int:
+        """For INSERT: the new row's id (PostgreSQL returns it, SQLite reports it).
+
+        Parameters go to the driver as given: pass what the fields' `db_value` would
+        (JSON as text); dates, datetimes and numbers pass as they are.
+        """
+        _, cursor = self._execute(params)
+        if isinstance(database.obj, PostgresqlDatabase):
+            return cursor.fetchone()[0]
+        return cursor.lastrowid

@@ -1,0 +1,191 @@
+"""任务大厅: the open tasks a volunteer may take, payback first, then urgency, then waiting time.
+
+Keyset pagination on (board_order, created_at, id), which one index serves in order,
+so the first page costs the same with 100 open tasks or 100,000. Team requirements
+are respected (a volunteer sees tasks for anyone and for their own teams). The
+recipient's name, unit and phone stay masked until the task is claimed.
+"""
+
+import datetime as dt
+
+from peewee import JOIN, Tuple
+
+from server import clock
+from server.db import Prepared
+from server.errors import RuleBroken
+from server.keyset import Keyset
+from server.models import Member, Task, Volunteer, VolunteerTeam
+from server.services.board import catalog
+from server.services.board.tasks import status_label
+from server.services.people import privacy
+
+_COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.title, Task.description, Task.area,
+            Task.building, Task.place, Task.window_start, Task.window_end, Task.estimated_minutes, Task.urgency,
+            Task.status, Task.volunteer, Task.recipient, Task.recipient_household, Task.held, Task.board_order,
+            Task.created_at, Task.request, Task.agreement, Task.community, Member.name.alias("recipient_name"),
+            Member.phone.alias("recipient_phone"))
+_NAMES = ("id", "source", "priority", "category", "item", "title", "description", "area", "building", "place",
+          "window_start", "window_end", "estimated_minutes", "urgency", "status", "volunteer", "recipient",
+          "recipient_household", "held", "board_order", "created_at", "request", "agreement", "community",
+          "recipient_name", "recipient_phone")
+_TEAMS_OF = Prepared(lambda member_id: VolunteerTeam.select(VolunteerTeam.team)
+                     .join(Volunteer).where(Volunteer.member == member_id).tuples())
+_PREPARED: dict[tuple, Prepared] = {}
+
+
+def _board_query(shape: tuple):
+    """Build the query for one combination of filters; parameters come in a fixed order."""
+    category, team_arity, only_team, day, area, after, include_held = shape
+
+    def build(*params):
+        params = list(params)
+        community, limit = params.pop(0), params.pop(0)
+        query = (Task.select(*_COLUMNS)
+                 .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
+                 .where(Task.community == community, Task.status == "open"))
+        if not include_held:
+            query = query.where(Task.held == False)  # noqa: E712 - SQL, not Python truthiness
+        if category:
+            query = query.where(Task.category == params.pop(0))
+        if team_arity is not None:
+            teams = [params.pop(0) for _ in range(team_arity)]
+            query = query.where(Task.team.is_null() | Task.team.in_(teams) if teams else Task.team.is_null())
+        if only_team:
+            query = query.where(Task.team == params.pop(0))
+        if day:
+            start = params.pop(0)
+            end = params.pop(0)
+            query = query.where(Task.window_end >= start, Task.window_start < end)
+        if area:
+            query = query.where(Task.area == params.pop(0))
+        if after:
+            order, created, task_id = params.pop(0), params.pop(0), params.pop(0)
+            query = query.where(Tuple(Task.board_order, Task.created_at, Task.id) > Tuple(order, created, task_id))
+        return query.order_by(Task.board_order, Task.created_at, Task.id).limit(limit).tuples()
+
+    return build
+
+
+# The order the board is paged in (its prepared keyset query is a hot path).
+ORDER = Keyset(Task.board_order, Task.created_at, Task.id)
+
+
+def listing(viewer: Member, *, category: str | None = None, team_id: int | None = None, date: dt.date | None = None,
+            area: str | None = None, after: tuple | None = None, limit: int = 20) -> tuple[list[dict], tuple | None]:
+    """One page of the board and the key `(board_order, created_at, id)` to go on from (None at the
+    end); `after` is the previous page's."""
+    coordinator = privacy.coordinates(viewer, viewer.community_id)
+    team_ids = None if coordinator else [team for (team,) in _TEAMS_OF.tuples(viewer.id)]
+    if team_id is not None and team_ids is not None and team_id not in team_ids:
+        return [], None  # another team's tasks: none this volunteer may take
+    category_id = None
+    if category:
+        category_id = catalog.category_id(category)
+        if category_id is None:
+            raise RuleBroken("没有这个服务类别", field="category", rule="unknown_category")
+    shape = (bool(category_id), None if team_ids is None else len(team_ids), team_id is not None, bool(date), bool(area),
+             bool(after), coordinator)
+    prepared = _PREPARED.get(shape)
+    if prepared is None:
+        prepared = _PREPARED[shape] = Prepared(_board_query(shape))
+    params = [viewer.community_id, limit + 1]
+    if category_id:
+        params.append(category_id)
+    if team_ids is not None:
+        params.extend(team_ids)
+    if team_id is not None:
+        params.append(team_id)
+    if date:
+        start = dt.datetime.combine(date, dt.time())
+        params += [start, start + dt.timedelta(days=1)]
+    if area:
+        params.append(area)
+    if after:
+        params.extend(after)
+    rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
+    offset = _offset()
+    last = rows[limit - 1] if len(rows) > limit else None
+    return ([task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
+            (last["board_order"], last["created_at"], last["id"]) if last else None)
+
+
+def _iso(value, offset: str):
+    """A stored local time with its offset. SQLite hands back text, PostgreSQL a datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.replace(" ", "T") + offset
+    return clock.aware(value).isoformat()
+
+
+def _offset() -> str:
+    """The community's UTC offset as ISO text, e.g. +08:00."""
+    return clock.aware(dt.datetime(2000, 1, 1)).isoformat()[19:]
+
+
+def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None) -> dict:
+    """A task as the viewer may see it, JSON-ready (used verbatim by the response)."""
+    mine = row["volunteer"] == viewer.id
+    family = viewer.household_id is not None and viewer.household_id == row["recipient_household"]
+    if coordinator is None:
+        coordinator = privacy.coordinates(viewer, row["community"])
+    full = mine or family or coordinator
+    offset = offset or _offset()
+    name = row.get("recipient_name") or ""
+    return {
+        "id": row["id"],
+        "source": row["source"],
+        "priority": bool(row["priority"]),
+        "category_code": catalog.category_code(row["category"]),
+        "category_name": catalog.category_name(row["category"]),
+        "item_name": catalog.item_name(row["item"]) if row["item"] else None,
+        "title": row["title"],
+        "description": row["description"],
+        "area": row["area"],
+        "building": row["building"],
+        "place": row["place"] if full else row["building"],
+        "window_start": _iso(row["window_start"], offset),
+        "window_end": _iso(row["window_end"], offset),
+        "estimated_minutes": row["estimated_minutes"],
+        "urgency": row["urgency"],
+        "status": row["status"],
+        "status_label": status_label(row["status"]),
+        "recipient_name": name if full else privacy.mask_name(name),
+        "recipient_phone": (row.get("recipient_phone") or "") if full else "",
+        "claimed_by_me": mine,
+        "held": bool(row["held"]),
+        "request_id": row["request"],
+        "agreement_id": row["agreement"],
+        "created_at": _iso(row["created_at"], offset),
+    }
+
+
+_ONE = Prepared(lambda task_id: Task.select(*_COLUMNS)
+                .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
+                .where(Task.id == task_id).dicts())
+
+
+def task_view(task: Task | int, viewer: Member) -> dict:
+    view = task_line(_ONE.first(task if isinstance(task, int) else task.id), viewer)
+    volunteer_id = Task.select(Task.volunteer).where(Task.id == view["id"]).scalar()
+    if volunteer_id:
+        volunteer = Member.get_by_id(volunteer_id)
+        view["volunteer"] = {"id": volunteer.id, "name": volunteer.name,
+                             "phone": volunteer.phone if view["recipient_phone"] or view["claimed_by_me"] else ""}
+    else:
+        view["volunteer"] = None
+    return view
+
+
+ACTIVE = ("claimed", "in_progress", "done", "confirmed")
+FINISHED = ("credited", "too_short", "cancelled", "no_show")
+
+
+def mine(viewer: Member, *, active: bool = True):
+    """The volunteer's tasks: what is ahead first (claimed, in progress, waiting confirmation)."""
+    statuses = ACTIVE if active else FINISHED
+    rows = (Task.select(*_COLUMNS)
+            .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
+            .where(Task.volunteer == viewer.id, Task.status.in_(list(statuses)))
+            .order_by(Task.window_start, Task.id).limit(100).dicts())
+    return [task_line(row, viewer) for row in rows]

@@ -1,0 +1,39 @@
+"""How a request reads for its household: status in words, who is coming, what is held."""
+
+from server.models import Member, Request, Task, TaskVisit, Transfer
+from server.services.board import catalog
+from server.services.board.tasks import status_label
+
+
+def request_view(request: Request) -> dict:
+    task = Task.get(Task.request == request.id)
+    volunteer = Member.get_by_id(task.volunteer_id) if task.volunteer_id else None
+    visit = (TaskVisit.select().where(TaskVisit.task == task.id, TaskVisit.record.is_null(False))
+             .order_by(TaskVisit.id.desc()).first())
+    hold = Transfer.get_by_id(request.hold_id) if request.hold_id else None
+    return {
+        "id": request.id,
+        "task_id": task.id,
+        "payback": request.payback,
+        "requester_id": request.requester_id,
+        "requester_name": request.requester.name,
+        "created_by_name": request.created_by.name,
+        "category_code": catalog.category_code(request.category_id),
+        "category_name": catalog.category_name(request.category_id),
+        "item_name": catalog.item_name(request.item_id) if request.item_id else None,
+        "description": request.description,
+        "place": task.place,
+        "window_start": request.window_start,
+        "window_end": request.window_end,
+        "estimated_minutes": request.estimated_minutes,
+        "urgency": request.urgency,
+        "status": task.status,
+        "status_label": status_label(task.status),
+        "held_minutes": hold.minutes if hold else None,
+        "hold_state": hold.state if hold else None,
+        "spent_minutes": hold.posted_minutes if hold else None,
+        "volunteer": None if volunteer is None else {"id": volunteer.id, "name": volunteer.name, "phone": volunteer.phone},
+        "record_id": visit.record_id if visit else None,
+        "cancel_reason": request.cancel_reason,
+        "created_at": request.created_at,
+    }

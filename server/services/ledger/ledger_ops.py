@@ -1,0 +1,254 @@
+"""Coordinator and household operations on the ledger: adjustments, reversals, gifts, donations, grants.
+
+Each is one transfer with its own code and an idempotency key from the client, so a
+retried tap never moves hours twice. Gifts (亲情转赠) go only to a relative's household
+whose relationship a coordinator confirmed once; gifts and donations have yearly caps;
+grants (兜底) come out of the community's love pool with a reason. A household closed
+because its last member was erased hands what it had to the love pool, once.
+"""
+
+import datetime as dt
+
+from peewee import fn
+
+from server import clock, runtime
+from server.db import database
+from server.errors import Forbidden, NotFound, RuleBroken
+from server.models import Entry, Household, Kinship, Member, ServiceRecord, Transfer
+from server.services.board import records
+from server.services.ledger import core as ledger
+from server.services.people import core as people
+from server.services.people import privacy
+
+
+def _require_coordinator(actor: Member, community_id: int) -> None:
+    if not privacy.coordinates(actor, community_id):
+        raise Forbidden("只有本社区服务站可以做这件事")
+
+
+def _reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise RuleBroken("请写明原因", field="reason", rule="reason_required")
+    return reason.strip()
+
+
+def adjust(actor: Member, household: Household, *, minutes: int, reason: str, key: str) -> Transfer:
+    """A manual correction with a reason: positive adds, negative takes back (never below zero)."""
+    _require_coordinator(actor, household.community_id)
+    reason = _reason(reason)
+    if minutes == 0:
+        raise RuleBroken("调整的时间不能为0", field="minutes", rule="minutes_positive")
+    if minutes > 0 and household.closed_at is not None:
+        raise people.HouseholdClosed(field="household_id")  # nobody is left to spend them
+    account = ledger.household_account(household.id)
+    issuance, pool = ledger.system_accounts(household.community_id)
+    cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+
+    def legs_for(accounts):
+        if minutes > 0:
+            legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[account.id], accounts[pool.id], minutes, cap)
+            return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
+        return [ledger.Leg(account.id, minutes), ledger.Leg(issuance.id, -minutes)], None
+
+    return ledger.post(
+        community_id=household.community_id, code="adjustment", key=key,
+        body={"household": household.id, "minutes": minutes, "reason": reason}, reason=reason,
+        details={"content": reason}, actor=actor, account_ids=[account.id, issuance.id, pool.id], legs_for=legs_for,
+    )
+
+
+def reverse(actor: Member, transfer_id: int, *, reason: str, key: str) -> Transfer:
+    transfer = Transfer.get_or_none(Transfer.id == transfer_id)
+    if transfer is None:
+        raise NotFound()
+    _require_coordinator(actor, transfer.community_id)
+    if transfer.record_id is not None:
+        record = ServiceRecord.get_by_id(transfer.record_id)
+        records.reverse(actor, record, reason=reason, key=key)
+        return Transfer.get(Transfer.idempotency_key == key)
+    return ledger.reverse(transfer_id, key=key, reason=reason, actor=actor)
+
+
+def _year_total(account_id: int, code: str, year: int) -> int:
+    """Minutes this account sent out under `code` this year (entries are negative on the sender)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    total = (
+        Entry.select(fn.COALESCE(fn.SUM(Entry.minutes), 0))
+        .join(Transfer)
+        .where(Entry.account == account_id, Transfer.code == code, Entry.minutes < 0,
+               Entry.effective_date >= start, Entry.effective_date < end)
+        .scalar()
+    )
+    return -int(total or 0)
+
+
+def _check_yearly_cap(account_id: int, code: str, minutes: int, setting: str, what: str) -> None:
+    cap = runtime.setting(setting)
+    used = _year_total(account_id, code, clock.today().year)
+    if used + minutes > cap:
+        raise RuleBroken(f"每户每年{what}最多{cap / 60:g}小时，今年已{what}{used / 60:g}小时", field="minutes",
+                         rule=f"{code}_yearly_cap", cap_minutes=cap, used_minutes=used)
+
+
+def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinship:
+    """A household names a relative's household (by its invite code); a coordinator confirms once."""
+    household = people.own_household(actor)
+    relative = Household.get_or_none(Household.invite_code == invite_code.strip().upper())
+    if relative is None:
+        raise RuleBroken("邀请码不对，请向亲属核对", field="invite_code", rule="bad_invite_code")
+    if relative.closed_at is not None:
+        raise people.HouseholdClosed()
+    if relative.id == household.id:
+        raise RuleBroken("不能和自己家建立亲属关系", field="invite_code", rule="same_household")
+    Kinship.insert(household=household, relative_household=relative, relation=relation, requested_by=actor,
+                   created_at=clock.now()).on_conflict_ignore().execute()
+    return Kinship.get(Kinship.household == household, Kinship.relative_household == relative)
+
+
+def confirm_kinship(actor: Member, kinship: Kinship) -> Kinship:
+    _require_coordinator(actor, kinship.household.community_id)
+    Kinship.update(confirmed_by=actor, confirmed_at=clock.now()).where(
+        Kinship.id == kinship.id, Kinship.confirmed_at.is_null()).execute()
+    return Kinship.get_by_id(kinship.id)
+
+
+def kinship_for(viewer: Member, kinship_id: int) -> Kinship:
+    kinship = Kinship.get_or_none(Kinship.id == kinship_id)
+    if kinship is None:
+        raise NotFound()
+    if viewer.household_id in (kinship.household_id, kinship.relative_household_id):
+        return kinship
+    if privacy.coordinates(viewer, kinship.household.community_id):
+        return kinship
+    raise NotFound()
+
+
+def kinship_scope(kinship_id: int) -> int | None:
+    """The auth gate's scope for /kinships/<id>/…: the community of the household that asked (None: missing)."""
+    return (Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
+            .where(Kinship.id == kinship_id).scalar())
+
+
+def kinships(viewer: Member) -> list[Kinship]:
+    """A household's kinships either way round; for coordinators (and admins), their community's requests."""
+    query = Kinship.select().join(Household, on=(Kinship.household == Household.id))
+    if viewer.has_role("coordinator") or viewer.has_role("admin"):
+        query = query.where(Household.community == viewer.community_id)
+    else:
+        query = query.where((Kinship.household == viewer.household_id) | (Kinship.relative_household == viewer.household_id))
+    return list(query.order_by(Kinship.id))
+
+
+def _related(a: int, b: int) -> bool:
+    return Kinship.select().where(
+        Kinship.confirmed_at.is_null(False),
+        ((Kinship.household == a) & (Kinship.relative_household == b))
+        | ((Kinship.household == b) & (Kinship.relative_household == a)),
+    ).exists()
+
+
+def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: str) -> Transfer:
+    """亲情转赠: hours to a confirmed relative's household, within the yearly cap."""
+    source = people.own_household(actor)
+    target = Household.get_or_none(Household.id == to_household_id)
+    if target is None or not _related(source.id, target.id):
+        raise RuleBroken("只能转赠给服务站确认过的直系亲属家庭", field="to_household_id", rule="not_relative")
+    if target.closed_at is not None:
+        raise people.HouseholdClosed(field="to_household_id")
+    if minutes <= 0:
+        raise RuleBroken("转赠的时间必须大于0", field="minutes", rule="minutes_positive")
+    sender = ledger.household_account(source.id)
+    receiver = ledger.household_account(target.id)
+    pool = ledger.system_account(target.community_id, "love_pool")
+    cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+    with database.atomic():
+        _check_yearly_cap(sender.id, "gift", minutes, "GIFT_YEARLY_CAP_MINUTES", "转赠")
+
+        def legs_for(accounts):
+            legs, overflow = ledger.credit_legs(accounts[sender.id], accounts[receiver.id], accounts[pool.id], minutes, cap)
+            return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
+
+        return ledger.post(
+            community_id=source.community_id, code="gift", key=key,
+            body={"from": source.id, "to": target.id, "minutes": minutes, "note": note}, reason=note,
+            details={"content": f"{source.name}转赠给{target.name}" + (f"：{note}" if note else "")},
+            actor=actor, account_ids=[sender.id, receiver.id, pool.id], legs_for=legs_for,
+        )
+
+
+def donate(actor: Member, *, minutes: int, note: str, key: str) -> Transfer:
+    """Donate hours to the community's love pool (爱心池), within the yearly cap."""
+    household = people.own_household(actor)
+    if minutes <= 0:
+        raise RuleBroken("捐赠的时间必须大于0", field="minutes", rule="minutes_positive")
+    sender = ledger.household_account(household.id)
+    pool = ledger.system_account(household.community_id, "love_pool")
+    with database.atomic():
+        _check_yearly_cap(sender.id, "donation", minutes, "DONATION_YEARLY_CAP_MINUTES", "捐赠")
+        return ledger.post(
+            community_id=household.community_id, code="donation", key=key,
+            body={"from": household.id, "minutes": minutes, "note": note}, reason=note,
+            details={"content": f"{household.name}捐入爱心池" + (f"：{note}" if note else "")}, actor=actor,
+            account_ids=[sender.id, pool.id],
+            legs_for=lambda accounts: ([ledger.Leg(sender.id, -minutes), ledger.Leg(pool.id, minutes)], None),
+        )
+
+
+def grant(actor: Member, household: Household, *, minutes: int, reason: str, key: str) -> Transfer:
+    """兜底: the coordinator grants love-pool hours to an elder's household in hardship."""
+    _require_coordinator(actor, household.community_id)
+    reason = _reason(reason)
+    if minutes <= 0:
+        raise RuleBroken("帮扶的时间必须大于0", field="minutes", rule="minutes_positive")
+    if household.closed_at is not None:
+        raise people.HouseholdClosed(field="household_id")
+    receiver = ledger.household_account(household.id)
+    pool = ledger.system_account(household.community_id, "love_pool")
+    return ledger.post(
+        community_id=household.community_id, code="grant", key=key,
+        body={"household": household.id, "minutes": minutes, "reason": reason}, reason=reason,
+        details={"content": f"爱心池帮扶：{reason}"}, actor=actor, account_ids=[receiver.id, pool.id],
+        legs_for=lambda accounts: ([ledger.Leg(pool.id, -minutes), ledger.Leg(receiver.id, minutes)], None),
+    )
+
+
+CLOSED_REASON = "家庭成员均已注销，账户关闭，余额转入社区爱心池"
+
+
+def close_account(household: Household) -> Transfer | None:
+    """A closed household's available minutes go to its community's love pool, once (the key is the
+    household's): nobody is left to spend them, and nobody may join to. None when nothing was left.
+    """
+    account = ledger.household_account(household.id)
+    pool = ledger.system_account(household.community_id, "love_pool")
+    key = f"household:{household.id}:closed"
+    if ledger.available(account) <= 0 and not Transfer.select().where(Transfer.idempotency_key == key).exists():
+        return None
+
+    def legs_for(accounts):
+        minutes = ledger.available(accounts[account.id])
+        return [ledger.Leg(account.id, -minutes), ledger.Leg(pool.id, minutes)], None
+
+    return ledger.post(
+        community_id=household.community_id, code="household_closed", key=key, body={"household": household.id},
+        reason=CLOSED_REASON, details={"content": CLOSED_REASON}, account_ids=[account.id, pool.id],
+        legs_for=legs_for,
+    )
+
+
+def transfer_for(viewer: Member, transfer_id: int) -> Transfer:
+    """A transfer, for coordinators of its community or members of a household it touched."""
+    transfer = Transfer.get_or_none(Transfer.id == transfer_id)
+    if transfer is None:
+        raise NotFound()
+    if privacy.coordinates(viewer, transfer.community_id):
+        return transfer
+    if viewer.household_id is not None:
+        touched = Entry.select().join_from(Entry, ledger.Account).where(
+            Entry.transfer == transfer.id, ledger.Account.household == viewer.household_id).exists()
+        held = transfer.hold_account_id is not None and transfer.hold_account.household_id == viewer.household_id
+        if touched or held:
+            return transfer
+    raise NotFound()
+
+

@@ -1,0 +1,185 @@
+"""Ledger verification: recompute every invariant from the entries and report what differs.
+
+The quarterly audit calls `verify()`; so does `lovebank verify-ledger`. It reads, never
+writes, and streams entries in chain order so a large ledger is checked in one pass.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from peewee import fn
+
+from server.models import Account, Entry, MemberYear, ServiceRecord, Statement, Transfer
+from server.services.ledger.core import GENESIS_HASH, entry_hash
+from server.services.ledger.statements import month_bounds, month_sums
+
+CREDIT_CODES = ("service_credit", "event_credit")
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    detail: str
+    community_id: int | None = None
+    account_id: int | None = None
+    transfer_id: int | None = None
+    entry_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def verify(community_id: int | None = None) -> list[Violation]:
+    found: list[Violation] = []
+    found += _chain_and_running_balances(community_id)
+    found += _transfers_sum_to_zero(community_id)
+    found += _cached_balances(community_id)
+    found += _holds_and_reversals(community_id)
+    found += _records_credited_once(community_id)
+    found += _statements(community_id)
+    found += _member_years(community_id)
+    if community_id is None:
+        total = Entry.select(fn.COALESCE(fn.SUM(Entry.minutes), 0)).scalar()
+        if int(total or 0) != 0:
+            found.append(Violation("balances_sum_to_zero", f"all entries sum to {total}, not 0"))
+    return found
+
+
+def report(community_id: int | None = None) -> dict:
+    """What the verification answers: whether every invariant holds, and each one that does not."""
+    violations = verify(community_id)
+    return {"ok": not violations, "violations": [v.as_dict() for v in violations]}
+
+
+def _scoped(query, model, community_id):
+    return query if community_id is None else query.where(model.community == community_id)
+
+
+def _chain_and_running_balances(community_id):
+    found = []
+    query = _scoped(Entry.select(), Entry, community_id).order_by(Entry.community, Entry.seq)
+    expected_seq, prev_hash, current = {}, {}, None
+    running = defaultdict(int)
+    for entry in query.iterator():
+        if entry.community_id != current:
+            current = entry.community_id
+            expected_seq[current], prev_hash[current] = 1, GENESIS_HASH
+        where = {"community_id": entry.community_id, "entry_id": entry.id, "account_id": entry.account_id}
+        if entry.seq != expected_seq[current]:
+            found.append(Violation("chain_sequence", f"entry seq {entry.seq}, expected {expected_seq[current]}", **where))
+        if entry.prev_hash != prev_hash[current]:
+            found.append(Violation("chain_link", "prev_hash does not match the previous entry's hash", **where))
+        recomputed = entry_hash(entry.prev_hash, entry.community_id, entry.seq, entry.account_id, entry.transfer_id,
+                                 entry.minutes, entry.balance_after, entry.effective_date)
+        if recomputed != entry.hash:
+            found.append(Violation("chain_hash", "entry's hash does not match its contents (tampered?)", **where))
+        running[entry.account_id] += entry.minutes
+        if entry.balance_after != running[entry.account_id]:
+            found.append(Violation("running_balance",
+                                   f"balance_after {entry.balance_after}, entries sum to {running[entry.account_id]}",
+                                   **where))
+        expected_seq[current] = entry.seq + 1
+        prev_hash[current] = entry.hash
+    return found
+
+
+def _transfers_sum_to_zero(community_id):
+    query = (
+        Entry.select(Entry.transfer, fn.SUM(Entry.minutes).alias("total"))
+        .group_by(Entry.transfer)
+        .having(fn.SUM(Entry.minutes) != 0)
+    )
+    query = _scoped(query, Entry, community_id)
+    return [Violation("transfer_sums_to_zero", f"legs sum to {row.total}", transfer_id=row.transfer_id)
+            for row in query]
+
+
+def _cached_balances(community_id):
+    found = []
+    sums = dict(_scoped(Entry.select(Entry.account, fn.SUM(Entry.minutes)), Entry, community_id)
+                .group_by(Entry.account).tuples())
+    holds = dict(_scoped(Transfer.select(Transfer.hold_account, fn.SUM(Transfer.minutes)), Transfer, community_id)
+                 .where(Transfer.state == "pending").group_by(Transfer.hold_account).tuples())
+    for account in _scoped(Account.select(), Account, community_id):
+        posted, pending = int(sums.get(account.id) or 0), int(holds.get(account.id) or 0)
+        where = {"community_id": account.community_id, "account_id": account.id}
+        if account.posted_minutes != posted:
+            found.append(Violation("cached_posted", f"cached {account.posted_minutes}, entries sum to {posted}", **where))
+        if account.pending_minutes != pending:
+            found.append(Violation("cached_pending", f"cached {account.pending_minutes}, holds sum to {pending}", **where))
+        if account.kind == "household" and posted - pending < 0:
+            found.append(Violation("available_floor", f"available {posted - pending} < 0", **where))
+        if account.kind == "love_pool" and posted < 0:
+            found.append(Violation("love_pool_floor", f"love pool at {posted} < 0", **where))
+    return found
+
+
+def _holds_and_reversals(community_id):
+    found = []
+    legs = defaultdict(dict)
+    for entry in _scoped(Entry.select(Entry.transfer, Entry.account, Entry.minutes), Entry, community_id):
+        legs[entry.transfer_id][entry.account_id] = legs[entry.transfer_id].get(entry.account_id, 0) + entry.minutes
+    for transfer in _scoped(Transfer.select(), Transfer, community_id):
+        mine = legs.get(transfer.id, {})
+        if transfer.state in ("pending", "voided") and mine:
+            found.append(Violation("unposted_has_entries", f"{transfer.state} transfer has entries", transfer_id=transfer.id))
+        if transfer.hold_account_id and transfer.state == "posted":
+            spent = -mine.get(transfer.hold_account_id, 0)
+            if spent != (transfer.posted_minutes or 0) or spent > transfer.minutes:
+                found.append(Violation("hold_posting", f"spent {spent} of a {transfer.minutes} hold "
+                                       f"recorded as {transfer.posted_minutes}", transfer_id=transfer.id))
+        if transfer.reverses_id:
+            original = legs.get(transfer.reverses_id, {})
+            if {k: -v for k, v in original.items()} != mine:
+                found.append(Violation("reversal_mirrors_original", "reversal legs differ from the original's",
+                                       transfer_id=transfer.id))
+    return found
+
+
+def _records_credited_once(community_id):
+    found = []
+    credits = defaultdict(list)
+    query = _scoped(Transfer.select(), Transfer, community_id).where(Transfer.code.in_(CREDIT_CODES))
+    for transfer in query:
+        credits[transfer.record_id].append(transfer.id)
+    for record_id, ids in credits.items():
+        if len(ids) > 1:
+            found.append(Violation("record_credited_once", f"record {record_id} credited by transfers {ids}"))
+    return found
+
+
+def _statements(community_id):
+    found = []
+    query = Statement.select(Statement, Account).join(Account)
+    if community_id is not None:
+        query = query.where(Account.community == community_id)
+    for statement in query:
+        start, end = month_bounds(statement.year, statement.month)
+        opening, minutes_in, minutes_out = month_sums(statement.account_id, start, end)
+        if (opening, minutes_in, minutes_out) != (statement.opening_minutes, statement.minutes_in, statement.minutes_out):
+            found.append(Violation(
+                "statement_matches_entries",
+                f"{statement.year}-{statement.month:02d}: statement {statement.opening_minutes}/+{statement.minutes_in}"
+                f"/-{statement.minutes_out}, entries {opening}/+{minutes_in}/-{minutes_out}",
+                community_id=statement.account.community_id, account_id=statement.account_id))
+    return found
+
+
+def _member_years(community_id):
+    found = []
+    query = ServiceRecord.select(ServiceRecord.volunteer, ServiceRecord.started_at, ServiceRecord.credited_minutes).where(
+        ServiceRecord.status == "credited")
+    query = _scoped(query, ServiceRecord, community_id)
+    expected = defaultdict(int)
+    for record in query:
+        expected[(record.volunteer_id, record.started_at.year)] += record.credited_minutes or 0
+    cached = MemberYear.select()
+    if community_id is not None:
+        cached = cached.where(MemberYear.member.in_([member for member, _ in expected] or [0]))
+    for row in cached:
+        if row.minutes != expected.pop((row.member_id, row.year), 0):
+            found.append(Violation("member_year_totals", f"member {row.member_id} {row.year}: cached {row.minutes}"))
+    for (member_id, year), minutes in expected.items():
+        if minutes:
+            found.append(Violation("member_year_totals", f"member {member_id} {year}: {minutes} not cached"))
+    return found

@@ -1,0 +1,132 @@
+"""爱心储蓄存折: a household's ledger as the family reads it, newest first, page by page.
+
+Keyset pagination on the entry id (index account, id), so the 500th page costs what the
+first does. The lines print what the transfer recorded at the time (place, content,
+duration, witness, who served), and yearly totals come from the cached MemberYear rows.
+"""
+
+from server import clock
+from server.db import Prepared
+from server.errors import RuleBroken
+from server.keyset import Keyset
+from server.models import Account, Entry, Household, Member, MemberYear, Transfer
+from server.services.ledger import core as ledger
+
+MAX_PAGE = 50
+LINES = Keyset(Entry.id, descending=True)  # the order the lines are paged in (newest first)
+
+
+_LINE_COLUMNS = (Entry.id, Entry.minutes, Entry.balance_after, Entry.effective_date, Entry.created_at,
+                 Transfer.id.alias("transfer_id"), Transfer.code, Transfer.reason, Transfer.details,
+                 Transfer.reverses.alias("reverses_id"))
+
+
+def _page(account_id, limit, after=None):
+    query = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account_id)
+    if after is not None:
+        query = query.where(Entry.id < after)
+    return query.order_by(Entry.id.desc()).limit(limit).dicts()
+
+
+_FIRST_PAGE = Prepared(lambda account_id, limit: _page(account_id, limit))
+_PAGE_AFTER = Prepared(lambda account_id, after, limit: _page(account_id, limit, after))
+_YEARLY_TOTALS = Prepared(lambda household_id: (
+    MemberYear.select(MemberYear.member, Member.name, MemberYear.year, MemberYear.minutes)
+    .join(Member)
+    .where(Member.household == household_id, MemberYear.minutes != 0)
+    .order_by(MemberYear.year.desc(), MemberYear.member)
+    .tuples()
+))
+
+
+def _direction(minutes: int, pool_minutes: int) -> str:
+    if minutes:
+        return "deposit" if minutes > 0 else "withdrawal"
+    return "to_pool" if pool_minutes > 0 else "from_pool" if pool_minutes < 0 else "none"
+
+
+def _line(row: dict) -> dict:
+    """A passbook line, JSON-ready (the response passes it through verbatim).
+
+    `pool_minutes`: what of this transfer went to the love pool instead of the household (a
+    credit above the storage cap; negative on its reversal). A credit that went there in full
+    is a 0-minute line (direction `to_pool`), so the passbook shows every service credited.
+    """
+    details = row["details"] or {}
+    pool_minutes = int(details.get("overflow_minutes") or 0)
+    if row["code"] == "reversal":
+        pool_minutes = -pool_minutes
+    return {
+        "id": row["id"],
+        "transfer_id": row["transfer_id"],
+        "posted_at": clock.aware(row["created_at"]).isoformat(),
+        "service_date": details.get("service_date") or row["effective_date"].isoformat(),
+        "direction": _direction(row["minutes"], pool_minutes),
+        "code": row["code"],
+        "code_label": ledger.CODES[row["code"]],
+        "minutes": row["minutes"],
+        "running_balance_minutes": row["balance_after"],
+        "place": details.get("place", ""),
+        "content": details.get("content", ""),
+        "duration_minutes": details.get("duration_minutes"),
+        "witness_name": details.get("witness_name", ""),
+        "served_by": details.get("served_by", ""),
+        "reason": row["reason"],
+        "note": details.get("note", ""),
+        "pool_minutes": pool_minutes,
+        "reverses_transfer_id": row["reverses_id"],
+    }
+
+
+def passbook(household: Household, *, after: tuple[int] | None = None, limit: int = 20) -> dict:
+    """One page of the passbook: a handful of indexed queries whatever the household's history.
+
+    Lines newest first by entry id; `after` is the key `(entry_id,)` of the previous page's last
+    line, and `next_after` the key to go on from (None on the last page)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    account = ledger.household_account(household.id)
+    if after:
+        rows = _PAGE_AFTER.rows(account.id, after[0], limit + 1)
+    else:
+        rows = _FIRST_PAGE.rows(account.id, limit + 1)
+    holds = []
+    if account.pending_minutes:
+        holds = [
+            {"id": t.id, "minutes": t.minutes, "reason": t.reason or ledger.CODES[t.code], "created_at": t.created_at,
+             "content": (t.details or {}).get("content", "")}
+            for t in Transfer.select().where(Transfer.hold_account == account.id, Transfer.state == "pending")
+            .order_by(Transfer.id)
+        ]
+    totals = _YEARLY_TOTALS.rows(household.id)
+    return {
+        "household": {"id": household.id, "name": household.name},
+        "balance_minutes": account.posted_minutes,
+        "held_minutes": account.pending_minutes,
+        "available_minutes": ledger.available(account),
+        "entries": [_line(row) for row in rows[:limit]],
+        "next_after": (rows[limit - 1]["id"],) if len(rows) > limit else None,
+        "holds": holds,
+        "yearly_totals": [
+            {"member_id": member_id, "name": name, "year": year, "minutes": minutes}
+            for member_id, name, year, minutes in totals
+        ],
+    }
+
+
+def community_love_pool(viewer: Member) -> dict:
+    """The love pool of the viewer's community (a member with no community has none to see)."""
+    if viewer.community_id is None:
+        raise RuleBroken("您还没有所属社区", rule="community_required")
+    return love_pool(viewer.community_id)
+
+
+def love_pool(community_id: int) -> dict:
+    pool = Account.get(Account.key == f"love_pool:{community_id}")
+    return {"community_id": community_id, "balance_minutes": pool.posted_minutes}
+
+
+def every_line(household: Household) -> list[dict]:
+    """The whole passbook, oldest first (a resident's data export)."""
+    account = ledger.household_account(household.id)
+    rows = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account.id).order_by(Entry.id).dicts()
+    return [_line(row) for row in rows]

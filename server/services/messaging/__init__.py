@@ -1,0 +1,10 @@
+"""What leaves the house: notifications and their wording, WeChat (the client, subscriptions,
+delivery of copies), content-safety checks, and the outbox rows through which every service hands
+work to the workers.
+
+Modules keep the names they had before the services were grouped (each is unique across
+server/services, so `ledger_ops.transfer(...)` reads the same wherever it is called); a package's
+main module, where it has one, is `core`, imported under the package's name
+(`from server.services.ledger import core as ledger`). This file holds no code: importing one
+module of a package loads only that module and what it imports.
+"""

@@ -1,0 +1,159 @@
+"""Demo data for `make run` and the development login: two communities and their people.
+
+Loaded once (skipped when the demo handles exist), always through the same services
+the API uses, so demo rows obey every rule real ones do.
+"""
+
+import datetime as dt
+
+from server.db import database
+from server.models import Community, Member, Team
+from server.services.board import catalog
+from server.services.people import core as people
+from server.services.people import volunteers
+
+DEMO_LOGINS = [
+    ("resident", "王秀兰", ["resident"], "和平里社区居民，72岁，王家户主"),
+    ("volunteer", "李建国", ["resident", "volunteer"], "和平里社区志愿者，会修家电"),
+    ("retired", "张桂芳", ["resident", "volunteer"], "退出的老志愿者（年龄），可申请优先回馈"),
+    ("coordinator", "赵敏", ["coordinator"], "和平里社区服务站"),
+    ("admin", "刘书记", ["admin"], "小区联合党委，管理所有社区"),
+    ("nurse", "孙丽", ["resident", "volunteer"], "和平里社区志愿者，护士"),
+    ("teacher", "周文", ["resident", "volunteer"], "和平里社区志愿者，退休教师"),
+    ("applicant", "陈晓梅", ["resident", "volunteer"], "和平里社区居民，刚申请当志愿者，等服务站审核"),
+    ("resident-b", "吴大爷", ["resident"], "幸福苑社区居民"),
+    ("coordinator-b", "郑华", ["coordinator"], "幸福苑社区服务站"),
+]
+
+def demo_logins() -> list[dict]:
+    return [
+        {"handle": handle, "name": name, "roles": roles, "description": description}
+        for handle, name, roles, description in DEMO_LOGINS
+    ]
+
+
+def _member(handle, name, **fields) -> Member:
+    return Member.create(handle=handle, name=name, **fields)
+
+
+def _volunteer(member, *, team_codes, intentions, specialties, occupation, availability):
+    team_ids = [t.id for t in Team.select().where(Team.code.in_(team_codes))]
+    return volunteers.register(
+        member,
+        {
+            "occupation": occupation,
+            "specialties": specialties,
+            "team_ids": team_ids,
+            "intentions": intentions,
+            "availability": availability,
+        },
+    )
+
+
+def _every(days, slots):
+    return [{"weekday": d, "slot": s} for d in days for s in slots]
+
+
+def load() -> bool:
+    """Create the demo communities and people; False when they are already there."""
+    if Member.select().where(Member.handle == "resident").exists():
+        return False
+    catalog.seed()
+    with database.atomic():
+        hpl = Community.get_or_none(Community.code == "HPL") or people.create_community(
+            name="和平里社区", code="HPL", district="和平街道"
+        )
+        xfy = Community.get_or_none(Community.code == "XFY") or people.create_community(
+            name="幸福苑社区", code="XFY", district="和平街道"
+        )
+
+        wang = _member("resident", "王秀兰", gender="女", birth_date=dt.date(1954, 3, 8), phone="13800000001")
+        people.open_household(wang, community_id=hpl.id, name="王家", building="3号楼", unit="2单元", room="301", area="东区")
+        grandpa = people.add_dependent(wang, wang.household, name="王德顺", relation="配偶", gender="男",
+                                       birth_date=dt.date(1950, 6, 1))
+        assert grandpa.openid is None
+
+        li = _member("volunteer", "李建国", gender="男", birth_date=dt.date(1981, 5, 20), phone="13800000002")
+        people.open_household(li, community_id=hpl.id, name="李家", building="3号楼", unit="1单元", room="202", area="东区")
+        _volunteer(li, team_codes=["home_care"], intentions=["repairs", "hardship"], specialties="家电维修、水电",
+                   occupation="电工", availability=_every(range(1, 8), ["evening"]) + _every([6, 7], ["morning", "afternoon"]))
+
+        zhang = _member("retired", "张桂芳", gender="女", birth_date=dt.date(1959, 9, 1), phone="13800000003")
+        people.open_household(zhang, community_id=hpl.id, name="张家", building="5号楼", unit="1单元", room="101", area="西区")
+        retired = _volunteer(zhang, team_codes=["arts"], intentions=["culture_sports"], specialties="合唱",
+                             occupation="退休会计", availability=[])
+
+        sun = _member("nurse", "孙丽", gender="女", birth_date=dt.date(1988, 2, 14), phone="13800000006")
+        people.open_household(sun, community_id=hpl.id, name="孙家", building="4号楼", unit="1单元", room="502", area="东区")
+        _volunteer(sun, team_codes=["medical", "home_care"], intentions=["health_care", "hardship"], specialties="护理、量血压",
+                   occupation="护士", availability=_every([1, 3, 5], ["afternoon", "evening"]))
+
+        zhou = _member("teacher", "周文", gender="男", birth_date=dt.date(1962, 11, 3), phone="13800000007")
+        people.open_household(zhou, community_id=hpl.id, name="周家", building="5号楼", unit="2单元", room="601", area="西区")
+        _volunteer(zhou, team_codes=["arts"], intentions=["tutoring", "education"], specialties="数学辅导、书法",
+                   occupation="退休教师", availability=_every(range(1, 6), ["morning", "afternoon"]))
+
+        zhao = _member("coordinator", "赵敏", gender="女", phone="13800000004", roles="coordinator", community=hpl)
+        _member("admin", "刘书记", gender="男", phone="13800000005", roles="admin", community=hpl)
+
+        wu = _member("resident-b", "吴大爷", gender="男", birth_date=dt.date(1948, 1, 1), phone="13800000008")
+        people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
+        _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
+
+        # They applied before the station's account existed; the coordinator approves them.
+        for applicant in (li, zhang, sun, zhou):
+            volunteers.review(zhao, volunteers.profile_of(applicant), decision="approve")
+        volunteers.set_status(zhao, retired, status="retired", reason="age", note="年满60岁退出")
+        # A new application waiting for the coordinator (志愿者审核), who is told it arrived.
+        chen = _member("applicant", "陈晓梅", gender="女", birth_date=dt.date(1990, 7, 12), phone="13800000010")
+        people.open_household(chen, community_id=hpl.id, name="陈家", building="6号楼", unit="1单元", room="402", area="西区")
+        _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
+                   occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
+        _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
+    return True
+
+
+def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
+    """Banked hours, credited services, open requests, an active agreement and the next 16th's activity."""
+    from server import clock
+    from server.models import Household
+    from server.services.board import agreements, bookings, events, records
+    from server.services.ledger import ledger_ops
+
+    ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
+                      reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
+    ledger_ops.adjust(zhao, Household.get_by_id(zhou.household_id), minutes=12 * 60,
+                      reason="纸质爱心存折转入", key="demo:zhou:paper-passbook")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    for days_ago, hours, content in ((6, 2, "修理洗衣机排水"), (3, 1, "更换厨房灯泡"), (1, 2, "检修电视机信号")):
+        start = (now - dt.timedelta(days=days_ago)).replace(hour=9)
+        record = records.report(li, {
+            "category_code": "repairs", "item_code": "appliance_repair", "place": "3号楼2单元301",
+            "started_at": start, "ended_at": start + dt.timedelta(hours=hours), "content": content,
+            "witness_member_id": wang.id, "recipient_member_id": wang.id})
+        if days_ago > 1:
+            records.confirm(wang, record, rating=5, comment="李师傅修得又快又好")
+    tomorrow = (now + dt.timedelta(days=1)).replace(hour=9)
+    bookings.book(wang, {"category_code": "health_care", "item_code": "escort", "description": "老伴要去社区医院复查血压，需要有人陪同",
+                         "window_start": tomorrow, "window_end": tomorrow + dt.timedelta(hours=3),
+                         "estimated_minutes": 120, "urgency": "normal", "for_member_id": grandpa.id})
+    bookings.book(wang, {"category_code": "repairs", "item_code": "household_repair", "description": "卫生间水龙头一直滴水",
+                         "window_start": now + dt.timedelta(hours=2), "window_end": now + dt.timedelta(hours=6),
+                         "estimated_minutes": 60, "urgency": "urgent"})
+    recipient_file = agreements.open_file(zhao, {
+        "member_id": grandpa.id, "needs": "行动不便，需要每周上门陪伴、帮助打扫", "risks": "高血压，独自在家时间长",
+        "emergency_contact_name": "王秀兰", "emergency_contact_phone": "13800000001", "consent_date": clock.today()})
+    agreement = agreements.draft(zhao, {
+        "recipient_file_id": recipient_file.id, "category_code": "hardship", "item_codes": ["companionship"],
+        "content": "每周二、周五上午上门陪伴聊天、量血压、打扫卫生", "place": "3号楼2单元301",
+        "schedule": [{"weekday": 2, "start": "09:00", "minutes": 90}, {"weekday": 5, "start": "09:00", "minutes": 90}],
+        "start_date": clock.today(), "end_date": clock.today() + dt.timedelta(days=180), "volunteer_member_ids": [sun.id]})
+    for signer in (wang, sun, zhao):  # 王秀兰 signs as guardian for her husband
+        agreements.sign(signer, agreement)
+    agreements.generate_occurrences()
+    sixteenth = clock.today().replace(day=16)
+    if sixteenth <= clock.today():
+        sixteenth = (sixteenth.replace(day=1) + dt.timedelta(days=32)).replace(day=16)
+    events.create(zhao, {"title": "每月16日集中服务：楼道清洁与义诊", "starts_at": dt.datetime.combine(sixteenth, dt.time(9)),
+                         "place": "和平里社区广场", "category_codes": ["environment", "health_care"], "capacity": 20,
+                         "planned_minutes": 120, "description": "清理楼道杂物，社区医生现场量血压"})
