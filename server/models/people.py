@@ -18,7 +18,6 @@ GENDERS = ("男", "女", "")  # "": not given
 # A member's relation to the household's head (本人 is the head); a member who joined without one has "".
 RELATIONS = ("本人", "配偶", "父亲", "母亲", "儿子", "女儿", "儿媳", "女婿", "孙子", "孙女", "外孙", "外孙女", "兄弟姐妹", "其他")
 MEMBER_RELATIONS = ("", *RELATIONS)
-ROLES = ("resident", "volunteer", "coordinator", "admin")
 # A registration is an application (志愿者申请) until a coordinator of the community decides;
 # only `active` volunteers claim, check in, self-report, sign up or are matched.
 APPLICATION_STATUSES = ("pending", "rejected")

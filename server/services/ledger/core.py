@@ -476,16 +476,7 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
         issuance = system_account(transfer.community_id, "issuance")
         accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
         chains = _lock_chains([transfer.community_id])
-        resolved = (
-            Transfer.update(state="posted", posted_minutes=minutes, resolved_at=clock.now(),
-                            details={**transfer.details, **(details or {})})
-            .where(Transfer.id == transfer.id, Transfer.state == "pending")
-            .execute()
-        )
-        if resolved != 1:
-            raise AlreadyResolved("这笔冻结已经结算或取消过了")
-        Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
-            Account.id == transfer.hold_account_id).execute()
+        _resolve_hold(transfer, state="posted", posted_minutes=minutes, details={**transfer.details, **(details or {})})
         _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
                     day=clock.today())
     return Transfer.get_by_id(transfer_id)
@@ -494,17 +485,21 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
 def void_hold(transfer_id: int) -> Transfer:
     """Release a hold entirely. Happens once."""
     with database.atomic():
-        transfer = Transfer.get_by_id(transfer_id)
-        resolved = (
-            Transfer.update(state="voided", resolved_at=clock.now())
-            .where(Transfer.id == transfer.id, Transfer.state == "pending")
-            .execute()
-        )
-        if resolved != 1:
-            raise AlreadyResolved("这笔冻结已经结算或取消过了")
-        Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
-            Account.id == transfer.hold_account_id).execute()
+        _resolve_hold(Transfer.get_by_id(transfer_id), state="voided")
     return Transfer.get_by_id(transfer_id)
+
+
+def _resolve_hold(transfer: Transfer, **fields) -> None:
+    """A pending hold leaves `pending` once (a guarded UPDATE) and stops counting as held; call in a transaction."""
+    resolved = (
+        Transfer.update(resolved_at=clock.now(), **fields)
+        .where(Transfer.id == transfer.id, Transfer.state == "pending")
+        .execute()
+    )
+    if resolved != 1:
+        raise AlreadyResolved("这笔冻结已经结算或取消过了")
+    Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
+        Account.id == transfer.hold_account_id).execute()
 
 
 def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
