@@ -166,3 +166,17 @@ def test_hardship_is_marked_only_by_the_members_station(any_app):
     from tests.factories import make_admin
 
     assert _post(client, f"/api/v1/members/{member.id}/hardship", body, headers(app, make_admin())).status_code == 201
+
+
+def test_the_demo_shows_a_hardship_case_with_a_grant(app):
+    """The demo's coordinator finds 钱凤英 (58, 孤寡) may redeem the love-pool hours granted to her."""
+    from server.models import Member
+    from server.services.people import demo
+
+    demo.load()
+    qian = Member.get(Member.name == "钱凤英")
+    answer = app.test_client().get(f"/api/v1/payback-requests/eligibility?member_id={qian.id}",
+                                   headers=headers(app, Member.get(Member.handle == "coordinator"))).json
+    assert answer["eligible"] is True and answer["available_minutes"] == 240
+    assert _members(answer)["钱凤英"]["reasons"] == ["兜底对象（孤寡）"]
+    assert ledger_verify.verify() == []
