@@ -16,7 +16,7 @@ from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYea
 from server.models.matching import TaskCandidate, TaskOpening
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import DatabaseInstance, OutboxMessage
-from server.models.people import Community, Household, Member, Volunteer
+from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
 from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
 from server.models.tasks import Request, Task, TaskEvent, TaskVisit
@@ -26,6 +26,7 @@ MODELS = [
     Household,
     Member,
     Volunteer,
+    HardshipPeriod,
     ServiceCategory,
     ServiceItem,
     Team,

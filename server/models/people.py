@@ -25,6 +25,9 @@ APPLICATION_STATUSES = ("pending", "rejected")
 VOLUNTEER_STATUSES = ("active", "retired", "suspended")
 ALL_VOLUNTEER_STATUSES = APPLICATION_STATUSES + VOLUNTEER_STATUSES
 RETIRE_REASONS = ("age", "illness", "other")
+# 兜底对象: why a coordinator marked a member a hardship case (失独、孤寡、残疾、重病); such a member may
+# redeem the household's hours whatever their age.
+HARDSHIP_REASONS = ("失独", "孤寡", "残疾", "重病")
 # Availability is a bitmask so matching can filter it in SQL: bit (weekday*3 + slot),
 # weekday 0 = Monday … 6 = Sunday, slot 0 = morning, 1 = afternoon, 2 = evening.
 SLOTS = ("morning", "afternoon", "evening")
@@ -118,3 +121,25 @@ class Volunteer(BaseModel):
 
     class Meta:
         indexes = ((("community", "status"), False),)
+
+
+class HardshipPeriod(BaseModel):
+    """A time a member was a hardship case (兜底对象): who marked it and when, who ended it and when.
+
+    History is kept: ending a period sets `ended_at`, and marking again starts a new row. At most
+    one period per member is open (a partial unique index), so "is a hardship case" is one lookup.
+    """
+
+    member = ForeignKeyField(Member, backref="hardship_periods", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, backref="hardship_periods", on_delete="RESTRICT", index=False)
+    reason = CharField(max_length=8, constraints=one_of("reason", HARDSHIP_REASONS))
+    note = CharField(max_length=200, default="")
+    started_at = DateTimeField(default=clock.now)
+    started_by = ForeignKeyField(Member, backref="hardship_marked", on_delete="RESTRICT", index=False)
+    ended_at = DateTimeField(null=True)
+    ended_by = ForeignKeyField(Member, null=True, backref="hardship_ended", on_delete="RESTRICT", index=False)
+
+
+HardshipPeriod.add_index(HardshipPeriod.index(HardshipPeriod.member, unique=True,
+                                              where=HardshipPeriod.ended_at.is_null(),
+                                              name="hardship_period_open"))

@@ -180,14 +180,20 @@ def test_check_in_needs_an_active_volunteer(any_app):
     assert answer.status_code == 422 and answer.json["errors"]["rule"] == "volunteer_not_active"
 
 
-def test_an_applicant_is_not_yet_eligible_for_payback(app):
+def test_an_application_neither_grants_nor_takes_away_the_right_to_redeem(app):
+    """Redeeming follows age, retirement or hardship, not volunteering: an elder applying still redeems by age,
+    a young applicant does not."""
     community = make_community()
     elder = make_member(community, birth_date=dt.date(1950, 1, 1))
+    young = make_member(community, birth_date=dt.date(1990, 1, 1))
     client = app.test_client()
     _apply(client, app, elder, birth_date="1950-01-01")
+    _apply(client, app, young, birth_date="1990-01-01")
     answer = client.get("/api/v1/payback-requests/eligibility", headers=headers(app, elder))
     assert answer.status_code == 200, answer.json
-    assert answer.json["eligible"] is False and "审核" in answer.json["reason"]
+    assert answer.json["eligible"] is True and "年满60岁" in answer.json["reason"]
+    answer = client.get("/api/v1/payback-requests/eligibility", headers=headers(app, young))
+    assert answer.json["eligible"] is False and "未满60岁" in answer.json["reason"]
 
 
 def test_the_demo_shows_an_application_for_the_coordinator_to_approve(app):

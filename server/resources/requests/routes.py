@@ -1,4 +1,4 @@
-"""Requests: residents book services (预约服务); retired volunteers open payback requests (优先回馈)."""
+"""Requests: residents book services (预约服务); the household's elders and hardship cases open payback requests (优先回馈)."""
 
 from flask.views import MethodView
 
@@ -63,12 +63,18 @@ class RequestCancel(MethodView):
 
 @blp.route("/payback-requests/eligibility")
 class PaybackEligibility(MethodView):
-    @auth.roles(auth.RESIDENT)
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(EligibilityQuerySchema, location="query")
     @blp.response(200, EligibilitySchema)
     def get(self, query):
-        """May I (or the family member I act for) open a payback request, and how much is banked"""
-        return bookings.eligibility(auth.current_member(), query["for_member_id"])
+        """Who in the household may redeem its hours, and why; how much is banked
+
+        The household is the account holder: a member aged PAYBACK_AGE or more, a volunteer retired
+        for age or illness, or a hardship case (兜底对象) marked by the station may open a payback
+        request on its hours; an active volunteer under the age keeps banking. `eligible` and
+        `reason` answer for `member_id` (default: me), `members` for everyone in the household.
+        """
+        return bookings.eligibility(auth.current_member(), query["member_id"])
 
 
 @blp.route("/payback-requests")
@@ -79,12 +85,14 @@ class PaybackRequests(MethodView):
         """My household's payback requests"""
         return [request_view(r) for r in bookings.mine(auth.current_member(), payback=True)]
 
-    @auth.roles(auth.RESIDENT)
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(NeedSchema)
     @blp.response(201, RequestSchema)
     def post(self, body):
         """Open a payback request (优先回馈): the estimated minutes are held, the task jumps the board
 
+        For a member who may redeem (see /payback-requests/eligibility); family or the station open
+        it for them with `for_member_id`. The hold is taken from the household's account.
         Refused when not enough is banked. On confirmation the actual minutes are spent
         (never more than held) and the rest released; cancelling releases it all.
         """

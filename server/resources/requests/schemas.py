@@ -60,15 +60,33 @@ class RequestSchema(Schema):
     created_at = LocalDateTime()
 
 
+class RedeemerSchema(Schema):
+    member_id = ma.fields.Integer()
+    name = ma.fields.String()
+    relation = ma.fields.String(metadata={"description": "Relation to the household's head (本人 is the head)"})
+    may_redeem = ma.fields.Boolean()
+    reasons = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Each rule that lets them redeem: 年满60岁 / 因年龄退出的志愿者 / 因病退出的志愿者 / 兜底对象（孤寡）"})
+    reason_not = ma.fields.String(metadata={"description": "Why not, in plain words (empty when they may)"})
+
+
 class EligibilitySchema(Schema):
-    eligible = ma.fields.Boolean()
+    eligible = ma.fields.Boolean(metadata={"description": "The member asked about may open a payback request"})
     reason = ma.fields.String(metadata={"description": "In plain words, for the person"})
     member_id = ma.fields.Integer()
     member_name = ma.fields.String()
     available_minutes = ma.fields.Integer()
     held_minutes = ma.fields.Integer()
     balance_minutes = ma.fields.Integer()
+    members = ma.fields.List(ma.fields.Nested(RedeemerSchema), metadata={
+        "description": "Everyone in the household, oldest first: who may redeem its hours and why (bounded: one family)"})
 
 
 class EligibilityQuerySchema(Schema):
-    for_member_id = ma.fields.Integer(load_default=None)
+    member_id = ma.fields.Integer(load_default=None, metadata={
+        "description": "The member asked about (a family member, or for coordinators any resident); default: me"})
+    for_member_id = ma.fields.Integer(load_default=None, metadata={"description": "Older name of member_id"})
+
+    @ma.post_load
+    def _one_name(self, data, **kwargs):
+        return {"member_id": data["member_id"] or data["for_member_id"]}

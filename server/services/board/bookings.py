@@ -1,4 +1,4 @@
-"""预约服务 and 优先回馈: residents book services; retired volunteers redeem banked hours.
+"""预约服务 and 优先回馈: residents book services; the household's elders and hardship cases redeem banked hours.
 
 A booking creates a Request and its Task on the board in one transaction. A payback
 request first holds the estimated minutes on the household account (refused with a
@@ -13,9 +13,8 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
-from server.models import Household, Member, Request, Task, TaskEvent, Volunteer
-from server.models.people import APPLICATION_STATUSES
-from server.services.board import catalog, matching, tasks
+from server.models import Household, Member, Request, Task, TaskEvent
+from server.services.board import catalog, matching, redeemers, tasks
 from server.services.ledger import core as ledger
 from server.services.messaging import content_safety, notifications
 from server.services.people import date_bounds, privacy
@@ -98,26 +97,18 @@ def book(actor: Member, data: dict) -> Request:
 
 
 def eligibility(actor: Member, for_member_id: int | None = None) -> dict:
-    """Whether the person may open a payback request, and what their household has banked."""
+    """Who in the person's household may redeem its hours and why (redeemers.py), and what it has banked.
+
+    `eligible` and `reason` answer for the person asked about (oneself, a family member, or — for a
+    coordinator — any resident); `members` answers for everyone in the household.
+    """
     member = _for_whom(actor, for_member_id)
     account = ledger.household_account(member.household_id)
-    volunteer = Volunteer.get_or_none(Volunteer.member == member.id)
-    age = clock.age_on(member.birth_date)
-    payback_age = runtime.setting("PAYBACK_AGE")
-    if volunteer is None:
-        eligible, reason = False, "优先回馈是给曾经服务过的志愿者的；这位家人还没有登记志愿者。"
-    elif volunteer.status in APPLICATION_STATUSES:
-        eligible, reason = False, "优先回馈是给曾经服务过的志愿者的；志愿者申请还没有审核通过。"
-    elif volunteer.status == "retired":
-        why = {"age": "因年龄退出", "illness": "因病退出", "other": "已退出"}.get(volunteer.retired_reason, "已退出")
-        eligible, reason = True, f"您{why}志愿服务，可以用存折里的时间申请优先、等时的服务。"
-    elif age is not None and age >= payback_age:
-        eligible, reason = True, f"您已年满{payback_age}岁，可以用存折里的时间申请优先、等时的服务。"
-    else:
-        eligible, reason = False, f"年满{payback_age}岁或因年龄、疾病退出志愿服务后，才能申请优先回馈。"
-    return {"eligible": eligible, "reason": reason, "member_id": member.id, "member_name": member.name,
-            "available_minutes": ledger.available(account), "held_minutes": account.pending_minutes,
-            "balance_minutes": account.posted_minutes}
+    members = redeemers.of_household(member.household_id)
+    line = next(m for m in members if m["member_id"] == member.id)
+    return {"eligible": line["may_redeem"], "reason": redeemers.sentence(line), "member_id": member.id,
+            "member_name": member.name, "available_minutes": ledger.available(account),
+            "held_minutes": account.pending_minutes, "balance_minutes": account.posted_minutes, "members": members}
 
 
 def open_payback(actor: Member, data: dict) -> Request:

@@ -110,7 +110,23 @@ def load() -> bool:
         _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
+        _hardship_case(hpl, zhou, zhao)
     return True
+
+
+def _hardship_case(hpl, zhou, zhao) -> None:
+    """兜底对象: 钱凤英, 58, lives alone without a phone; the station marked her 孤寡 and granted her love-pool
+    hours, which she may redeem though she is under the payback age (the coordinator opens her requests)."""
+    from server.models import Household
+    from server.services.ledger import ledger_ops
+    from server.services.people import hardship
+
+    qian = Member.create(name="钱凤英", gender="女", birth_date=dt.date(1968, 4, 2))
+    people.open_household(qian, community_id=hpl.id, name="钱家", building="6号楼", unit="2单元", room="101", area="西区")
+    ledger_ops.donate(zhou, minutes=6 * 60, note="捐给社区有困难的老人", key="demo:zhou:donation")
+    hardship.mark(zhao, Member.get_by_id(qian.id), reason="孤寡", note="独居，无子女，行动不便")
+    ledger_ops.grant(zhao, Household.get_by_id(qian.household_id), minutes=4 * 60, reason="孤寡老人帮扶",
+                     key="demo:qian:grant")
 
 
 def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
