@@ -1,9 +1,17 @@
-/** 优先回馈: retired volunteers (or family for them) spend banked hours on priority service. */
+/**
+ * 优先回馈: the household's hours, spent by those of its members who may redeem (年满60岁, a
+ * volunteer retired for age or illness, a hardship case 兜底对象); family or the station open the
+ * request for them with `for_member_id`.
+ */
 
 const api = require('../api/request')
 
-/** {eligible, reason, member_id, member_name, available_minutes, held_minutes, balance_minutes}. */
-const eligibility = (forMemberId, opts) => api.get('/payback-requests/eligibility', { for_member_id: forMemberId }, opts)
+/**
+ * {eligible, reason (for member_id, default me), member_id, member_name, available_minutes, held_minutes,
+ * balance_minutes, members: everyone in the household, oldest first, each {member_id, name, relation,
+ * may_redeem, reasons, reason_not}}.
+ */
+const eligibility = (memberId, opts) => api.get('/payback-requests/eligibility', { member_id: memberId }, opts)
 const create = (body, opts) => api.post('/payback-requests', body, opts)
 const list = (opts) => api.get('/payback-requests', null, opts)
 const cancel = (id, reason, opts) => api.post(`/payback-requests/${id}/cancel`, reason ? { reason } : {}, opts)

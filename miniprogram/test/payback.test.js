@@ -73,7 +73,7 @@ describe('payback page (优先回馈)', () => {
     const grandpaEligible = { ...rights.eligibility_member, eligible: true, reason: '王德顺年满60岁，可以申请。' }
     let forGrandpa = rights.eligibility_member
     const { calls } = installWx(routes({
-      'GET /payback-requests/eligibility': (c) => (c.query.for_member_id === '2' ? forGrandpa : rights.eligibility_self),
+      'GET /payback-requests/eligibility': (c) => (c.query.member_id === '2' ? forGrandpa : rights.eligibility_self),
       'GET /households/1': fixture('household'),
       'GET /payback-requests': [],
     }), { member: fixture('me-resident') })
@@ -86,7 +86,7 @@ describe('payback page (优先回馈)', () => {
       await flush()
     }
     await pick(1)
-    expect(callsTo(calls, 'GET', '/payback-requests/eligibility').map((c) => c.query.for_member_id)).toEqual([undefined, '2'])
+    expect(callsTo(calls, 'GET', '/payback-requests/eligibility').map((c) => c.query.member_id)).toEqual([undefined, '2'])
     expect(text(page)).toContain('✕ 王德顺暂时还不能申请')
     expect(text(page)).toContain('这位家人还没有登记志愿者')
     expect(page.querySelector('.submit')).toBeFalsy() // no button that cannot work
@@ -111,5 +111,93 @@ describe('payback page (优先回馈)', () => {
     installWx(routes({ 'GET /payback-requests/eligibility': { status: 403, body: { code: 403, status: 'Forbidden', message: '只有志愿者可以查看' } } }), { member: retired() })
     const page = await renderPage('payback')
     expect(text(page)).toContain('只有志愿者可以查看')
+  })
+
+  describe('who in the household may redeem (from the live API shape, fixtures/payback.json)', () => {
+    const fx = fixture('payback')
+    // 王秀兰's household, as the API answers it, with a son who still banks (the volunteer's line).
+    const household = {
+      ...fx.resident,
+      available_minutes: 600,
+      members: [...fx.resident.members, { ...fx.volunteer.members[0], member_id: 5, name: '王小军', relation: '儿子' }],
+    }
+    const asResident = (over = {}) => installWx(routes({
+      'GET /payback-requests/eligibility': household,
+      'GET /households/1': fixture('household'),
+      'GET /payback-requests': [],
+      ...over,
+    }), { member: fixture('me-resident') })
+
+    test('lists everyone with relation and the reasons in words; who may not is greyed with why', async () => {
+      asResident()
+      const page = await renderPage('payback')
+      const t = text(page)
+      expect(t).toContain('家里谁可以申请')
+      expect(t).toContain('王德顺 · 配偶')
+      expect(t).toContain('✓ 年满60岁')
+      expect(t).toContain('王小军 · 儿子')
+      expect(t).toContain('✕ 在岗志愿者，未满60岁，先继续存时间')
+      expect(t).not.toContain('老志愿者退出服务后')
+      const cards = page.querySelectorAll('.member')
+      expect(cards).toHaveLength(3)
+      expect(cards.map((c) => c.dom.className.indexOf('grey') >= 0)).toEqual([false, false, true])
+      expect(page.querySelectorAll('.apply-for')).toHaveLength(2) // no button for the son
+    })
+
+    test('a hardship case reads 兜底对象（孤寡）', async () => {
+      installWx(routes({ 'GET /payback-requests/eligibility': fx.hardship }), { member: retired() })
+      const page = await renderPage('payback')
+      expect(text(page)).toContain('✓ 兜底对象（孤寡）')
+      expect(page.querySelectorAll('.apply-for')).toHaveLength(1)
+    })
+
+    test('为TA申请 → 提交申请 → 确认申请: three taps send a request for that member', async () => {
+      const { calls } = asResident()
+      const page = await renderPage('payback')
+      let taps = 0
+      const press = async (el) => { taps += 1; el.dispatchEvent('tap'); await flush() }
+      await press(page.querySelectorAll('.apply-for')[0]) // 王德顺, the first card
+      expect(text(page)).toContain('✓ 可以为王德顺申请优先回馈')
+      const form = page.querySelector('#need')
+      expect(form.querySelectorAll('.who')).toHaveLength(0) // already set: no chooser to get wrong
+      // The need itself is filled in (what, when, how long), then:
+      const inst = page.instance.selectComponent('#need')
+      inst.onCategory({ currentTarget: { dataset: { index: 0 } } })
+      inst.onItem({ currentTarget: { dataset: { index: 0 } } })
+      inst.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: '陪老伴去医院' } })
+      inst.onDay({ detail: { value: '2099-12-01' } })
+      inst.onStart({ detail: { value: '09:00' } })
+      inst.onEnd({ detail: { value: '11:00' } })
+      inst.onEstimate({ currentTarget: { dataset: { minutes: 60 } } })
+      await flush()
+      await press(page.querySelector('.submit')) // 提交申请; the dialog's 确认申请 is the third tap
+      taps += wx.showModal.mock.calls.length
+      expect(taps).toBeLessThanOrEqual(3)
+      const sent = callsTo(calls, 'POST', '/payback-requests')
+      expect(sent).toHaveLength(1)
+      expect(sent[0].data.for_member_id).toBe(2)
+      expect(sent[0].data.estimated_minutes).toBe(60)
+      expect(callsTo(calls, 'GET', '/payback-requests/eligibility')).toHaveLength(2) // the list again after sending
+    })
+
+    test('为TA申请 for myself sends no for_member_id', async () => {
+      const { calls } = asResident()
+      const page = await renderPage('payback')
+      page.querySelectorAll('.apply-for')[1].dispatchEvent('tap') // 王秀兰 本人
+      await flush()
+      expect(text(page)).toContain('✓ 您可以申请优先回馈')
+      const inst = page.instance.selectComponent('#need')
+      inst.onCategory({ currentTarget: { dataset: { index: 0 } } })
+      inst.onItem({ currentTarget: { dataset: { index: 0 } } })
+      inst.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: '量血压' } })
+      inst.onDay({ detail: { value: '2099-12-01' } })
+      inst.onStart({ detail: { value: '09:00' } })
+      inst.onEnd({ detail: { value: '11:00' } })
+      inst.onEstimate({ currentTarget: { dataset: { minutes: 60 } } })
+      await flush()
+      await tap(page, '.submit')
+      const body = callsTo(calls, 'POST', '/payback-requests')[0].data
+      expect(body.for_member_id).toBeUndefined()
+    })
   })
 })

@@ -1,5 +1,8 @@
 /**
- * 优先回馈: a retired volunteer (or family for them) spends banked hours on priority service.
+ * 优先回馈: the household banks hours, and its elders (年满60岁), volunteers retired for age or
+ * illness and hardship cases (兜底对象) spend them on priority service. The page lists who in the
+ * household may redeem and why (the server decides); 为TA申请 opens the form already set to that
+ * member, so a request is three taps away: 为TA申请 → 提交申请 → 确认申请.
  * The hours are held when asking, settled at the actual time when done, returned on cancel.
  */
 
@@ -10,6 +13,11 @@ const format = require('../../utils/format')
 const nav = require('../../utils/nav')
 
 const OPEN = ['open', 'claimed']
+
+/** One household member as the list shows them: the server's reasons joined in words. */
+function person(m) {
+  return Object.assign({}, m, { why: m.may_redeem ? m.reasons.join('、') : m.reason_not })
+}
 
 function decorate(r) {
   return Object.assign({}, r, {
@@ -29,6 +37,9 @@ Component({
     formOpen: false,
     holdText: '',
     forName: '', // '' for myself; a family member's name when applying for them
+    forId: null, // the member 为TA申请 chose (null: the form's own chooser decides)
+    formFamily: [], // the form's 为谁预约 chooser: the phone's family, or none when 为TA申请 chose
+    members: [], // everyone in the household, oldest first: who may redeem and why
     checking: false,
   },
   methods: {
@@ -43,6 +54,8 @@ Component({
       return this.track(all, ([eligibility, list, c, household]) => {
         this.showEligibility(eligibility, '')
         this.setData({
+          me: eligibility.member_id,
+          members: (eligibility.members || []).map(person),
           list: (list || []).map(decorate),
           categories: c.categories,
           family: households.family(household),
@@ -71,7 +84,16 @@ Component({
       })
     },
     onOpenForm() {
-      this.setData({ formOpen: true })
+      this.setData({ formOpen: true, forId: null, formFamily: this.data.family })
+    },
+    /** 为TA申请: the form opens already set to this member, with the server's answer for them. */
+    onApplyFor(e) {
+      const m = this.data.members.find((x) => x.member_id === Number(e.currentTarget.dataset.id))
+      if (!m || !m.may_redeem) return
+      const self = m.member_id === this.data.me
+      this.showEligibility(Object.assign({}, this.data.eligibility, { eligible: true, reason: `${m.name}：${m.why}` }), self ? '' : m.name)
+      // Set to this member: the form's own 为谁预约 chooser is not shown, so it cannot disagree.
+      this.setData({ formOpen: true, forId: self ? null : m.member_id, formFamily: [] })
     },
     onEstimate(e) {
       this.setData({ holdText: format.hours(e.detail.minutes) })
@@ -81,6 +103,7 @@ Component({
       const form = this.selectComponent('#need')
       const body = form.collect()
       if (!body) return Promise.resolve()
+      if (this.data.forId) body.for_member_id = this.data.forId
       return nav.confirmDialog({
         title: '确认申请',
         content: `提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
@@ -91,7 +114,7 @@ Component({
         return form.submitting(() => payback.create(body)).then((sent) => {
           if (!sent) return null
           nav.toast('已申请')
-          this.setData({ formOpen: false, holdText: '' })
+          this.setData({ formOpen: false, holdText: '', forId: null })
           return this.load()
         }, (err) => form.showErrors(err))
       })
