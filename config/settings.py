@@ -127,7 +127,7 @@ SETTINGS: dict[str, Setting] = {
     "HOUSEHOLD_CAP_MINUTES": Setting(1500 * 60, int, "A household's storage cap; credit above it goes to the community's love pool (爱心池)."),
     "GIFT_YEARLY_CAP_MINUTES": Setting(100 * 60, int, "Most minutes a household may gift to relatives' households (亲情转赠) in a calendar year."),
     "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
-    "PAYBACK_AGE": Setting(60, int, "Age from which a volunteer may open payback requests (优先回馈) without being marked retired."),
+    "PAYBACK_AGE": Setting(60, int, "Age from which any member of a household may open payback requests (优先回馈) on its hours; younger members need to be a volunteer retired for age or illness, or a hardship case (兜底对象)."),
     "CHECKIN_PAIRS_PER_DAY": Setting(3, int, "Most check-in/check-out pairs per volunteer, task and day."),
     "CHECKIN_EARLY_MINUTES": Setting(60, int, "How long before a task's time window, or a monthly event's start, a volunteer may check in (an event's check-in closes at its planned end)."),
     "AGREEMENT_HORIZON_DAYS": Setting(14, int, "How many days ahead agreement visits are put on the board."),
