@@ -4,7 +4,8 @@ const api = require('../api/request')
 
 const files = (opts) => api.get('/recipient-files', null, opts)
 const openFile = (body, opts) => api.post('/recipient-files', body, opts)
-const list = (opts) => api.get('/agreements', null, opts)
+/** The agreements I may see, newest first: the first 100 of the paged list (the page sorts those waiting for me to the top). */
+const list = (opts) => api.get('/agreements', { limit: 100 }, opts).then((page) => page.items)
 const get = (id, opts) => api.get(`/agreements/${id}`, null, opts)
 const draft = (body, opts) => api.post('/agreements', body, opts)
 /** No body: the server knows what the caller signs as (recipient or family, volunteer, station). */

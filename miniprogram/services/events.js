@@ -2,7 +2,8 @@
 
 const api = require('../api/request')
 
-const list = (opts) => api.get('/events', null, opts)
+/** My community's activities, the latest first: the first 100 of the paged list (one a month). */
+const list = (opts) => api.get('/events', { limit: 100 }, opts).then((page) => page.items)
 const get = (id, opts) => api.get(`/events/${id}`, null, opts)
 const create = (body, opts) => api.post('/events', body, opts)
 /** → {event_id, status: signed | waitlisted, checked_in_at}. */

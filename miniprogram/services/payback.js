@@ -13,7 +13,8 @@ const api = require('../api/request')
  */
 const eligibility = (memberId, opts) => api.get('/payback-requests/eligibility', { member_id: memberId }, opts)
 const create = (body, opts) => api.post('/payback-requests', body, opts)
-const list = (opts) => api.get('/payback-requests', null, opts)
+/** My household's payback requests, newest first: the first 100 of the paged list. */
+const list = (opts) => api.get('/payback-requests', { limit: 100 }, opts).then((page) => page.items)
 const cancel = (id, reason, opts) => api.post(`/payback-requests/${id}/cancel`, reason ? { reason } : {}, opts)
 
 module.exports = { eligibility, create, list, cancel }

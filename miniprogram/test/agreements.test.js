@@ -15,7 +15,7 @@ function signed(a, party, memberId, by) {
 describe('agreements list (帮扶协议)', () => {
   test('shows each agreement with its schedule, signatures counted, and the ones waiting for me first', async () => {
     const other = { ...fixture('agreement'), id: 2, status: 'active', status_label: '执行中', my_party: null, recipient_name: '张桂芳' }
-    installWx({ 'GET /agreements': [other, fixture('agreement')] }, { member: volunteer })
+    installWx({ 'GET /agreements': { items: [other, fixture('agreement')], next_cursor: null } }, { member: volunteer })
     const page = await renderPage('agreements')
     const t = text(page)
     expect(t).toContain('有 1 份协议等您签署')
@@ -29,7 +29,7 @@ describe('agreements list (帮扶协议)', () => {
   })
 
   test('the station sees the draft and file buttons; empty and error states', async () => {
-    installWx({ 'GET /agreements': [] }, { member: coordinator })
+    installWx({ 'GET /agreements': { items: [], next_cursor: null } }, { member: coordinator })
     const page = await renderPage('agreements')
     expect(text(page)).toContain('起草新协议')
     expect(text(page)).toContain('还没有帮扶协议')

@@ -3,13 +3,14 @@ const { next16th } = require('../utils/event')
 
 const volunteer = fixture('me-volunteer')
 const coordinator = fixture('me-coordinator')
-const [full, past] = fixture('events')
+const [full, past] = fixture('events').items
 const open = { ...full, signed: 12, waitlisted: 0, my_status: null }
 
 describe('events list (集中活动)', () => {
   test('shows when, where, how full and where I stand, in words', async () => {
-    installWx({ 'GET /events': fixture('events'), 'GET /catalog': fixture('catalog') }, { member: volunteer })
+    const { calls } = installWx({ 'GET /events': fixture('events'), 'GET /catalog': fixture('catalog') }, { member: volunteer })
     const page = await renderPage('events')
+    expect(callsTo(calls, 'GET', '/events')[0].query.limit).toBe('100') // one page of the paged list
     const t = text(page)
     expect(t).toContain('12月16日集中服务')
     expect(t).toContain('已报名 20/20 人，候补 2 人，名额已满')
@@ -31,7 +32,7 @@ describe('events list (集中活动)', () => {
   })
 
   test('the station creates activities; empty and offline states', async () => {
-    installWx({ 'GET /events': [], 'GET /catalog': fixture('catalog') }, { member: coordinator })
+    installWx({ 'GET /events': { items: [], next_cursor: null }, 'GET /catalog': fixture('catalog') }, { member: coordinator })
     const page = await renderPage('events')
     expect(text(page)).toContain('发起活动')
     expect(text(page)).toContain('还没有活动')

@@ -48,7 +48,7 @@ describe('request and record links', () => {
     await renderPage('records/confirm', { id: '21' })
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/requests/index?record=21' })
     const other = { ...fixture('records').items[0], id: 20 }
-    installWx({ 'GET /requests': [], 'GET /service-records': { items: [other, fixture('records').items[0]], next_cursor: null } }, { member: fixture('me-resident') })
+    installWx({ 'GET /requests': { items: [], next_cursor: null }, 'GET /service-records': { items: [other, fixture('records').items[0]], next_cursor: null } }, { member: fixture('me-resident') })
     const page = await renderPage('requests', { record: '21' })
     expect(page.instance.data.toConfirm.map((r) => r.id)).toEqual([21, 20])
   })
@@ -59,7 +59,7 @@ describe('subscribe messages at the moment they matter', () => {
     const { calls } = installWx({
       'GET /catalog': fixture('catalog'),
       'GET /households/1': fixture('household'),
-      'POST /requests': fixture('requests')[0],
+      'POST /requests': fixture('requests').items[0],
       'GET /subscriptions': [
         { template_key: 'task_claimed', label: '我的求助有人接单时通知我', template_id: 'TPL-CLAIMED', credits: 0 },
         { template_key: 'witness_request', label: '需要我确认服务时通知我', template_id: 'TPL-WITNESS', credits: 0 },

@@ -10,7 +10,7 @@ const mine = [{
 function routes(over = {}) {
   return Object.assign({
     'GET /payback-requests/eligibility': eligible,
-    'GET /payback-requests': mine,
+    'GET /payback-requests': { items: mine, next_cursor: null },
     'GET /catalog': fixture('catalog'),
     'GET /households/3': { ...fixture('household'), id: 3, members: [] },
     'POST /payback-requests': (c) => ({ id: 4, status: 'open', status_label: '等待志愿者接单', held_minutes: c.data.estimated_minutes }),
@@ -75,7 +75,7 @@ describe('payback page (优先回馈)', () => {
     const { calls } = installWx(routes({
       'GET /payback-requests/eligibility': (c) => (c.query.member_id === '2' ? forGrandpa : rights.eligibility_self),
       'GET /households/1': fixture('household'),
-      'GET /payback-requests': [],
+      'GET /payback-requests': { items: [], next_cursor: null },
     }), { member: fixture('me-resident') })
     const page = await renderPage('payback')
     expect(text(page)).toContain('✕ 暂时还不能申请')
@@ -124,7 +124,7 @@ describe('payback page (优先回馈)', () => {
     const asResident = (over = {}) => installWx(routes({
       'GET /payback-requests/eligibility': household,
       'GET /households/1': fixture('household'),
-      'GET /payback-requests': [],
+      'GET /payback-requests': { items: [], next_cursor: null },
       ...over,
     }), { member: fixture('me-resident') })
 

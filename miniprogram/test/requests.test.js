@@ -40,6 +40,7 @@ describe('my requests page (我的求助)', () => {
     await tap(page, '.confirm-request')
     expect(callsTo(calls, 'POST', '/service-records/21/confirm')[0].data).toEqual({})
     expect(callsTo(calls, 'GET', '/requests')).toHaveLength(2)
+    expect(callsTo(calls, 'GET', '/requests')[0].query.limit).toBe('100') // one page of the paged list
   })
 
   test('scanning the volunteer QR posts confirm-qr with the token', async () => {
@@ -67,7 +68,7 @@ describe('my requests page (我的求助)', () => {
   })
 
   test('nothing yet: says so and offers to book', async () => {
-    installWx(routes({ 'GET /requests': [], 'GET /service-records': [] }), { member: fixture('me-resident') })
+    installWx(routes({ 'GET /requests': { items: [], next_cursor: null }, 'GET /service-records': [] }), { member: fixture('me-resident') })
     const page = await renderPage('requests')
     expect(text(page)).toContain('您还没有求助过')
   })

@@ -248,7 +248,7 @@ describe('the witness, after the volunteer withdrew or corrected the report', ()
 
   test('an old QR: the server asks for a fresh one, and the list is read again', async () => {
     const { calls } = installWx({
-      'GET /requests': [],
+      'GET /requests': { items: [], next_cursor: null },
       'GET /service-records': { items: [], next_cursor: null },
       'POST /service-records/confirm-qr': conflict(stale),
     }, { member: fixture('me-resident') })
@@ -264,7 +264,7 @@ describe('the witness, after the volunteer withdrew or corrected the report', ()
     let withdrawn = false
     const waiting = { ...fixture('records').items[0], id: 30, source: 'self_report' }
     const { calls } = installWx({
-      'GET /requests': [],
+      'GET /requests': { items: [], next_cursor: null },
       'GET /service-records': () => ({ items: withdrawn ? [] : [waiting], next_cursor: null }),
       'POST /service-records/30/confirm': () => {
         withdrawn = true

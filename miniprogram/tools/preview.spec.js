@@ -71,7 +71,7 @@ const statements = [
 const qrAnswer = { token: 'eyJpZCI6MX0.awvcew.aDtqLWy_o1smS7J1H2B1Cw7h2DM', expires_at: new Date(Date.now() + 8 * 3600 * 1000 + 272 * 1000).toISOString().replace('Z', '+08:00') }
 const agreement = fixture('agreement')
 const agreementForCoordinator = { ...agreement, my_party: 'coordinator' }
-const events = fixture('events')
+const events = fixture('events').items
 const coordinator = fixture('me-coordinator')
 const stars = fixture('stars')
 const notices = fixture('notices')
@@ -124,7 +124,7 @@ const SCREENS = [
   ['booking', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.selectComponent('#need').onCategory({ currentTarget: { dataset: { index: 0 } } }) }],
   ['booking-errors', '预约服务', 'booking', resident, {}, { act: (p) => p.instance.onSubmit(), full: true }],
   ['requests', '我的求助', 'requests', resident, { 'GET /requests': fixture('requests'), 'GET /service-records': fixture('records') }, { full: true }],
-  ['requests-empty', '我的求助', 'requests', resident, { 'GET /requests': [], 'GET /service-records': { items: [], next_cursor: null } }],
+  ['requests-empty', '我的求助', 'requests', resident, { 'GET /requests': { items: [], next_cursor: null }, 'GET /service-records': { items: [], next_cursor: null } }],
   ['tasks', '我的任务', 'tasks', volunteer, {
     'GET /tasks/mine': [board.items[2], { ...board.items[0], id: 44, status: 'in_progress', claimed_by_me: true, recipient_name: '张桂芳', place: '5号楼1单元101' }],
     'GET /service-records': { items: [{ ...fixture('records').items[0], volunteer_name: '李建国' }], next_cursor: null },
@@ -139,7 +139,7 @@ const SCREENS = [
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
   ['qr-task', '上门签到码', 'qr', resident, { 'POST /tasks/42/checkin-qr': qrAnswer }, { query: { kind: 'task', id: '42' }, act: showQr, elder: true }],
   ['qr-event', '活动签到码', 'qr', fixture('me-coordinator'), { 'POST /events/2/qr': qrAnswer }, { query: { kind: 'event', id: '2', about: encodeURIComponent('12月16日集中服务') }, act: showQr }],
-  ['agreements', '帮扶协议', 'agreements', volunteer, { 'GET /agreements': [agreement, { ...agreement, id: 2, status: 'active', status_label: '执行中', my_party: null, recipient_name: '张桂芳', category_name: '医疗保健', content: '每周上门量血压，提醒按时吃药', schedule: [{ weekday: 3, start: '16:00', minutes: 30 }], signatures: agreement.signatures.map((x) => ({ ...x, signed_at: '2026-11-20T10:00:00+08:00', signed_by_name: x.member_name })) }] }, { full: true }],
+  ['agreements', '帮扶协议', 'agreements', volunteer, { 'GET /agreements': { next_cursor: null, items: [agreement, { ...agreement, id: 2, status: 'active', status_label: '执行中', my_party: null, recipient_name: '张桂芳', category_name: '医疗保健', content: '每周上门量血压，提醒按时吃药', schedule: [{ weekday: 3, start: '16:00', minutes: 30 }], signatures: agreement.signatures.map((x) => ({ ...x, signed_at: '2026-11-20T10:00:00+08:00', signed_by_name: x.member_name })) }] } }, { full: true }],
   ['agreement-sign', '协议详情', 'agreements/detail', volunteer, { 'GET /agreements/1': agreement }, { query: { id: '1' }, full: true }],
   ['agreement-station', '协议详情', 'agreements/detail', fixture('me-coordinator'), { 'GET /agreements/1': agreementForCoordinator }, { query: { id: '1' }, full: true }],
   ['agreement-form', '起草帮扶协议', 'agreements/form', fixture('me-coordinator'), { 'GET /recipient-files': fixture('recipient-files'), 'GET /volunteers': fixture('volunteers') }, {
@@ -157,15 +157,15 @@ const SCREENS = [
     'GET /households': { items: [{ id: 1, name: '王家', building: '3号楼', unit: '2单元', room: '301', area: '东区' }, { id: 3, name: '张家', building: '5号楼', unit: '1单元', room: '101', area: '西区' }], next_cursor: null },
     'GET /recipient-files': fixture('recipient-files'),
   }, { act: (p) => p.instance.onHousehold({ detail: { value: 0 } }), full: true }],
-  ['events', '集中活动', 'events', volunteer, { 'GET /events': events }, { full: true }],
+  ['events', '集中活动', 'events', volunteer, { 'GET /events': fixture('events') }, { full: true }],
   ['event-detail', '活动详情', 'events/detail', volunteer, { 'GET /events/2': { ...events[0], signed: 12, waitlisted: 0, my_status: null } }, { query: { id: '2' } }],
   ['event-waitlist', '活动详情', 'events/detail', volunteer, { 'GET /events/2': events[0] }, { query: { id: '2' }, elder: true }],
   ['event-station', '活动详情', 'events/detail', fixture('me-coordinator'), { 'GET /events/2': { ...events[0], my_status: null } }, { query: { id: '2' } }],
   ['event-form', '发起活动', 'events/form', fixture('me-coordinator'), {}, { full: true }],
   ['task-detail', '任务详情', 'tasks/detail', volunteer, { 'GET /tasks/42': board.items[1] }, { query: { id: '42' } }],
   ['passbook-elder', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { elder: true, full: true }],
-  ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': paybackList }, { act: (p) => p.instance.onOpenForm(), full: true }],
-  ['payback-not-eligible', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': { eligible: false, reason: '优先回馈只给退出服务的老志愿者（年满60岁或因病退出）。', available_minutes: 0, held_minutes: 0 }, 'GET /payback-requests': [] }],
+  ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': { items: paybackList, next_cursor: null } }, { act: (p) => p.instance.onOpenForm(), full: true }],
+  ['payback-not-eligible', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': { eligible: false, reason: '优先回馈只给退出服务的老志愿者（年满60岁或因病退出）。', available_minutes: 0, held_minutes: 0 }, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
   ['household-new', '家庭账户', 'household', { ...resident, household_id: null }, { 'GET /communities': fixture('communities') }, { full: true }],
@@ -212,7 +212,7 @@ const SCREENS = [
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
     'GET /payback-requests/eligibility': (c) => (c.query.for_member_id ? rights.eligibility_member : rights.eligibility_self),
-    'GET /payback-requests': [],
+    'GET /payback-requests': { items: [], next_cursor: null },
   }, {
     act: async (p) => {
       p.instance.onOpenForm()

@@ -13,7 +13,8 @@ import pytest
 
 from server import clock
 from server.db import database
-from server.models import Community, Member, Notice, Volunteer
+from server.models import Community, Member, Notice, Request, Volunteer
+from tests.factories import make_agreement, make_event, make_request
 from tests.resources.test_notifications import deliver
 from tests.resources.test_openapi import API, demo_logins
 
@@ -24,12 +25,8 @@ BOUNDED = {
     "/teams": "a community's service teams",
     "/kinships": "a member's own family links",
     "/households/{household_id}/statements": "one household's closed months",
-    "/requests": "my own open requests (the newest 100)",
-    "/payback-requests": "my own payback requests (the newest 100)",
     "/tasks/mine": "my tasks still ahead",
     "/recipient-files": "a community's recipients on file",
-    "/agreements": "agreements I may see (the newest 100)",
-    "/events": "a community's monthly activities (the newest 50)",
     "/subscriptions": "my WeChat message subscriptions",
     "/communities/{community_id}/audits": "a community's audits, a few a year",
     "/notices/{notice_id}/objections": "one notice's objections",
@@ -48,6 +45,10 @@ WALKS = {
     "/notices": ("resident", "/notices", "items"),
     "/me/passbook": ("volunteer", "/me/passbook", "entries"),
     "/households/{household_id}/passbook": ("coordinator", "/households/{volunteer_household}/passbook", "entries"),
+    "/requests": ("resident", "/requests", "items"),
+    "/payback-requests": ("resident", "/payback-requests", "items"),
+    "/agreements": ("coordinator", "/agreements", "items"),
+    "/events": ("volunteer", "/events", "items"),
 }
 
 
@@ -104,7 +105,8 @@ def test_only_bounded_lists_answer_an_array(spec):
 
 def _more_rows(app):
     """What the demo has too little of: notices (two published at one moment: the id breaks the tie),
-    notifications, applications."""
+    notifications, applications, payback requests (booked, then flagged: the list reads the flag), an
+    agreement and activities (two starting at one moment)."""
     with app.app_context(), database.connection_context():
         resident = Member.get(Member.handle == "resident")
         community = Community.get_by_id(resident.community_id)
@@ -114,6 +116,12 @@ def _more_rows(app):
                           period_start=dt.date(2020, 1, 1), period_end=dt.date(2020, 4, 1), published_at=published,
                           objection_until=when + dt.timedelta(days=7))
         deliver(resident, 3)
+        payback = [make_request(resident).id for _ in range(2)]
+        Request.update(payback=True).where(Request.id.in_(payback)).execute()
+        coordinator, volunteer = (Member.get(Member.handle == h) for h in ("coordinator", "volunteer"))
+        make_agreement(coordinator, resident, [volunteer])
+        for hours in (48, 72, 72):
+            make_event(coordinator, starts_at=when + dt.timedelta(hours=hours))
         Volunteer.update(status="pending", status_changed_at=when).where(Volunteer.community == community).execute()
 
 

@@ -60,7 +60,7 @@ def test_booking_to_credit(app):
     record = out.json["record"]
     assert record["duration_minutes"] == 75 and record["witness_id"] == resident.id and record["source"] == "task"
 
-    mine = client.get("/api/v1/requests", headers=headers(app, resident)).json
+    mine = client.get("/api/v1/requests", headers=headers(app, resident)).json["items"]
     assert mine[0]["record_id"] == record["id"] and mine[0]["status"] == "done"
     confirmed = client.post(f"/api/v1/service-records/{record['id']}/confirm", json={"rating": 5}, headers=headers(app, resident))
     assert confirmed.json["status"] == "credited" and confirmed.json["credited_minutes"] == 60

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth
+from server.extensions.pager import KeysetPage, page_of
 from server.extensions.smorest import Blueprint
 from server.resources.agreements.schemas import (
     AgreementActionSchema,
@@ -18,6 +19,17 @@ from server.services.board.agreement_views import agreement_view, file_view
 blp = Blueprint("agreements", __name__, url_prefix="/api/v1", description="Recipient files and agreements (建档立卡 · 帮扶协议)")
 auth.register_scope("file_id", "RecipientFile")
 auth.register_scope("agreement_id", "Agreement")
+
+
+class _Agreements(KeysetPage):
+    """Newest first, each as the viewer may see it."""
+
+    keyset = agreements.LISTING_ORDER
+
+    @property
+    def items(self):
+        me = auth.current_member()
+        return [agreement_view(a, me) for a in super().items]
 
 
 @blp.route("/recipient-files")
@@ -48,11 +60,11 @@ class RecipientFileDetail(MethodView):
 @blp.route("/agreements")
 class Agreements(MethodView):
     @auth.roles(auth.MEMBER)
-    @blp.response(200, AgreementSchema(many=True))
+    @blp.response(200, page_of(AgreementSchema, name="AgreementPage"))
+    @blp.paginate(_Agreements)
     def get(self):
         """Agreements I am a party to (for coordinators: the community's), newest first"""
-        me = auth.current_member()
-        return [agreement_view(a, me) for a in agreements.listing(me)]
+        return agreements.listing(auth.current_member())
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(AgreementCreateSchema)

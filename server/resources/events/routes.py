@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth, limits
+from server.extensions.pager import KeysetPage, page_of
 from server.extensions.smorest import Blueprint
 from server.resources.events.schemas import (
     CheckInTokenSchema,
@@ -27,14 +28,24 @@ def _view(event) -> dict:
     return event_view(event, auth.current_member())
 
 
+class _Events(KeysetPage):
+    """The latest first; the page's sign-up counts and my sign-ups in one batch (two queries a page)."""
+
+    keyset = events.LISTING_ORDER
+
+    @property
+    def items(self):
+        return event_views(super().items, auth.current_member())
+
+
 @blp.route("")
 class Events(MethodView):
     @auth.roles(auth.MEMBER)
-    @blp.response(200, EventSchema(many=True))
+    @blp.response(200, page_of(EventSchema, name="EventPage"))
+    @blp.paginate(_Events)
     def get(self):
         """My community's activities, the latest first"""
-        me = auth.current_member()
-        return event_views(events.listing(me), me)
+        return events.listing(auth.current_member())
 
     @auth.roles(auth.COORDINATOR)
     @blp.arguments(EventCreateSchema)

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 
 from server.extensions import auth
+from server.extensions.pager import KeysetPage, page_of
 from server.extensions.smorest import Blueprint
 from server.resources.requests.schemas import (
     CancelSchema,
@@ -18,6 +19,16 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Booking
 auth.register_scope("request_id", "Request")
 
 
+class _Requests(KeysetPage):
+    """My household's requests, newest first, each as the household sees it."""
+
+    keyset = bookings.MINE_ORDER
+
+    @property
+    def items(self):
+        return [request_view(r) for r in super().items]
+
+
 def _request(request_id):
     return bookings.request_for(auth.current_member(), auth.scoped_object("request_id"))
 
@@ -25,10 +36,11 @@ def _request(request_id):
 @blp.route("/requests")
 class Requests(MethodView):
     @auth.roles(auth.RESIDENT)
-    @blp.response(200, RequestSchema(many=True))
+    @blp.response(200, page_of(RequestSchema, name="RequestPage"))
+    @blp.paginate(_Requests)
     def get(self):
         """My household's requests, newest first: status, who is coming, what waits for confirmation"""
-        return [request_view(r) for r in bookings.mine(auth.current_member(), payback=False)]
+        return bookings.mine(auth.current_member(), payback=False)
 
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(NeedSchema)
@@ -80,10 +92,11 @@ class PaybackEligibility(MethodView):
 @blp.route("/payback-requests")
 class PaybackRequests(MethodView):
     @auth.roles(auth.RESIDENT)
-    @blp.response(200, RequestSchema(many=True))
+    @blp.response(200, page_of(RequestSchema, name="PaybackRequestPage"))
+    @blp.paginate(_Requests)
     def get(self):
-        """My household's payback requests"""
-        return [request_view(r) for r in bookings.mine(auth.current_member(), payback=True)]
+        """My household's payback requests, newest first"""
+        return bookings.mine(auth.current_member(), payback=True)
 
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
     @blp.arguments(NeedSchema)

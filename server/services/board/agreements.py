@@ -16,6 +16,7 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import (
     Agreement,
     AgreementSignature,
@@ -140,10 +141,14 @@ def agreement_for(viewer: Member, agreement_id: int | Agreement) -> Agreement:
     raise NotFound()
 
 
+LISTING_ORDER = Keyset(Agreement.id, descending=True)  # newest first
+
+
 def listing(viewer: Member):
-    """The newest 100 agreements the viewer may see: a coordinator's community's; otherwise those
-    the viewer volunteers in or whose recipient is of the viewer's household (the rule of `agreement_for`)."""
-    query = Agreement.select().order_by(Agreement.id.desc()).limit(100)
+    """The agreements the viewer may see, newest first: a coordinator's community's; otherwise those
+    the viewer volunteers in or whose recipient is of the viewer's household (the rule of `agreement_for`).
+    A query: the pager adds LISTING_ORDER's key and the page's LIMIT."""
+    query = Agreement.select().order_by(*LISTING_ORDER.order())
     if privacy.coordinates(viewer, viewer.community_id):
         return query.where(Agreement.community == viewer.community_id)
     mine = AgreementVolunteer.select(AgreementVolunteer.agreement).where(AgreementVolunteer.volunteer == viewer.id)

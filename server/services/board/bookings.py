@@ -13,6 +13,7 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Household, Member, Request, Task, TaskEvent
 from server.services.board import catalog, matching, redeemers, tasks
 from server.services.ledger import core as ledger
@@ -151,12 +152,16 @@ def request_for(viewer: Member, request_id: int | Request) -> Request:
     raise NotFound()
 
 
-def mine(viewer: Member, *, payback: bool | None = None, limit: int = 100):
-    """The viewer's household's newest requests (bookings, or payback requests), newest first."""
-    query = Request.select().where(Request.household == viewer.household_id).order_by(Request.id.desc())
+MINE_ORDER = Keyset(Request.id, descending=True)  # newest first
+
+
+def mine(viewer: Member, *, payback: bool | None = None):
+    """The viewer's household's requests (bookings, or payback requests), newest first (a query: the pager
+    adds MINE_ORDER's key and the page's LIMIT)."""
+    query = Request.select().where(Request.household == viewer.household_id).order_by(*MINE_ORDER.order())
     if payback is not None:
         query = query.where(Request.payback == payback)
-    return query.limit(limit)
+    return query
 
 
 def cancel(actor: Member, request: Request, reason: str = "") -> Request:

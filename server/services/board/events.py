@@ -15,6 +15,7 @@ import datetime as dt
 from server import clock, runtime
 from server.db import database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Event, EventSignup, Member, ServiceCategory
 from server.services.board import records
 from server.services.messaging import notifications
@@ -53,9 +54,13 @@ def event_for(viewer: Member, event_id: int | Event) -> Event:
     return event
 
 
-def listing(viewer: Member) -> list[Event]:
-    """The viewer's community's 50 latest activities, the latest first."""
-    return list(Event.select().where(Event.community == viewer.community_id).order_by(Event.starts_at.desc()).limit(50))
+LISTING_ORDER = Keyset(Event.starts_at, Event.id, descending=True)  # the latest first, ties by id
+
+
+def listing(viewer: Member):
+    """The viewer's community's activities, the latest first (a query: the pager adds LISTING_ORDER's key
+    and the page's LIMIT)."""
+    return Event.select().where(Event.community == viewer.community_id).order_by(*LISTING_ORDER.order())
 
 
 def _lock(event: Event) -> None:
