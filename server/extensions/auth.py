@@ -13,7 +13,7 @@ import time
 from copy import deepcopy
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from server import models, runtime
@@ -132,6 +132,14 @@ def member_from_token(token: str) -> Member:
 
 def current_member() -> Member:
     return g.member
+
+
+def view_method():
+    """The function answering this request: its MethodView's method for the request's verb, or the view
+    itself (None when no route matched). What other extensions read a view's marks from."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    return getattr(view_class, request.method.lower(), None) if view_class is not None else view
 
 
 def token_member_id() -> int | None:

@@ -15,7 +15,7 @@ backoff and goes back to it once it answers.
 import math
 import time
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -49,10 +49,7 @@ def area(name: str):
 
 def _request_area() -> str | None:
     if "lb_rate_area" not in g:
-        view = current_app.view_functions.get(request.endpoint or "")
-        view_class = getattr(view, "view_class", None)
-        method = getattr(view_class, request.method.lower(), None) if view_class is not None else view
-        g.lb_rate_area = getattr(method, "lb_rate_area", None)
+        g.lb_rate_area = getattr(auth.view_method(), "lb_rate_area", None)
     return g.lb_rate_area
 
 

@@ -15,19 +15,18 @@ from flask import request
 from peewee import InterfaceError, OperationalError
 
 from server.db import connection_lost, database, discard_connection
+from server.extensions import auth
+from server.extensions.idempotency import HEADER as IDEMPOTENCY_HEADER
 from server.services.messaging import outbox
 
 log = logging.getLogger(__name__)
 
 REPEATABLE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def _honours_idempotency_key(view) -> bool:
+def _honours_idempotency_key(func) -> bool:
     """The route reads an `Idempotency-Key` header: every creating view (server/extensions/idempotency.py
     marks it) and the ledger's, which declare it with `@blp.arguments(..., location="headers")`."""
-    cls = getattr(view, "view_class", None)
-    func = getattr(cls, request.method.lower(), None) if cls else view
     if getattr(func, "_apidoc", {}).get("idempotent"):
         return True
     for parameter in getattr(func, "_apidoc", {}).get("arguments", {}).get("parameters", []):
@@ -39,12 +38,12 @@ def _honours_idempotency_key(view) -> bool:
     return False
 
 
-def repeatable(app) -> bool:
+def repeatable() -> bool:
     """Whether the current request may run twice without doing its work twice."""
     if request.method in REPEATABLE_METHODS:
         return True
-    view = app.view_functions.get(request.endpoint) if request.endpoint else None
-    return bool(request.headers.get(IDEMPOTENCY_HEADER)) and view is not None and _honours_idempotency_key(view)
+    func = auth.view_method()
+    return bool(request.headers.get(IDEMPOTENCY_HEADER)) and func is not None and _honours_idempotency_key(func)
 
 
 def init_app(app) -> None:
@@ -54,7 +53,7 @@ def init_app(app) -> None:
         try:
             return dispatch()
         except (OperationalError, InterfaceError) as exc:
-            if not connection_lost(exc) or not repeatable(app):
+            if not connection_lost(exc) or not repeatable():
                 raise
             log.warning("PostgreSQL connection lost during %s %s; running it again on a fresh connection",
                         request.method, request.path)
