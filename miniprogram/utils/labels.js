@@ -26,20 +26,13 @@ const REQUEST_STATUS = {
   too_short: TOO_SHORT,
 }
 
-const TASK_STATUS = {
+// A task moves through a request's states; two marks differ (an open task waits on the board, a done one on its witness).
+const TASK_STATUS = Object.assign({}, REQUEST_STATUS, {
   open: { mark: '○', tone: TONES.wait },
-  claimed: { mark: '✓', tone: TONES.go },
-  in_progress: { mark: '▶', tone: TONES.go },
   done: { mark: '…', tone: TONES.warn },
-  confirmed: { mark: '✓', tone: TONES.done },
-  credited: { mark: '✓', tone: TONES.done },
-  cancelled: { mark: '×', tone: TONES.stop },
-  expired: { mark: '×', tone: TONES.stop },
-  no_show: { mark: '×', tone: TONES.stop },
-  too_short: TOO_SHORT,
   // Not a server status: an open task held for the station's review (`held`), not yet claimable.
   held: { text: '等服务站审核', mark: '…', tone: TONES.warn, clientOnly: true },
-}
+})
 
 const RECORD_STATUS = {
   reported: { mark: '…', tone: TONES.warn },
