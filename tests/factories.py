@@ -73,9 +73,13 @@ def make_record(volunteer: Member, *, witness: Member | None = None, minutes: in
     from server import clock
     from server.services.board import records
 
-    start = (clock.now() - dt.timedelta(days=days_ago)).replace(hour=start_hour, minute=0, second=0, microsecond=0)
-    if start + dt.timedelta(minutes=minutes) > clock.now():
-        start = clock.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=minutes + 1)
+    now = clock.now()
+    # Before the service's hour, "today" has no room for it (just after midnight a service would span two
+    # days): every record counts its days from yesterday, so records of one test never meet.
+    days_ago += now.hour < start_hour
+    start = (now - dt.timedelta(days=days_ago)).replace(hour=start_hour, minute=0, second=0, microsecond=0)
+    if start + dt.timedelta(minutes=minutes) > now:
+        start = now.replace(second=0, microsecond=0) - dt.timedelta(minutes=minutes + 1)
     body = {
         "category_code": "repairs", "item_code": "appliance_repair", "place": "3号楼2单元301",
         "started_at": start, "ended_at": start + dt.timedelta(minutes=minutes), "content": "修理洗衣机",
