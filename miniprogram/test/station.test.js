@@ -23,7 +23,7 @@ describe('station desk (服务站)', () => {
     expect(t).toContain('见证人（刘阿姨）不用小程序，请服务站核实')
     expect(t).toContain('② 待审核的求助（1）')
     expect(t).toContain('燃气灶打不着火')
-    expect(t).toContain('③ 两小时还没人接的任务（1）')
+    expect(t).toContain('③ 等了2小时还没人接的任务（1）') // the wait the server counts by (ESCALATE_AFTER_MINUTES)
     expect(t).toContain('打电话给 张桂芳')
     expect(t).toContain('④ 今天的协议上门（1）')
     expect(t).toContain('上门志愿者：李建国')
@@ -47,6 +47,12 @@ describe('station desk (服务站)', () => {
     await tap(page, '.no-show')
     expect(callsTo(calls, 'POST', '/tasks/47/no-show')[0].data).toEqual({})
     expect(callsTo(calls, 'GET', '/desk').length).toBeGreaterThanOrEqual(5)
+  })
+
+  test('the unclaimed heading names the wait the server counts by, not a copy of it', async () => {
+    installWx(routes({ 'GET /desk': { ...fixture('desk'), unclaimed_after_minutes: 45 } }), { member: coordinator })
+    const page = await renderPage('station')
+    expect(text(page)).toContain('③ 等了45分钟还没人接的任务（1）')
   })
 
   test('a reject without a reason is not sent', async () => {

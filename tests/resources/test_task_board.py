@@ -379,7 +379,8 @@ def test_the_desk_calls_a_task_unclaimed_after_the_escalation_setting(app, monke
     old = make_request(make_member(community))
     Task.update(created_at=clock.now() - dt.timedelta(minutes=50)).where(Task.request == old.id).execute()
     desk = app.test_client().get("/api/v1/desk", headers=headers(app, coordinator)).json
-    assert desk["unclaimed_tasks"] == []
+    assert desk["unclaimed_tasks"] == [] and desk["unclaimed_after_minutes"] == 120
     monkeypatch.setitem(runtime._settings, "ESCALATE_AFTER_MINUTES", 45)
     desk = app.test_client().get("/api/v1/desk", headers=headers(app, coordinator)).json
     assert [t["request_id"] for t in desk["unclaimed_tasks"]] == [old.id]
+    assert desk["unclaimed_after_minutes"] == 45  # the station's page names the wait from it

@@ -31,13 +31,18 @@ function applicationView(v) {
   return Object.assign({}, v, { who, when: format.dateTime(v.registered_at) })
 }
 
+/** How long a task has waited before the desk lists it, as the desk names it: 120 → "2小时", 45 → "45分钟". */
+function waitWords(minutes) {
+  return minutes % 60 === 0 ? `${minutes / 60}小时` : `${minutes}分钟`
+}
+
 function eventView(e) {
   return Object.assign({}, e, { when: format.dateTime(e.starts_at) })
 }
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], visits: [], events: [], applications: [], total: 0 },
+  data: { waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -53,6 +58,7 @@ Component({
           waiting: (d.records_waiting || []).map(withWhy),
           held: d.held_requests || [],
           unclaimed: d.unclaimed_tasks || [],
+          unclaimedTitle: d.unclaimed_after_minutes ? `等了${waitWords(d.unclaimed_after_minutes)}还没人接的任务` : '还没人接的任务',
           visits: d.todays_visits || [],
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),

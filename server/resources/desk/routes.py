@@ -24,7 +24,10 @@ class DeskSchema(Schema):
     records_waiting = ma.fields.List(ma.fields.Nested(RecordSchema), metadata={
         "description": "Disputed, witnessed by an outsider, or late (补录): only the coordinator can settle them"})
     held_requests = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Held by content review"})
-    unclaimed_tasks = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Open for over two hours"})
+    unclaimed_tasks = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={
+        "description": "Open for longer than `unclaimed_after_minutes`"})
+    unclaimed_after_minutes = ma.fields.Integer(metadata={
+        "description": "How long a task waits before it counts as unclaimed here (ESCALATE_AFTER_MINUTES)"})
     todays_visits = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Agreement visits today"})
     events = ma.fields.List(ma.fields.Nested(DeskEventSchema))
 

@@ -15,7 +15,8 @@ def desk(viewer) -> dict:
         return {}
     now = clock.now()
     # the same wait after which matching asks the next volunteers (round 2)
-    unclaimed_after = dt.timedelta(minutes=runtime.setting("ESCALATE_AFTER_MINUTES"))
+    unclaimed_minutes = runtime.setting("ESCALATE_AFTER_MINUTES")
+    unclaimed_after = dt.timedelta(minutes=unclaimed_minutes)
     waiting = (ServiceRecord.select().where(
         ServiceRecord.community == community,
         (ServiceRecord.status == "disputed")
@@ -37,6 +38,7 @@ def desk(viewer) -> dict:
         "records_waiting": record_views(list(waiting)),
         "held_requests": [board.task_view(t, viewer) for t in held],
         "unclaimed_tasks": [board.task_view(t, viewer) for t in unclaimed],
+        "unclaimed_after_minutes": unclaimed_minutes,
         "todays_visits": [board.task_view(t, viewer) for t in visits],
         "events": [{"id": e.id, "title": e.title, "starts_at": e.starts_at, "place": e.place, "status": e.status}
                    for e in events],
