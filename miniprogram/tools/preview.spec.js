@@ -78,6 +78,7 @@ const notices = fixture('notices')
 const audits = fixture('audits')
 const kin = fixture('kin')
 const rights = fixture('data-rights')
+const redeemers = fixture('payback')
 const exported = fixture('me-export')
 // The coordinator-operations fixtures were captured on 29 November 2026: their notice windows read as of then.
 const CAPTURED = Date.parse('2026-11-29T17:00:00+08:00')
@@ -102,7 +103,7 @@ const selfReport = {
 }
 const paybackList = [{
   id: 3, category_name: '医疗保健', item_name: '陪同就医', window_start: '2026-12-01T08:30:00+08:00', window_end: '2026-12-01T11:00:00+08:00',
-  estimated_minutes: 60, held_minutes: 60, status: 'claimed', volunteer: { name: '孙丽', phone: '138****0006' },
+  estimated_minutes: 60, held_minutes: 60, status: 'claimed', status_label: '志愿者已接单', volunteer: { name: '孙丽', phone: '138****0006' },
 }]
 
 const common = {
@@ -165,7 +166,9 @@ const SCREENS = [
   ['task-detail', '任务详情', 'tasks/detail', volunteer, { 'GET /tasks/42': board.items[1] }, { query: { id: '42' } }],
   ['passbook-elder', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { elder: true, full: true }],
   ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': { items: paybackList, next_cursor: null } }, { act: (p) => p.instance.onOpenForm(), full: true }],
-  ['payback-not-eligible', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': { eligible: false, reason: '优先回馈只给退出服务的老志愿者（年满60岁或因病退出）。', available_minutes: 0, held_minutes: 0 }, 'GET /payback-requests': { items: [], next_cursor: null } }],
+  // Captured from the live API (test/fixtures/payback.json): who in the household may redeem, and why not.
+  ['payback-household', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: [], next_cursor: null } }, { full: true, elder: true }],
+  ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
   ['household-new', '家庭账户', 'household', { ...resident, household_id: null }, { 'GET /communities': fixture('communities') }, { full: true }],
@@ -173,8 +176,8 @@ const SCREENS = [
   ['mine', '我的', 'mine', volunteer, { 'GET /me': volunteer }],
   ['mine-elder', '我的', 'mine', volunteer, { 'GET /me': volunteer }, { elder: true }],
   ['privacy', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident }, { full: true }],
-  ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': fixture('desk') }, { full: true }],
-  ['station-empty', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': { records_waiting: [], held_requests: [], unclaimed_tasks: [], todays_visits: [], events: [] } }],
+  ['station', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': fixture('desk'), 'GET /volunteers/applications': fixture('applications') }, { full: true }],
+  ['station-empty', '服务站', 'station', fixture('me-coordinator'), { 'GET /desk': { records_waiting: [], held_requests: [], unclaimed_tasks: [], todays_visits: [], events: [] }, 'GET /volunteers/applications': { items: [], next_cursor: null } }],
   ['home-elder', '爱心银行', 'home', volunteer, { 'GET /tasks': board }, { elder: true }],
   ['stars', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.volunteer }, { now: CAPTURED, full: true }],
   ['stars-elder', '我的星级', 'stars', volunteer, { 'GET /me/stars': stars.volunteer }, { now: CAPTURED, elder: true, full: true }],
@@ -211,7 +214,7 @@ const SCREENS = [
   ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
-    'GET /payback-requests/eligibility': (c) => (c.query.for_member_id ? rights.eligibility_member : rights.eligibility_self),
+    'GET /payback-requests/eligibility': (c) => (c.query.member_id ? rights.eligibility_member : rights.eligibility_self),
     'GET /payback-requests': { items: [], next_cursor: null },
   }, {
     act: async (p) => {
