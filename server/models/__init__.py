@@ -3,6 +3,8 @@
 from server.models.agreements import Agreement, AgreementSignature, AgreementVolunteer, RecipientFile
 from server.models.audits import Audit, AuditFlag, AuditVisit
 from server.models.catalog import (
+    Provider,
+    ProviderCategory,
     ServiceCategory,
     ServiceItem,
     Team,
@@ -33,6 +35,8 @@ MODELS = [
     TeamCategory,
     VolunteerTeam,
     VolunteerIntention,
+    Provider,
+    ProviderCategory,
     OutboxMessage,
     DatabaseInstance,
     Account,

@@ -61,3 +61,29 @@ class VolunteerIntention(BaseModel):
     class Meta:
         # (category, volunteer) covers matching's walk over a category's volunteers without the table.
         indexes = ((("volunteer", "category"), True), (("category", "volunteer"), False))
+
+
+class Provider(BaseModel):
+    """A contracted service provider (签约服务机构): a home-care company or social organisation the community
+    contracts with, paid outside Love Bank. It can be assigned a payback task when no volunteer comes; its
+    service spends the household's hours and credits no one. Love Bank never records a price."""
+
+    community = ForeignKeyField(Community, backref="providers", on_delete="RESTRICT")
+    name = CharField(max_length=64)
+    contact_name = CharField(max_length=32, default="")
+    phone = CharField(max_length=20, default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("community", "name"), True),)
+
+
+class ProviderCategory(BaseModel):
+    """Which service categories a provider serves."""
+
+    provider = ForeignKeyField(Provider, backref="category_links", on_delete="CASCADE")
+    category = ForeignKeyField(ServiceCategory, backref="provider_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("provider", "category"), True),)

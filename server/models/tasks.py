@@ -21,7 +21,7 @@ from peewee import (
 from server import clock
 from server.db import BaseModel
 from server.models.agreements import Agreement
-from server.models.catalog import ServiceCategory, ServiceItem, Team
+from server.models.catalog import Provider, ServiceCategory, ServiceItem, Team
 from server.models.enums import one_of
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
@@ -52,10 +52,14 @@ class Request(BaseModel):
     cancelled_at = DateTimeField(null=True)
     cancelled_by = ForeignKeyField(Member, null=True, backref="requests_cancelled", on_delete="RESTRICT")
     cancel_reason = CharField(max_length=200, default="")
+    # Payback only: by then a volunteer or a provider must be assigned (PAYBACK_PROMISE_HOURS, or the
+    # window's start if sooner); the volunteer the household asked for first (指定服务人), if any.
+    promise_due_at = DateTimeField(null=True)
+    preferred_volunteer = ForeignKeyField(Member, null=True, backref="requests_preferred", on_delete="RESTRICT")
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("household", "created_at"), False),)
+        indexes = ((("household", "created_at"), False), (("payback", "promise_due_at"), False))
 
 
 class Task(BaseModel):
@@ -83,6 +87,7 @@ class Task(BaseModel):
     recipient_household = ForeignKeyField(Household, null=True, backref="tasks_received", on_delete="RESTRICT")
     status = CharField(max_length=12, default="open", constraints=one_of("status", TASK_STATUSES))
     volunteer = ForeignKeyField(Member, null=True, backref="tasks_taken", on_delete="RESTRICT")
+    provider = ForeignKeyField(Provider, null=True, backref="tasks", on_delete="RESTRICT")  # assigned instead of a volunteer
     claimed_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
