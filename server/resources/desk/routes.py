@@ -21,6 +21,10 @@ class DeskEventSchema(Schema):
 
 
 class DeskSchema(Schema):
+    payback_at_risk = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={
+        "description": "Payback tasks nobody is assigned to, within `at_risk_hours` of their promise or past it "
+                       "(soonest first, at most 50): assign a volunteer or a provider"})
+    at_risk_hours = ma.fields.Integer(metadata={"description": "PAYBACK_AT_RISK_HOURS"})
     records_waiting = ma.fields.List(ma.fields.Nested(RecordSchema), metadata={
         "description": "Disputed, witnessed by an outsider, or late (补录): only the coordinator can settle them"})
     held_requests = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Held by content review"})
@@ -37,5 +41,5 @@ class Desk(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, DeskSchema)
     def get(self):
-        """What needs me today: records to review, held and unclaimed requests, today's visits, events"""
+        """What needs me today: payback promises at risk, records to review, held and unclaimed requests, today's visits, events"""
         return desk.desk(auth.current_member())
