@@ -220,3 +220,23 @@ def test_an_at_risk_promise_alerts_the_coordinators_once_urgently_even_at_night(
     assert client.get("/api/v1/desk", headers=headers(app, coordinator)).json["payback_at_risk"] == []
     assert schedules.alert_promises_at_risk() == 0
     assert Task.get_by_id(task_id).volunteer_id == sun.id
+
+
+def test_the_demo_shows_a_preferred_volunteer_and_a_promise_at_risk(app, workers):
+    """王秀兰's request names 李建国 (only he sees it on the board); 张桂芳's is on the desk, at risk."""
+    from server.models import Member
+    from server.services.people import demo
+
+    demo.load()
+    client = app.test_client()
+    wang, li, sun = (Member.get(Member.handle == h) for h in ("resident", "volunteer", "nurse"))
+    mine = client.get("/api/v1/payback-requests", headers=headers(app, wang)).json["items"]
+    (named,) = [r for r in mine if r["preferred_volunteer"]]
+    assert named["preferred_volunteer"]["name"] == "李建国" and named["requester_name"] == "王德顺"
+    assert named["promise_state"] == "waiting" and named["promise_label"] == "还剩 48 小时"
+    assert named["task_id"] in board_ids(client, headers(app, li))
+    assert named["task_id"] not in board_ids(client, headers(app, sun))
+    desk = client.get("/api/v1/desk", headers=headers(app, Member.get(Member.handle == "coordinator"))).json
+    (risk,) = desk["payback_at_risk"]
+    assert risk["recipient_name"] == "张桂芳" and risk["promise_state"] == "at_risk" and risk["coming"] is None
+    assert ledger_verify.verify() == []

@@ -111,7 +111,31 @@ def load() -> bool:
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         _hardship_case(hpl, zhou, zhao)
+        _promises(hpl, wang, grandpa, li, zhang, zhao)
     return True
+
+
+def _promises(hpl, wang, grandpa, li, zhang, zhao) -> None:
+    """回报有保障: 王秀兰 asks for her husband and names 李建国, who repaired for them (指定服务人: only he is
+    asked for the first hours); 张桂芳's request for this evening has nobody yet, so its promise is at risk
+    and the station's desk shows it with the assign button."""
+    from server import clock
+    from server.models import Household
+    from server.services.board import bookings
+    from server.services.ledger import ledger_ops
+
+    ledger_ops.adjust(zhao, Household.get_by_id(wang.household_id), minutes=8 * 60,
+                      reason="纸质爱心存折转入（王德顺历年服务）", key="demo:wang:paper-passbook")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    in_three_days = (now + dt.timedelta(days=3)).replace(hour=9)
+    bookings.open_payback(wang, {
+        "category_code": "repairs", "item_code": "household_repair", "description": "老伴房间的暖气片漏水，想请李师傅来看看",
+        "window_start": in_three_days, "window_end": in_three_days + dt.timedelta(hours=3), "estimated_minutes": 60,
+        "urgency": "normal", "for_member_id": grandpa.id, "preferred_volunteer_id": li.id})
+    soon = now + dt.timedelta(hours=8)
+    bookings.open_payback(zhang, {
+        "category_code": "hardship", "item_code": "companionship", "description": "腿脚不便，想请人陪着去菜场买菜",
+        "window_start": soon, "window_end": soon + dt.timedelta(hours=2), "estimated_minutes": 60, "urgency": "normal"})
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:
