@@ -1,5 +1,6 @@
 /**
- * 服务站 desk: what waits for the coordinator today — records only the station can settle
+ * 服务站 desk: what waits for the coordinator today — payback requests whose promise is at risk or
+ * passed with nobody assigned (去指派 opens the assign page), records only the station can settle
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
  * agreement visits, the open activities with their check-in QR, and volunteer applications
  * (志愿者审核: approve, or refuse with a reason the applicant reads).
@@ -42,7 +43,7 @@ function eventView(e) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -55,6 +56,8 @@ Component({
       const applications = volunteers.applications({}, { quiet: true }).then((list) => list || [], () => [])
       return this.track(Promise.all([desk.today({ quiet: true }), applications]), ([d, apps]) => {
         const data = {
+          atRisk: d.payback_at_risk || [],
+          atRiskTitle: d.at_risk_hours ? `优先回馈：离承诺不到${d.at_risk_hours}小时还没人` : '优先回馈快到承诺时间还没人',
           waiting: (d.records_waiting || []).map(withWhy),
           held: d.held_requests || [],
           unclaimed: d.unclaimed_tasks || [],
@@ -63,7 +66,7 @@ Component({
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),
         }
-        data.total = data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
+        data.total = data.atRisk.length + data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
         this.setData(data)
       })
     },
@@ -113,6 +116,10 @@ Component({
     },
     onCall(e) {
       wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })
+    },
+    /** 去指派: the assign page (a volunteer or a contracted provider) for this task. */
+    onAssign(e) {
+      wx.navigateTo({ url: `/pages/station/assign/assign?task_id=${e.currentTarget.dataset.id}` })
     },
     onEventQr(e) {
       wx.navigateTo({ url: `/pages/qr/index?kind=event&id=${e.currentTarget.dataset.id}` })
