@@ -132,8 +132,13 @@ def gave_back(task_id: int) -> list[int]:
 
 
 def _choose_preferred(task: Task, opening: TaskOpening) -> None:
-    """Round 0: the preferred volunteer alone, while the task is reserved for them."""
-    if not _reserved(task, clock.now()):
+    """Round 0: the preferred volunteer alone, while the task is reserved for them (and they still serve:
+    one suspended meanwhile ends the reservation, and escalation's next run asks the others)."""
+    now = clock.now()
+    if not _reserved(task, now):
+        return
+    if not Volunteer.select().where(Volunteer.member == task.reserved_for_id, Volunteer.status == "active").exists():
+        Task.update(reserved_until=now).where(Task.id == task.id).execute()
         return
     TaskCandidate.insert(task=task.id, opening=opening.id, round=0, rank=1, volunteer=task.reserved_for_id, total=0,
                          notified_at=clock.now(), components={"preferred": {
