@@ -223,7 +223,7 @@ def test_an_at_risk_promise_alerts_the_coordinators_once_urgently_even_at_night(
 
 
 def test_the_demo_shows_a_preferred_volunteer_and_a_promise_at_risk(app, workers):
-    """王秀兰's request names 李建国 (only he sees it on the board); 张桂芳's is on the desk, at risk."""
+    """王秀兰's request for her husband names 李建国 (only he sees it on the board); her own is on the desk, at risk."""
     from server.models import Member
     from server.services.people import demo
 
@@ -238,5 +238,5 @@ def test_the_demo_shows_a_preferred_volunteer_and_a_promise_at_risk(app, workers
     assert named["task_id"] not in board_ids(client, headers(app, sun))
     desk = client.get("/api/v1/desk", headers=headers(app, Member.get(Member.handle == "coordinator"))).json
     (risk,) = desk["payback_at_risk"]
-    assert risk["recipient_name"] == "张桂芳" and risk["promise_state"] == "at_risk" and risk["coming"] is None
+    assert risk["recipient_name"] == "王秀兰" and risk["promise_state"] == "at_risk" and risk["coming"] is None
     assert ledger_verify.verify() == []

@@ -111,13 +111,13 @@ def load() -> bool:
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         _hardship_case(hpl, zhou, zhao)
-        _promises(hpl, wang, grandpa, li, zhang, zhao)
+        _promises(wang, grandpa, li, zhao)
     return True
 
 
-def _promises(hpl, wang, grandpa, li, zhang, zhao) -> None:
+def _promises(wang, grandpa, li, zhao) -> None:
     """回报有保障: 王秀兰 asks for her husband and names 李建国, who repaired for them (指定服务人: only he is
-    asked for the first hours); 张桂芳's request for this evening has nobody yet, so its promise is at risk
+    asked for the first hours); her own request for this evening has nobody yet, so its promise is at risk
     and the station's desk shows it with the assign button."""
     from server import clock
     from server.models import Household
@@ -133,7 +133,7 @@ def _promises(hpl, wang, grandpa, li, zhang, zhao) -> None:
         "window_start": in_three_days, "window_end": in_three_days + dt.timedelta(hours=3), "estimated_minutes": 60,
         "urgency": "normal", "for_member_id": grandpa.id, "preferred_volunteer_id": li.id})
     soon = now + dt.timedelta(hours=8)
-    bookings.open_payback(zhang, {
+    bookings.open_payback(wang, {
         "category_code": "hardship", "item_code": "companionship", "description": "腿脚不便，想请人陪着去菜场买菜",
         "window_start": soon, "window_end": soon + dt.timedelta(hours=2), "estimated_minutes": 60, "urgency": "normal"})
 
