@@ -120,3 +120,28 @@ describe('task card', () => {
     expect(text(comp)).not.toContain('老人指定')
   })
 })
+
+describe('task detail for a reserved task', () => {
+  const reserved = fixture('board').items[0] // reserved for me (fixtures/board.json)
+
+  test('the volunteer the elder named may claim it, or pass it on at once', async () => {
+    const { calls } = installWx({
+      'GET /tasks/41': reserved,
+      'POST /tasks/41/pass': { ...reserved, reserved_for_me: false, reserved_until: null },
+    }, { member: fixture('me-volunteer') })
+    const page = await renderPage('tasks/detail', { id: '41' })
+    expect(text(page)).toContain('老人指定请您来')
+    expect(page.querySelector('.claim')).toBeTruthy()
+    await tap(page, '.pass')
+    expect(wx.showModal.mock.calls[0][0].title).toBe('不方便去')
+    expect(callsTo(calls, 'POST', '/tasks/41/pass')[0].data).toEqual({})
+  })
+
+  test('another volunteer is told until when it waits for the named one, with nothing to tap', async () => {
+    installWx({ 'GET /tasks/41': { ...reserved, reserved_for_me: false } }, { member: fixture('me-volunteer') })
+    const page = await renderPage('tasks/detail', { id: '41' })
+    expect(text(page)).toContain('老人指定了服务人，11月29日')
+    expect(page.querySelector('.claim')).toBeFalsy()
+    expect(page.querySelector('.pass')).toBeFalsy()
+  })
+})
