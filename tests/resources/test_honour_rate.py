@@ -26,7 +26,15 @@ from server.models import Provider, Request, Task, TaskEvent, Transfer
 from server.services.board import tasks
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_verify
-from tests.factories import headers, make_admin, make_community, make_coordinator, make_member, make_volunteer, need
+from tests.factories import (
+    headers,
+    make_admin,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_volunteer,
+    need,
+)
 
 Q1 = "year=2026&quarter=1"
 
@@ -208,7 +216,7 @@ def test_the_notice_and_the_half_year_report_carry_it(quarter):
     # R7 is past its window by July and still unserved: not honoured now, so the quarter reads 2 / 6.
     assert first[:8] == ["2026年第1季度", 7, 2, 1, 3, 1, 0, "33.3%"]
     assert second[:8] == ["2026年第2季度", 0, 0, 0, 0, 0, 0, "暂无"]
-    assert section["chart"] == {"title": "兑付率（按季度）", "kind": "bar"}
+    assert section["chart"] == {"title": "按时、晚于承诺和未兑付的回馈申请", "kind": "bar"}
     xlsx = client.get(f"/api/v1/communities/{q['community'].id}/reports/half-year?year=2026&half=1&format=png"
                       "&chart=honour", headers=q["station"])
     assert xlsx.status_code == 200 and xlsx.data[:4] == b"\x89PNG"

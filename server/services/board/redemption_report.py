@@ -26,7 +26,9 @@ from server import clock
 from server.db import is_postgres
 from server.errors import Forbidden, RuleBroken
 from server.models import Community, Member, Request, ServiceRecord, Task, TaskEvent, TaskVisit, Transfer
-from server.services.oversight import periods
+from server.services.oversight import documents, periods
+from server.services.oversight.documents import Chart, Table
+from server.services.oversight.study_report import Section
 from server.services.people import core as people
 
 # Requests opened before promises were kept have no promise_due_at: this many hours after they were
@@ -220,3 +222,33 @@ def notice_figures(community_id: int, year: int, quarter: int) -> dict:
     line = _finish(_tally(year, quarter, community_id).get(community_id, _empty()))
     return {key: line[key] for key in ("opened", *OUTCOMES, "honour_rate", "served_by_volunteers",
                                        "served_by_providers", "median_hours_to_service", "minutes_redeemed")}
+
+
+def notice_line(figures: dict) -> dict:
+    """A notice's kept figures, with the rate and the sentence in words as they read today."""
+    return {**figures, "honour_rate_label": rate_label(figures["honour_rate"]),
+            "summary": summary(figures["on_time"], figures["late"], figures["not_honoured"], figures["honour_rate"]),
+            "labels": LABELS}
+
+
+# --- the half-year study report --------------------------------------------------------
+
+HEADERS = ["季度", "回馈申请", "按时兑付", "晚于承诺兑付", "未兑付", "家庭自行取消", "尚在承诺期内", "兑付率",
+           "志愿者服务", "签约机构服务", "到开始服务中位数（小时）", "兑付时长（小时）"]
+
+
+def study_section(period) -> Section:
+    """Each quarter of the half-year: requests by outcome, the rate, who served, how soon, hours spent."""
+    rows = []
+    for quarter in ((1, 2) if period.half == 1 else (3, 4)):
+        line = _finish(_tally(period.year, quarter, period.community.id).get(period.community.id, _empty()))
+        median = line["median_hours_to_service"]
+        rows.append([periods.quarter_label(period.year, quarter), line["opened"], line["on_time"], line["late"],
+                     line["not_honoured"], line["cancelled"], line["open"], line["honour_rate_label"],
+                     line["served_by_volunteers"], line["served_by_providers"], "—" if median is None else median,
+                     documents.hours(line["minutes_redeemed"])])
+    table = Table(headers=HEADERS, rows=rows, hour_columns=(11,), widths={0: 16})
+    return Section(table, Chart("按时、晚于承诺和未兑付的回馈申请", 0, (2, 3, 4), y_label="件"), notes=[
+        "回馈申请按提出的季度统计。兑付率＝按时兑付÷（按时兑付＋晚于承诺兑付＋未兑付）；家庭自行取消和尚在承诺期内的不计入。",
+        "按时兑付：承诺时间（提出后48小时，或约定服务开始时，取早者）之前已有志愿者接单或服务站指派了签约机构。",
+        "未兑付：过期无人接单、志愿者未到、服务不足时长，或被服务站取消。"])
