@@ -2,7 +2,8 @@
  * 服务站 desk: what waits for the coordinator today — records only the station can settle
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
  * agreement visits, the open activities with their check-in QR, and volunteer applications
- * (志愿者审核: approve, or refuse with a reason the applicant reads).
+ * (志愿者审核: approve, or refuse with a reason the applicant reads). A card on top shows this
+ * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures.
  */
 
 const desk = require('../../services/desk')
@@ -11,6 +12,7 @@ const tasks = require('../../services/tasks')
 const volunteers = require('../../services/volunteers')
 const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
+const honour = require('../../utils/honour')
 const nav = require('../../utils/nav')
 
 /** Why the station has to settle this record, in words. */
@@ -42,7 +44,7 @@ function eventView(e) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { honour: null, waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -55,6 +57,7 @@ Component({
       const applications = volunteers.applications({}, { quiet: true }).then((list) => list || [], () => [])
       return this.track(Promise.all([desk.today({ quiet: true }), applications]), ([d, apps]) => {
         const data = {
+          honour: honour.view(d.honour),
           waiting: (d.records_waiting || []).map(withWhy),
           held: d.held_requests || [],
           unclaimed: d.unclaimed_tasks || [],

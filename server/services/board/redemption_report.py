@@ -48,7 +48,7 @@ LABELS = {
     "honour_rate": "兑付率",
     "served_by_volunteers": "志愿者服务",
     "served_by_providers": "签约机构服务",
-    "median_hours_to_service": "从申请到开始服务（中位数，小时）",
+    "median_hours_to_service": "从申请到开始服务（中位数）",
     "minutes_redeemed": "兑付时长",
 }
 NO_RATE = "暂无"
