@@ -22,7 +22,7 @@ import datetime as dt
 import pytest
 
 from server import clock
-from server.models import Provider, Request, Task, TaskEvent, Transfer
+from server.models import Community, Provider, Request, Task, TaskEvent, Transfer
 from server.services.board import tasks
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_verify
@@ -220,3 +220,21 @@ def test_the_notice_and_the_half_year_report_carry_it(quarter):
     xlsx = client.get(f"/api/v1/communities/{q['community'].id}/reports/half-year?year=2026&half=1&format=png"
                       "&chart=honour", headers=q["station"])
     assert xlsx.status_code == 200 and xlsx.data[:4] == b"\x89PNG"
+
+
+def test_the_demo_shows_a_past_quarter_with_an_honour_rate(app):
+    """张桂芳's five payback requests of the last quarter: three on time, one late, one expired."""
+    from server.services.people import demo
+    from tests.resources.test_openapi import demo_logins
+
+    at(11, 29, 10)
+    station = demo_logins(app)("coordinator")
+    client = app.test_client()
+    community = Community.get(Community.code == "HPL")
+    answer = client.get(f"/api/v1/communities/{community.id}/redemption?year=2026&quarter=3", headers=station).json
+    assert {key: answer[key] for key in ("opened", "on_time", "late", "not_honoured", "cancelled", "open")} == {
+        "opened": 5, "on_time": 3, "late": 1, "not_honoured": 1, "cancelled": 0, "open": 0}
+    assert answer["honour_rate_label"] == "60.0%" and answer["minutes_redeemed"] == 90 + 60 + 60 + 60
+    assert answer["served_by_volunteers"] == 4 and answer["community_name"] == "和平里社区"
+    assert ledger_verify.verify() == []
+    assert demo.load() is False
