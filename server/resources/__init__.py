@@ -17,6 +17,7 @@ from server.resources import (
     notifications,
     passbook,
     records,
+    redemption,
     reports,
     requests,
     stars,
@@ -28,7 +29,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, redemption, audits, notices, stars,
 )
 
 

@@ -109,6 +109,7 @@ def load() -> bool:
         people.open_household(chen, community_id=hpl.id, name="陈家", building="6号楼", unit="1单元", room="402", area="西区")
         _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
+        _honoured_quarter(zhang, li, sun, zhou, zhao)
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         _hardship_case(hpl, zhou, zhao)
         _promises(wang, grandpa, li, zhao)
@@ -160,8 +161,6 @@ def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
     from server.services.board import agreements, bookings, events, records
     from server.services.ledger import ledger_ops
 
-    ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
-                      reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
     ledger_ops.adjust(zhao, Household.get_by_id(zhou.household_id), minutes=12 * 60,
                       reason="纸质爱心存折转入", key="demo:zhou:paper-passbook")
     now = clock.now().replace(minute=0, second=0, microsecond=0)
@@ -197,3 +196,48 @@ def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
     events.create(zhao, {"title": "每月16日集中服务：楼道清洁与义诊", "starts_at": dt.datetime.combine(sixteenth, dt.time(9)),
                          "place": "和平里社区广场", "category_codes": ["environment", "health_care"], "capacity": 20,
                          "planned_minutes": 120, "description": "清理楼道杂物，社区医生现场量血压"})
+
+
+def _honoured_quarter(zhang, li, sun, zhou, zhao) -> None:
+    """The last quarter that ended, as it happened: 张桂芳 brought her paper passbook's 40 hours at its start
+    and opened five payback requests; three were claimed within the promise, one late, and one expired
+    unclaimed — 兑付率 60.0% on the desk's quarter switcher, the notice and the half-year report."""
+    from server import clock
+    from server.models import Household, Task
+    from server.services.board import bookings, records, tasks
+    from server.services.ledger import ledger_ops
+    from server.services.oversight import periods
+
+    start = dt.datetime.combine(periods.quarter_bounds(*periods.last_ended_quarter())[0], dt.time())
+
+    def day(days, hour, minute=0):
+        return start + dt.timedelta(days=days, hours=hour, minutes=minute)
+
+    with clock.at(day(1, 10)):
+        ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
+                          reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
+    # (opened, window start, the volunteer and when they claimed, minutes served; None: nobody came)
+    for opened, window, volunteer, claimed, minutes, what in (
+        (day(5, 9), day(6, 9), li, day(5, 19), 90, ("repairs", "appliance_repair", "洗衣机不脱水，请帮忙看看")),
+        (day(20, 9), day(24, 14), sun, day(23, 19), 60, ("health_care", "escort", "去社区医院复查，需要人陪同")),
+        (day(40, 9), day(41, 15), zhou, day(40, 11), 60, ("repairs", "household_repair", "阳台晾衣架坏了")),
+        (day(60, 9), day(61, 9), None, None, 0, ("health_care", "escort", "去医院取药，需要人陪同")),
+        (day(70, 9), day(71, 10), li, day(70, 20), 60, ("repairs", "household_repair", "厨房水龙头漏水")),
+    ):
+        with clock.at(opened):
+            request = bookings.open_payback(zhang, {
+                "category_code": what[0], "item_code": what[1], "description": what[2], "window_start": window,
+                "window_end": window + dt.timedelta(hours=3), "estimated_minutes": 90, "urgency": "normal"})
+        task = Task.get(Task.request == request.id)
+        if volunteer is None:
+            with clock.at(window + dt.timedelta(hours=4)):
+                tasks.expire_overdue()
+            continue
+        with clock.at(claimed):
+            tasks.claim(volunteer, task)
+        with clock.at(window):
+            tasks.check_in(volunteer, Task.get_by_id(task.id))
+        with clock.at(window + dt.timedelta(minutes=minutes)):
+            _, record = tasks.check_out(volunteer, Task.get_by_id(task.id))
+        with clock.at(window + dt.timedelta(minutes=minutes + 30)):
+            records.confirm(zhang, record, rating=5, comment="谢谢志愿者")
