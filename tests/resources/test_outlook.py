@@ -146,7 +146,7 @@ def test_enough_young_volunteers_keep_the_outlook_green_until_the_bar_is_raised(
     station = headers(app, make_coordinator(community))
     clock.freeze(dt.datetime(2026, 6, 10, 12, 0))
     elder = make_member(community, name="李奶奶", birth_date=dt.date(1950, 1, 1))
-    young, _ = make_volunteer(community, name="小张", birth_date=dt.date(1996, 6, 1))
+    young, profile = make_volunteer(community, name="小张", birth_date=dt.date(1996, 6, 1))
     _fund(client, station, elder.household_id, 600, "elder")
     credited_record(young, elder, minutes=240, days_ago=3)
     clock.freeze(TODAY)
@@ -167,7 +167,20 @@ def test_enough_young_volunteers_keep_the_outlook_green_until_the_bar_is_raised(
     monkeypatch.setitem(runtime._settings, "OUTLOOK_WARN_COVERAGE", 2.5)
     red = client.get(f"/api/v1/communities/{community.id}/outlook", headers=station).json["warning"]
     assert (red["status"], red["first_short_year"], red["recruit_bands"]) == ("red", 2027, ["30–44岁", "30岁以下"])
-    # 小张 is 30 this year: the 30–44 band gave 240 minutes per volunteer; the under-30 band none (younger wins ties).
+    # 小张 is 30 this year: the 30–44 band gave 240 minutes per volunteer; the under-30 band none.
+
+    # The answer follows the data the same day: 600 more banked → demand 240, coverage exactly 100%: still green.
+    monkeypatch.setitem(runtime._settings, "OUTLOOK_WARN_COVERAGE", 1.0)
+    _fund(client, station, elder.household_id, 600, "elder-more")
+    year = client.get(f"/api/v1/communities/{community.id}/outlook", headers=station).json["years"][0]
+    assert (year["demand_minutes"], year["coverage_percent"], year["status"]) == (240, 100, "enough")
+    # 小张 retires for illness: no supply, and his own household (240) may now redeem: 1440 × 0.2 = 288.
+    retired = client.post(f"/api/v1/volunteers/{profile.id}/status", json={"status": "retired", "reason": "illness"},
+                          headers=station)
+    assert retired.status_code == 200, retired.json
+    after = client.get(f"/api/v1/communities/{community.id}/outlook", headers=station).json
+    assert (after["years"][0]["demand_minutes"], after["years"][0]["supply_minutes"]) == (288, 0)
+    assert after["years"][0]["eligible_members"] == 2 and after["warning"]["status"] == "red"
 
 
 def test_a_community_without_elders_has_no_demand(any_app):
