@@ -120,6 +120,8 @@ def test_the_outlook_of_a_seeded_community_matches_a_hand_calculation_and_warns(
         "recruit_bands": ["30–44岁", "30岁以下"],
         "message": "预计2027年志愿服务只够兑付需求的94%，低于100%的警戒线。请尽早从30–44岁、30岁以下的居民中招募志愿者。"}
     assert [b["label"] for b in outlook["bands"] if b["recruit"]] == ["30岁以下", "30–44岁"]
+    # The coordinator's desk carries the warning card while the outlook is red.
+    assert client.get("/api/v1/desk", headers=station).json["outlook_warning"] == outlook["warning"]
 
     assert outlook["settings"] == {"payback_age": 60, "redemption_rate": 0.2, "volunteer_leaving_age": 75,
                                    "warn_coverage": 1.0, "age_bands": [30, 45, 60, 70]}
@@ -159,6 +161,7 @@ def test_enough_young_volunteers_keep_the_outlook_green_until_the_bar_is_raised(
                                   "lowest_coverage_percent": 200, "recruit_bands": [],
                                   "message": "未来5年志愿服务预计够兑付，最低的一年是需求的200%。"}
     assert not any(b["recruit"] for b in outlook["bands"])
+    assert client.get("/api/v1/desk", headers=station).json["outlook_warning"] is None
 
     # A bar of 2.5 (250%) turns it red; a bar of exactly 2.0 does not (below, not at).
     monkeypatch.setitem(runtime._settings, "OUTLOOK_WARN_COVERAGE", 2.0)

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, LocalDateTime, Schema
+from server.resources.communities.schemas import OutlookWarningSchema
 from server.resources.records.schemas import RecordSchema
 from server.resources.tasks.schemas import TaskDetailSchema
 from server.services.board import desk
@@ -30,6 +31,9 @@ class DeskSchema(Schema):
         "description": "How long a task waits before it counts as unclaimed here (ESCALATE_AFTER_MINUTES)"})
     todays_visits = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Agreement visits today"})
     events = ma.fields.List(ma.fields.Nested(DeskEventSchema))
+    outlook_warning = ma.fields.Nested(OutlookWarningSchema, allow_none=True, metadata={
+        "description": "The outlook's warning (兑付能力预警) when it is red; null when green. "
+                       "Details: GET /api/v1/communities/{id}/outlook"})
 
 
 @blp.route("")
@@ -37,5 +41,5 @@ class Desk(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, DeskSchema)
     def get(self):
-        """What needs me today: records to review, held and unclaimed requests, today's visits, events"""
+        """What needs me today: records to review, held and unclaimed requests, visits, events, the outlook's warning"""
         return desk.desk(auth.current_member())

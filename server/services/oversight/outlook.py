@@ -56,9 +56,10 @@ def outlook_for(viewer: Member, community_id: int) -> dict:
     return kept_outlook(people.community_for(viewer, community_id))
 
 
-def is_red(community_id: int) -> bool:
-    """Whether the community's outlook is red today (for the desk's warning card)."""
-    return kept_outlook(Community.get_by_id(community_id))["warning"]["status"] == RED
+def warning_card(community_id: int) -> dict | None:
+    """The outlook's warning when it is red today, for the coordinator's desk; None when green."""
+    warning = kept_outlook(Community.get_by_id(community_id))["warning"]
+    return warning if warning["status"] == RED else None
 
 
 # --- the answer, kept while nothing it reads has changed ----------------------------------------------
