@@ -6,6 +6,9 @@ calling the service's own code.
 """
 
 import datetime as dt
+import io
+
+from openpyxl import load_workbook
 
 from server import clock, runtime
 from server.services.ledger import ledger_verify
@@ -140,6 +143,22 @@ def test_the_outlook_of_a_seeded_community_matches_a_hand_calculation_and_warns(
     admin = headers(app, make_admin())
     assert client.get(f"/api/v1/communities/{community.id}/outlook", headers=admin).json == outlook
     assert ledger_verify.verify() == []
+
+    # The half-year report: the same years as a table, demand against supply as a chart, the warning and
+    # every assumption as notes; as JSON, in the workbook and as a PNG.
+    base = f"/api/v1/communities/{community.id}/reports/half-year?year=2026&half=1"
+    report = client.get(base, headers=station).json
+    section = next(s for s in report["sections"] if s["key"] == "outlook")
+    assert section["rows"][0] == ["2027年", 1, 4, 37.5, 9.0, 8.5, "94%", "不够"]
+    assert section["rows"][3][3:6] == [87.5, 19.0, 4.5] and len(section["rows"]) == 10
+    assert section["chart"] == {"title": "兑付需求和服务供给", "kind": "line"}
+    assert section["notes"][0].startswith("预警：预计2027年") and told["redemption_rate"]["text"] in section["notes"]
+    book = load_workbook(io.BytesIO(client.get(f"{base}&format=xlsx", headers=station).data))
+    sheet = book["兑付能力预警"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert sheet._charts and ["2027年", 1, 4] in [row[:3] for row in rows]
+    png = client.get(f"{base}&format=png&chart=outlook", headers=station)
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
 
 
 def test_enough_young_volunteers_keep_the_outlook_green_until_the_bar_is_raised(any_app, monkeypatch):

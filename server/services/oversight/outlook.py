@@ -40,6 +40,8 @@ from server.models import (
     Volunteer,
 )
 from server.services.messaging.message_format import hours_text
+from server.services.oversight import documents, study_report
+from server.services.oversight.documents import Chart, Table
 from server.services.people import core as people
 
 YEARS = 10
@@ -49,6 +51,11 @@ RETIRED_REASONS = ("age", "illness")  # as board/redeemers.py: retired for these
 RED, GREEN = "red", "green"
 STATUS_TEXT = {RED: "预警", GREEN: "正常"}
 YEAR_STATUS_TEXT = {"short": "不够", "enough": "够用", "no_demand": "没有需求"}
+
+
+def register() -> None:
+    """Its half-year report section (server/hooks.py calls it once)."""
+    study_report.section("outlook", "兑付能力预警（未来十年）", sheet="兑付能力预警", order=130)(report_section)
 
 
 def outlook_for(viewer: Member, community_id: int) -> dict:
@@ -351,3 +358,20 @@ def _assumptions(today, settings, start, end, recent_payback, recent_supply, und
                  f"预警时建议招募的年龄段：{WARN_WITHIN}年后仍不到{leaving}岁的年龄段里，"
                  f"最近12个月人均服务时间最多的{RECRUIT_BANDS}个。"},
     ]
+
+
+def report_section(period: study_report.Period) -> study_report.Section:
+    """The half-year report's outlook: made on the day the report is, whatever half-year it covers."""
+    answer = kept_outlook(period.community)
+    table = Table(headers=["年份", "当年满回馈年龄（人）", "可兑付的人", "可兑付的存折时间（小时）", "兑付需求（小时）",
+                           "服务供给（小时）", "覆盖率", "情况"],
+                  rows=[[f"{y['year']}年", y["reaching_payback_age"], y["eligible_members"],
+                         documents.hours(y["banked_minutes"]), documents.hours(y["demand_minutes"]),
+                         documents.hours(y["supply_minutes"]), y["coverage_text"], y["status_text"]]
+                        for y in answer["years"]],
+                  hour_columns=(3, 4, 5))
+    today = answer["as_of"]
+    notes = [f"{answer['warning']['status_text']}：{answer['warning']['message']}",
+             f"按{today.year}年{today.month}月{today.day}日（生成报告当天）的数据预测。"]
+    notes += [a["text"] for a in answer["assumptions"]]
+    return study_report.Section(table, Chart("兑付需求和服务供给", 0, (4, 5), kind="line"), notes=notes)
