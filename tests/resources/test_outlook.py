@@ -214,3 +214,19 @@ def test_a_community_without_elders_has_no_demand(any_app):
     assert {(y["demand_minutes"], y["coverage_percent"], y["status_text"]) for y in outlook["years"]} == {
         (0, None, "没有需求")}
     assert outlook["warning"]["status"] == "green" and outlook["warning"]["message"] == "未来5年还没有可兑付的需求。"
+
+
+def test_the_demo_shows_an_ageing_community_whose_outlook_is_red(app):
+    """幸福苑: elders with paper passbooks, more turning 60, one young volunteer; the station is told whom to recruit."""
+    from server.models import Community, Member
+    from server.services.people import demo
+
+    demo.load()
+    xfy = Community.get(Community.code == "XFY")
+    station = headers(app, Member.get(Member.handle == "coordinator-b"))
+    outlook = app.test_client().get(f"/api/v1/communities/{xfy.id}/outlook", headers=station).json
+    assert outlook["warning"]["status"] == "red" and outlook["warning"]["recruit_bands"]
+    assert outlook["recent"]["active_volunteers"] == 1 and outlook["recent"]["supply_minutes"] == 240
+    assert outlook["years"][0]["eligible_households"] >= 3
+    assert app.test_client().get("/api/v1/desk", headers=station).json["outlook_warning"]["status"] == "red"
+    assert ledger_verify.verify() == []
