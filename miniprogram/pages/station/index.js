@@ -2,7 +2,8 @@
  * 服务站 desk: what waits for the coordinator today — records only the station can settle
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
  * agreement visits, the open activities with their check-in QR, and volunteer applications
- * (志愿者审核: approve, or refuse with a reason the applicant reads).
+ * (志愿者审核: approve, or refuse with a reason the applicant reads); and, when the outlook is red
+ * (兑付能力预警), a card that opens it.
  */
 
 const desk = require('../../services/desk')
@@ -42,7 +43,7 @@ function eventView(e) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { outlookWarning: null, waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -62,6 +63,7 @@ Component({
           visits: d.todays_visits || [],
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),
+          outlookWarning: d.outlook_warning || null,
         }
         data.total = data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
         this.setData(data)
