@@ -98,7 +98,7 @@ def _fingerprint(community_id: int) -> tuple:
 def kept_outlook(community) -> dict:
     """`outlook(community)`, or the answer made earlier today from the same data and settings."""
     now = clock.now()
-    key = (community.id, now.date(), repr(_settings()), _fingerprint(community.id))
+    key = (community.id, now.date(), repr(_used_settings()), _fingerprint(community.id))
     kept = _kept.setdefault(database.obj, {})
     made = kept.get(key)
     if made is not None and dt.timedelta(0) <= now - made[0] <= dt.timedelta(seconds=KEEP_SECONDS):
@@ -198,7 +198,8 @@ def _payback_minutes(community_id: int, start: dt.date, end: dt.date) -> int:
 # --- the model ---------------------------------------------------------------------------------------
 
 
-def _settings() -> dict:
+def _used_settings() -> dict:
+    """The settings the outlook uses, as the answer shows them."""
     return {"payback_age": runtime.setting("PAYBACK_AGE"),
             "redemption_rate": runtime.setting("OUTLOOK_REDEMPTION_RATE"),
             "volunteer_leaving_age": runtime.setting("OUTLOOK_VOLUNTEER_LEAVING_AGE"),
@@ -250,10 +251,10 @@ def _percent(part: int, whole: int) -> int:
 def outlook(community) -> dict:
     """The ten-year outlook of one community (see the module's docstring for the model)."""
     today = clock.today()
-    settings = _settings()
-    payback_age, leaving_age = settings["payback_age"], settings["volunteer_leaving_age"]
-    rate_permille = round(settings["redemption_rate"] * 1000)
-    warn_percent = round(settings["warn_coverage"] * 100)
+    used = _used_settings()
+    payback_age, leaving_age = used["payback_age"], used["volunteer_leaving_age"]
+    rate_permille = round(used["redemption_rate"] * 1000)
+    warn_percent = round(used["warn_coverage"] * 100)
     start, end = _window(today)
     special = _special_members(community.id)
 
@@ -290,7 +291,7 @@ def outlook(community) -> dict:
             "status": status, "status_text": YEAR_STATUS_TEXT[status],
         })
 
-    bands = _bands(volunteers, today.year, settings["age_bands"], leaving_age)
+    bands = _bands(volunteers, today.year, used["age_bands"], leaving_age)
     soon = years[:WARN_WITHIN]
     short = [y for y in soon if y["status"] == "short"]
     covered = [y["coverage_percent"] for y in soon if y["coverage_percent"] is not None]
@@ -320,22 +321,22 @@ def outlook(community) -> dict:
                    "supply_minutes": recent_supply, "supply_text": hours_text(recent_supply),
                    "active_volunteers": sum(count for count, _ in volunteers.values()),
                    "volunteers_without_birth_date": undated},
-        "settings": settings, "years": years, "bands": bands, "warning": warning,
-        "assumptions": _assumptions(today, settings, start, end, recent_payback, recent_supply, undated, bands),
+        "settings": used, "years": years, "bands": bands, "warning": warning,
+        "assumptions": _assumptions(today, used, start, end, recent_payback, recent_supply, undated, bands),
     }
 
 
-def _assumptions(today, settings, start, end, recent_payback, recent_supply, undated, bands) -> list[dict]:
+def _assumptions(today, used, start, end, recent_payback, recent_supply, undated, bands) -> list[dict]:
     """Every assumption of the model in words a coordinator reads, with the value used."""
     last = end - dt.timedelta(days=1)
     window = f"{start.year}年{start.month}月{start.day}日至{last.year}年{last.month}月{last.day}日"
-    rate, leaving = settings["redemption_rate"], settings["volunteer_leaving_age"]
+    rate, leaving = used["redemption_rate"], used["volunteer_leaving_age"]
     return [
         {"key": "today", "value": today.isoformat(),
          "text": f"以{today.year}年{today.month}月{today.day}日的数据预测{today.year + 1}年至{today.year + YEARS}年；"
                  "年龄按当年生日过后的岁数算（年份减出生年份）。不考虑搬迁和去世。"},
-        {"key": "payback_age", "value": str(settings["payback_age"]),
-         "text": f"家里有成员当年年满{settings['payback_age']}岁，或有因年龄、疾病退出的志愿者、兜底对象，"
+        {"key": "payback_age", "value": str(used["payback_age"]),
+         "text": f"家里有成员当年年满{used['payback_age']}岁，或有因年龄、疾病退出的志愿者、兜底对象，"
                  "这一户的存折时间就算作可以兑付的时间。没有登记出生日期的居民不计入。"},
         {"key": "banked", "value": "今天的存折余额",
          "text": "每户存折按今天的余额算（正在冻结、还没支出的也算在内），不预测今后的存入和支出。"},
@@ -350,10 +351,10 @@ def _assumptions(today, settings, start, end, recent_payback, recent_supply, und
         {"key": "volunteer_leaving_age", "value": str(leaving),
          "text": f"志愿者从年满{leaving}岁的那一年起不再计入服务。"
                  + (f"没有登记出生日期的{undated}位志愿者按一直在岗算。" if undated else "")},
-        {"key": "warn_coverage", "value": f"{settings['warn_coverage']:g}",
-         "text": f"未来{WARN_WITHIN}年里任何一年，服务时间不到兑付需求的{round(settings['warn_coverage'] * 100)}%，"
+        {"key": "warn_coverage", "value": f"{used['warn_coverage']:g}",
+         "text": f"未来{WARN_WITHIN}年里任何一年，服务时间不到兑付需求的{round(used['warn_coverage'] * 100)}%，"
                  "就亮红色预警。"},
-        {"key": "age_bands", "value": ",".join(map(str, settings["age_bands"])),
+        {"key": "age_bands", "value": ",".join(map(str, used["age_bands"])),
          "text": "志愿者按今年的岁数分组：" + "、".join(b["label"] for b in bands) + "。"
                  f"预警时建议招募的年龄段：{WARN_WITHIN}年后仍不到{leaving}岁的年龄段里，"
                  f"最近12个月人均服务时间最多的{RECRUIT_BANDS}个。"},
