@@ -225,6 +225,8 @@ const SCREENS = [
   ['station-honour', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q4 }, { full: true }],
   ['station-honour-elder', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q3 }, { elder: true, query: { year: '2026', quarter: '3' }, full: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
+  ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
+  ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
     'GET /payback-requests/eligibility': (c) => (c.query.member_id ? rights.eligibility_member : rights.eligibility_self),
     'GET /payback-requests': { items: [], next_cursor: null },

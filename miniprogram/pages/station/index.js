@@ -4,7 +4,8 @@
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
  * agreement visits, the open activities with their check-in QR, and volunteer applications
  * (志愿者审核: approve, or refuse with a reason the applicant reads). A card on top shows this
- * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures.
+ * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures; and, when the outlook is
+ * red (兑付能力预警), a card that opens it.
  */
 
 const desk = require('../../services/desk')
@@ -45,7 +46,7 @@ function eventView(e) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { honour: null, atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { honour: null, outlookWarning: null, atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -68,6 +69,7 @@ Component({
           visits: d.todays_visits || [],
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),
+          outlookWarning: d.outlook_warning || null,
         }
         data.total = data.atRisk.length + data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
         this.setData(data)

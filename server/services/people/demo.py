@@ -113,6 +113,7 @@ def load() -> bool:
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         _hardship_case(hpl, zhou, zhao)
         _promises(wang, grandpa, li, zhao)
+        _ageing_community(xfy, wu)
     return True
 
 
@@ -137,6 +138,43 @@ def _promises(wang, grandpa, li, zhao) -> None:
     bookings.open_payback(wang, {
         "category_code": "hardship", "item_code": "companionship", "description": "腿脚不便，想请人陪着去菜场买菜",
         "window_start": soon, "window_end": soon + dt.timedelta(hours=2), "estimated_minutes": 60, "urgency": "normal"})
+
+
+def _ageing_community(xfy, wu) -> None:
+    """兑付能力预警: 幸福苑 has elders with paper passbooks brought over, more turning 60 in the next years,
+    and one young volunteer; its outlook is red and tells the station whom to recruit."""
+    from server.models import Household
+    from server.services.board import records
+    from server.services.ledger import ledger_ops
+
+    zheng = Member.get(Member.handle == "coordinator-b")
+    elders = [(wu, 30)]
+    for name, gender, born, room, hours in (("许秀珍", "女", dt.date(1944, 2, 12), "102", 20),
+                                            ("冯桂兰", "女", dt.date(1963, 10, 5), "201", 15),
+                                            ("何长青", "男", dt.date(1967, 4, 18), "202", 25),
+                                            ("马建华", "男", dt.date(1969, 8, 30), "301", 35)):
+        elder = Member.create(name=name, gender=gender, birth_date=born)
+        people.open_household(elder, community_id=xfy.id, name=f"{name[0]}家", building="1号楼", unit="1单元", room=room)
+        elders.append((Member.get_by_id(elder.id), hours))
+    for elder, hours in elders:
+        ledger_ops.adjust(zheng, Household.get_by_id(elder.household_id), minutes=hours * 60,
+                          reason="纸质爱心存折转入", key=f"demo:xfy:{elder.id}:paper-passbook")
+    yang = Member.create(name="杨帆", gender="男", birth_date=dt.date(1995, 3, 9), phone="13800000011")
+    people.open_household(yang, community_id=xfy.id, name="杨家", building="2号楼", unit="1单元", room="501")
+    _volunteer(yang, team_codes=[], intentions=["repairs"], specialties="水电维修", occupation="快递员",
+               availability=_every([6, 7], ["morning"]))
+    yang = Member.get_by_id(yang.id)
+    volunteers.review(zheng, volunteers.profile_of(yang), decision="approve")
+    from server import clock
+
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    for days_ago, content in ((5, "修理水管"), (2, "更换门锁")):
+        start = (now - dt.timedelta(days=days_ago)).replace(hour=9)
+        record = records.report(yang, {
+            "category_code": "repairs", "item_code": "household_repair", "place": "1号楼1单元101",
+            "started_at": start, "ended_at": start + dt.timedelta(hours=2), "content": content,
+            "witness_member_id": wu.id, "recipient_member_id": wu.id})
+        records.confirm(wu, record, rating=5)
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:
