@@ -16,6 +16,7 @@ from server.resources import (
     notices,
     notifications,
     passbook,
+    providers,
     records,
     reports,
     requests,
@@ -28,7 +29,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
 )
 
 

@@ -106,9 +106,9 @@ def _asked(opening_id: int, round_no: int) -> list[TaskCandidate]:
 
 
 def gave_back(task_id: int) -> list[int]:
-    """Volunteers who released this task or did not come: not asked about it again."""
+    """Volunteers who released this task, declined it or did not come: not asked about it again."""
     return [row.volunteer_id for row in TaskEvent.select(TaskEvent.volunteer).where(
-        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show")), TaskEvent.volunteer.is_null(False))]
+        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show", "decline")), TaskEvent.volunteer.is_null(False))]
 
 
 def search_words(task: Task) -> list[str]:
