@@ -285,8 +285,8 @@ def mark_no_show(actor: Member, task: Task, *, note: str = "") -> Task:
     with database.atomic():
         transition(task, "no_show", actor=actor, note=note, closed_at=clock.now())
         if task.source in ("request", "payback") and task.window_end > clock.now():
-            transition(task, "reopen", actor=actor, note="志愿者未到，重新找人", volunteer=None, claimed_at=None,
-                       closed_at=None)
+            transition(task, "reopen", actor=actor, note="志愿者未到，重新找人", volunteer=None, provider=None,
+                       claimed_at=None, closed_at=None)
             matching.task_opened(task)
         else:
             _release_hold(task)
