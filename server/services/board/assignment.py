@@ -60,7 +60,7 @@ def _to_volunteer(actor: Member, task: Task, volunteer_id: int, note: str) -> Ta
         tasks.transition(task, "assign", actor=actor, note=note[:200], volunteer=member.id, claimed_at=clock.now())
         notifications.notify([member.id], f"task:{task.id}:assigned:{member.id}", "coordinator_alert", {
             "subject": "协调员指派给您", "summary": f"{task.title}（不方便可以婉拒）", "when": task.window_start,
-            "page": f"pages/task/detail?id={task.id}"}, urgent=task.priority)
+            "page": f"pages/tasks/detail?id={task.id}"}, urgent=task.priority)
         tasks.tell_family(task, member.name)
     return task
 
