@@ -98,6 +98,8 @@ def test_a_provider_serves_a_payback_nobody_took_and_nobody_is_credited(any_app)
     assert (record["source"], record["status"], record["volunteer_id"], record["provider_name"]) == (
         "provider", "reported", None, "安康居家养老服务中心")
     assert reported.json["task"]["status_label"] == "机构服务已登记，待确认"
+    waiting = client.get(f"/api/v1/requests/{request['id']}", headers=headers(app, elder)).json
+    assert (waiting["record_id"], waiting["status_label"]) == (record["id"], "机构服务已登记，待确认")
 
     # The elder confirms it with one tap, like any record.
     confirmed = _post(client, f"/api/v1/service-records/{record['id']}/confirm", {"rating": 5}, headers(app, elder))
@@ -141,14 +143,14 @@ def test_an_assigned_volunteer_declines_and_the_task_is_back_on_the_board(any_ap
     assert TaskEvent.get(TaskEvent.task == task_id, TaskEvent.kind == "assign").volunteer_id == volunteer.id
     seen = client.get(f"/api/v1/tasks/{task_id}", headers=headers(app, volunteer)).json
     assert (seen["claimed_by_me"], seen["may_decline"], seen["assign_note"]) == (True, True, "您住得近，麻烦跑一趟")
-    assert _told(f"task:{task_id}:assigned:{volunteer.id}") == [volunteer.id]
+    assert _told(f"task:{task_id}:assigned:{volunteer.id}:1") == [volunteer.id]
 
     declined = _post(client, f"/api/v1/tasks/{task_id}/decline", {"reason": "这周出差"}, headers(app, volunteer))
     assert declined.status_code == 200, declined.json
     assert (declined.json["status"], declined.json["volunteer"]) == ("open", None)
     board = client.get("/api/v1/tasks", headers=headers(app, make_volunteer(community)[0])).json
     assert task_id in [t["id"] for t in board["items"]]
-    assert _told(f"task:{task_id}:declined:{volunteer.id}") == [coordinator.id]
+    assert _told(f"task:{task_id}:declined:{volunteer.id}:1") == [coordinator.id]
     # A volunteer who claimed a task themself gives it back with release, not decline.
     claimed = client.post(f"/api/v1/tasks/{task_id}/claim", headers=headers(app, volunteer))
     assert claimed.status_code == 200

@@ -58,7 +58,8 @@ def _to_volunteer(actor: Member, task: Task, volunteer_id: int, note: str) -> Ta
         raise RuleBroken("这个任务需要特定服务队的志愿者", field="volunteer_id", rule="team_required")
     with database.atomic():
         tasks.transition(task, "assign", actor=actor, note=note[:200], volunteer=member.id, claimed_at=clock.now())
-        notifications.notify([member.id], f"task:{task.id}:assigned:{member.id}", "coordinator_alert", {
+        key = f"task:{task.id}:assigned:{member.id}:{_count(task, 'assign')}"
+        notifications.notify([member.id], key, "coordinator_alert", {
             "subject": "协调员指派给您", "summary": f"{task.title}（不方便可以婉拒）", "when": task.window_start,
             "page": f"pages/tasks/detail?id={task.id}"}, urgent=task.priority)
         tasks.tell_family(task, member.name)
@@ -78,6 +79,12 @@ def _to_provider(actor: Member, task: Task, provider_id: int, note: str) -> Task
         tasks.transition(task, "assign", actor=actor, note=words[:200], provider=provider.id, claimed_at=clock.now())
         tasks.tell_family(task, provider.name)
     return task
+
+
+def _count(task: Task, kind: str) -> int:
+    """How many times the task took this step: an event key per time (assigned, declined, assigned again
+    is told again; the outbox's unique key would otherwise swallow the second message)."""
+    return TaskEvent.select().where(TaskEvent.task == task.id, TaskEvent.kind == kind).count()
 
 
 def assigned_event(task: Task) -> TaskEvent | None:
@@ -103,7 +110,8 @@ def decline(actor: Member, task: Task, *, reason: str = "") -> Task:
         matching.task_opened(task)
         coordinators = privacy.coordinator_ids(task.community_id)
         if coordinators:
-            notifications.notify(coordinators, f"task:{task.id}:declined:{actor.id}", "coordinator_alert", {
+            key = f"task:{task.id}:declined:{actor.id}:{_count(task, 'decline')}"
+            notifications.notify(coordinators, key, "coordinator_alert", {
                 "subject": "志愿者婉拒了指派", "summary": f"{actor.name}：{task.title}（{reason or '未说明原因'}）",
                 "when": task.window_start, "page": f"pages/station/assign/assign?task_id={task.id}"},
                 urgent=task.priority)
