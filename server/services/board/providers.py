@@ -11,7 +11,7 @@ from peewee import IntegrityError
 
 from server.db import database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
-from server.models import Member, Provider, ProviderCategory, ServiceCategory
+from server.models import Community, Member, Provider, ProviderCategory, ServiceCategory
 from server.services.board import catalog
 from server.services.people import privacy
 
@@ -89,6 +89,8 @@ def _duplicate(name: str) -> DuplicateProvider:
 def create(actor: Member, data: dict) -> Provider:
     """A coordinator adds a provider to their community (an admin names the community)."""
     community_id = data.get("community_id") or actor.community_id
+    if community_id is None or not Community.select().where(Community.id == community_id).exists():
+        raise RuleBroken("请选择机构所在的社区", field="community_id", rule="unknown_community")
     if not privacy.coordinates(actor, community_id):
         raise Forbidden("只有本社区服务站可以添加签约服务机构")
     categories = _category_ids(data.get("category_ids") or [])
