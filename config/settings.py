@@ -74,6 +74,14 @@ def _quiet_hours(value: str) -> str:
     return value
 
 
+def _age_bands(value: str) -> list[int]:
+    """`30,45,60,70` → the ages at which each band after the first begins (under 30, 30–44, … 70 and over)."""
+    bounds = [int(part) for part in value.split(",") if part.strip()]
+    if not bounds or any(b <= 0 for b in bounds) or bounds != sorted(set(bounds)):
+        raise ValueError(f"expected ascending positive ages separated by commas, got {value!r}")
+    return bounds
+
+
 def _rate(value: str) -> str:
     """A rate limit in Flask-Limiter's notation, `20/minute;200/hour`; `off` or empty for none."""
     value = value.strip()
@@ -167,6 +175,11 @@ SETTINGS: dict[str, Setting] = {
     "ALERT_AFTER_MINUTES": Setting(480, int, "An ordinary task still unclaimed this long after it opened: its community's coordinators are alerted."),
     "ESCALATE_AFTER_MINUTES_PAYBACK": Setting(30, int, "`ESCALATE_AFTER_MINUTES` for payback tasks."),
     "ALERT_AFTER_MINUTES_PAYBACK": Setting(120, int, "`ALERT_AFTER_MINUTES` for payback tasks (the alert is urgent: it ignores quiet hours)."),
+    # --- the outlook (兑付能力预警, docs/redemption.md) ---
+    "OUTLOOK_REDEMPTION_RATE": Setting(0.2, float, "The share of its banked hours a household with a member of payback age is expected to redeem each year, in the ten-year outlook (0.2: a fifth)."),
+    "OUTLOOK_VOLUNTEER_LEAVING_AGE": Setting(75, int, "In the outlook, a volunteer stops serving in the year they reach this age."),
+    "OUTLOOK_WARN_COVERAGE": Setting(1.0, float, "The outlook warns (red) when projected supply ÷ demand falls below this within five years (1.0: supply short of demand)."),
+    "OUTLOOK_AGE_BANDS": Setting([30, 45, 60, 70], _age_bands, "The ages at which the outlook's volunteer age bands begin after the first: `30,45,60,70` → under 30, 30–44, 45–59, 60–69, 70 and over."),
 }
 
 

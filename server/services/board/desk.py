@@ -5,8 +5,9 @@ import datetime as dt
 from server import clock, runtime
 from server.models import Event, ServiceRecord, Task
 from server.services.board import core as board
-from server.services.board import promise
+from server.services.board import promise, redemption_report
 from server.services.board.record_views import record_views
+from server.services.oversight import outlook
 from server.services.people import privacy
 
 
@@ -46,4 +47,6 @@ def desk(viewer) -> dict:
         "todays_visits": [board.task_view(t, viewer) for t in visits],
         "events": [{"id": e.id, "title": e.title, "starts_at": e.starts_at, "place": e.place, "status": e.status}
                    for e in events],
+        "honour": redemption_report.this_quarter(community),
+        "outlook_warning": outlook.warning_card(community),
     }
