@@ -90,7 +90,7 @@ describe('the station desk lists promises at risk', () => {
     expect(t).toContain('优先回馈：离承诺不到12小时还没人（1）')
     expect(t).toContain('陪王奶奶去菜场买菜')
     expect(t).toContain('还剩 5 小时')
-    await tap(page, '.assign-at-risk')
+    await tap(page, '.assign')
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/station/assign/assign?task_id=48' })
   })
 
@@ -98,7 +98,7 @@ describe('the station desk lists promises at risk', () => {
     installWx({ 'GET /desk': { ...fixture('desk'), payback_at_risk: [] } }, { member: fixture('me-coordinator') })
     const page = await renderPage('station')
     expect(text(page)).not.toContain('离承诺')
-    expect(page.querySelector('.assign-at-risk')).toBeFalsy()
+    expect(page.querySelector('.assign')).toBeFalsy()
   })
 })
 
