@@ -179,6 +179,7 @@ const SCREENS = [
   // Captured from the live API (test/fixtures/payback.json): who in the household may redeem, and why not.
   ['payback-household', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: [], next_cursor: null } }, { full: true, elder: true }],
   ['payback-promise', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { act: (p) => p.instance.onApplyFor({ currentTarget: { dataset: { id: 2 } } }), full: true, elder: true }],
+  ['payback-promise-list', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { full: true }],
   ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
