@@ -26,7 +26,8 @@ from server.models.people import Community, Household, Member
 # withdrawn: the volunteer withdrew their self-report before its witness answered.
 RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn",
                    "too_short")
-RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
+# counter: entered at the service station's desk (柜台登记) by a coordinator for a volunteer without a phone.
+RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback", "counter")
 
 
 class ServiceRecord(BaseModel):
