@@ -5,7 +5,9 @@ from server.resources import (
     audits,
     auth,
     catalog,
+    code_cards,
     communities,
+    corrections,
     desk,
     events,
     health,
@@ -27,8 +29,8 @@ from server.resources import (
 )
 
 MODULES = (
-    health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
+    passbook, ledger, requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
 )
 
 
