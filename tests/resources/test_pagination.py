@@ -32,6 +32,7 @@ BOUNDED = {
     "/notices/{notice_id}/objections": "one notice's objections",
     "/communities/{community_id}/star-awards": "one year's star awards",
     "/auth/dev-logins": "the demo's logins",
+    "/households/{household_id}/code-cards": "one household's witness code cards, the newest 50",
 }
 
 # Every list that grows with time pages; (login, path, where its rows are in the answer).
@@ -49,6 +50,7 @@ WALKS = {
     "/payback-requests": ("resident", "/payback-requests", "items"),
     "/agreements": ("coordinator", "/agreements", "items"),
     "/events": ("volunteer", "/events", "items"),
+    "/corrections": ("coordinator", "/corrections", "items"),
 }
 
 
