@@ -3,7 +3,7 @@
 import datetime as dt
 
 from server import clock
-from server.models import OutboxMessage, Transfer
+from server.models import OutboxMessage, ServiceRecord, Transfer
 from server.services.ledger import ledger_ops
 from server.services.oversight import monthly_close
 from tests.factories import (
@@ -162,3 +162,11 @@ def test_a_correction_the_household_cannot_cover_is_refused_whole(any_app):
     assert answer.status_code == 422 and answer.json["errors"]["rule"] == "insufficient_minutes"
     assert client.get("/api/v1/corrections", headers=headers(any_app, first)).json["items"] == []
     assert Transfer.select().where(Transfer.code == "reversal").count() == 0
+
+
+def test_a_payback_service_is_reversed_not_corrected(any_app):
+    """Its minutes were also the recipient household's spending: correcting one side only would split them."""
+    community, volunteer, witness, first, second, record, client = _setup(any_app)
+    ServiceRecord.update(source="payback").where(ServiceRecord.id == record.id).execute()
+    answer = _correct(client, any_app, first, record, 125)
+    assert answer.status_code == 422 and answer.json["errors"]["rule"] == "payback_record"

@@ -220,3 +220,15 @@ def test_a_witness_without_a_card_or_a_family_member_cannot_use_codes(any_app):
                        json={"record_id": record["id"], "code": "123456"})
     assert none.status_code == 422 and none.json["errors"]["rule"] == "no_code_card"
     assert Member.get_by_id(elder.id).household_id == elder.household_id
+
+
+def test_a_coordinator_cannot_credit_their_own_service_by_paper(any_app):
+    community, volunteer, coordinator, elder, client = _desk(any_app)
+    Member.update(roles=Member.roles.concat(",coordinator")).where(Member.id == volunteer.id).execute()
+    own = client.post("/api/v1/service-records/counter", headers=headers(any_app, volunteer),
+                      json=_entry(volunteer, witness_member_id=elder.id, paper_signature=True))
+    assert own.status_code == 403 and "另一位工作人员" in own.json["message"]
+    # waiting for its witness's code or tap, it may be entered
+    waiting = client.post("/api/v1/service-records/counter", headers=headers(any_app, volunteer),
+                          json=_entry(volunteer, witness_member_id=elder.id))
+    assert waiting.status_code == 201 and waiting.json["status"] == "reported"

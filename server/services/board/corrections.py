@@ -13,7 +13,9 @@ no overlap, the daily cap) and credited by the usual rules (rounding, the day's 
 cap with overflow to the love pool). A correction that changes the credited minutes by more than
 CORRECTION_APPROVAL_MINUTES waits for a second coordinator of the community (or the admin) —
 never the one who asked — to approve or reject it; one correction per record waits at a time.
-The volunteer and the witness are told when it posts.
+The volunteer and the witness are told when it posts. A payback service (优先回馈) is not corrected
+this way: its minutes were also the recipient household's spending, which a correction would leave as it
+was; it is reversed and entered again.
 """
 
 import datetime as dt
@@ -71,6 +73,9 @@ def request(coordinator: Member, record: ServiceRecord, *, started_at: dt.dateti
     if record.status != "credited" or record.transfer_id is None:
         raise records.RecordStateError(
             f"这条记录现在是「{records.status_label(record.status)}」，只有已入账的记录可以更正时间")
+    if record.source == "payback":
+        raise RuleBroken("优先回馈服务的时长也是服务对象家庭的支出，不能只更正一边；请冲正后重新登记",
+                         field="record_id", rule="payback_record")
     if (started_at, ended_at) == (record.started_at, record.ended_at):
         raise RuleBroken("更正后的时间和原来一样", field="started_at", rule="no_change")
     with database.atomic():

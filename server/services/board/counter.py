@@ -7,7 +7,8 @@ coordinator as its recorder. The witness confirms it one of two ways:
 
 * `paper_signature`: the witness signed the paper form, which the station keeps. The
   coordinator's entry credits it at once (confirmed by the coordinator, via "paper"), and the
-  quarterly audit flags it (`paper_signature`) so its sample draws such records first.
+  quarterly audit flags it (`paper_signature`) so its sample draws such records first. A coordinator
+  cannot credit their own or their family's service this way.
 * otherwise it waits, like a self-report, for the witness: a tap or scan on the witness's phone,
   or a code off the witness household's code card (`code_cards.confirm_with_code`).
 
@@ -17,6 +18,7 @@ station's own review, so it never waits for approval (补录).
 
 from server import clock
 from server.db import database
+from server.errors import Forbidden
 from server.models import Member, ServiceRecord
 from server.services.board import records
 from server.services.people import core as people
@@ -29,6 +31,10 @@ def enter(coordinator: Member, data: dict) -> ServiceRecord:
     community = coordinator.community_id
     volunteer = people.community_member(data["volunteer_member_id"], community, "volunteer_member_id")
     paper = data.get("paper_signature", False)
+    own = coordinator.id == volunteer.id or (
+        coordinator.household_id is not None and coordinator.household_id == volunteer.household_id)
+    if paper and own:
+        raise Forbidden("自己或家里人的服务不能由自己按纸质签字入账，请另一位工作人员登记", field="volunteer_member_id")
     with database.atomic():
         fields = records.report_fields(volunteer, {**data, "organiser": data.get("organiser") or "服务站柜台登记"})
         fields["needs_approval"] = False
