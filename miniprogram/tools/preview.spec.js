@@ -145,6 +145,15 @@ const SCREENS = [
     'GET /tasks/mine': [],
     'GET /service-records': { items: [selfReport, { ...selfReport, id: 29, status: 'withdrawn', status_label: '已撤回', content: '帮邻居修门锁' }], next_cursor: null },
   }, { elder: true, full: true }],
+  // A counter entry (柜台登记) waiting on 王德顺, who has no phone but a witness code card: 输入见证码.
+  ['tasks-code-card', '我的任务', 'tasks', volunteer, {
+    'GET /tasks/mine': [],
+    'GET /service-records': { items: [{ ...fixture('records').items[0], id: 40, source: 'counter', volunteer_id: volunteer.id,
+      volunteer_name: '李建国', recorder_name: '赵敏', witness_id: 2, witness_name: '王德顺', recipient_name: '王德顺',
+      category_name: '维修服务', item_name: '家电维修', content: '修理收音机（柜台登记）', duration_minutes: 60,
+      started_at: '2026-11-27T14:00:00+08:00', ended_at: '2026-11-27T15:00:00+08:00',
+      organiser: '服务站柜台登记', code_card: true }], next_cursor: null },
+  }, { elder: true }],
   ['report-edit', '修改服务记录', 'report', volunteer, { 'GET /service-records/30': selfReport }, { query: { id: '30' }, full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
