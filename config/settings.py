@@ -145,6 +145,7 @@ SETTINGS: dict[str, Setting] = {
     "NOTICE_OBJECTION_DAYS": Setting(7, int, "Days a public notice (公告) stays open for residents' objections to proposed star awards; awards are approved only after."),
     "PUBLIC_BASE_URL": Setting("http://127.0.0.1:8000", str, "Public address of the API, for the verification link and QR code printed on certificates."),
     "CERTIFICATE_ISSUER": Setting("{community}联合党委", str, "The issuing organisation printed on certificates; `{community}` is the community's name."),
+    "TRUSTED_STATEMENT_KEYS_FILE": Setting("", str, "JSON file of other Love Bank deployments' public statement keys (the shape of `GET /api/v1/keys`) that `lovebank import-statement` trusts. Empty: no statement can be imported."),
     # --- coordinator operations: the quarterly audit ---
     "AUDIT_SAMPLE_SIZE": Setting(10, int, "Credited service records drawn each quarter for visits or calls to the recipients (抽样走访)."),
     "AUDIT_FLAG_WEIGHT": Setting(4, int, "How much likelier a flagged record is to be drawn: its weight is 1 + this × its flags."),

@@ -3,7 +3,8 @@
 A statement holds the opening balance, the minutes in and out, the closing balance and
 each member's service minutes that month. Closing locks the community's ledger chain,
 so no posting can slip into the month while its figures are being added up. Closing
-twice changes nothing (UNIQUE account, year, month).
+twice changes nothing (UNIQUE account, year, month). Each statement is signed as it closes, with the
+community's chain head at that moment (`signing`, docs/ledger.md "Signed statements").
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from server.db import database
 from server.errors import RuleBroken
 from server.models import Account, Entry, Household, Member, ServiceRecord, Statement
 from server.services.ledger import core as ledger
+from server.services.ledger import signing
 from server.services.people import core as people
 
 
@@ -77,7 +79,8 @@ def close_month(household: Household, year: int, month: int) -> Statement:
             minutes_in=minutes_in, minutes_out=minutes_out, closing_minutes=opening + minutes_in - minutes_out,
             per_member=_per_member(household.id, start, end), closed_at=clock.now(),
         ).on_conflict_ignore().execute()
-    return Statement.get(Statement.account == account.id, Statement.year == year, Statement.month == month)
+        statement = Statement.get(Statement.account == account.id, Statement.year == year, Statement.month == month)
+        return signing.sign(statement)  # still holding the chain: its head is the one at close
 
 
 def listing(viewer: Member, household: Household | int) -> list[Statement]:
