@@ -111,6 +111,7 @@ SETTINGS: dict[str, Setting] = {
     "RATE_LIMIT_LOGIN_PER_IP": Setting("20/minute;200/hour", _rate, "Logins (`POST /auth/wechat`, dev-login) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_IP": Setting("30/minute;300/hour", _rate, "Certificate checks (`GET /certificates/{serial}/verify`) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_MEMBER": Setting("20/minute;100/hour", _rate, "Certificate checks per logged-in member."),
+    "RATE_LIMIT_STATEMENT_PER_IP": Setting("30/minute;300/hour", _rate, "Signed-statement checks (`POST /statements/verify`) per client address."),
     "RATE_LIMIT_CODE_PER_IP": Setting("60/minute;600/hour", _rate, "QR and code confirmations (witness QR, task and activity check-in, joining a household, naming a relative by invite code) per client address (a service station's Wi-Fi is shared)."),
     "RATE_LIMIT_CODE_PER_MEMBER": Setting("10/minute;60/hour", _rate, "QR and code confirmations per member."),
     "RATE_LIMIT_WRITE_PER_MEMBER": Setting("120/minute;2000/hour", _rate, "Every POST, PATCH, PUT and DELETE per member (per client address when not logged in)."),

@@ -20,6 +20,7 @@ from server.resources import (
     reports,
     requests,
     stars,
+    statements,
     subscriptions,
     tasks,
     teams,
@@ -29,6 +30,7 @@ from server.resources import (
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
     requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    statements,
 )
 
 

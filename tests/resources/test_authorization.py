@@ -7,6 +7,7 @@ gate does not know.
 
 import pytest
 
+from server import clock
 from server.extensions import auth
 from server.models import (
     Audit,
@@ -19,7 +20,7 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services.ledger import ledger_ops
+from server.services.ledger import ledger_ops, statements
 from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
@@ -73,6 +74,11 @@ def _objection(b):
     return Objection.create(community=b.id, notice=notice, award=award, objector=objector, reason="不属实")
 
 
+def _statement(b):
+    household = Household.get(Household.community == b.id)
+    return statements.close_month(household, *statements.previous_month(clock.today()))
+
+
 # Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
@@ -81,6 +87,7 @@ FOREIGN_OBJECT_MAKERS = {
     "award_id": lambda b: _approved_award(b).id,
     "objection_id": lambda b: _objection(b).id,
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
+    "statement_id": lambda b: _statement(b).id,
 }
 
 
