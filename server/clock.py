@@ -5,6 +5,7 @@ default), because days, months, caps and quiet hours are all counted in it.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 _zone = ZoneInfo("Asia/Shanghai")
@@ -35,6 +36,17 @@ def freeze(at: dt.datetime | None) -> None:
     """Tests and the demo seeding pin the clock; None lets it run again."""
     global _frozen
     _frozen = at
+
+
+@contextmanager
+def at(moment: dt.datetime):
+    """Run a block at another moment (the demo's last month), then give the clock back as it was."""
+    global _frozen
+    previous, _frozen = _frozen, moment
+    try:
+        yield
+    finally:
+        _frozen = previous
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

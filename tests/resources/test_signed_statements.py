@@ -103,3 +103,18 @@ def test_a_statement_closed_before_signing_says_so(story, any_app):
         False, "未签名", None, False)
     pdf = client.get(f"/api/v1/statements/{statement['id']}/pdf", headers=headers(any_app, resident))
     assert pdf.status_code == 200
+
+
+def test_the_demo_household_of_xingfuyuan_has_a_signed_statement(app):
+    from server.models import Member
+    from server.services.ledger import ledger_verify
+    from server.services.people import demo
+
+    assert demo.load()
+    wu = Member.get(Member.handle == "resident-b")
+    client = app.test_client()
+    (statement,) = client.get(f"/api/v1/households/{wu.household_id}/statements", headers=headers(app, wu)).json
+    assert (statement["closing_minutes"], statement["signature_label"]) == (600, "已签名")
+    signed = client.get(f"/api/v1/statements/{statement['id']}/signed", headers=headers(app, wu)).json
+    assert signed["verification_label"] == "校验通过"
+    assert ledger_verify.verify() == []
