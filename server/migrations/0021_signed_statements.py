@@ -24,12 +24,14 @@ def up(migrator, db):
     # Plain ALTERs: peewee's NOT NULL column on SQLite rebuilds the table, which the closed-month
     # trigger on entry (0002) forbids while it names `statement`.
     for column, kind in (("chain_seq", "INTEGER NOT NULL DEFAULT 0"), ("chain_hash", "VARCHAR(64) NOT NULL DEFAULT ''"),
-                         ("key_id", "VARCHAR(64) NOT NULL DEFAULT ''"), ("signature", "VARCHAR(128) NOT NULL DEFAULT ''")):
+                         ("signed_form", "TEXT NOT NULL DEFAULT ''"), ("key_id", "VARCHAR(64) NOT NULL DEFAULT ''"),
+                         ("signature", "VARCHAR(128) NOT NULL DEFAULT ''")):
         db.execute_sql(f'ALTER TABLE "statement" ADD COLUMN "{column}" {kind}')
 
 def down(migrator, db):
     migrator.migrate(migrator.drop_column('statement', 'signature'))
     migrator.migrate(migrator.drop_column('statement', 'key_id'))
+    migrator.migrate(migrator.drop_column('statement', 'signed_form'))
     migrator.migrate(migrator.drop_column('statement', 'chain_hash'))
     migrator.migrate(migrator.drop_column('statement', 'chain_seq'))
     migrator.migrate(migrator.drop_table('signing_key'))

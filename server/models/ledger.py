@@ -115,9 +115,11 @@ class Statement(BaseModel):
     per_member = JSONField(default=list)  # [{member_id, name, minutes}] served that month
     closed_at = DateTimeField(default=clock.now)
     # Signed at close (docs/ledger.md, "Signed statements"): the community's chain head then, the
-    # signing key's id and the Ed25519 signature over the canonical form. Empty: closed before signing.
+    # canonical form as signed (it keeps the community's name of that day), the signing key's id and
+    # the Ed25519 signature. Empty: closed before statements were signed.
     chain_seq = IntegerField(default=0)
     chain_hash = CharField(max_length=64, default="")
+    signed_form = TextField(default="")
     key_id = CharField(max_length=64, default="")
     signature = CharField(max_length=128, default="")
 

@@ -8,7 +8,7 @@ import pytest
 
 from server import clock, runtime
 from server.errors import RuleBroken
-from server.models import Household, SigningKey, Statement, Transfer
+from server.models import Community, Household, SigningKey, Statement, Transfer
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify, passbook, signing, statement_import, statements
 from tests.factories import make_community, make_coordinator, make_member
@@ -51,6 +51,14 @@ def test_a_closed_month_is_signed_over_its_canonical_form(closed):
     # Closing twice signs nothing new.
     again = statements.close_month(Household.get_by_id(resident.household_id), 2026, 10)
     assert again.signature == statement.signature and SigningKey.select().count() == 1
+
+
+def test_a_statement_keeps_what_it_said_when_the_community_is_renamed(closed):
+    community, _, statement = closed
+    Community.update(name="和平里街道第一社区").where(Community.id == community.id).execute()
+    document = signing.signed(Statement.get_by_id(statement.id))
+    assert document["community_name"] == community.name
+    assert signing.verify(document)["valid"] is True
 
 
 def test_the_private_key_is_encrypted_and_never_published(closed):

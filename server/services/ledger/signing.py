@@ -178,21 +178,21 @@ def sign(statement: Statement) -> Statement:
     statement.chain_seq = chain.last_seq if chain else 0
     statement.chain_hash = chain.last_hash if chain else ledger.GENESIS_HASH
     key, private = signing_key(household.community_id, at=statement.closed_at)
-    fields = _fields(statement, household, household.community)
-    statement.key_id, statement.signature = key.key_id, b64url(private.sign(canonical(fields)))
-    Statement.update(chain_seq=statement.chain_seq, chain_hash=statement.chain_hash, key_id=statement.key_id,
-                     signature=statement.signature).where(Statement.id == statement.id,
-                                                          Statement.signature == "").execute()
+    data = canonical(_fields(statement, household, household.community))
+    statement.signed_form = data.decode("utf-8")
+    statement.key_id, statement.signature = key.key_id, b64url(private.sign(data))
+    Statement.update(chain_seq=statement.chain_seq, chain_hash=statement.chain_hash, signed_form=statement.signed_form,
+                     key_id=statement.key_id, signature=statement.signature).where(
+        Statement.id == statement.id, Statement.signature == "").execute()
     return statement
 
 
 def signed(statement: Statement) -> dict | None:
-    """The signed statement: the canonical fields, `key_id` and `signature` (None: closed before signing)."""
+    """The signed statement: the canonical fields as signed (a community renamed since keeps its old name
+    here), `key_id` and `signature`. None: closed before statements were signed."""
     if not statement.signature:
         return None
-    household = Household.get_by_id(statement.household_id)
-    return {**_fields(statement, household, household.community), "key_id": statement.key_id,
-            "signature": statement.signature}
+    return {**json.loads(statement.signed_form), "key_id": statement.key_id, "signature": statement.signature}
 
 
 def compact(document: dict) -> str:
