@@ -107,7 +107,7 @@ SETTINGS: dict[str, Setting] = {
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
     "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
     # --- rate limits (server/extensions/limits.py), counted in Redis; `off` disables one ---
-    "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate and code limits go on counting in each API process's memory; the write limit lets everything through."),
+    "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate, statement and code limits go on counting in each API process's memory; the write limit lets everything through."),
     "RATE_LIMIT_LOGIN_PER_IP": Setting("20/minute;200/hour", _rate, "Logins (`POST /auth/wechat`, dev-login) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_IP": Setting("30/minute;300/hour", _rate, "Certificate checks (`GET /certificates/{serial}/verify`) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_MEMBER": Setting("20/minute;100/hour", _rate, "Certificate checks per logged-in member."),

@@ -8,7 +8,7 @@ token's signature: the limit runs before the gate). The numbers are settings (`R
 limit: 429 with `Retry-After` and a Chinese message in the usual `{code, status, message, errors}` body.
 
 Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
-certificate checks and code confirmations go on being counted, per API process — while writes and
+certificate and statement checks and code confirmations go on being counted, per API process — while writes and
 everything else pass (fail open: the API keeps accepting writes without Redis). It tries Redis again with
 backoff and goes back to it once it answers.
 """

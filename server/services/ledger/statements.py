@@ -93,11 +93,11 @@ def view(statement: Statement) -> dict:
     }
 
 
-def listing(viewer: Member, household: Household | int) -> list[dict]:
+def listing(viewer: Member, household: Household | int) -> list[Statement]:
     """A household's monthly statements, newest first: its members and its community's coordinators."""
     household = people.household_for(viewer, household)
-    return [view(statement) for statement in Statement.select().where(Statement.household == household.id)
-            .order_by(Statement.year.desc(), Statement.month.desc())]
+    return list(Statement.select().where(Statement.household == household.id)
+                .order_by(Statement.year.desc(), Statement.month.desc()))
 
 
 def statement_scope(statement_id: int) -> int | None:

@@ -2,11 +2,16 @@
 the signed statement's compact form, so anyone can check it offline with the community's public key
 (docs/ledger.md, "Signed statements") even when the bank that wrote it is gone."""
 
+from server import runtime
 from server.models import Household, Statement
 from server.services.ledger import signing
 from server.services.oversight import documents
 
 QR_SIZE_MM = 62
+
+
+def keys_url() -> str:
+    return f"{runtime.setting('PUBLIC_BASE_URL').rstrip('/')}/.well-known/lovebank-keys.json"
 
 
 def qr_drawing(payload: str):
@@ -49,8 +54,8 @@ def story(statement: Statement) -> list:
         documents.paragraph(f"签名密钥：{document['key_id']}（Ed25519）　结账时间：{document['signed_at']}"),
         documents.paragraph(f"结账时账本链第{document['chain_seq']}条，链头：{document['chain_head']}", "note"),
         qr_drawing(signing.compact(document)),
-        documents.paragraph("二维码里是签过名的月结单。用本社区公布的公钥（/.well-known/lovebank-keys.json）"
-                            "可以离线核验；银行关闭或更换运营方后，可凭它把余额转入其他爱心银行。", "note"),
+        documents.paragraph("二维码里是签过名的月结单。用本社区公布的公钥可以离线核验；银行关闭或更换运营方后，"
+                            "可凭它把余额转入其他爱心银行。公钥：" + keys_url(), "note"),
     ]
 
 
