@@ -115,10 +115,11 @@ SETTINGS: dict[str, Setting] = {
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
     "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
     # --- rate limits (server/extensions/limits.py), counted in Redis; `off` disables one ---
-    "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate and code limits go on counting in each API process's memory; the write limit lets everything through."),
+    "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate, statement and code limits go on counting in each API process's memory; the write limit lets everything through."),
     "RATE_LIMIT_LOGIN_PER_IP": Setting("20/minute;200/hour", _rate, "Logins (`POST /auth/wechat`, dev-login) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_IP": Setting("30/minute;300/hour", _rate, "Certificate checks (`GET /certificates/{serial}/verify`) per client address."),
     "RATE_LIMIT_CERTIFICATE_PER_MEMBER": Setting("20/minute;100/hour", _rate, "Certificate checks per logged-in member."),
+    "RATE_LIMIT_STATEMENT_PER_IP": Setting("30/minute;300/hour", _rate, "Signed-statement checks (`POST /statements/verify`) per client address."),
     "RATE_LIMIT_CODE_PER_IP": Setting("60/minute;600/hour", _rate, "QR and code confirmations (witness QR, task and activity check-in, joining a household, naming a relative by invite code) per client address (a service station's Wi-Fi is shared)."),
     "RATE_LIMIT_CODE_PER_MEMBER": Setting("10/minute;60/hour", _rate, "QR and code confirmations per member."),
     "RATE_LIMIT_WRITE_PER_MEMBER": Setting("120/minute;2000/hour", _rate, "Every POST, PATCH, PUT and DELETE per member (per client address when not logged in)."),
@@ -159,6 +160,7 @@ SETTINGS: dict[str, Setting] = {
     "NOTICE_OBJECTION_DAYS": Setting(7, int, "Days a public notice (公告) stays open for residents' objections to proposed star awards; awards are approved only after."),
     "PUBLIC_BASE_URL": Setting("http://127.0.0.1:8000", str, "Public address of the API, for the verification link and QR code printed on certificates."),
     "CERTIFICATE_ISSUER": Setting("{community}联合党委", str, "The issuing organisation printed on certificates; `{community}` is the community's name."),
+    "TRUSTED_STATEMENT_KEYS_FILE": Setting("", str, "JSON file of other Love Bank deployments' public statement keys (the shape of `GET /api/v1/keys`) that `lovebank import-statement` trusts. Empty: no statement can be imported."),
     # --- coordinator operations: the quarterly audit ---
     "AUDIT_SAMPLE_SIZE": Setting(10, int, "Credited service records drawn each quarter for visits or calls to the recipients (抽样走访)."),
     "AUDIT_FLAG_WEIGHT": Setting(4, int, "How much likelier a flagged record is to be drawn: its weight is 1 + this × its flags."),

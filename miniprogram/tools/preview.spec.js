@@ -65,8 +65,8 @@ const notes = {
   next_cursor: null,
 }
 const statements = [
-  { year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00' },
-  { year: 2026, month: 9, opening_minutes: 600, minutes_in: 0, minutes_out: 60, closing_minutes: 540, per_member: [], closed_at: '2026-10-01T08:00:00+08:00' },
+  { id: 12, year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00', signed: true, key_id: 'HPL-20261001-8c1d2e3f', signature_label: '已签名' },
+  { id: 9, year: 2026, month: 9, opening_minutes: 600, minutes_in: 0, minutes_out: 60, closing_minutes: 540, per_member: [], closed_at: '2026-10-01T08:00:00+08:00', signed: false, key_id: null, signature_label: '未签名' },
 ]
 const qrAnswer = { token: 'eyJpZCI6MX0.awvcew.aDtqLWy_o1smS7J1H2B1Cw7h2DM', expires_at: new Date(Date.now() + 8 * 3600 * 1000 + 272 * 1000).toISOString().replace('Z', '+08:00') }
 const agreement = fixture('agreement')
@@ -94,6 +94,14 @@ function showQr(comp) {
   const canvas = comp.dom.querySelector('wx-canvas')
   if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(6, 24)}" style="width:100%;height:100%;image-rendering:pixelated">`
   comp.instance.onUnload()
+}
+// The signed statement's QR code, drawn the same way.
+function showStatementQr(comp) {
+  const code = qrcode(0, 'M')
+  code.addData(comp.instance.data.compact, 'Byte')
+  code.make()
+  const canvas = comp.dom.querySelector('wx-canvas')
+  if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(4, 16)}" style="width:100%;height:100%;image-rendering:pixelated">`
 }
 // 李建国's own report of a service he organised, still waiting for its witness: he may correct or withdraw it.
 const selfReport = {
@@ -156,6 +164,8 @@ const SCREENS = [
   }, { elder: true }],
   ['report-edit', '修改服务记录', 'report', volunteer, { 'GET /service-records/30': selfReport }, { query: { id: '30' }, full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
+  ['statement', '月结单签名', 'qr/statement', resident, { 'GET /statements/7/signed': fixture('statement-signed') }, { query: { id: '7' }, act: showStatementQr, full: true }],
+  ['statement-elder', '月结单签名', 'qr/statement', resident, { 'GET /statements/7/signed': fixture('statement-signed') }, { query: { id: '7' }, act: showStatementQr, elder: true, full: true }],
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
   ['qr-task', '上门签到码', 'qr', resident, { 'POST /tasks/42/checkin-qr': qrAnswer }, { query: { kind: 'task', id: '42' }, act: showQr, elder: true }],
   ['qr-event', '活动签到码', 'qr', fixture('me-coordinator'), { 'POST /events/2/qr': qrAnswer }, { query: { kind: 'event', id: '2', about: encodeURIComponent('12月16日集中服务') }, act: showQr }],

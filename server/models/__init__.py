@@ -14,7 +14,16 @@ from server.models.catalog import (
 )
 from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
-from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
+from server.models.ledger import (
+    Account,
+    Entry,
+    Kinship,
+    LedgerChain,
+    MemberYear,
+    SigningKey,
+    Statement,
+    Transfer,
+)
 from server.models.matching import TaskCandidate, TaskOpening
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import DatabaseInstance, OutboxMessage
@@ -45,6 +54,7 @@ MODELS = [
     Entry,
     LedgerChain,
     Statement,
+    SigningKey,
     MemberYear,
     Kinship,
     ServiceRecord,

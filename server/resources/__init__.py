@@ -24,6 +24,7 @@ from server.resources import (
     reports,
     requests,
     stars,
+    statements,
     subscriptions,
     tasks,
     teams,
@@ -33,7 +34,7 @@ from server.resources import (
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
     passbook, ledger, requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports,
-    redemption, audits, notices, stars,
+    redemption, audits, notices, stars, statements,
 )
 
 

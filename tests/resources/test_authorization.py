@@ -7,6 +7,7 @@ gate does not know.
 
 import pytest
 
+from server import clock
 from server.extensions import auth
 from server.models import (
     Audit,
@@ -19,7 +20,7 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services.ledger import ledger_ops
+from server.services.ledger import ledger_ops, statements
 from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
@@ -80,6 +81,8 @@ def _provider(b):
     provider = Provider.create(community=b.id, name="B社区签约机构")
     ProviderCategory.create(provider=provider, category=ServiceCategory.get(ServiceCategory.code == "repairs"))
     return provider
+
+
 def _correction(b):
     """A pending correction of a credited record of community B (large enough to wait for approval)."""
     import datetime as dt
@@ -94,6 +97,11 @@ def _correction(b):
                                ended_at=record.started_at + dt.timedelta(minutes=300), reason="测试")
 
 
+def _statement(b):
+    household = Household.get(Household.community == b.id)
+    return statements.close_month(household, *statements.previous_month(clock.today()))
+
+
 # Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
@@ -104,6 +112,7 @@ FOREIGN_OBJECT_MAKERS = {
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
     "provider_id": lambda b: _provider(b).id,
     "correction_id": lambda b: _correction(b).id,
+    "statement_id": lambda b: _statement(b).id,
 }
 
 

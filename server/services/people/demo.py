@@ -99,6 +99,7 @@ def load() -> bool:
         wu = _member("resident-b", "吴大爷", gender="男", birth_date=dt.date(1948, 1, 1), phone="13800000008")
         people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
         zheng = _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
+        _signed_statement(xfy, wu, zheng)
 
         # They applied before the station's account existed; the coordinator approves them.
         for applicant in (li, zhang, sun, zhou):
@@ -231,6 +232,18 @@ def _station_desk(wang, grandpa, li, zhou, zhao) -> None:
                         reason="签退晚按了，纸质记录单写到11点40分")
     corrections.request(zhao, second, started_at=second.started_at, ended_at=second.started_at + dt.timedelta(hours=3),
                         reason="王秀兰来电说修了三个小时")
+def _signed_statement(xfy, wu, zheng) -> None:
+    """Last month 吴家 brought their paper passbook over (10 hours); the station closed the month, so 吴家
+    has a signed statement (GET /statements/{id}/signed, its PDF's QR code) another bank could import."""
+    from server import clock
+    from server.models import Household
+    from server.services.ledger import ledger_ops, statements
+
+    year, month = statements.previous_month(clock.today())
+    with clock.at(dt.datetime(year, month, 20, 10, 0)):
+        ledger_ops.adjust(zheng, Household.get_by_id(wu.household_id), minutes=10 * 60, reason="纸质爱心存折转入",
+                          key="demo:wu:paper-passbook")
+    statements.close_community_month(xfy.id, year, month)
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:
