@@ -22,12 +22,11 @@ with the setting values used (docs/redemption.md, "Outlook").
 
 import datetime as dt
 from bisect import bisect_right
-from weakref import WeakKeyDictionary
 
 from peewee import JOIN, SQL, Case, fn
 
 from server import clock, runtime
-from server.db import database, is_postgres
+from server.db import is_postgres
 from server.models import (
     Account,
     Community,
@@ -40,7 +39,7 @@ from server.models import (
     Volunteer,
 )
 from server.services.messaging.message_format import hours_text
-from server.services.oversight import documents, study_report
+from server.services.oversight import documents, kept, study_report
 from server.services.oversight.documents import Chart, Table
 from server.services.people import core as people
 
@@ -81,8 +80,7 @@ def warning_card(community_id: int) -> dict | None:
 # with nothing banked, a move between households) shows once the answer is KEEP_SECONDS old. The answer is read-only to its callers.
 
 KEEP_SECONDS = 300
-KEEP_ANSWERS = 64
-_kept: "WeakKeyDictionary[object, dict]" = WeakKeyDictionary()
+_kept = kept.Kept(KEEP_SECONDS)
 
 
 def _fingerprint(community_id: int) -> tuple:
@@ -97,17 +95,8 @@ def _fingerprint(community_id: int) -> tuple:
 
 def kept_outlook(community) -> dict:
     """`outlook(community)`, or the answer made earlier today from the same data and settings."""
-    now = clock.now()
-    key = (community.id, now.date(), repr(_used_settings()), _fingerprint(community.id))
-    kept = _kept.setdefault(database.obj, {})
-    made = kept.get(key)
-    if made is not None and dt.timedelta(0) <= now - made[0] <= dt.timedelta(seconds=KEEP_SECONDS):
-        return made[1]
-    if len(kept) >= KEEP_ANSWERS:
-        kept.clear()
-    answer = outlook(community)
-    kept[key] = (now, answer)
-    return answer
+    key = (community.id, clock.today(), repr(_used_settings()), _fingerprint(community.id))
+    return _kept.get(key, lambda: outlook(community))
 
 
 # --- the queries: each a sum over groups of birth years ---------------------------------------------
