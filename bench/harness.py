@@ -65,7 +65,7 @@ def prepare_postgres():
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return _prepare(f"postgresql+pool://postgres@127.0.0.1:5432/{name}")
+    return _prepare(f"postgresql://postgres@127.0.0.1:5432/{name}")  # pooled, as every postgresql:// URL
 
 
 def drop_postgres(url: str) -> None:
