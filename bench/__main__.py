@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["bench.ledger", "bench.board", "bench.notifications", "bench.jobs", "bench.matching"]
+SUITES = ["bench.ledger", "bench.board", "bench.api", "bench.notifications", "bench.jobs", "bench.matching"]
 
 
 def main() -> int:
