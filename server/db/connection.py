@@ -39,7 +39,7 @@ class PostgresPool(PooledPostgresqlDatabase):
 
     - **Checked on checkout.** A connection PostgreSQL has closed is never handed out: a backend
       that was terminated, or a server that restarted, leaves the idle socket readable (its
-      farewell message and end of file), which costs a `select()` and no round trip to see; only
+      farewell message and end of file), which costs a `poll()` and no round trip to see; only
       then is the connection asked `SELECT 1`, and one that fails it is thrown away and the next
       (or a new one) taken. A transaction left open is rolled back first. Connections that die in
       the middle of a request are `server.extensions.reconnect`'s.
@@ -62,13 +62,12 @@ class PostgresPool(PooledPostgresqlDatabase):
             return True
         if self._adapter.txn_status(conn) != self._adapter.txn_idle:
             return self._adapter.is_connection_closed(conn)  # unknown: gone; in a transaction: rolled back
-        try:
-            pending, _, _ = select.select([conn], [], [], 0)
-        except (OSError, ValueError):
-            return True
         # An idle connection has nothing to read unless the server spoke on its own: usually its
-        # goodbye (terminated, shutting down). Ask it, as peewee's own check always does.
-        return bool(pending) and self._adapter.is_connection_closed(conn)
+        # goodbye (terminated, shutting down). Then ask it, as peewee's own check always does.
+        # (poll, not select: select refuses descriptors above 1023.)
+        watch = select.poll()
+        watch.register(conn.fileno(), select.POLLIN)
+        return bool(watch.poll(0)) and self._adapter.is_connection_closed(conn)
 
     def _forget_after_fork(self) -> None:
         """In a forked child: the parent's connections (idle, checked out, this thread's) are not
