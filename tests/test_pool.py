@@ -67,6 +67,33 @@ def test_url_parameters_size_the_pool(postgres_url):
     assert (db._max_connections, db._stale_timeout) == (3, 300)
 
 
+def test_a_pool_opens_as_many_connections_as_threads_use_at_once(pool):
+    """No cap by default, as without a pool: peewee's 20 would refuse the 21st thread (a 500)."""
+    import threading
+
+    barrier, pids, failures = threading.Barrier(25), [], []
+
+    def use():
+        try:
+            pool.connect()
+            try:
+                barrier.wait(timeout=60)  # all 25 hold a connection at once
+                pids.append(_pid(pool))
+            finally:
+                pool.close()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+            barrier.abort()
+
+    threads = [threading.Thread(target=use) for _ in range(25)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(set(pids)) == 25
+    assert len(pool._connections) == 25  # all back in the pool
+
+
 def test_a_terminated_idle_connection_is_replaced_on_the_next_checkout(pool, postgres_url):
     pool.connect()
     dead = _pid(pool)

@@ -48,9 +48,11 @@ class PostgresPool(PooledPostgresqlDatabase):
       `fork()` the child's pools forget every inherited connection, their descriptors pointed at
       /dev/null so that nothing the child does reaches the parent's sessions, and the child opens
       its own.
-    - Sized by URL parameters as in peewee: `?max_connections=20` (per process; a sync gunicorn
-      worker or an RQ job uses one at a time), `stale_timeout=` seconds after which a connection
-      is opened afresh, `timeout=` seconds to wait for a free one.
+    - As many connections as the process's threads use at once (a sync gunicorn worker or an RQ
+      job: one), as without a pool: peewee's default cap of 20 would answer a 21st thread with
+      `MaxConnectionsExceeded`. URL parameters as in peewee: `?max_connections=` caps them
+      (`timeout=` seconds to wait for a free one), `stale_timeout=` seconds after which a
+      connection is opened afresh.
     """
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +117,7 @@ def open_database(url: str):
             return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
         return QueuedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
     if url.startswith(POSTGRES_SCHEMES):
-        return PostgresPool(**parse(url))
+        return PostgresPool(**{"max_connections": None, **parse(url)})
     return connect(url)
 
 
