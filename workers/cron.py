@@ -45,6 +45,10 @@ schedule(coordinator.after_quarter, queues.LOW, cron_string="10 18 * * *", perio
 # Unclaimed tasks: round 2 after ESCALATE_AFTER_MINUTES, the coordinators after ALERT_AFTER_MINUTES.
 schedule(matching.escalate, queues.DEFAULT, cron_string="*/5 * * * *", period=5 * MINUTE, job_timeout=120)
 
+# Payback promises at risk (PAYBACK_AT_RISK_HOURS before promise_due_at, nobody assigned): one urgent alert each.
+schedule(schedules.alert_promises_at_risk, queues.DEFAULT, cron_string="*/10 * * * *", period=10 * MINUTE,
+         job_timeout=120)
+
 schedule(schedules.expire_overdue, queues.DEFAULT, cron_string="7 * * * *", period=HOUR)  # hourly, at :07
 schedule(schedules.generate_occurrences, queues.LOW, cron_string="30 17 * * *", period=DAY)  # 01:30 Beijing
 schedule(schedules.remind_witnesses, queues.LOW, cron_string="0 2 * * *", period=DAY)  # 10:00 Beijing

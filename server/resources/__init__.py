@@ -16,7 +16,9 @@ from server.resources import (
     notices,
     notifications,
     passbook,
+    providers,
     records,
+    redemption,
     reports,
     requests,
     stars,
@@ -28,7 +30,8 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports, redemption, audits,
+    notices, stars,
 )
 
 
