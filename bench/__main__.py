@@ -3,7 +3,8 @@
 import importlib
 import sys
 
-SUITES = ["bench.ledger", "bench.board", "bench.notifications", "bench.matching", "bench.redemption", "bench.honour"]
+SUITES = ["bench.ledger", "bench.board", "bench.api", "bench.notifications", "bench.jobs", "bench.matching",
+          "bench.redemption", "bench.honour"]
 
 
 def main() -> int:

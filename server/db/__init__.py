@@ -1,7 +1,8 @@
 """The database layer under the models and the services, one module per concern:
 
-- `connection`: the `database` proxy, `init_db(url)` / `open_database(url)`, `is_postgres()`, and
-  what a lost PostgreSQL connection needs (`connection_lost`, `discard_connection`);
+- `connection`: the `database` proxy, `init_db(url)` / `open_database(url)`, `is_postgres()`, PostgreSQL's
+  per-process pool (`PostgresPool`), and what a lost PostgreSQL connection needs (`connection_lost`,
+  `discard_connection`);
 - `sqlite`: SQLite's pragmas and `QueuedSqliteDatabase` (writers queue on a file lock, checkpoints
   run outside the queue);
 - `fields`: `BaseModel`, `JSONField`, `MAX_ID` and `is_id`;
@@ -12,6 +13,7 @@ The Flask request hooks (a connection per request) are the web layer's: server/e
 """
 
 from server.db.connection import (
+    PostgresPool,
     connection_lost,
     database,
     discard_connection,
@@ -28,6 +30,7 @@ __all__ = [
     "SQLITE_PRAGMAS",
     "BaseModel",
     "JSONField",
+    "PostgresPool",
     "Prepared",
     "QueuedSqliteDatabase",
     "connection_lost",

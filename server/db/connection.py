@@ -1,9 +1,14 @@
 """The database proxy, the database a URL names, and what a lost PostgreSQL connection needs.
 
 SQLite (the default) is `server.db.sqlite`'s queued database; PostgreSQL is chosen by
-DATABASE_URL. Row-level guards (conditional UPDATEs) keep both honest.
+DATABASE_URL and is always pooled (`PostgresPool`: `postgresql://` and its old alias
+`postgresql+pool://` name the same thing). Row-level guards (conditional UPDATEs) keep both honest.
 """
 
+import os
+import select
+import threading
+import weakref
 from pathlib import Path
 
 from peewee import (
@@ -14,16 +19,96 @@ from peewee import (
     PostgresqlDatabase,
     SqliteDatabase,
 )
-from playhouse.db_url import connect
-from playhouse.pool import PooledDatabase
+from playhouse.db_url import connect, parse
+from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
 
 from server.db.sqlite import SQLITE_PRAGMAS, QueuedSqliteDatabase
 
 database = DatabaseProxy()
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+pool://", "postgres+pool://")
+
+# Every pool this process made, so that a forked child can forget the parent's connections.
+_pools: "weakref.WeakSet[PostgresPool]" = weakref.WeakSet()
+
+
+class PostgresPool(PooledPostgresqlDatabase):
+    """PostgreSQL with a pool of connections per process: a request or a job checks one out
+    (`connect`) and puts it back (`close`), instead of opening a connection (a TCP handshake and a
+    backend process started, about 7× a trivial request's cost) every time.
+
+    - **Checked on checkout.** A connection PostgreSQL has closed is never handed out: a backend
+      that was terminated, or a server that restarted, leaves the idle socket readable (its
+      farewell message and end of file), which costs a `poll()` and no round trip to see; only
+      then is the connection asked `SELECT 1`, and one that fails it is thrown away and the next
+      (or a new one) taken. A transaction left open is rolled back first. Connections that die in
+      the middle of a request are `server.extensions.reconnect`'s.
+    - **Never shared across a fork.** A gunicorn or RQ child that inherited the parent's sockets
+      would talk over the parent's sessions, or end them by closing its copies: right after
+      `fork()` the child's pools forget every inherited connection, their descriptors pointed at
+      /dev/null so that nothing the child does reaches the parent's sessions, and the child opens
+      its own.
+    - As many connections as the process's threads use at once (a sync gunicorn worker or an RQ
+      job: one), as without a pool: peewee's default cap of 20 would answer a 21st thread with
+      `MaxConnectionsExceeded`. URL parameters as in peewee: `?max_connections=` caps them
+      (`timeout=` seconds to wait for a free one), `stale_timeout=` seconds after which a
+      connection is opened afresh.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _pools.add(self)
+
+    def _is_closed(self, conn) -> bool:
+        if conn.closed:
+            return True
+        if self._adapter.txn_status(conn) != self._adapter.txn_idle:
+            return self._adapter.is_connection_closed(conn)  # unknown: gone; in a transaction: rolled back
+        # An idle connection has nothing to read unless the server spoke on its own: usually its
+        # goodbye (terminated, shutting down). Then ask it, as peewee's own check always does.
+        # (poll, not select: select refuses descriptors above 1023.)
+        watch = select.poll()
+        watch.register(conn.fileno(), select.POLLIN)
+        return bool(watch.poll(0)) and self._adapter.is_connection_closed(conn)
+
+    def _forget_after_fork(self) -> None:
+        """In a forked child: the parent's connections (idle, checked out, this thread's) are not
+        ours. Their descriptors are made /dev/null before they are dropped, so that closing them
+        (psycopg2 says goodbye to the server on close) cannot end the parent's sessions."""
+        inherited = [conn for *_, conn in self._connections]
+        inherited += [checked_out.connection for checked_out in self._in_use.values()]
+        if self._state.conn is not None:
+            inherited.append(self._state.conn)
+        self._pool_lock = threading.RLock()  # another parent thread may have held them at the fork
+        self._pool_available = threading.Condition(self._pool_lock)
+        self._lock = threading.Lock()
+        self._connections, self._in_use = [], {}
+        self._state = type(self._state)()
+        _blind(inherited)
+
+
+def _blind(connections) -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        for conn in connections:
+            try:
+                os.dup2(devnull, conn.fileno())
+            except (OSError, InterfaceError, ValueError):
+                pass  # already closed: nothing of the parent's left in it
+    finally:
+        os.close(devnull)
+
+
+def _after_fork_in_child() -> None:
+    for pool in list(_pools):
+        pool._forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
 
 def open_database(url: str):
-    """A peewee Database for a URL; SQLite files get their folder created."""
+    """A peewee Database for a URL; SQLite files get their folder created; PostgreSQL is pooled."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path != ":memory:":
@@ -31,11 +116,18 @@ def open_database(url: str):
         if path == ":memory:":
             return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
         return QueuedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
+    if url.startswith(POSTGRES_SCHEMES):
+        return PostgresPool(**{"max_connections": None, **parse(url)})
     return connect(url)
 
 
 def init_db(url: str):
+    """Point the `database` proxy at a new database. A pool it replaces closes its idle
+    connections (it would otherwise keep them open until collected)."""
     db = open_database(url)
+    previous = database.obj
+    if isinstance(previous, PooledDatabase) and previous is not db:
+        previous.close_idle()
     database.initialize(db)
     return db
 
