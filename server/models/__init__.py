@@ -16,6 +16,7 @@ from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
 from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
 from server.models.matching import TaskCandidate, TaskOpening
+from server.models.networks import Network, NetworkMember, NetworkSettlement
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
@@ -46,6 +47,9 @@ MODELS = [
     Statement,
     MemberYear,
     Kinship,
+    Network,
+    NetworkMember,
+    NetworkSettlement,
     ServiceRecord,
     Notification,
     SubscriptionCredit,

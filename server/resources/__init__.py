@@ -13,6 +13,7 @@ from server.resources import (
     ledger,
     me,
     members,
+    networks,
     notices,
     notifications,
     passbook,
@@ -28,7 +29,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    networks, requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
 )
 
 

@@ -29,6 +29,9 @@ class LineSchema(Schema):
         "description": "Minutes of this transfer that went to the love pool instead of the household (storage cap); "
                        "negative on a reversal, which takes them back"})
     reverses_transfer_id = ma.fields.Integer(allow_none=True)
+    other_community = ma.fields.String(metadata={
+        "description": "The other community of hours that crossed communities (通存通兑, e.g. a gift to a relative "
+                       "there); empty otherwise"})
 
 
 class HoldSchema(Schema):
