@@ -19,7 +19,7 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services.ledger import ledger_ops
+from server.services.ledger import ledger_ops, networks
 from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
@@ -81,6 +81,7 @@ FOREIGN_OBJECT_MAKERS = {
     "award_id": lambda b: _approved_award(b).id,
     "objection_id": lambda b: _objection(b).id,
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
+    "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
 }
 
 

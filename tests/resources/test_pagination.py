@@ -32,6 +32,7 @@ BOUNDED = {
     "/notices/{notice_id}/objections": "one notice's objections",
     "/communities/{community_id}/star-awards": "one year's star awards",
     "/auth/dev-logins": "the demo's logins",
+    "/networks": "the exchange networks of one deployment (a station sees its own), at most 200",
 }
 
 # Every list that grows with time pages; (login, path, where its rows are in the answer).

@@ -71,8 +71,16 @@ class NoticeBriefSchema(Schema):
     award_count = ma.fields.Integer()
 
 
+class ExchangeSchema(Schema):
+    given_minutes = ma.fields.Integer(metadata={"description": "Minutes the community's residents gave to the network's other communities"})
+    received_minutes = ma.fields.Integer(metadata={"description": "Minutes that came from the network's other communities"})
+    position_minutes = ma.fields.Integer(metadata={"description": "Net position at the quarter's end: + the network owes the community"})
+
+
 class NoticeSchema(NoticeBriefSchema):
     activity = ma.fields.Nested(ActivitySchema, metadata={"description": "Quarterly notices"})
+    exchange = ma.fields.Nested(ExchangeSchema, allow_none=True, metadata={
+        "description": "Quarterly notices of a community in an exchange network (通存通兑): figures only, no names"})
     awards = ma.fields.List(ma.fields.Nested(NoticeAwardSchema))
 
 

@@ -3,7 +3,7 @@
 The quarterly audit calls `verify()`; so does `lovebank verify-ledger`. It reads, never
 writes, and streams entries in chain order so a large ledger is checked in one pass.
 Checking one community checks the transfers it shares with another (each community's own
-legs) and its network (clearing balances sum to zero, positions within limits: invariant 10);
+legs) and its network (clearing balances sum to zero, positions within limits: docs/ledger.md, invariant 10);
 checking everything checks every community and every network.
 """
 

@@ -33,6 +33,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
+from server.services.ledger import networks
 from server.services.messaging import notifications
 from server.services.oversight import periods
 from server.services.people import core as people
@@ -108,7 +109,8 @@ def publish_quarterly(actor: Member | None, community: Community, year: int, qua
     title = f"{community.name}{periods.quarter_label(year, quarter)}志愿服务公示"
     try:
         return _create(actor, community.id, kind="quarterly", year=year, quarter=quarter, title=title[:64],
-                       start=start, end=end, content={"activity": activity(community.id, start, end)})
+                       start=start, end=end, content={"activity": activity(community.id, start, end),
+                                                      "exchange": networks.exchange_figures(community.id, start, end)})
     except IntegrityError:  # the scheduled job and a coordinator at the same moment
         return Notice.get(Notice.community == community.id, Notice.kind == "quarterly", Notice.year == year,
                           Notice.quarter == quarter)
@@ -187,6 +189,8 @@ def notice_view(notice: Notice, viewer: Member, *, brief: bool = False) -> dict:
             "by_volunteer": [{"name": names[row["member_id"]], "minutes": row["minutes"], "records": row["records"]}
                              for row in activity_data["by_volunteer"]],
         }
+    if notice.content.get("exchange") is not None:
+        view["exchange"] = notice.content["exchange"]  # figures only: no household, no name
     view["awards"] = [{"award_id": a["award_id"], "name": names[a["member_id"]], "stars": a["stars"],
                        "minutes": a["minutes"], "period_label": a["period_label"],
                        "status_label": STATUS_LABELS[statuses.get(a["award_id"], "proposed")]} for a in awards]
