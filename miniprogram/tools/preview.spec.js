@@ -212,6 +212,8 @@ const SCREENS = [
     elder: true,
   }],
   ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
+  ['station-network', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }],
+  ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
     'GET /payback-requests/eligibility': (c) => (c.query.member_id ? rights.eligibility_member : rights.eligibility_self),

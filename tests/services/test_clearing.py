@@ -1,0 +1,108 @@
+"""Clearing between communities in the ledger itself (docs/ledger.md, invariant 10): posting, the verifier, the CLI,
+and migration 0020 opening clearing accounts for communities made before it."""
+
+import uuid
+
+import psycopg2
+import pytest
+
+from server import migrations
+from server.db import database, init_db
+from server.models import Household, Transfer
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, networks
+from tests.conftest import PG_ADMIN_DSN, PG_AVAILABLE
+from tests.factories import make_community, make_coordinator, make_member
+
+
+def _world():
+    a, b = make_community(), make_community()
+    network = networks.create(None, name="街道", kind="街道", community_ids=[a.id, b.id],
+                              limits=[{"community_id": a.id, "limit_minutes": 300},
+                                      {"community_id": b.id, "limit_minutes": 300}])
+    giver, relative = make_member(a), make_member(b)
+    station = make_coordinator(a)
+    ledger_ops.adjust(station, Household.get_by_id(giver.household_id), minutes=600, reason="存入", key="fund")
+    kinship = ledger_ops.request_kinship(giver, invite_code=relative.household.invite_code, relation="女儿")
+    ledger_ops.confirm_kinship(station, kinship)
+    return a, b, network, giver, relative
+
+
+def _rules(violations):
+    return {v.rule for v in violations}
+
+
+def test_the_verifier_finds_a_limit_passed_behind_the_ledgers_back(any_app):
+    a, b, network, giver, relative = _world()
+    ledger_ops.gift(giver, to_household_id=relative.household_id, minutes=240, note="", key="gift")
+    assert ledger_verify.verify() == [] and ledger_verify.verify(b.id) == []
+    database.execute_sql(f"UPDATE network_member SET limit_minutes = 60 WHERE community_id = {a.id}")
+    assert _rules(ledger_verify.verify()) == {"network_limit"}
+    assert _rules(ledger_verify.verify(a.id)) == {"network_limit"}  # what a's quarterly audit sees
+
+
+def test_a_transfer_of_the_old_kind_is_found_in_both_communities(any_app):
+    """Before clearing, a gift across posted one leg in each community: each community's legs no longer summed to 0."""
+    a, b, network, giver, relative = _world()
+    sender, receiver = ledger.household_account(giver.household_id), ledger.household_account(relative.household_id)
+    transfer = Transfer.create(community=a.id, counter_community=b.id, code="gift", idempotency_key="old", body_hash="x",
+                               minutes=60, effective_date=ledger.clock.today(), details={})
+    with pytest.raises(ValueError, match="each community's legs must sum to zero"), database.atomic():
+        ledger._apply_legs(transfer, [ledger.Leg(sender.id, -60), ledger.Leg(receiver.id, 60)],
+                           ledger._lock_accounts([sender.id, receiver.id]), ledger._lock_chains([a.id, b.id]))
+
+
+def test_legs_outside_the_transfers_communities_are_refused(any_app):
+    a, b, network, giver, relative = _world()
+    sender, receiver = ledger.household_account(giver.household_id), ledger.household_account(relative.household_id)
+    out_clearing, in_clearing = ledger.system_account(a.id, "clearing"), ledger.system_account(b.id, "clearing")
+    transfer = Transfer.create(community=a.id, code="gift", idempotency_key="no-counter", body_hash="x", minutes=60,
+                               effective_date=ledger.clock.today(), details={})
+    legs = [ledger.Leg(sender.id, -60), ledger.Leg(out_clearing.id, 60), ledger.Leg(in_clearing.id, -60),
+            ledger.Leg(receiver.id, 60)]
+    ids = [leg.account_id for leg in legs]
+    with pytest.raises(ValueError, match="outside the transfer's communities"), database.atomic():
+        ledger._apply_legs(transfer, legs, ledger._lock_accounts(ids), ledger._lock_chains([a.id, b.id]))
+
+
+def test_a_community_leaves_its_network_only_settled(any_app):
+    a, b, network, giver, relative = _world()
+    transfer = ledger_ops.gift(giver, to_household_id=relative.household_id, minutes=60, note="", key="gift")
+    with pytest.raises(ledger.Conflict) as refused:
+        networks.update(network, community_ids=[a.id])
+    assert refused.value.rule == "position_not_settled" and refused.value.details["position_minutes"] == -60
+    ledger.reverse(transfer.id, key="back", reason="退回")
+    networks.update(network, community_ids=[a.id])
+    assert networks.membership(b.id) is None
+    assert ledger_verify.verify() == []
+
+
+def _existing_communities_get_clearing(url: str):
+    db = init_db(url)
+    migrations.runner(db).up("0017_payback_promise_and_providers")
+    db.execute_sql("INSERT INTO community (name, code, district, created_at) VALUES ('和平里', 'HPL', '', '2026-01-01 00:00:00')")
+    db.execute_sql("INSERT INTO account (key, community_id, household_id, kind, posted_minutes, pending_minutes, opened_at) "
+                   "VALUES ('issuance:1', 1, NULL, 'issuance', 0, 0, '2026-01-01 00:00:00')")
+    assert "0020_clearing_and_networks" in migrations.migrate(db)
+    rows = db.execute_sql("SELECT key, kind FROM account WHERE community_id = 1 ORDER BY key").fetchall()
+    db.close()
+    assert [tuple(row) for row in rows] == [("clearing:1", "clearing"), ("issuance:1", "issuance")]
+
+
+def test_migration_0020_opens_clearing_for_existing_communities_on_sqlite(tmp_path):
+    _existing_communities_get_clearing(f"sqlite:///{tmp_path / 'a.db'}")
+
+
+@pytest.mark.postgres
+def test_migration_0020_opens_clearing_for_existing_communities_on_postgres():
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL does not answer")
+    name = f"lb_mig_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        _existing_communities_get_clearing(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
