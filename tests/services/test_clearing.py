@@ -1,7 +1,9 @@
 """Clearing between communities in the ledger itself (docs/ledger.md, invariant 10): posting, the verifier, the CLI,
 and migration 0020 opening clearing accounts for communities made before it."""
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
@@ -106,3 +108,43 @@ def test_migration_0020_opens_clearing_for_existing_communities_on_postgres():
     finally:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.mark.postgres
+def test_gifts_both_ways_at_once_neither_deadlock_nor_drift(pg_app):
+    """Opposite gifts lock the same two chain heads (and accounts) in one order: no deadlock, exact balances."""
+    a, b = make_community(), make_community()
+    networks.create(None, name="街道", kind="街道", community_ids=[a.id, b.id],
+                    limits=[{"community_id": a.id, "limit_minutes": 100_000},
+                            {"community_id": b.id, "limit_minutes": 100_000}])
+    here, there = make_member(a), make_member(b)
+    for member, community in ((here, a), (there, b)):
+        ledger_ops.adjust(make_coordinator(community), Household.get_by_id(member.household_id), minutes=3000,
+                          reason="存入", key=f"fund-{member.id}")
+    kinship = ledger_ops.request_kinship(here, invite_code=there.household.invite_code, relation="女儿")
+    ledger_ops.confirm_kinship(make_coordinator(a), kinship)
+    threads, per_thread = 8, 10
+    barrier = threading.Barrier(threads)
+
+    def worker(n):
+        giver, to = (here, there) if n % 2 else (there, here)
+        barrier.wait()
+        failures = []
+        try:
+            for i in range(per_thread):
+                try:
+                    ledger_ops.gift(giver, to_household_id=to.household_id, minutes=30 + n, note="", key=f"g{n}-{i}")
+                except Exception as exc:  # noqa: BLE001 - a deadlock or anything else is a failure
+                    failures.append(exc)
+        finally:
+            database.close()
+        return failures
+
+    with ThreadPoolExecutor(threads) as pool:
+        failures = [f for result in pool.map(worker, range(threads)) for f in result]
+    assert failures == []
+    sent_by_here = sum((30 + n) * per_thread for n in range(threads) if n % 2)
+    sent_by_there = sum((30 + n) * per_thread for n in range(threads) if not n % 2)
+    assert ledger.household_account(here.household_id).posted_minutes == 3000 - sent_by_here + sent_by_there
+    assert ledger.system_account(a.id, "clearing").posted_minutes == sent_by_here - sent_by_there
+    assert ledger_verify.verify() == []
