@@ -148,3 +148,15 @@ def test_gifts_both_ways_at_once_neither_deadlock_nor_drift(pg_app):
     assert ledger.household_account(here.household_id).posted_minutes == 3000 - sent_by_here + sent_by_there
     assert ledger.system_account(a.id, "clearing").posted_minutes == sent_by_here - sent_by_there
     assert ledger_verify.verify() == []
+
+
+def test_lovebank_verify_ledger_checks_every_community_and_network(any_app):
+    a, b, network, giver, relative = _world()
+    ledger_ops.gift(giver, to_household_id=relative.household_id, minutes=120, note="", key="gift")
+    runner = any_app.test_cli_runner()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 0, result.output
+    assert "(2 communities, 1 networks): OK" in result.output
+    database.execute_sql(f"UPDATE network_member SET limit_minutes = 60 WHERE community_id = {b.id}")
+    result = runner.invoke(args=["verify-ledger", "--community", b.code])
+    assert result.exit_code == 1 and "network_limit" in result.output and "its network" in result.output
