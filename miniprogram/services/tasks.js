@@ -8,6 +8,8 @@ const mine = (opts) => api.get('/tasks/mine', null, opts)
 const get = (id, opts) => api.get(`/tasks/${id}`, null, opts)
 const claim = (id, opts) => api.post(`/tasks/${id}/claim`, {}, opts)
 const release = (id, opts) => api.post(`/tasks/${id}/release`, {}, opts)
+/** 指定服务人 who cannot come: the others are asked at once. */
+const pass = (id, opts) => api.post(`/tasks/${id}/pass`, {}, opts)
 const checkIn = (id, token, opts) => api.post(`/tasks/${id}/check-in`, token ? { token } : {}, opts)
 /** → {task, record}: the record the witness will confirm. */
 const checkOut = (id, opts) => api.post(`/tasks/${id}/check-out`, {}, opts)
@@ -18,4 +20,4 @@ const noShow = (id, reason, opts) => api.post(`/tasks/${id}/no-show`, reason ? {
 /** The station has read a held request and puts it on the board. */
 const publish = (id, opts) => api.post(`/tasks/${id}/publish`, {}, opts)
 
-module.exports = { board, mine, get, claim, release, checkIn, checkOut, checkInQr, cancel, noShow, publish }
+module.exports = { board, mine, get, claim, release, pass, checkIn, checkOut, checkInQr, cancel, noShow, publish }

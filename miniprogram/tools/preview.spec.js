@@ -106,6 +106,15 @@ const paybackList = [{
   estimated_minutes: 60, held_minutes: 60, status: 'claimed', status_label: '志愿者已接单', volunteer: { name: '孙丽', phone: '138****0006' },
 }]
 
+// 回报有保障: a request naming its helper, at risk; another a provider will serve.
+const promiseList = [{
+  ...paybackList[0], id: 7, item_name: '陪伴聊天', category_name: '帮困', status: 'open', status_label: '等待志愿者接单', volunteer: null,
+  promise_label: '还剩 5 小时', promise_state: 'at_risk', preferred_volunteer: { id: 3, name: '李建国' }, coming: null,
+}, {
+  ...paybackList[0], id: 8, promise_label: '已安排服务人', promise_state: 'assigned', volunteer: null, preferred_volunteer: null,
+  coming: { kind: 'provider', id: 2, name: '安康护理', label: '服务机构：安康护理' },
+}]
+
 const common = {
   'GET /catalog': fixture('catalog'),
   'GET /notifications/unread-count': { unread: 2 },
@@ -168,6 +177,7 @@ const SCREENS = [
   ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': { items: paybackList, next_cursor: null } }, { act: (p) => p.instance.onOpenForm(), full: true }],
   // Captured from the live API (test/fixtures/payback.json): who in the household may redeem, and why not.
   ['payback-household', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: [], next_cursor: null } }, { full: true, elder: true }],
+  ['payback-promise', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { act: (p) => p.instance.onApplyFor({ currentTarget: { dataset: { id: 2 } } }), full: true, elder: true }],
   ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
@@ -212,9 +222,13 @@ const SCREENS = [
     elder: true,
   }],
   ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
+  ['station-honour', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q4 }, { full: true }],
+  ['station-honour-elder', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q3 }, { elder: true, query: { year: '2026', quarter: '3' }, full: true }],
   ['station-network', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }],
   ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
+  ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
+  ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
     'GET /payback-requests/eligibility': (c) => (c.query.member_id ? rights.eligibility_member : rights.eligibility_self),
     'GET /payback-requests': { items: [], next_cursor: null },

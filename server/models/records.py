@@ -75,6 +75,8 @@ class ServiceRecord(BaseModel):
             (("community", "status"), False),
             (("volunteer", "started_at"), False),
             (("witness", "status"), False),
+            # 指定服务人: who served a household before (its preferred-volunteer candidates).
+            (("recipient_household", "status", "volunteer"), False),
         )
 
 

@@ -18,6 +18,7 @@ from server.resources import (
     notifications,
     passbook,
     records,
+    redemption,
     reports,
     requests,
     stars,
@@ -29,7 +30,8 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    networks, requests, tasks, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    networks, requests, tasks, agreements, events, desk, notifications, subscriptions, reports, redemption, audits, notices,
+    stars,
 )
 
 

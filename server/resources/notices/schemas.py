@@ -77,8 +77,29 @@ class ExchangeSchema(Schema):
     position_minutes = ma.fields.Integer(metadata={"description": "Net position at the quarter's end: + the network owes the community"})
 
 
+class NoticeHonourSchema(Schema):
+    """How the bank kept its word to the households that redeemed (兑付率): figures only, no names."""
+
+    opened = ma.fields.Integer()
+    on_time = ma.fields.Integer()
+    late = ma.fields.Integer()
+    not_honoured = ma.fields.Integer()
+    cancelled = ma.fields.Integer(metadata={"description": "By the household; not counted in the rate"})
+    open = ma.fields.Integer(metadata={"description": "Still within its promise when published; not counted"})
+    honour_rate = ma.fields.Float(allow_none=True)
+    honour_rate_label = ma.fields.String(metadata={"description": "85.7% or 暂无"})
+    served_by_volunteers = ma.fields.Integer()
+    served_by_providers = ma.fields.Integer()
+    median_hours_to_service = ma.fields.Float(allow_none=True)
+    minutes_redeemed = ma.fields.Integer()
+    summary = ma.fields.String(metadata={"description": "The line the notice prints"})
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
 class NoticeSchema(NoticeBriefSchema):
     activity = ma.fields.Nested(ActivitySchema, metadata={"description": "Quarterly notices"})
+    honour = ma.fields.Nested(NoticeHonourSchema, metadata={
+        "description": "Quarterly notices published since the honour rate was kept (兑付率)"})
     exchange = ma.fields.Nested(ExchangeSchema, allow_none=True, metadata={
         "description": "Quarterly notices of a community in an exchange network (通存通兑): figures only, no names"})
     awards = ma.fields.List(ma.fields.Nested(NoticeAwardSchema))
