@@ -20,4 +20,16 @@ const noShow = (id, reason, opts) => api.post(`/tasks/${id}/no-show`, reason ? {
 /** The station has read a held request and puts it on the board. */
 const publish = (id, opts) => api.post(`/tasks/${id}/publish`, {}, opts)
 
-module.exports = { board, mine, get, claim, release, pass, checkIn, checkOut, checkInQr, cancel, noShow, publish }
+/** Whom matching asked about the task, round by round (station): the assign page's suggestions. */
+const candidates = (id, opts) => api.get(`/tasks/${id}/candidates`, null, opts)
+/** 指派 (station): body {volunteer_id} or {provider_id}, and a note. */
+const assign = (id, body, opts) => api.post(`/tasks/${id}/assign`, body, opts)
+/** 婉拒: the volunteer a coordinator assigned hands the task back. */
+const decline = (id, reason, opts) => api.post(`/tasks/${id}/decline`, reason ? { reason } : {}, opts)
+/** The station records the assigned provider's visit: {started_at, ended_at, content} → {task, record}. */
+const providerService = (id, body, opts) => api.post(`/tasks/${id}/provider-service`, body, opts)
+
+module.exports = {
+  board, mine, get, claim, release, pass, checkIn, checkOut, checkInQr, cancel, noShow, publish, candidates, assign,
+  decline, providerService,
+}

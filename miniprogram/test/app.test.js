@@ -42,7 +42,7 @@ test('every page the server\'s notifications link to exists', () => {
     .concat(walk(path.join(ROOT, '..', 'server', 'services')).filter((f) => f.endsWith('.py')))
     .filter((f) => fs.existsSync(f))
   const linked = new Set()
-  sources.forEach((f) => (fs.readFileSync(f, 'utf8').match(/pages\/[a-z-]+\/[a-z-]+/g) || []).forEach((p) => linked.add(p)))
+  sources.forEach((f) => (fs.readFileSync(f, 'utf8').match(/pages\/[a-z-]+\/[a-z-]+(?:\/[a-z-]+)?/g) || []).forEach((p) => linked.add(p)))
   expect(linked.size).toBeGreaterThan(5)
   linked.forEach((p) => expect(registered).toContain(p))
 })

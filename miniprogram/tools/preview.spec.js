@@ -79,6 +79,7 @@ const audits = fixture('audits')
 const kin = fixture('kin')
 const rights = fixture('data-rights')
 const redeemers = fixture('payback')
+const providers = fixture('providers')
 const exported = fixture('me-export')
 // The coordinator-operations fixtures were captured on 29 November 2026: their notice windows read as of then.
 const CAPTURED = Date.parse('2026-11-29T17:00:00+08:00')
@@ -224,6 +225,21 @@ const SCREENS = [
   ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
   ['station-honour', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q4 }, { full: true }],
   ['station-honour-elder', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q3 }, { elder: true, query: { year: '2026', quarter: '3' }, full: true }],
+  ['station-assign', '指派', 'station/assign/assign', coordinator, {
+    'GET /tasks/1': { ...providers.open_task, promise_due_at: new Date(Date.now() + (5 * 60 + 30) * 60000).toISOString() },
+    'GET /tasks/1/candidates': providers.candidates, 'GET /volunteers': fixture('volunteers'), 'GET /providers': providers.list,
+  }, { query: { task_id: '1' }, act: (p) => p.instance.onPickProvider({ currentTarget: { dataset: { id: 1 } } }), full: true }],
+  ['station-assign-provider', '指派', 'station/assign/assign', coordinator, { 'GET /tasks/7': providers.provider_task }, {
+    query: { task_id: '7' }, act: (p) => p.instance.onDuration({ currentTarget: { dataset: { minutes: 90 } } }), full: true,
+  }],
+  ['station-providers', '签约服务机构', 'station/providers/providers', coordinator, { 'GET /providers': providers.list }, { full: true }],
+  ['station-providers-form', '签约服务机构', 'station/providers/providers', coordinator, { 'GET /providers': providers.list }, {
+    act: (p) => p.instance.onEdit({ currentTarget: { dataset: { id: 1 } } }), full: true,
+  }],
+  ['task-assigned', '任务详情', 'tasks/detail', volunteer, {
+    'GET /tasks/43': { ...board.items[2], assigned_by_coordinator: true, assign_note: '您住得近，麻烦跑一趟', may_decline: true },
+  }, { query: { id: '43' }, elder: true }],
+  ['payback-provider', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': providers.payback_requests }, { elder: true, full: true }],
   ['station-network', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }],
   ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],

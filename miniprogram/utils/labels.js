@@ -43,6 +43,7 @@ const RECORD_STATUS = {
   reversed: { mark: '↺', tone: TONES.stop },
   withdrawn: { mark: '×', tone: TONES.stop },
   too_short: TOO_SHORT,
+  redeemed: { mark: '✓', tone: TONES.done }, // a provider's service confirmed: the household's hours spent
 }
 
 const PAYBACK_STATUS = REQUEST_STATUS

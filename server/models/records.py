@@ -1,4 +1,4 @@
-"""服务记录: one delivered service by one volunteer, credited only once witnessed.
+"""服务记录: one delivered service by one volunteer (or a contracted provider), credited only once witnessed.
 
 The fields follow the national volunteer-record rules: activity (category/item),
 date and place, recipient, content, time, evaluation, organiser and recorder.
@@ -17,23 +17,30 @@ from peewee import (
 
 from server import clock
 from server.db import BaseModel
-from server.models.catalog import ServiceCategory, ServiceItem
+from server.models.catalog import Provider, ServiceCategory, ServiceItem
 from server.models.enums import one_of
 from server.models.ledger import Transfer
 from server.models.people import Community, Household, Member
 
 # too_short: the service rounds down to nothing (shorter than ROUNDING_STEP_MINUTES): nothing credited.
 # withdrawn: the volunteer withdrew their self-report before its witness answered.
+# redeemed: a provider's service (签约服务机构) confirmed: the household's payback hold is spent, nobody credited.
 RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn",
-                   "too_short")
-RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback")
+                   "too_short", "redeemed")
+RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback", "provider")
 
 
 class ServiceRecord(BaseModel):
     community = ForeignKeyField(Community, backref="service_records", on_delete="RESTRICT", index=False)
-    volunteer = ForeignKeyField(Member, backref="services_given", on_delete="RESTRICT", index=False)
+    # Empty only for a provider's service (source `provider`), which names the provider instead.
+    volunteer = ForeignKeyField(Member, null=True, backref="services_given", on_delete="RESTRICT", index=False)
     # The household the credit goes to, fixed when the service is recorded (a volunteer may move later).
-    volunteer_household = ForeignKeyField(Household, backref="services_given", on_delete="RESTRICT", index=False)
+    volunteer_household = ForeignKeyField(Household, null=True, backref="services_given", on_delete="RESTRICT",
+                                          index=False)
+    provider = ForeignKeyField(Provider, null=True, backref="records", on_delete="RESTRICT", index=False)
+    # The task a provider's service was for (a volunteer's service finds its task through its visit). A plain
+    # id: a foreign key would make a circle with task_visit → service_record.
+    task_id = IntegerField(null=True)
     recipient = ForeignKeyField(Member, null=True, backref="services_received", on_delete="RESTRICT", index=False)
     recipient_household = ForeignKeyField(Household, null=True, backref="services_received", on_delete="RESTRICT", index=False)
     public_good = BooleanField(default=False)  # served the community (patrol, greening ...)

@@ -17,6 +17,7 @@ from server.resources import (
     notices,
     notifications,
     passbook,
+    providers,
     records,
     redemption,
     reports,
@@ -30,8 +31,8 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    networks, requests, tasks, agreements, events, desk, notifications, subscriptions, reports, redemption, audits, notices,
-    stars,
+    networks, requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports, redemption,
+    audits, notices, stars,
 )
 
 

@@ -73,6 +73,14 @@ def _objection(b):
     return Objection.create(community=b.id, notice=notice, award=award, objector=objector, reason="不属实")
 
 
+def _provider(b):
+    from server.models import Provider, ProviderCategory, ServiceCategory
+
+    provider = Provider.create(community=b.id, name="B社区签约机构")
+    ProviderCategory.create(provider=provider, category=ServiceCategory.get(ServiceCategory.code == "repairs"))
+    return provider
+
+
 # Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
@@ -81,6 +89,7 @@ FOREIGN_OBJECT_MAKERS = {
     "award_id": lambda b: _approved_award(b).id,
     "objection_id": lambda b: _objection(b).id,
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
+    "provider_id": lambda b: _provider(b).id,
     "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
 }
 

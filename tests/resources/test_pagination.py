@@ -32,6 +32,7 @@ BOUNDED = {
     "/notices/{notice_id}/objections": "one notice's objections",
     "/communities/{community_id}/star-awards": "one year's star awards",
     "/auth/dev-logins": "the demo's logins",
+    "/providers": "a community's contracted providers, a handful (at most 200)",
     "/networks": "the exchange networks of one deployment (a station sees its own), at most 200",
 }
 

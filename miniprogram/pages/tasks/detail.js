@@ -2,13 +2,15 @@
  * 任务详情 (where 有邻居需要您的帮助 and 明天有服务安排 open): the task, who it is for, and the
  * one next step — claim it, or go to 我的任务 to check in when it is mine. A payback task whose elder named
  * me (指定服务人) is mine to take first; if I cannot come, 不方便去 hands it to the others at once. One
- * reserved for someone else says until when.
+ * reserved for someone else says until when. A task the station assigned me (协调员指派给您) says so, with
+ * its note, and I may decline it (婉拒): it goes back on the board.
  */
 
 const session = require('../../api/session')
 const tasks = require('../../services/tasks')
 const claimFlow = require('../../flows/claim')
 const format = require('../../utils/format')
+const nav = require('../../utils/nav')
 
 Component({
   behaviors: [require('../../behaviors/page')],
@@ -40,6 +42,12 @@ Component({
     },
     onClaim() {
       return claimFlow.claim(this.data.task).then((claimed) => claimed && this.load())
+    },
+    onDecline() {
+      return nav.askText({ title: '婉拒这次指派', placeholder: '原因（可不填），会告诉服务站', confirmText: '婉拒' }).then((reason) => {
+        if (reason === null) return false
+        return this.act(() => tasks.decline(this.data.id, reason), '已婉拒')
+      })
     },
     onMine() {
       wx.navigateTo({ url: '/pages/tasks/index' })

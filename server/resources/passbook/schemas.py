@@ -23,6 +23,7 @@ class LineSchema(Schema):
     duration_minutes = ma.fields.Integer(allow_none=True)
     witness_name = ma.fields.String()
     served_by = ma.fields.String()
+    provider = ma.fields.String(metadata={"description": "A payback served by a contracted provider (签约服务机构): its name; empty otherwise"})
     reason = ma.fields.String()
     note = ma.fields.String(metadata={"description": "e.g. overflow to the love pool"})
     pool_minutes = ma.fields.Integer(metadata={

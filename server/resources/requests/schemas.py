@@ -68,6 +68,8 @@ class RequestSchema(PromiseFields, Schema):
     hold_state = ma.fields.String(validate=ma.validate.OneOf(TRANSFER_STATES), allow_none=True, metadata={"description": "pending | posted | voided"})
     spent_minutes = ma.fields.Integer(allow_none=True)
     volunteer = ma.fields.Nested(VolunteerRefSchema, allow_none=True)
+    provider = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The contracted provider (签约服务机构) coming instead of a volunteer: {id, name, contact_name, phone}"})
     record_id = ma.fields.Integer(allow_none=True, metadata={"description": "The service record waiting for confirmation"})
     cancel_reason = ma.fields.String()
     created_at = LocalDateTime()

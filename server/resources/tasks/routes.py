@@ -1,4 +1,4 @@
-"""The task board (任务大厅) and each task's lifecycle: claim, check in, check out, release, cancel."""
+"""The task board (任务大厅) and each task's lifecycle: claim, check in, check out, release, cancel, assign."""
 
 from flask.views import MethodView
 
@@ -6,16 +6,18 @@ from server.extensions import auth, limits
 from server.extensions.smorest import Blueprint
 from server.resources.records.schemas import QRSchema
 from server.resources.tasks.schemas import (
+    AssignSchema,
     BoardQuerySchema,
     BoardSchema,
     CandidatesSchema,
     CheckInSchema,
     CheckOutSchema,
     NoteSchema,
+    ProviderServiceSchema,
     TaskDetailSchema,
     TaskSchema,
 )
-from server.services.board import bookings, matching, tasks
+from server.services.board import assignment, bookings, matching, tasks
 from server.services.board import core as board
 from server.services.board.record_views import record_view
 
@@ -177,3 +179,49 @@ class TaskCandidates(MethodView):
         coordinators were alerted. The formula is in the README (Matching).
         """
         return matching.candidates_view(auth.current_member(), _task())
+
+
+@blp.route("/<int:task_id>/assign")
+class TaskAssign(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(AssignSchema)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, body, task_id):
+        """Assign an open task to a volunteer or to a contracted provider (指派)
+
+        Exactly one of `volunteer_id` and `provider_id` (422 naming the field otherwise); an open
+        task only (409 with its state otherwise). A volunteer must be active in the community and
+        may take it under the claim's rules; they are told at once and may decline. A provider must
+        be active and serve the task's category. The recipient's family hears who is coming.
+        """
+        return _view(assignment.assign(auth.current_member(), _task(), **body))
+
+
+@blp.route("/<int:task_id>/decline")
+class TaskDecline(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.arguments(NoteSchema)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, body, task_id):
+        """Decline a task a coordinator assigned me (婉拒)
+
+        The task goes back on the board, matching goes on without asking me again, and the
+        coordinators are told. A task I claimed myself is given back with `release` instead.
+        """
+        return _view(assignment.decline(auth.current_member(), _task(), reason=body["reason"]))
+
+
+@blp.route("/<int:task_id>/provider-service")
+class TaskProviderService(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(ProviderServiceSchema)
+    @blp.response(200, CheckOutSchema)
+    def post(self, body, task_id):
+        """Record the assigned provider's visit (times and what was done)
+
+        The recipient or family confirms it like any record (tap, or the coordinator's QR);
+        then a payback hold is spent for the minutes served (rounded down to the step, at most
+        those held) and nobody is credited: a provider's service is not a volunteer's.
+        """
+        record = assignment.report_service(auth.current_member(), _task(), **body)
+        return {"task": _view(record.task_id), "record": record_view(record)}

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.pager import page_of
-from server.extensions.smorest import Schema, Text
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.tasks import TASK_STATUSES, URGENCIES
 from server.resources.records.schemas import RecordSchema
 from server.services.board.promise import PROMISE_STATES
@@ -67,6 +67,26 @@ class TaskSchema(PromiseFields, Schema):
 
 class TaskDetailSchema(TaskSchema):
     volunteer = ma.fields.Dict(allow_none=True, metadata={"description": "{id, name, phone} once claimed"})
+    provider = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The contracted provider (签约服务机构) assigned: {id, name, contact_name, phone}"})
+    assigned_by_coordinator = ma.fields.Boolean(metadata={"description": "A coordinator assigned the volunteer"})
+    assign_note = ma.fields.String(metadata={"description": "The coordinator's note with the assignment"})
+    may_decline = ma.fields.Boolean(metadata={"description": "I was assigned: I may decline (婉拒)"})
+
+
+class AssignSchema(Schema):
+    volunteer_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1),
+                                     metadata={"description": "An active volunteer of the task's community"})
+    provider_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1),
+                                    metadata={"description": "An active provider serving the task's category"})
+    note = Text(multiline=True, load_default="", validate=ma.validate.Length(max=150))
+
+
+class ProviderServiceSchema(Schema):
+    started_at = LocalDateTime(required=True)
+    ended_at = LocalDateTime(required=True)
+    content = Text(multiline=True, load_default="", validate=ma.validate.Length(max=500),
+                   metadata={"description": "What the provider did (defaults to the task's description)"})
 
 
 BoardSchema = page_of(TaskSchema, name="Board", verbatim=True)

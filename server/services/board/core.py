@@ -14,8 +14,8 @@ from server import clock
 from server.db import Prepared
 from server.errors import RuleBroken
 from server.keyset import Keyset
-from server.models import Member, Request, Task, Volunteer, VolunteerTeam
-from server.services.board import catalog, promise
+from server.models import Member, Provider, Request, Task, Volunteer, VolunteerTeam
+from server.services.board import assignment, catalog, promise
 from server.services.board.tasks import status_label
 from server.services.people import privacy
 
@@ -200,7 +200,8 @@ _ONE = Prepared(lambda task_id: _select().where(Task.id == task_id).dicts())
 
 def task_view(task: Task | int, viewer: Member) -> dict:
     view = task_line(_ONE.first(task if isinstance(task, int) else task.id), viewer)
-    volunteer_id = Task.select(Task.volunteer).where(Task.id == view["id"]).scalar()
+    volunteer_id, provider_id = Task.select(Task.volunteer, Task.provider).where(Task.id == view["id"]).tuples()[0]
+    _assignment(view, viewer, provider_id)
     if volunteer_id:
         volunteer = Member.get_by_id(volunteer_id)
         view["volunteer"] = {"id": volunteer.id, "name": volunteer.name,
@@ -208,6 +209,22 @@ def task_view(task: Task | int, viewer: Member) -> dict:
     else:
         view["volunteer"] = None
     return view
+
+
+def _assignment(view: dict, viewer: Member, provider_id: int | None) -> None:
+    """Who the task was given to by a coordinator: a provider (named to the family and the station), or
+    the volunteer (who sees 协调员指派给您 and may decline)."""
+    view["provider"] = None
+    if provider_id:
+        provider = Provider.get_by_id(provider_id)
+        family_or_station = view["recipient_phone"] != "" or privacy.coordinates(viewer, provider.community_id)
+        view["provider"] = {"id": provider.id, "name": provider.name, "contact_name": provider.contact_name,
+                            "phone": provider.phone if family_or_station else ""}
+        view["status_label"] = status_label(view["status"], provider=True)
+    event = assignment.assigned_event(Task.get_by_id(view["id"])) if view["status"] == "claimed" else None
+    view["assigned_by_coordinator"] = event is not None
+    view["assign_note"] = event.note if event is not None else ""
+    view["may_decline"] = event is not None and view["claimed_by_me"]
 
 
 ACTIVE = ("claimed", "in_progress", "done", "confirmed")

@@ -126,9 +126,9 @@ def _asked(opening_id: int, round_no: int) -> list[TaskCandidate]:
 
 
 def gave_back(task_id: int) -> list[int]:
-    """Volunteers who released this task, did not come or passed on it: not asked about it again."""
+    """Volunteers who released this task, declined it, did not come or passed on it: not asked about it again."""
     return [row.volunteer_id for row in TaskEvent.select(TaskEvent.volunteer).where(
-        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show", "pass")), TaskEvent.volunteer.is_null(False))]
+        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show", "pass", "decline")), TaskEvent.volunteer.is_null(False))]
 
 
 def _choose_preferred(task: Task, opening: TaskOpening) -> None:

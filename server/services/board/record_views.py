@@ -3,7 +3,7 @@
 from peewee import JOIN
 
 from server.db import Prepared
-from server.models import Member, ServiceCategory, ServiceItem, ServiceRecord
+from server.models import Member, Provider, ServiceCategory, ServiceItem, ServiceRecord
 from server.ready import ready
 from server.services.board import catalog
 from server.services.board.records import status_label
@@ -15,8 +15,10 @@ def _select(ids_condition):
     people = {role: Member.alias(role) for role in _ROLES}
     query = ServiceRecord.select(
         ServiceRecord, ServiceCategory.name.alias("category_name"), ServiceItem.name.alias("item_name"),
-        *[people[role].name.alias(f"{role}_name") for role in _ROLES],
+        *[people[role].name.alias(f"{role}_name") for role in _ROLES], Provider.name.alias("provider_name"),
     ).join(ServiceCategory, on=(ServiceRecord.category == ServiceCategory.id))
+    query = query.join_from(ServiceRecord, Provider, join_type=JOIN.LEFT_OUTER,
+                            on=(ServiceRecord.provider == Provider.id))
     query = query.join_from(ServiceRecord, ServiceItem, join_type=JOIN.LEFT_OUTER, on=(ServiceRecord.item == ServiceItem.id))
     for role in _ROLES:
         alias = people[role]
@@ -44,6 +46,8 @@ def _view(row: dict) -> dict:
         "content": row["content"],
         "volunteer_id": row["volunteer"],
         "volunteer_name": row["volunteer_name"],
+        "provider_id": row["provider"],
+        "provider_name": row["provider_name"],
         "witness_id": row["witness"],
         "witness_name": row["witness_name"],
         "recipient_name": row["recipient_name"],
@@ -83,6 +87,8 @@ def _row_of(record: ServiceRecord) -> dict:
     row["item_name"] = catalog.item_name(row["item"]) if row["item"] is not None else None
     for role, member_id in zip(_ROLES, member_ids, strict=True):
         row[f"{role}_name"] = names.get(member_id)
+    row["provider_name"] = (Provider.select(Provider.name).where(Provider.id == row["provider"]).scalar()
+                            if row["provider"] is not None else None)
     return row
 
 

@@ -35,6 +35,7 @@ STATUS_LABELS = {
     "reversed": "已冲正",
     "withdrawn": "已撤回",
     "too_short": "不足{step}分钟，不计时",
+    "redeemed": "已确认，已从存折扣除",
 }
 
 
@@ -306,12 +307,30 @@ def create_for_task(*, community_id: int, volunteer: Member, recipient: Member |
     )
 
 
+def create_for_provider(*, task, provider, recipient: Member | None, started_at, ended_at, content: str,
+                        recorder: Member) -> ServiceRecord:
+    """A provider's visit as the coordinator records it: no volunteer, nobody to credit; the recipient
+    (or family) confirms it like any record, and a payback hold is then spent (`redeem`)."""
+    minutes = _minutes_between(started_at, ended_at)
+    too_short = is_too_short(minutes)
+    return ServiceRecord.create(
+        community=task.community_id, volunteer=None, volunteer_household=None, provider=provider.id, task_id=task.id,
+        recipient=recipient, recipient_household=task.recipient_household_id, public_good=False,
+        category=task.category_id, item=task.item_id, place=task.place or task.building, started_at=started_at,
+        ended_at=ended_at, duration_minutes=minutes, content=content, witness=recipient,
+        witness_name=recipient.name if recipient else "", source="provider", organiser=provider.name,
+        recorder=recorder.id, created_at=clock.now(), status="too_short" if too_short else "reported",
+        credited_minutes=0 if too_short else None,
+    )
+
+
 # --- witnessing and crediting ------------------------------------------------------
 
 
 def _confirmer(actor: Member, record: ServiceRecord) -> Member | None:
     """Whom the actor confirms for: the witness themself, or a family member without a phone (代理)."""
-    if actor.id == record.volunteer_id or actor.household_id == record.volunteer_household_id:
+    if actor.id == record.volunteer_id or (
+            record.volunteer_household_id is not None and actor.household_id == record.volunteer_household_id):
         raise Forbidden("服务者和家里人不能确认自己的服务")
     if record.witness_id is None:
         raise Forbidden("这条记录的见证人不在小程序上，请由服务站确认")
@@ -331,7 +350,9 @@ def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", vi
     confirmed_for = _confirmer(actor, record)
     fields = {"confirmed_by": actor.id, "confirmed_at": clock.now(), "confirmed_via": via, "rating": rating,
               "confirmed_for": confirmed_for.id if confirmed_for else None, "comment": comment or ""}
-    if record.needs_approval:
+    if record.source == "provider":
+        _redeem(record, actor, OPEN_FOR_CONFIRMATION, "不能再确认", version=record.version, **fields)
+    elif record.needs_approval:
         with database.atomic():
             _move(record, OPEN_FOR_CONFIRMATION, "不能再确认", version=record.version, status="confirmed", **fields)
             for name, value in fields.items():
@@ -362,7 +383,9 @@ def confirm_by_qr(actor: Member, token: str, *, rating=None, comment="") -> Serv
 
 
 def qr_token(actor: Member, record: ServiceRecord) -> tuple[str, dt.datetime]:
-    if actor.id != record.volunteer_id:
+    # A provider's visit: the coordinator who recorded it shows the code on the provider's behalf.
+    shows = record.recorder_id if record.source == "provider" else record.volunteer_id
+    if actor.id != shows:
         raise Forbidden("只有提供服务的志愿者可以出示确认二维码")
     if record.status != "reported":
         raise RecordStateError("这条记录已经不需要确认了")
@@ -385,8 +408,9 @@ def approve(coordinator: Member, record: ServiceRecord) -> ServiceRecord:
     """The coordinator confirms (an outsider witness, a dispute resolved, a late report 补录)."""
     if not privacy.coordinates(coordinator, record.community_id):
         raise Forbidden("只有本社区服务站可以审核")
-    _credit(record, coordinator, ("reported", "confirmed", "disputed"), "不能审核通过",
-            confirmed_by=coordinator.id, confirmed_at=clock.now(), confirmed_via="coordinator", needs_approval=False)
+    settle = _redeem if record.source == "provider" else _credit
+    settle(record, coordinator, ("reported", "confirmed", "disputed"), "不能审核通过",
+           confirmed_by=coordinator.id, confirmed_at=clock.now(), confirmed_via="coordinator", needs_approval=False)
     return record
 
 
@@ -479,6 +503,22 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
             setattr(record, name, value)
         _settled(record)
     _know_names(record, actor, volunteer)
+
+
+def _redeem(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
+            **fields) -> None:
+    """A provider's service confirmed: `redeemed` for its minutes rounded down to the step, and no transfer
+    (nobody is credited: no service_credit, no yearly totals, no stars). The settled hook spends the
+    payback hold for those minutes (at most the held ones; the rest released)."""
+    step = runtime.setting("ROUNDING_STEP_MINUTES")
+    minutes = record.duration_minutes // step * step
+    with database.atomic():
+        fields.update(status="redeemed" if minutes else "too_short", credited_minutes=minutes)
+        _move(record, from_statuses, refusal, version=version, **fields)
+        for name, value in fields.items():
+            setattr(record, name, value)
+        _settled(record)
+    _know_names(record, actor)
 
 
 def credit_outcome(minutes: int, overflow: int) -> str:

@@ -136,13 +136,14 @@ def _hours_between(later, earlier):
 
 def _median_hours(first: dt.datetime, after: dt.datetime, community_id: int | None, served: int) -> float | None:
     """The middle one (or two) of the served requests' hours to service, sorted by the database: no row
-    but those comes back. The start of service is the served record's start (a visit's record), else the
-    window's start (a provider's service has no check-in of ours)."""
+    but those comes back. The start of service is the served record's start (a visit's record, or the record of
+    a provider's service, which names its task), else the window's start."""
     if not served:
         return None
-    started = (ServiceRecord.select(fn.MIN(ServiceRecord.started_at))
+    visited = (ServiceRecord.select(fn.MIN(ServiceRecord.started_at))
                .join(TaskVisit, on=(TaskVisit.record == ServiceRecord.id)).where(TaskVisit.task == Task.id))
-    hours = _hours_between(fn.COALESCE(started, Task.window_start), Request.created_at)
+    by_provider = ServiceRecord.select(fn.MIN(ServiceRecord.started_at)).where(ServiceRecord.task_id == Task.id)
+    hours = _hours_between(fn.COALESCE(visited, by_provider, Task.window_start), Request.created_at)
     middle = [max(float(value), 0.0) for (value,) in _requests(first, after, community_id)
               .select(hours.alias("hours")).where(_served()).order_by(SQL("hours"))
               .limit(2 - served % 2).offset((served - 1) // 2).tuples()]

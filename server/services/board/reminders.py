@@ -8,11 +8,11 @@ nobody twice. Each item is its own transaction, so one bad row does not hold up 
 
 import datetime as dt
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from server import clock
 from server.db import database
-from server.models import Event, EventSignup, Member, ServiceRecord, Task
+from server.models import Event, EventSignup, Member, Provider, ServiceRecord, Task
 from server.services.board import catalog, records
 from server.services.board.tasks import household_members
 from server.services.messaging import notifications
@@ -62,8 +62,10 @@ def events_tomorrow(today: dt.date | None = None) -> int:
 
 
 def _unconfirmed(before: dt.datetime):
-    return (ServiceRecord.select(ServiceRecord, Member.name.alias("volunteer_name"))
-            .join(Member, JOIN.INNER, on=(ServiceRecord.volunteer == Member.id))
+    # Who served, by name: the volunteer, or the provider (签约服务机构) for a provider's visit.
+    return (ServiceRecord.select(ServiceRecord, fn.COALESCE(Member.name, Provider.name).alias("volunteer_name"))
+            .join(Member, JOIN.LEFT_OUTER, on=(ServiceRecord.volunteer == Member.id))
+            .join_from(ServiceRecord, Provider, JOIN.LEFT_OUTER, on=(ServiceRecord.provider == Provider.id))
             .where(ServiceRecord.status == "reported", ServiceRecord.created_at <= before)
             .order_by(ServiceRecord.id).objects())
 

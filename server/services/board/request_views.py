@@ -1,6 +1,6 @@
 """How a request reads for its household: status in words, who is coming, what is held, the promise."""
 
-from server.models import Member, Request, Task, TaskVisit, Transfer
+from server.models import Member, Provider, Request, ServiceRecord, Task, TaskVisit, Transfer
 from server.services.board import catalog, promise
 from server.services.board.tasks import status_label
 
@@ -10,6 +10,10 @@ def request_view(request: Request) -> dict:
     volunteer = Member.get_by_id(task.volunteer_id) if task.volunteer_id else None
     visit = (TaskVisit.select().where(TaskVisit.task == task.id, TaskVisit.record.is_null(False))
              .order_by(TaskVisit.id.desc()).first())
+    provider = Provider.get_by_id(task.provider_id) if task.provider_id else None
+    if provider is not None:  # a provider's visit has no check-in: its record names the task
+        visit = (ServiceRecord.select(ServiceRecord.id.alias("record_id")).where(ServiceRecord.task_id == task.id)
+                 .order_by(ServiceRecord.id.desc()).first())
     hold = Transfer.get_by_id(request.hold_id) if request.hold_id else None
     return {
         "id": request.id,
@@ -28,11 +32,13 @@ def request_view(request: Request) -> dict:
         "estimated_minutes": request.estimated_minutes,
         "urgency": request.urgency,
         "status": task.status,
-        "status_label": status_label(task.status),
+        "status_label": status_label(task.status, provider=provider is not None),
         "held_minutes": hold.minutes if hold else None,
         "hold_state": hold.state if hold else None,
         "spent_minutes": hold.posted_minutes if hold else None,
         "volunteer": None if volunteer is None else {"id": volunteer.id, "name": volunteer.name, "phone": volunteer.phone},
+        "provider": None if provider is None else {"id": provider.id, "name": provider.name,
+                                                   "contact_name": provider.contact_name, "phone": provider.phone},
         "record_id": visit.record_id if visit else None,
         "cancel_reason": request.cancel_reason,
         "created_at": request.created_at,

@@ -64,12 +64,23 @@ TRANSITIONS = {
     "no_show": (("claimed",), "no_show", "记为未到"),
     "reopen": (("no_show",), "open", "重新开放"),
     "too_short": (("done", "confirmed"), "too_short", "按不足时长结束"),
+    # A coordinator's assignment (server/services/board/assignment.py): to a volunteer, who may decline,
+    # or to a provider, whose service the coordinator reports.
+    "assign": (("open",), "claimed", "指派"),
+    "decline": (("claimed",), "open", "婉拒"),
+    "report": (("claimed",), "done", "登记服务"),
 }
 CHECKIN_PURPOSE = "task-checkin"
 
 
-def status_label(status: str) -> str:
+# A task a provider (签约服务机构) took: its steps in words that name no volunteer.
+PROVIDER_LABELS = {"claimed": "服务机构已接单", "done": "机构服务已登记，待确认", "credited": "服务已完成，已从存折扣除"}
+
+
+def status_label(status: str, *, provider: bool = False) -> str:
     """A task's status in words (too_short names the rounding step in force)."""
+    if provider and status in PROVIDER_LABELS:
+        return PROVIDER_LABELS[status]
     return records.too_short_label() if status == "too_short" else STATUS_LABELS[status]
 
 
@@ -134,17 +145,24 @@ def claim(actor: Member, task: Task) -> Task:
                          rule="reserved_for_preferred")
     with database.atomic():
         transition(task, "claim", actor=actor, volunteer=actor.id, claimed_at=clock.now())
-        _tell_family(task, actor)
+        tell_family(task, actor.name)
     return task
 
 
-def _tell_family(task: Task, volunteer: Member) -> None:
+def tell_family(task: Task, name: str) -> None:
+    """The recipient's household hears who is coming: a volunteer (who claimed or was assigned) or a provider."""
     family = household_members(task.recipient_household_id)
-    if family:
-        notifications.notify(family, f"task:{task.id}:claimed:{volunteer.id}", "task_claimed", {
-            "category": task.title, "volunteer": volunteer.name, "when": task.window_start,
-            "request_id": task.request_id or 0,
-        }, urgent=task.priority)
+    if not family:
+        return
+    if task.provider_id:
+        notifications.notify(family, f"task:{task.id}:provider:{task.provider_id}", "coordinator_alert", {
+            "subject": "服务有人来了", "summary": f"{name}将上门服务：{task.title}", "when": task.window_start,
+            "page": f"pages/requests/detail?id={task.request_id or 0}"}, urgent=task.priority)
+        return
+    notifications.notify(family, f"task:{task.id}:claimed:{task.volunteer_id}", "task_claimed", {
+        "category": task.title, "volunteer": name, "when": task.window_start,
+        "request_id": task.request_id or 0,
+    }, urgent=task.priority)
 
 
 def household_members(household_id: int | None) -> list[int]:
@@ -225,7 +243,7 @@ def check_out(actor: Member, task: Task) -> tuple[Task, ServiceRecord]:
         )
         TaskVisit.update(checked_out_at=now, record=record.id).where(TaskVisit.id == visit.id).execute()
         if record.status == "too_short":
-            _close_too_short(task, record, actor=actor)
+            close_too_short(task, record, actor=actor)
             return task, record
         witnesses = household_members(task.recipient_household_id)
         if witnesses:
@@ -270,8 +288,8 @@ def mark_no_show(actor: Member, task: Task, *, note: str = "") -> Task:
     with database.atomic():
         transition(task, "no_show", actor=actor, note=note, closed_at=clock.now())
         if task.source in ("request", "payback") and task.window_end > clock.now():
-            transition(task, "reopen", actor=actor, note="志愿者未到，重新找人", volunteer=None, claimed_at=None,
-                       closed_at=None)
+            transition(task, "reopen", actor=actor, note="志愿者未到，重新找人", volunteer=None, provider=None,
+                       claimed_at=None, closed_at=None)
             matching.task_opened(task)
         else:
             _release_hold(task)
@@ -293,7 +311,7 @@ def expire_overdue(now: dt.datetime | None = None) -> int:
     return count
 
 
-def _close_too_short(task: Task, record: ServiceRecord, *, actor: Member | None) -> None:
+def close_too_short(task: Task, record: ServiceRecord, *, actor: Member | None) -> None:
     """Its service was too short to count: the task ends so (a state of its own, its event saying
     how long the service was) and a payback hold is released in full."""
     note = f"服务{record.duration_minutes}分钟，{records.too_short_label()}"
@@ -306,16 +324,19 @@ def on_record_settled(record: ServiceRecord) -> None:
 
     For a payback task the hold is spent now: the credited minutes, never more than held.
     """
-    if record.source not in ("task", "agreement"):
+    if record.source == "provider":
+        task = Task.get_by_id(record.task_id)
+    elif record.source in ("task", "agreement"):
+        visit = TaskVisit.get_or_none(TaskVisit.record == record.id)
+        if visit is None:
+            return
+        task = Task.get_by_id(visit.task_id)
+    else:
         return  # self-reports and events have no task
-    visit = TaskVisit.get_or_none(TaskVisit.record == record.id)
-    if visit is None:
-        return
-    task = Task.get_by_id(visit.task_id)
     if record.status == "too_short":
         if task.status in ("done", "confirmed"):
-            _close_too_short(task, record, actor=None)
-    elif record.status == "credited":
+            close_too_short(task, record, actor=None)
+    elif record.status in ("credited", "redeemed"):
         if task.status in ("done", "confirmed"):
             transition(task, "credit", actor=None, closed_at=clock.now())
         if task.source == "payback":
@@ -323,10 +344,16 @@ def on_record_settled(record: ServiceRecord) -> None:
             hold = Transfer.get_by_id(request.hold_id)
             if hold.state == "pending":
                 spent = min(record.credited_minutes or 0, hold.minutes)
-                ledger.post_hold(hold.id, minutes=spent, details={
-                    "content": f"优先回馈：{task.title}", "place": task.place, "served_by": record.volunteer.name,
+                details = {
+                    "content": f"优先回馈：{task.title}", "place": task.place,
                     "duration_minutes": record.duration_minutes, "witness_name": record.witness_name,
                     "service_date": record.started_at.date().isoformat(),
-                })
+                }
+                if record.provider_id:  # a provider served: the passbook names it; nobody was credited
+                    details.update(served_by=record.provider.name, provider=record.provider.name,
+                                   provider_id=record.provider_id)
+                else:
+                    details["served_by"] = record.volunteer.name
+                ledger.post_hold(hold.id, minutes=spent, details=details)
     elif record.status == "confirmed" and task.status == "done":
         transition(task, "confirm", actor=None)

@@ -79,6 +79,7 @@ def _line(row: dict, community_id: int) -> dict:
         "duration_minutes": details.get("duration_minutes"),
         "witness_name": details.get("witness_name", ""),
         "served_by": details.get("served_by", ""),
+        "provider": details.get("provider", ""),
         "reason": row["reason"],
         "note": details.get("note", ""),
         "pool_minutes": pool_minutes,

@@ -33,11 +33,13 @@ METHOD_LABELS = {"visit": "上门走访", "phone": "电话回访"}
 
 
 def quarter_records(community_id: int, year: int, quarter: int) -> list[ServiceRecord]:
-    """The quarter's records that stand (neither rejected nor reversed), by start time."""
+    """The quarter's volunteers' records that stand (neither rejected nor reversed), by start time.
+
+    A provider's service (签约服务机构) credits nobody, so there is no volunteer's credit to check."""
     start, end = periods.as_datetimes(*periods.quarter_bounds(year, quarter))
     return list(ServiceRecord.select().where(
         ServiceRecord.community == community_id, ServiceRecord.started_at >= start, ServiceRecord.started_at < end,
-        ServiceRecord.status.not_in(["rejected", "reversed"]),
+        ServiceRecord.status.not_in(["rejected", "reversed"]), ServiceRecord.provider.is_null(),
     ).order_by(ServiceRecord.started_at, ServiceRecord.id))
 
 

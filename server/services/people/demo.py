@@ -98,7 +98,7 @@ def load() -> bool:
 
         wu = _member("resident-b", "吴大爷", gender="男", birth_date=dt.date(1948, 1, 1), phone="13800000008")
         people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
-        _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
+        zheng = _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
 
         # They applied before the station's account existed; the coordinator approves them.
         for applicant in (li, zhang, sun, zhou):
@@ -114,6 +114,7 @@ def load() -> bool:
         _hardship_case(hpl, zhou, zhao)
         _promises(wang, grandpa, li, zhao)
         _ageing_community(xfy, wu)
+        _providers(zhang, zhao, zheng)
         _exchange(hpl, xfy, li, wu, zhao, admin)
     return True
 
@@ -193,6 +194,26 @@ def _ageing_community(xfy, wu) -> None:
             "started_at": start, "ended_at": start + dt.timedelta(hours=2), "content": content,
             "witness_member_id": wu.id, "recipient_member_id": wu.id})
         records.confirm(wu, record, rating=5)
+
+
+def _providers(zhang, zhao, zheng) -> None:
+    """签约服务机构: one in each community. 张桂芳 (retired for age) asked for help cleaning her windows
+    the day after tomorrow; nobody has taken it, so the station assigned its provider, who has not come yet."""
+    from server import clock
+    from server.models import Task
+    from server.services.board import assignment, bookings, providers
+
+    ids = {code: catalog.category_id(code) for code in ("hardship", "health_care", "repairs", "environment")}
+    anjia = providers.create(zhao, {"name": "安家居家养老服务中心", "contact_name": "何经理", "phone": "13900001111",
+                                    "category_ids": [ids["hardship"], ids["health_care"], ids["repairs"]]})
+    providers.create(zheng, {"name": "幸福苑社工服务站", "contact_name": "钱社工", "phone": "13900002222",
+                             "category_ids": [ids["hardship"], ids["environment"]]})
+    start = (clock.now() + dt.timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+    request = bookings.open_payback(zhang, {
+        "category_code": "hardship", "item_code": "errands", "description": "腰不好，请人帮忙擦窗户、换季收拾衣物",
+        "window_start": start, "window_end": start + dt.timedelta(hours=3), "estimated_minutes": 120,
+        "urgency": "normal"})
+    assignment.assign(zhao, Task.get(Task.request == request.id), provider_id=anjia.id, note="周边志愿者都没空，请机构上门")
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:

@@ -1,0 +1,3 @@
+from server.resources.providers.routes import blp
+
+__all__ = ["blp"]
