@@ -43,8 +43,8 @@ def test_the_verifier_finds_a_limit_passed_behind_the_ledgers_back(any_app):
     assert _rules(ledger_verify.verify(a.id)) == {"network_limit"}  # what a's quarterly audit sees
 
 
-def test_a_transfer_of_the_old_kind_is_found_in_both_communities(any_app):
-    """Before clearing, a gift across posted one leg in each community: each community's legs no longer summed to 0."""
+def test_posting_refuses_legs_that_do_not_sum_to_zero_in_each_community(any_app):
+    """What a gift across communities posted before clearing (one leg in each community) is now refused."""
     a, b, network, giver, relative = _world()
     sender, receiver = ledger.household_account(giver.household_id), ledger.household_account(relative.household_id)
     transfer = Transfer.create(community=a.id, counter_community=b.id, code="gift", idempotency_key="old", body_hash="x",
