@@ -1,4 +1,4 @@
-"""Command line: `lovebank migrate | seed-demo | makemigration | verify-ledger | settings`."""
+"""Command line: `lovebank migrate | seed-demo | makemigration | verify-ledger | rotate-key | import-statement | settings`."""
 
 import click
 from flask import current_app
@@ -62,6 +62,39 @@ def register_commands(app) -> None:
                 NetworkMember.community == community_id).exists() else "")
         click.echo(f"ledger verified ({scope}): {'OK' if not violations else f'{len(violations)} violation(s)'}")
         raise SystemExit(1 if violations else 0)
+
+    @app.cli.command("rotate-key")
+    @click.option("--community", "community", required=True, help="The community (its id or its code)")
+    def rotate_key_command(community):
+        """Retire a community's statement-signing key and make a new one (the old stays published)."""
+        from server.models import Community
+        from server.services.ledger import signing
+
+        found = Community.get_or_none((Community.code == community)
+                                      | (Community.id == (int(community) if community.isdigit() else -1)))
+        if found is None:
+            raise click.ClickException(f"no community {community!r}")
+        key = signing.rotate(found.id)
+        click.echo(f"new signing key {key.key_id} (valid from {key.valid_from:%Y-%m-%d %H:%M:%S}); "
+                   "earlier keys stay published for verification")
+
+    @app.cli.command("import-statement")
+    @click.argument("file", type=click.File("r", encoding="utf-8"))
+    @click.option("--household", "household_id", type=int, required=True, help="The household to credit (its id)")
+    def import_statement_command(file, household_id):
+        """Verify a statement signed by another Love Bank (trusted keys) and credit its closing balance once."""
+        from server.errors import LoveBankError
+        from server.services.ledger import statement_import
+
+        try:
+            transfer, fresh = statement_import.import_statement(statement_import.read_document(file.read()),
+                                                                household_id)
+        except LoveBankError as exc:
+            reasons = exc.details.get("reasons") or []
+            lines = [exc.message, *(f"{r['code']}: {r['message']}" for r in reasons[1:])]
+            raise click.ClickException("; ".join(lines)) from None
+        done = "imported" if fresh else "already imported, nothing posted"
+        click.echo(f"{done}: transfer {transfer.id}, {transfer.minutes} minutes ({transfer.reason})")
 
     @app.cli.command("settings")
     def settings_command():

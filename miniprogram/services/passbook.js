@@ -8,7 +8,10 @@ function page({ householdId, cursor, limit = 20 } = {}, opts) {
   return api.get(path, { cursor, limit }, opts)
 }
 
-/** 每月汇总登记: [{year, month, opening_minutes, minutes_in, minutes_out, closing_minutes, ...}]. */
+/** 每月汇总登记: [{id, year, month, opening_minutes, minutes_in, minutes_out, closing_minutes, signed, key_id, signature_label, ...}]. */
 const statements = (householdId, opts) => api.get(`/households/${householdId}/statements`, null, opts)
 
-module.exports = { page, statements }
+/** A month's signed statement: {signed, signature_label, key_id, document, compact (the QR's text), valid, verification_label, reasons}. */
+const signedStatement = (statementId, opts) => api.get(`/statements/${statementId}/signed`, null, opts)
+
+module.exports = { page, statements, signedStatement }

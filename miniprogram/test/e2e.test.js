@@ -2,7 +2,7 @@
  * End to end: the pages and the request wrapper against the live API (python -m server.run:
  * SQLite, Redis, worker), with wx.request carried over real HTTP: booking → claim → check in
  * and out → confirm → the volunteer's passbook; a retired volunteer's payback hold; the
- * volunteer's stars; a resident's data export; a self-report corrected, then withdrawn.
+ * volunteer's stars; a resident's data export; a self-report corrected, then withdrawn; a signed statement.
  */
 
 const live = require('./live-api')
@@ -239,6 +239,23 @@ describeLive('mini-program against the live API', () => {
     const data = await renderPage('privacy/data', { file: encodeURIComponent(exported.filePath) })
     expect(text(data)).toContain('姓名：王秀兰')
     expect(text(data)).toContain('社区：和平里社区')
+  })
+
+  test('吴家 opens last month\'s signed statement: 已签名 · 校验通过, and anyone can check the QR code\'s text', async () => {
+    await loginAs('resident-b')
+    const book = await ready(await renderPage('passbook'))
+    await until(() => book.instance.data.statements.length, 'the statements')
+    const month = book.instance.data.statements[0]
+    expect(month.signature).toBe('已签名')
+    const id = month.url.split('id=')[1]
+    const page = await ready(await renderPage('qr/statement', { id }))
+    expect(text(page)).toContain('已签名 · 校验通过')
+    expect(text(page)).toMatch(/XFY-\d{8}-[0-9a-f]{8}/)
+    const verdict = await api.post('/statements/verify', { compact: page.instance.data.compact })
+    expect(verdict.valid).toBe(true)
+    const forged = await api.post('/statements/verify', { ...(await api.get(`/statements/${id}/signed`)).document, closing: 6000, in: 6000 })
+    expect(forged.valid).toBe(false)
+    expect(forged.reasons[0].code).toBe('bad_signature')
   })
 
   test('a volunteer self-reports, corrects the report on the same form (only the changes sent), then withdraws it', async () => {

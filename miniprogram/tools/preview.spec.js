@@ -65,8 +65,8 @@ const notes = {
   next_cursor: null,
 }
 const statements = [
-  { year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00' },
-  { year: 2026, month: 9, opening_minutes: 600, minutes_in: 0, minutes_out: 60, closing_minutes: 540, per_member: [], closed_at: '2026-10-01T08:00:00+08:00' },
+  { id: 12, year: 2026, month: 10, opening_minutes: 540, minutes_in: 120, minutes_out: 0, closing_minutes: 660, per_member: [], closed_at: '2026-11-01T08:00:00+08:00', signed: true, key_id: 'HPL-20261001-8c1d2e3f', signature_label: '已签名' },
+  { id: 9, year: 2026, month: 9, opening_minutes: 600, minutes_in: 0, minutes_out: 60, closing_minutes: 540, per_member: [], closed_at: '2026-10-01T08:00:00+08:00', signed: false, key_id: null, signature_label: '未签名' },
 ]
 const qrAnswer = { token: 'eyJpZCI6MX0.awvcew.aDtqLWy_o1smS7J1H2B1Cw7h2DM', expires_at: new Date(Date.now() + 8 * 3600 * 1000 + 272 * 1000).toISOString().replace('Z', '+08:00') }
 const agreement = fixture('agreement')
@@ -94,6 +94,14 @@ function showQr(comp) {
   const canvas = comp.dom.querySelector('wx-canvas')
   if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(6, 24)}" style="width:100%;height:100%;image-rendering:pixelated">`
   comp.instance.onUnload()
+}
+// The signed statement's QR code, drawn the same way.
+function showStatementQr(comp) {
+  const code = qrcode(0, 'M')
+  code.addData(comp.instance.data.compact, 'Byte')
+  code.make()
+  const canvas = comp.dom.querySelector('wx-canvas')
+  if (canvas) canvas.innerHTML = `<img src="${code.createDataURL(4, 16)}" style="width:100%;height:100%;image-rendering:pixelated">`
 }
 // 李建国's own report of a service he organised, still waiting for its witness: he may correct or withdraw it.
 const selfReport = {
@@ -145,8 +153,19 @@ const SCREENS = [
     'GET /tasks/mine': [],
     'GET /service-records': { items: [selfReport, { ...selfReport, id: 29, status: 'withdrawn', status_label: '已撤回', content: '帮邻居修门锁' }], next_cursor: null },
   }, { elder: true, full: true }],
+  // A counter entry (柜台登记) waiting on 王德顺, who has no phone but a witness code card: 输入见证码.
+  ['tasks-code-card', '我的任务', 'tasks', volunteer, {
+    'GET /tasks/mine': [],
+    'GET /service-records': { items: [{ ...fixture('records').items[0], id: 40, source: 'counter', volunteer_id: volunteer.id,
+      volunteer_name: '李建国', recorder_name: '赵敏', witness_id: 2, witness_name: '王德顺', recipient_name: '王德顺',
+      category_name: '维修服务', item_name: '家电维修', content: '修理收音机（柜台登记）', duration_minutes: 60,
+      started_at: '2026-11-27T14:00:00+08:00', ended_at: '2026-11-27T15:00:00+08:00',
+      organiser: '服务站柜台登记', code_card: true }], next_cursor: null },
+  }, { elder: true }],
   ['report-edit', '修改服务记录', 'report', volunteer, { 'GET /service-records/30': selfReport }, { query: { id: '30' }, full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
+  ['statement', '月结单签名', 'qr/statement', resident, { 'GET /statements/7/signed': fixture('statement-signed') }, { query: { id: '7' }, act: showStatementQr, full: true }],
+  ['statement-elder', '月结单签名', 'qr/statement', resident, { 'GET /statements/7/signed': fixture('statement-signed') }, { query: { id: '7' }, act: showStatementQr, elder: true, full: true }],
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
   ['qr-task', '上门签到码', 'qr', resident, { 'POST /tasks/42/checkin-qr': qrAnswer }, { query: { kind: 'task', id: '42' }, act: showQr, elder: true }],
   ['qr-event', '活动签到码', 'qr', fixture('me-coordinator'), { 'POST /events/2/qr': qrAnswer }, { query: { kind: 'event', id: '2', about: encodeURIComponent('12月16日集中服务') }, act: showQr }],
@@ -179,6 +198,7 @@ const SCREENS = [
   // Captured from the live API (test/fixtures/payback.json): who in the household may redeem, and why not.
   ['payback-household', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: [], next_cursor: null } }, { full: true, elder: true }],
   ['payback-promise', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { act: (p) => p.instance.onApplyFor({ currentTarget: { dataset: { id: 2 } } }), full: true, elder: true }],
+  ['payback-promise-list', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { full: true }],
   ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],

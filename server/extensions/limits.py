@@ -1,4 +1,5 @@
-"""Rate limits (Flask-Limiter, counted in Redis): logins, certificate checks, QR and code confirmations, writes.
+"""Rate limits (Flask-Limiter, counted in Redis): logins, certificate and statement checks, QR and code
+confirmations, writes.
 
 A view that guesses at something declares its area with `@limits.area(...)` under its `@auth.roles` /
 `@auth.public`; every POST, PATCH, PUT and DELETE also counts against its member's write limit. Each area
@@ -7,7 +8,7 @@ token's signature: the limit runs before the gate). The numbers are settings (`R
 limit: 429 with `Retry-After` and a Chinese message in the usual `{code, status, message, errors}` body.
 
 Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
-certificate checks and code confirmations go on being counted, per API process — while writes and
+certificate and statement checks and code confirmations go on being counted, per API process — while writes and
 everything else pass (fail open: the API keeps accepting writes without Redis). It tries Redis again with
 backoff and goes back to it once it answers.
 """
@@ -25,19 +26,20 @@ from server.extensions import auth
 from server.extensions.errors import error_body
 from server.redis_conn import resolve_url
 
-LOGIN, CERTIFICATE, CODE, WRITE = "login", "certificate", "code", "write"
+LOGIN, CERTIFICATE, STATEMENT, CODE, WRITE = "login", "certificate", "statement", "code", "write"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 MESSAGES = {
     LOGIN: "登录太频繁了",
     CERTIFICATE: "查验证书太频繁了",
+    STATEMENT: "核验存折太频繁了",
     CODE: "扫码或输入邀请码太频繁了",
     WRITE: "操作太频繁了",
 }
 
 
 def area(name: str):
-    """Mark a view method as one of the guarded areas (LOGIN, CERTIFICATE, CODE); it does not wrap."""
-    assert name in (LOGIN, CERTIFICATE, CODE), name
+    """Mark a view method as one of the guarded areas (LOGIN, CERTIFICATE, STATEMENT, CODE); it does not wrap."""
+    assert name in (LOGIN, CERTIFICATE, STATEMENT, CODE), name
 
     def mark(func):
         func.lb_rate_area = name
@@ -88,6 +90,7 @@ def _guards() -> list[Limit]:
     rows = [(LOGIN, "RATE_LIMIT_LOGIN_PER_IP", _by_address, False),
             (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_IP", _by_address, False),
             (CERTIFICATE, "RATE_LIMIT_CERTIFICATE_PER_MEMBER", _by_member, True),
+            (STATEMENT, "RATE_LIMIT_STATEMENT_PER_IP", _by_address, False),
             (CODE, "RATE_LIMIT_CODE_PER_IP", _by_address, False),
             (CODE, "RATE_LIMIT_CODE_PER_MEMBER", _by_member, True)]
     return [Limit(runtime.setting(setting), key_function=key, scope=setting.lower(), shared=True,

@@ -14,7 +14,16 @@ from server.models.catalog import (
 )
 from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
-from server.models.ledger import Account, Entry, Kinship, LedgerChain, MemberYear, Statement, Transfer
+from server.models.ledger import (
+    Account,
+    Entry,
+    Kinship,
+    LedgerChain,
+    MemberYear,
+    SigningKey,
+    Statement,
+    Transfer,
+)
 from server.models.matching import TaskCandidate, TaskOpening
 from server.models.networks import Network, NetworkMember, NetworkSettlement
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
@@ -22,6 +31,7 @@ from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
 from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
+from server.models.station import CodeAttempt, CodeCard, Correction, WitnessCode
 from server.models.tasks import Request, Task, TaskEvent, TaskVisit
 
 MODELS = [
@@ -45,6 +55,7 @@ MODELS = [
     Entry,
     LedgerChain,
     Statement,
+    SigningKey,
     MemberYear,
     Kinship,
     Network,
@@ -74,6 +85,10 @@ MODELS = [
     Objection,
     Certificate,
     IdempotentRequest,
+    CodeCard,
+    WitnessCode,
+    CodeAttempt,
+    Correction,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

@@ -121,9 +121,35 @@ class Statement(BaseModel):
     closing_minutes = IntegerField()
     per_member = JSONField(default=list)  # [{member_id, name, minutes}] served that month
     closed_at = DateTimeField(default=clock.now)
+    # Signed at close (docs/ledger.md, "Signed statements"): the community's chain head then, the
+    # canonical form as signed (it keeps the community's name of that day), the signing key's id and
+    # the Ed25519 signature. Empty: closed before statements were signed.
+    chain_seq = IntegerField(default=0)
+    chain_hash = CharField(max_length=64, default="")
+    signed_form = TextField(default="")
+    key_id = CharField(max_length=64, default="")
+    signature = CharField(max_length=128, default="")
 
     class Meta:
         indexes = ((("account", "year", "month"), True), (("year", "month"), False))
+
+
+class SigningKey(BaseModel):
+    """A community's Ed25519 statement-signing key. The private half is stored encrypted (Fernet keyed by
+    an HKDF of SECRET_KEY) and never leaves the server; a retired key stays published for verification.
+    """
+
+    community = ForeignKeyField(Community, backref="signing_keys", on_delete="RESTRICT", index=False)  # a few rows
+    key_id = CharField(max_length=64, unique=True)  # <community code>-<yyyymmdd>-<8 hex of the public key's SHA-256>
+    public_key = CharField(max_length=64)  # the raw 32 bytes, base64url without padding
+    private_key = TextField()  # Fernet token of the raw 32 private bytes
+    valid_from = DateTimeField()
+    retired_at = DateTimeField(null=True)  # signs nothing after this; verifies what it signed before
+
+
+# One key signs for a community at a time.
+SigningKey.add_index(SigningKey.index(SigningKey.community, unique=True, where=SigningKey.retired_at.is_null(),
+                                      name="signing_key_current"))
 
 
 class MemberYear(BaseModel):

@@ -5,7 +5,9 @@ from server.resources import (
     audits,
     auth,
     catalog,
+    code_cards,
     communities,
+    corrections,
     desk,
     events,
     health,
@@ -23,6 +25,7 @@ from server.resources import (
     reports,
     requests,
     stars,
+    statements,
     subscriptions,
     tasks,
     teams,
@@ -30,9 +33,9 @@ from server.resources import (
 )
 
 MODULES = (
-    health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    networks, requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports, redemption,
-    audits, notices, stars,
+    health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
+    passbook, ledger, networks, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
+    reports, redemption, audits, notices, stars, statements,
 )
 
 

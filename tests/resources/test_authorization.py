@@ -7,6 +7,7 @@ gate does not know.
 
 import pytest
 
+from server import clock
 from server.extensions import auth
 from server.models import (
     Audit,
@@ -19,11 +20,12 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services.ledger import ledger_ops, networks
+from server.services.ledger import ledger_ops, networks, statements
 from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
 from tests.factories import (
+    credited_record,
     headers,
     make_admin,
     make_agreement,
@@ -81,6 +83,25 @@ def _provider(b):
     return provider
 
 
+def _correction(b):
+    """A pending correction of a credited record of community B (large enough to wait for approval)."""
+    import datetime as dt
+
+    from server.services.board import corrections
+
+    volunteer = Volunteer.get(Volunteer.community == b.id).member
+    witness = make_member(b)
+    record = credited_record(volunteer, witness, minutes=60, days_ago=1)
+    coordinator = Member.get(Member.community == b.id, Member.roles.contains("coordinator"))
+    return corrections.request(coordinator, record, started_at=record.started_at,
+                               ended_at=record.started_at + dt.timedelta(minutes=300), reason="测试")
+
+
+def _statement(b):
+    household = Household.get(Household.community == b.id)
+    return statements.close_month(household, *statements.previous_month(clock.today()))
+
+
 # Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
@@ -90,6 +111,8 @@ FOREIGN_OBJECT_MAKERS = {
     "objection_id": lambda b: _objection(b).id,
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
     "provider_id": lambda b: _provider(b).id,
+    "correction_id": lambda b: _correction(b).id,
+    "statement_id": lambda b: _statement(b).id,
     "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
 }
 

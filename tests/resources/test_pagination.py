@@ -33,6 +33,7 @@ BOUNDED = {
     "/communities/{community_id}/star-awards": "one year's star awards",
     "/auth/dev-logins": "the demo's logins",
     "/providers": "a community's contracted providers, a handful (at most 200)",
+    "/households/{household_id}/code-cards": "one household's witness code cards, the newest 50",
     "/networks": "the exchange networks of one deployment (a station sees its own), at most 200",
 }
 
@@ -51,6 +52,7 @@ WALKS = {
     "/payback-requests": ("resident", "/payback-requests", "items"),
     "/agreements": ("coordinator", "/agreements", "items"),
     "/events": ("volunteer", "/events", "items"),
+    "/corrections": ("coordinator", "/corrections", "items"),
 }
 
 

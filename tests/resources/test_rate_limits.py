@@ -132,3 +132,15 @@ def test_the_openapi_documents_429(app):
     assert spec["paths"]["/api/v1/certificates/{serial}/verify"]["get"]["responses"]["429"] == ref
     assert spec["paths"]["/api/v1/notifications/read-all"]["post"]["responses"]["429"] == ref
     assert "429" not in spec["paths"]["/api/v1/me"]["get"]["responses"]
+
+
+def test_statement_checks_are_limited_per_address(sqlite_url, redis_url, redis):
+    """POST /statements/verify is public and does an Ed25519 check per call: counted per address."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_STATEMENT_PER_IP="2/minute")
+    client = app.test_client()
+    for _ in range(2):
+        answer = client.post("/api/v1/statements/verify", json={"compact": "LB1.x.y.z"}, **_from("10.0.2.1"))
+        assert answer.status_code == 200 and answer.json["valid"] is False
+    _assert_429(client.post("/api/v1/statements/verify", json={"compact": "LB1.x.y.z"}, **_from("10.0.2.1")),
+                "核验存折太频繁")
+    assert client.post("/api/v1/statements/verify", json={"compact": "LB1.x.y.z"}, **_from("10.0.2.2")).status_code == 200

@@ -6,6 +6,7 @@
 
 const passbook = require('../../services/passbook')
 const format = require('../../utils/format')
+const nav = require('../../utils/nav')
 
 // to_pool: a credit that went wholly to the love pool (the household at its storage cap): 0 here.
 const DEPOSIT_WORD = { deposit: '存入', withdrawal: '支出', to_pool: '转爱心池', from_pool: '冲回' }
@@ -46,11 +47,14 @@ function toRows(entries, lastYear) {
   return { rows, year }
 }
 
-/** One closed month: opening, in, out and closing, in hours. */
+/** One closed month: opening, in, out and closing, in hours; a tap opens its signed statement and QR. */
 function statementRow(st) {
   return {
     key: `${st.year}-${st.month}`,
     month: `${st.year}年${st.month}月`,
+    url: st.id ? `/pages/qr/statement?id=${st.id}` : '',
+    signature: st.signature_label || '',
+    signed: !!st.signed,
     opening: format.hoursNumber(st.opening_minutes),
     in: format.hoursNumber(st.minutes_in),
     out: format.hoursNumber(st.minutes_out),
@@ -105,6 +109,7 @@ Component({
         }, () => null)
         .then(() => this.setData({ loadingMore: false }))
     },
+    go: nav.go,
     onRow(e) {
       const id = e.currentTarget.dataset.id
       this.setData({ openId: this.data.openId === id ? null : id })

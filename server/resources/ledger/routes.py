@@ -157,7 +157,7 @@ class HouseholdStatements(MethodView):
     @blp.response(200, StatementSchema(many=True))
     def get(self, household_id):
         """A household's monthly statements (每月汇总登记), newest first"""
-        return statements.listing(auth.current_member(), auth.scoped_object("household_id"))
+        return [statements.view(s) for s in statements.listing(auth.current_member(), auth.scoped_object("household_id"))]
 
 
 @blp.route("/statements/close")

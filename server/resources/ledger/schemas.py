@@ -123,6 +123,7 @@ class CloseResultSchema(Schema):
 
 
 class StatementSchema(Schema):
+    id = ma.fields.Integer()
     year = ma.fields.Integer()
     month = ma.fields.Integer()
     opening_minutes = ma.fields.Integer()
@@ -131,3 +132,6 @@ class StatementSchema(Schema):
     closing_minutes = ma.fields.Integer()
     per_member = ma.fields.List(ma.fields.Dict())
     closed_at = LocalDateTime()
+    signed = ma.fields.Boolean(metadata={"description": "Signed at close (`GET /statements/{id}/signed`)"})
+    key_id = ma.fields.String(allow_none=True, metadata={"description": "The signing key's id"})
+    signature_label = ma.fields.String(metadata={"description": "已签名 or 未签名"})

@@ -71,6 +71,7 @@ CODES = {
     "donation": "捐入爱心池",
     "grant": "爱心池帮扶",
     "household_closed": "销户转入爱心池",
+    "statement_import": "存折转入(外部)",
 }
 SYSTEM_KINDS = ("issuance", "love_pool", "clearing")
 GENESIS_HASH = "0" * 64

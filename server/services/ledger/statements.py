@@ -3,7 +3,8 @@
 A statement holds the opening balance, the minutes in and out, the closing balance and
 each member's service minutes that month. Closing locks the community's ledger chain,
 so no posting can slip into the month while its figures are being added up. Closing
-twice changes nothing (UNIQUE account, year, month).
+twice changes nothing (UNIQUE account, year, month). Each statement is signed as it closes, with the
+community's chain head at that moment (`signing`, docs/ledger.md "Signed statements").
 """
 
 import datetime as dt
@@ -12,9 +13,10 @@ from peewee import fn
 
 from server import clock
 from server.db import database
-from server.errors import RuleBroken
+from server.errors import NotFound, RuleBroken
 from server.models import Account, Entry, Household, Member, ServiceRecord, Statement
 from server.services.ledger import core as ledger
+from server.services.ledger import signing
 from server.services.people import core as people
 
 
@@ -77,7 +79,18 @@ def close_month(household: Household, year: int, month: int) -> Statement:
             minutes_in=minutes_in, minutes_out=minutes_out, closing_minutes=opening + minutes_in - minutes_out,
             per_member=_per_member(household.id, start, end), closed_at=clock.now(),
         ).on_conflict_ignore().execute()
-    return Statement.get(Statement.account == account.id, Statement.year == year, Statement.month == month)
+        statement = Statement.get(Statement.account == account.id, Statement.year == year, Statement.month == month)
+        return signing.sign(statement)  # still holding the chain: its head is the one at close
+
+
+def view(statement: Statement) -> dict:
+    """A statement for the API: its figures and its signature's state (the words come from `signing`)."""
+    return {
+        "id": statement.id, "year": statement.year, "month": statement.month,
+        "opening_minutes": statement.opening_minutes, "minutes_in": statement.minutes_in,
+        "minutes_out": statement.minutes_out, "closing_minutes": statement.closing_minutes,
+        "per_member": statement.per_member, "closed_at": statement.closed_at, **signing.signature_state(statement),
+    }
 
 
 def listing(viewer: Member, household: Household | int) -> list[Statement]:
@@ -85,6 +98,39 @@ def listing(viewer: Member, household: Household | int) -> list[Statement]:
     household = people.household_for(viewer, household)
     return list(Statement.select().where(Statement.household == household.id)
                 .order_by(Statement.year.desc(), Statement.month.desc()))
+
+
+def statement_scope(statement_id: int) -> int | None:
+    """The auth gate's scope for /statements/<id>/…: its household's community (None: missing)."""
+    return (Statement.select(Household.community).join(Household, on=(Statement.household == Household.id))
+            .where(Statement.id == statement_id).scalar())
+
+
+def statement_for(viewer: Member, statement_id: int) -> Statement:
+    """One statement, for its household's members and its community's coordinators."""
+    statement = Statement.get_or_none(Statement.id == statement_id)
+    if statement is None:
+        raise NotFound()
+    people.household_for(viewer, statement.household_id)
+    return statement
+
+
+VERIFIED_LABEL, NOT_VERIFIED_LABEL, UNSIGNED_NOTE = "校验通过", "校验未通过", "这份月结单在签名功能启用前结账，没有签名"
+
+
+def signed_for(viewer: Member, statement_id: int) -> dict:
+    """The signed statement of a household's month: the document, its compact form (the QR code's text)
+    and this bank's own check of it, with the words to show."""
+    statement = statement_for(viewer, statement_id)
+    document = signing.signed(statement)
+    state = signing.signature_state(statement)
+    if document is None:
+        return {"statement_id": statement.id, **state, "document": None, "compact": None, "valid": False,
+                "verification_label": UNSIGNED_NOTE, "reasons": []}
+    result = signing.verify(document)
+    return {"statement_id": statement.id, **state, "document": document, "compact": signing.compact(document),
+            "valid": result["valid"], "verification_label": VERIFIED_LABEL if result["valid"] else NOT_VERIFIED_LABEL,
+            "reasons": result["reasons"]}
 
 
 def close_community_month(community_id: int, year: int, month: int) -> int:

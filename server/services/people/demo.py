@@ -99,6 +99,7 @@ def load() -> bool:
         wu = _member("resident-b", "吴大爷", gender="男", birth_date=dt.date(1948, 1, 1), phone="13800000008")
         people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
         zheng = _member("coordinator-b", "郑华", gender="女", phone="13800000009", roles="coordinator", community=xfy)
+        _signed_statement(xfy, wu, zheng)
 
         # They applied before the station's account existed; the coordinator approves them.
         for applicant in (li, zhang, sun, zhou):
@@ -115,6 +116,7 @@ def load() -> bool:
         _promises(wang, grandpa, li, zhao)
         _ageing_community(xfy, wu)
         _providers(zhang, zhao, zheng)
+        _station_desk(wang, grandpa, li, zhou, zhao)
         _exchange(hpl, xfy, li, wu, zhao, admin)
     return True
 
@@ -214,6 +216,52 @@ def _providers(zhang, zhao, zheng) -> None:
         "window_start": start, "window_end": start + dt.timedelta(hours=3), "estimated_minutes": 120,
         "urgency": "normal"})
     assignment.assign(zhao, Task.get(Task.request == request.id), provider_id=anjia.id, note="周边志愿者都没空，请机构上门")
+
+
+def _station_desk(wang, grandpa, li, zhou, zhao) -> None:
+    """The station's desk (docs/station.md): a code card for 王家 (王德顺 has no phone), a counter entry from a
+    paper form with the signature held at the station, one waiting for a code, and two corrections — one
+    posted, one waiting for a second coordinator (刘书记, the admin, may approve it; 赵敏 asked, so she may not).
+
+    The card's codes are not kept anywhere (only their HMACs): a tester who wants codes issues a new card as
+    赵敏 (`POST /api/v1/households/{王家}/code-cards`), whose answer lists them once."""
+    from server import clock
+    from server.models import Household, Member, ServiceRecord
+    from server.services.board import code_cards, corrections, counter
+
+    code_cards.issue(zhao, Household.get_by_id(wang.household_id))
+    qian = Member.get(Member.name == "钱凤英")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    two_days_ago = (now - dt.timedelta(days=2)).replace(hour=14)
+    counter.enter(zhao, {
+        "volunteer_member_id": zhou.id, "category_code": "hardship", "item_code": "companionship",
+        "place": "6号楼2单元101", "started_at": two_days_ago, "ended_at": two_days_ago + dt.timedelta(minutes=90),
+        "content": "陪钱凤英老人聊天、读报（纸质服务记录单）", "witness_member_id": qian.id,
+        "recipient_member_id": qian.id, "paper_signature": True})
+    counter.enter(zhao, {
+        "volunteer_member_id": li.id, "category_code": "repairs", "item_code": "appliance_repair",
+        "place": "3号楼2单元301", "started_at": two_days_ago, "ended_at": two_days_ago + dt.timedelta(minutes=60),
+        "content": "修理收音机（柜台登记，请王德顺老人念见证码确认）", "witness_member_id": grandpa.id,
+        "recipient_member_id": grandpa.id})
+    credited = list(ServiceRecord.select().where(ServiceRecord.volunteer == li.id, ServiceRecord.status == "credited",
+                                                 ServiceRecord.source == "self_report").order_by(ServiceRecord.started_at))
+    first, second = credited[0], credited[1]
+    corrections.request(zhao, first, started_at=first.started_at, ended_at=first.ended_at + dt.timedelta(minutes=40),
+                        reason="签退晚按了，纸质记录单写到11点40分")
+    corrections.request(zhao, second, started_at=second.started_at, ended_at=second.started_at + dt.timedelta(hours=3),
+                        reason="王秀兰来电说修了三个小时")
+def _signed_statement(xfy, wu, zheng) -> None:
+    """Last month 吴家 brought their paper passbook over (10 hours); the station closed the month, so 吴家
+    has a signed statement (GET /statements/{id}/signed, its PDF's QR code) another bank could import."""
+    from server import clock
+    from server.models import Household
+    from server.services.ledger import ledger_ops, statements
+
+    year, month = statements.previous_month(clock.today())
+    with clock.at(dt.datetime(year, month, 20, 10, 0)):
+        ledger_ops.adjust(zheng, Household.get_by_id(wu.household_id), minutes=10 * 60, reason="纸质爱心存折转入",
+                          key="demo:wu:paper-passbook")
+    statements.close_community_month(xfy.id, year, month)
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:

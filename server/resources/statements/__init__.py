@@ -1,0 +1,3 @@
+from server.resources.statements.routes import blp
+
+__all__ = ["blp"]
