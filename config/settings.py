@@ -135,6 +135,7 @@ SETTINGS: dict[str, Setting] = {
     "DAILY_CAP_MINUTES": Setting(8 * 60, int, "Most service minutes one member may be credited for one day; more is refused."),
     "HOUSEHOLD_CAP_MINUTES": Setting(1500 * 60, int, "A household's storage cap; credit above it goes to the community's love pool (爱心池)."),
     "GIFT_YEARLY_CAP_MINUTES": Setting(100 * 60, int, "Most minutes a household may gift to relatives' households (亲情转赠) in a calendar year."),
+    "NETWORK_LIMIT_MINUTES": Setting(100 * 60, int, "A community's limit in an exchange network (通存通兑) when the admin names none: the most minutes it may owe the network, or be owed."),
     "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
     "PAYBACK_AGE": Setting(60, int, "Age from which any member of a household may open payback requests (优先回馈) on its hours; younger members need to be a volunteer retired for age or illness, or a hardship case (兜底对象)."),
     "PAYBACK_PROMISE_HOURS": Setting(48, int, "Every payback request promises that a volunteer or a provider is assigned within this many hours of opening it, or by the start of its time window if that is sooner (`promise_due_at`)."),

@@ -44,8 +44,9 @@ def register_commands(app) -> None:
     @app.cli.command("verify-ledger")
     @click.option("--community", "community_code", default=None, help="Only this community (its code)")
     def verify_ledger_command(community_code):
-        """Recompute every ledger invariant; exit 1 and list violations if any."""
-        from server.models import Community
+        """Recompute every ledger invariant for every community and every exchange network (or one community
+        and its network); exit 1 and list violations if any."""
+        from server.models import Community, Network, NetworkMember
         from server.services.ledger import ledger_verify
 
         community_id = None
@@ -54,7 +55,12 @@ def register_commands(app) -> None:
         violations = ledger_verify.verify(community_id)
         for violation in violations:
             click.echo(f"{violation.rule}: {violation.detail} {violation.as_dict()}")
-        click.echo(f"ledger verified: {'OK' if not violations else f'{len(violations)} violation(s)'}")
+        if community_id is None:
+            scope = f"{Community.select().count()} communities, {Network.select().count()} networks"
+        else:
+            scope = f"community {community_code}" + (", its network" if NetworkMember.select().where(
+                NetworkMember.community == community_id).exists() else "")
+        click.echo(f"ledger verified ({scope}): {'OK' if not violations else f'{len(violations)} violation(s)'}")
         raise SystemExit(1 if violations else 0)
 
     @app.cli.command("rotate-key")

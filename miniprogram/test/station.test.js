@@ -30,7 +30,7 @@ describe('station desk (服务站)', () => {
     expect(t).toContain('⑤ 近期的集中活动（1）')
     expect(t).toContain('帮扶协议')
     expect(t).toContain('建档立卡')
-    for (const link of ['星级评定', '公告和异议', '检查和走访', '亲属确认']) expect(t).toContain(link)
+    for (const link of ['星级评定', '公告和异议', '检查和走访', '亲属确认', '通存通兑']) expect(t).toContain(link)
   })
 
   test('approve, reject with a reason, publish, no-show: each posts to its own address', async () => {

@@ -260,6 +260,8 @@ const SCREENS = [
     'GET /tasks/43': { ...board.items[2], assigned_by_coordinator: true, assign_note: '您住得近，麻烦跑一趟', may_decline: true },
   }, { query: { id: '43' }, elder: true }],
   ['payback-provider', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': providers.payback_requests }, { elder: true, full: true }],
+  ['station-network', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }],
+  ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
   ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],

@@ -37,7 +37,8 @@ ROLE_DOC = {
     ADMIN: "admins",
 }
 
-# param name -> function(id) returning (the object's community id, "global" or None if missing; the row)
+# param name -> function(id) returning (the object's community id, a tuple of the community ids it
+# belongs to (a transfer between two communities, a network), "global" or None if missing; the row)
 _SCOPES: dict[str, callable] = {}
 
 
@@ -47,7 +48,8 @@ def register_scope(param: str, model_name: str, community_of=None) -> None:
     By name, so that route modules import no models (tests/test_routes_thin.py); a misspelt
     name fails at import. By default the gate loads the whole row once (views get it from
     `scoped_object`); `community_of(id)`, a service function, replaces that for models whose
-    community is found elsewhere.
+    community is found elsewhere; it may answer a tuple of community ids for an object that
+    belongs to several (a transfer between two communities, a network): a member of any passes.
     """
     model = getattr(models, model_name)
     if community_of is None:
@@ -188,7 +190,10 @@ def _check_scopes(member: Member) -> None:
         g.scoped_objects[param] = row
         if community_id == "global" or member.has_role(ADMIN):
             continue
-        if community_id != member.community_id:
+        if isinstance(community_id, tuple):
+            if member.community_id not in community_id:
+                raise NotFound()
+        elif community_id != member.community_id:
             raise NotFound()
 
 

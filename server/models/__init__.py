@@ -25,6 +25,7 @@ from server.models.ledger import (
     Transfer,
 )
 from server.models.matching import TaskCandidate, TaskOpening
+from server.models.networks import Network, NetworkMember, NetworkSettlement
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
@@ -57,6 +58,9 @@ MODELS = [
     SigningKey,
     MemberYear,
     Kinship,
+    Network,
+    NetworkMember,
+    NetworkSettlement,
     ServiceRecord,
     Notification,
     SubscriptionCredit,

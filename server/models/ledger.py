@@ -21,19 +21,22 @@ from server.db import BaseModel, JSONField
 from server.models.enums import one_of
 from server.models.people import RELATIONS, Community, Household, Member
 
-ACCOUNT_KINDS = ("household", "issuance", "love_pool")
+ACCOUNT_KINDS = ("household", "issuance", "love_pool", "clearing")
 TRANSFER_STATES = ("pending", "posted", "voided")
 
 
 class Account(BaseModel):
-    """One per household; each community has an `issuance` and a `love_pool` system account.
+    """One per household; each community has `issuance`, `love_pool` and `clearing` system accounts.
+
+    `clearing` (清算) carries the hours that cross to and from other communities: its balance is the
+    community's net position towards its network (positive: the network owes it hours).
 
     `posted_minutes` and `pending_minutes` are caches of the entries and of the pending
     holds: the verifier recomputes both. A household's available minutes are
     posted − pending and never go below zero.
     """
 
-    key = CharField(max_length=48, unique=True)  # household:<id> | issuance:<community> | love_pool:<community>
+    key = CharField(max_length=48, unique=True)  # household:<id> | issuance:<c> | love_pool:<c> | clearing:<c>
     community = ForeignKeyField(Community, backref="accounts", on_delete="RESTRICT")
     household = ForeignKeyField(Household, null=True, unique=True, backref="accounts", on_delete="RESTRICT")
     kind = CharField(max_length=12, constraints=one_of("kind", ACCOUNT_KINDS))
@@ -46,6 +49,9 @@ class Transfer(BaseModel):
     """Why hours moved (`code`), once per idempotency key; pending holds resolve at most once."""
 
     community = ForeignKeyField(Community, backref="transfers", on_delete="RESTRICT", index=False)
+    # A movement between two communities: the other one (its legs are on its own chain). The transfer is
+    # scoped to both: both stations see, verify, close and may reverse it. NULL for a one-community transfer.
+    counter_community = ForeignKeyField(Community, null=True, backref="transfers_in", on_delete="RESTRICT", index=False)
     code = CharField(max_length=24)
     state = CharField(max_length=8, default="posted", constraints=one_of("state", TRANSFER_STATES))
     idempotency_key = CharField(max_length=128, unique=True)
@@ -67,6 +73,7 @@ class Transfer(BaseModel):
 
 
 Transfer.add_index(Transfer.index(Transfer.hold_account, Transfer.state, where=Transfer.hold_account.is_null(False)))
+Transfer.add_index(Transfer.index(Transfer.counter_community, where=Transfer.counter_community.is_null(False)))
 # A transfer is reversed at most once.
 Transfer.add_index(Transfer.index(Transfer.reverses, unique=True, where=Transfer.reverses.is_null(False)))
 

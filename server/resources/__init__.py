@@ -15,6 +15,7 @@ from server.resources import (
     ledger,
     me,
     members,
+    networks,
     notices,
     notifications,
     passbook,
@@ -33,8 +34,8 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
-    passbook, ledger, requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports,
-    redemption, audits, notices, stars, statements,
+    passbook, ledger, networks, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
+    reports, redemption, audits, notices, stars, statements,
 )
 
 

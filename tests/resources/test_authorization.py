@@ -20,7 +20,7 @@ from server.models import (
     Team,
     Volunteer,
 )
-from server.services.ledger import ledger_ops, statements
+from server.services.ledger import ledger_ops, networks, statements
 from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
@@ -113,6 +113,7 @@ FOREIGN_OBJECT_MAKERS = {
     "provider_id": lambda b: _provider(b).id,
     "correction_id": lambda b: _correction(b).id,
     "statement_id": lambda b: _statement(b).id,
+    "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
 }
 
 

@@ -28,6 +28,7 @@ function toRows(entries, lastYear) {
       date: p ? `${p.mo}月${p.d}日` : '',
       label: e.code_label,
       content: e.content || e.reason || e.note || '',
+      otherCommunity: e.other_community || '', // hours that crossed communities (通存通兑)
       place: e.place || '',
       witness: e.witness_name || '',
       servedBy: e.served_by || '',

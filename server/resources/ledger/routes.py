@@ -26,7 +26,7 @@ from server.services.ledger.transfer_views import kinship_view, transfer_view
 from server.services.people import core as people
 
 blp = Blueprint("ledger", __name__, url_prefix="/api/v1", description="Hours ledger (时间账本)")
-auth.register_scope("transfer_id", "Transfer")
+auth.register_scope("transfer_id", "Transfer", community_of=ledger_ops.transfer_scope)
 auth.register_scope("kinship_id", "Kinship", community_of=ledger_ops.kinship_scope)
 
 

@@ -51,11 +51,15 @@ class LegSchema(Schema):
     account_id = ma.fields.Integer()
     account_kind = ma.fields.String(validate=ma.validate.OneOf(ACCOUNT_KINDS))
     household_id = ma.fields.Integer(allow_none=True)
+    community_id = ma.fields.Integer(metadata={"description": "The community whose chain the leg is on"})
     minutes = ma.fields.Integer()
 
 
 class TransferSchema(Schema):
     id = ma.fields.Integer()
+    community_id = ma.fields.Integer()
+    counter_community_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "The other community of hours that crossed communities (通存通兑); both see the transfer"})
     code = ma.fields.String()
     code_label = ma.fields.String()
     state = ma.fields.String(validate=ma.validate.OneOf(TRANSFER_STATES), metadata={"description": "pending (a hold) | posted | voided"})

@@ -71,6 +71,12 @@ class NoticeBriefSchema(Schema):
     award_count = ma.fields.Integer()
 
 
+class ExchangeSchema(Schema):
+    given_minutes = ma.fields.Integer(metadata={"description": "Minutes the community's residents gave to the network's other communities"})
+    received_minutes = ma.fields.Integer(metadata={"description": "Minutes that came from the network's other communities"})
+    position_minutes = ma.fields.Integer(metadata={"description": "Net position at the quarter's end: + the network owes the community"})
+
+
 class NoticeHonourSchema(Schema):
     """How the bank kept its word to the households that redeemed (兑付率): figures only, no names."""
 
@@ -94,6 +100,8 @@ class NoticeSchema(NoticeBriefSchema):
     activity = ma.fields.Nested(ActivitySchema, metadata={"description": "Quarterly notices"})
     honour = ma.fields.Nested(NoticeHonourSchema, metadata={
         "description": "Quarterly notices published since the honour rate was kept (兑付率)"})
+    exchange = ma.fields.Nested(ExchangeSchema, allow_none=True, metadata={
+        "description": "Quarterly notices of a community in an exchange network (通存通兑): figures only, no names"})
     awards = ma.fields.List(ma.fields.Nested(NoticeAwardSchema))
 
 

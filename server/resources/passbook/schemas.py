@@ -32,6 +32,9 @@ class LineSchema(Schema):
     reverses_transfer_id = ma.fields.Integer(allow_none=True)
     corrects_transfer_id = ma.fields.Integer(allow_none=True, metadata={
         "description": "A corrected credit (更正): the credit it replaces, reversed just before it"})
+    other_community = ma.fields.String(metadata={
+        "description": "The other community of hours that crossed communities (通存通兑, e.g. a gift to a relative "
+                       "there); empty otherwise"})
 
 
 class HoldSchema(Schema):

@@ -10,7 +10,13 @@ invariants are numbered as in docs/ledger.md, which tells the whole design and w
   which emits hours when service is credited and takes them back when they are
   redeemed (its balance is minus everything in circulation), and `love_pool` (爱心池),
   which receives overflow and donations and grants to elders in hardship (and the balance
-  of a household closed because its last member was erased).
+  of a household closed because its last member was erased), and `clearing` (清算), through
+  which hours cross to and from the other communities of its network.
+* A movement between two communities passes through both clearing accounts (giver −n,
+  giver's clearing +n | receiver's clearing −n, receiver +n), so each community's legs
+  sum to zero, a clearing balance is the community's net position and a network's
+  clearing balances sum to zero; no position passes the community's limit (invariant 10).
+  Each leg goes on its own community's chain; both heads are locked in community order.
 * Transfers say why hours moved (`code`). A posted transfer has entries (legs), one per
   account it touches, with signed minutes that sum to zero (invariant 1). A pending
   transfer is a hold on one household account: it raises `pending_minutes` and has no
@@ -44,7 +50,16 @@ from peewee import IntegrityError
 from server import clock
 from server.db import Prepared, database, instance, is_postgres
 from server.errors import Conflict, LoveBankError, NotFound, RuleBroken
-from server.models import Account, Entry, Household, LedgerChain, MemberYear, Transfer
+from server.models import (
+    Account,
+    Community,
+    Entry,
+    Household,
+    LedgerChain,
+    MemberYear,
+    NetworkMember,
+    Transfer,
+)
 
 CODES = {
     "service_credit": "服务存入",
@@ -58,6 +73,7 @@ CODES = {
     "household_closed": "销户转入爱心池",
     "statement_import": "存折转入(外部)",
 }
+SYSTEM_KINDS = ("issuance", "love_pool", "clearing")
 GENESIS_HASH = "0" * 64
 
 
@@ -77,6 +93,12 @@ class AlreadyResolved(Conflict):
     """Invariant 6: a hold is posted or voided once; a transfer is reversed once."""
 
     rule = "already_resolved"
+
+
+class LimitExceeded(RuleBroken):
+    """Invariant 10: a community's net position towards its network stays within its limit."""
+
+    rule = "network_limit"
 
 
 class MonthClosed(Conflict):
@@ -103,7 +125,7 @@ def open_household_account(household: Household) -> Account:
 
 
 def open_community_accounts(community) -> None:
-    for kind in ("issuance", "love_pool"):
+    for kind in SYSTEM_KINDS:
         Account.insert(key=f"{kind}:{community.id}", community=community, kind=kind,
                        opened_at=clock.now()).on_conflict_ignore().execute()
     LedgerChain.insert(community=community).on_conflict_ignore().execute()
@@ -157,8 +179,9 @@ def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account, L
 
 
 def system_account(community_id: int, kind: str) -> Account:
-    issuance, pool = system_accounts(community_id)
-    return issuance if kind == "issuance" else pool
+    """The community's `issuance`, `love_pool` or `clearing` account."""
+    by_kind = {account.kind: account for account in _SYSTEM_ACCOUNTS.rows(community_id)}
+    return by_kind[kind]
 
 
 def available(account: Account) -> int:
@@ -185,7 +208,7 @@ def _replay(key: str, digest: str) -> Transfer | None:
     return existing
 
 
-_TRANSFER_COLUMNS = ("community", "code", "state", "minutes", "posted_minutes", "hold_account", "reverses", "record_id",
+_TRANSFER_COLUMNS = ("community", "counter_community", "code", "state", "minutes", "posted_minutes", "hold_account", "reverses", "record_id",
                      "reason", "details", "actor", "on_behalf_of", "effective_date", "created_at", "resolved_at")
 _INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
     idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))))
@@ -193,7 +216,7 @@ _INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
 
 def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer:
     values = {name: fields.get(name) for name in _TRANSFER_COLUMNS}
-    for name in ("community", "hold_account", "reverses", "actor", "on_behalf_of"):
+    for name in ("community", "counter_community", "hold_account", "reverses", "actor", "on_behalf_of"):
         value = values[name]
         values[name] = value.id if hasattr(value, "id") else value
     transfer_id = _INSERT_TRANSFER.insert(key, digest, *[
@@ -303,7 +326,14 @@ def _insert_entries(rows: list[dict]) -> None:
 
 
 def _move(account: Account, delta: int) -> int | None:
-    """New posted balance, or None when a floor refused (household: available; love pool: posted)."""
+    """New posted balance, or None when a floor refused (household: available; love pool: posted;
+    clearing: the community's network limit either way, none when it is in no network)."""
+    if account.kind == "clearing":
+        limit = NetworkMember.select(NetworkMember.limit_minutes).where(NetworkMember.community == account.community_id)
+        rows = list(Account.update(posted_minutes=Account.posted_minutes + delta).where(
+            Account.id == account.id, Account.posted_minutes + delta <= limit,
+            (Account.posted_minutes + delta) * -1 <= limit).returning(Account.posted_minutes).execute())
+        return rows[0].posted_minutes if rows else None
     if account.kind == "issuance":
         rows = _MOVE["issuance"].rows(delta, account.id)
     else:
@@ -322,8 +352,14 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     A closed month is refused by the database's trigger (invariant 9); it surfaces here
     as MonthClosed.
     """
-    if sum(leg.minutes for leg in legs) != 0:
-        raise ValueError(f"legs must sum to zero: {legs}")
+    per_community = {}
+    for leg in legs:
+        community_id = accounts[leg.account_id].community_id
+        per_community[community_id] = per_community.get(community_id, 0) + leg.minutes
+    if any(per_community.values()):
+        raise ValueError(f"each community's legs must sum to zero: {legs}")
+    if not set(per_community) <= {transfer.community_id, transfer.counter_community_id}:
+        raise ValueError(f"legs outside the transfer's communities: {legs}")
     now, day = clock.now(), day or transfer.effective_date
     rows = []
     for leg in legs:
@@ -334,6 +370,8 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
             balance_after = account.posted_minutes  # locked (or held) and current: nothing moves
         else:
             balance_after = _move(account, leg.minutes)
+        if balance_after is None and account.kind == "clearing":
+            raise _limit_exceeded(account, leg.minutes)
         if balance_after is None:
             what = "爱心池" if account.kind == "love_pool" else "家庭存折"
             short = -leg.minutes - _available_now(account.id)
@@ -355,6 +393,27 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
         raise
     for chain in chains.values():
         _CHAIN_HEAD.rowcount(chain.last_seq, chain.last_hash, chain.id)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}小时"
+
+
+def _limit_exceeded(account: Account, minutes: int) -> LimitExceeded:
+    """What a movement past a community's limit is refused with: the limit, the position now, what was asked."""
+    community = Community.get_by_id(account.community_id)
+    limit = (NetworkMember.select(NetworkMember.limit_minutes)
+             .where(NetworkMember.community == account.community_id).scalar())
+    position = Account.get_by_id(account.id).posted_minutes
+    if limit is None:
+        return LimitExceeded(f"{community.name}没有加入通存通兑网络，时间不能跨社区流转", field="minutes",
+                             community_id=community.id)
+    now = (f"目前网络欠本社区{_hours(position)}" if position > 0 else
+           f"目前本社区欠网络{_hours(-position)}" if position < 0 else "目前收支持平")
+    return LimitExceeded(
+        f"超出{community.name}的通兑额度：额度为{_hours(limit)}，{now}，这次要{'转出' if minutes > 0 else '转入'}"
+        f"{_hours(abs(minutes))}，请少转一些或等社区之间结算后再办", field="minutes",
+        community_id=community.id, limit_minutes=limit, position_minutes=position, asked_minutes=minutes)
 
 
 def _available_now(account_id: int) -> int:
@@ -385,7 +444,7 @@ def overflow_note(overflow: int, minutes: int) -> str:
 
 
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
-         actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(), chain=None,
+         counter_community_id: int | None = None, actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(), chain=None,
          savepoint: bool = True) -> Transfer:
     """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
 
@@ -397,7 +456,8 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
     whose transaction ends on any error anyway). `accounts` may pass rows the caller read
     inside its transaction: on SQLite that transaction already holds the write lock, so
     they are current; PostgreSQL locks and re-reads them. `chain`, the accounts'
-    community's chain head read the same way, likewise.
+    community's chain head read the same way, likewise. `counter_community_id`: the other
+    community of a movement between two (its legs pass through both clearing accounts).
     """
     if code not in CODES:
         raise ValueError(f"unknown transfer code {code!r}")
@@ -425,7 +485,7 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
                 return existing
             raise
         transfer, created = _create_transfer(
-            key, body, digest=digest, community=community_id, code=code, state="posted", minutes=moved, reason=reason,
+            key, body, digest=digest, community=community_id, counter_community=counter_community_id, code=code, state="posted", minutes=moved, reason=reason,
             details={**(details or {}), **(extra or {})}, actor=actor, on_behalf_of=on_behalf_of,
             record_id=record_id, reverses=reverses, effective_date=clock.today(), created_at=clock.now(),
             resolved_at=clock.now(),
@@ -524,7 +584,8 @@ def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
             raise AlreadyResolved("这笔记账已经冲正过了")
         try:
             return post(
-                community_id=original.community_id, code="reversal", key=key, body=body, reason=reason,
+                community_id=original.community_id, counter_community_id=original.counter_community_id,
+                code="reversal", key=key, body=body, reason=reason,
                 details={**original.details, "reverses_code": original.code, "reverses_id": original.id},
                 actor=actor, record_id=original.record_id, reverses=original.id,
                 account_ids=[leg.account_id for leg in legs], legs_for=lambda accounts: (legs, None),
@@ -543,3 +604,8 @@ _ADD_MEMBER_YEAR = Prepared(lambda member_id, year, minutes, again: (
 def add_member_year(member_id: int, year: int, minutes: int) -> None:
     """Upsert a volunteer's yearly credited minutes (atomic increment, both backends)."""
     _ADD_MEMBER_YEAR.rowcount(member_id, year, minutes, minutes)
+
+
+def hold_communities(community_ids) -> None:
+    """Like `hold_community`, for several communities (their heads locked in community order)."""
+    _lock_chains(community_ids)

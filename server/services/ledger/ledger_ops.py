@@ -5,6 +5,10 @@ retried tap never moves hours twice. Gifts (亲情转赠) go only to a relative'
 whose relationship a coordinator confirmed once; gifts and donations have yearly caps;
 grants (兜底) come out of the community's love pool with a reason. A household closed
 because its last member was erased hands what it had to the love pool, once.
+
+A gift to a relative in another community of the same network (通存通兑) passes through both
+communities' clearing accounts (docs/ledger.md, invariant 10): one transfer, scoped to both
+communities, each leg on its own community's chain.
 """
 
 import datetime as dt
@@ -14,9 +18,10 @@ from peewee import fn
 from server import clock, runtime
 from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
-from server.models import Entry, Household, Kinship, Member, ServiceRecord, Transfer
+from server.models import Community, Entry, Household, Kinship, Member, ServiceRecord, Transfer
 from server.services.board import records
 from server.services.ledger import core as ledger
+from server.services.ledger import networks
 from server.services.people import core as people
 from server.services.people import privacy
 
@@ -61,7 +66,8 @@ def reverse(actor: Member, transfer_id: int, *, reason: str, key: str) -> Transf
     transfer = Transfer.get_or_none(Transfer.id == transfer_id)
     if transfer is None:
         raise NotFound()
-    _require_coordinator(actor, transfer.community_id)
+    if not privacy.coordinates(actor, transfer.counter_community_id or transfer.community_id):
+        _require_coordinator(actor, transfer.community_id)
     if transfer.record_id is not None:
         record = ServiceRecord.get_by_id(transfer.record_id)
         records.reverse(actor, record, reason=reason, key=key)
@@ -123,6 +129,15 @@ def kinship_for(viewer: Member, kinship_id: int) -> Kinship:
     raise NotFound()
 
 
+def transfer_scope(transfer_id: int):
+    """The auth gate's scope for /transfers/<id>/…: its community, and the other one of a movement between
+    two (None: missing). Both communities' stations see, verify and may reverse it."""
+    row = Transfer.select(Transfer.community, Transfer.counter_community).where(Transfer.id == transfer_id).tuples().first()
+    if row is None:
+        return None
+    return row[0] if row[1] is None else tuple(row)
+
+
 def kinship_scope(kinship_id: int) -> int | None:
     """The auth gate's scope for /kinships/<id>/…: the community of the household that asked (None: missing)."""
     return (Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
@@ -157,6 +172,8 @@ def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: s
         raise people.HouseholdClosed(field="to_household_id")
     if minutes <= 0:
         raise RuleBroken("转赠的时间必须大于0", field="minutes", rule="minutes_positive")
+    if target.community_id != source.community_id:
+        return _gift_across(actor, source, target, minutes=minutes, note=note, key=key)
     sender = ledger.household_account(source.id)
     receiver = ledger.household_account(target.id)
     pool = ledger.system_account(target.community_id, "love_pool")
@@ -173,6 +190,38 @@ def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: s
             body={"from": source.id, "to": target.id, "minutes": minutes, "note": note}, reason=note,
             details={"content": f"{source.name}转赠给{target.name}" + (f"：{note}" if note else "")},
             actor=actor, account_ids=[sender.id, receiver.id, pool.id], legs_for=legs_for,
+        )
+
+
+def _gift_across(actor: Member, source: Household, target: Household, *, minutes: int, note: str, key: str) -> Transfer:
+    """A gift to a relative in another community of the same network: giver −n, giver's clearing +n |
+    receiver's clearing −n, receiver +n (above the storage cap, the rest to the receiver's love pool).
+    Refused when the communities are in no one network, or when either position would pass its limit."""
+    giving, receiving = Community.get_by_id(source.community_id), Community.get_by_id(target.community_id)
+    networks.require_one_network(giving, receiving)
+    sender = ledger.household_account(source.id)
+    receiver = ledger.household_account(target.id)
+    out_clearing = ledger.system_account(giving.id, "clearing")
+    in_clearing = ledger.system_account(receiving.id, "clearing")
+    pool = ledger.system_account(receiving.id, "love_pool")
+    cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+    with database.atomic():
+        _check_yearly_cap(sender.id, "gift", minutes, "GIFT_YEARLY_CAP_MINUTES", "转赠")
+
+        def legs_for(accounts):
+            credit, overflow = ledger.credit_legs(accounts[in_clearing.id], accounts[receiver.id], accounts[pool.id],
+                                                  minutes, cap)
+            legs = [ledger.Leg(sender.id, -minutes), ledger.Leg(out_clearing.id, minutes), *credit]
+            return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
+
+        return ledger.post(
+            community_id=giving.id, counter_community_id=receiving.id, code="gift", key=key,
+            body={"from": source.id, "to": target.id, "minutes": minutes, "note": note}, reason=note,
+            details={"content": f"{giving.name}{source.name}转赠给{receiving.name}{target.name}" + (f"：{note}" if note else ""),
+                     "from_community_id": giving.id, "from_community": giving.name,
+                     "to_community_id": receiving.id, "to_community": receiving.name},
+            actor=actor, account_ids=[sender.id, out_clearing.id, in_clearing.id, receiver.id, pool.id],
+            legs_for=legs_for,
         )
 
 
@@ -242,6 +291,8 @@ def transfer_for(viewer: Member, transfer_id: int) -> Transfer:
     if transfer is None:
         raise NotFound()
     if privacy.coordinates(viewer, transfer.community_id):
+        return transfer
+    if transfer.counter_community_id is not None and privacy.coordinates(viewer, transfer.counter_community_id):
         return transfer
     if viewer.household_id is not None:
         touched = Entry.select().join_from(Entry, ledger.Account).where(

@@ -2,6 +2,9 @@
 
 The quarterly audit calls `verify()`; so does `lovebank verify-ledger`. It reads, never
 writes, and streams entries in chain order so a large ledger is checked in one pass.
+Checking one community checks the transfers it shares with another (each community's own
+legs) and its network (clearing balances sum to zero, positions within limits: docs/ledger.md, invariant 10);
+checking everything checks every community and every network.
 """
 
 from collections import defaultdict
@@ -9,7 +12,16 @@ from dataclasses import asdict, dataclass
 
 from peewee import fn
 
-from server.models import Account, Entry, MemberYear, ServiceRecord, Statement, Transfer
+from server.models import (
+    Account,
+    Entry,
+    MemberYear,
+    Network,
+    NetworkMember,
+    ServiceRecord,
+    Statement,
+    Transfer,
+)
 from server.services.ledger.core import GENESIS_HASH, entry_hash
 from server.services.ledger.statements import month_bounds, month_sums
 
@@ -38,6 +50,9 @@ def verify(community_id: int | None = None) -> list[Violation]:
     found += _records_credited_once(community_id)
     found += _statements(community_id)
     found += _member_years(community_id)
+    found += _communities_sum_to_zero(community_id)
+    found += _transfer_scope(community_id)
+    found += _networks(community_id)
     if community_id is None:
         total = Entry.select(fn.COALESCE(fn.SUM(Entry.minutes), 0)).scalar()
         if int(total or 0) != 0:
@@ -52,7 +67,11 @@ def report(community_id: int | None = None) -> dict:
 
 
 def _scoped(query, model, community_id):
-    return query if community_id is None else query.where(model.community == community_id)
+    if community_id is None:
+        return query
+    if model is Transfer:  # a transfer between two communities belongs to both
+        return query.where((Transfer.community == community_id) | (Transfer.counter_community == community_id))
+    return query.where(model.community == community_id)
 
 
 def _chain_and_running_balances(community_id):
@@ -84,14 +103,59 @@ def _chain_and_running_balances(community_id):
 
 
 def _transfers_sum_to_zero(community_id):
+    """Invariants 1 and 10: each community's legs of every transfer sum to zero."""
     query = (
-        Entry.select(Entry.transfer, fn.SUM(Entry.minutes).alias("total"))
-        .group_by(Entry.transfer)
+        Entry.select(Entry.transfer, Entry.community, fn.SUM(Entry.minutes).alias("total"))
+        .group_by(Entry.transfer, Entry.community)
         .having(fn.SUM(Entry.minutes) != 0)
     )
     query = _scoped(query, Entry, community_id)
-    return [Violation("transfer_sums_to_zero", f"legs sum to {row.total}", transfer_id=row.transfer_id)
+    return [Violation("transfer_sums_to_zero", f"legs sum to {row.total} in community {row.community_id}",
+                      community_id=row.community_id, transfer_id=row.transfer_id)
             for row in query]
+
+
+def _communities_sum_to_zero(community_id):
+    """Invariant 1 per community: all of a community's balances sum to zero."""
+    query = _scoped(Entry.select(Entry.community, fn.SUM(Entry.minutes).alias("total")), Entry, community_id)
+    query = query.group_by(Entry.community).having(fn.SUM(Entry.minutes) != 0)
+    return [Violation("community_sums_to_zero", f"the community's entries sum to {row.total}, not 0",
+                      community_id=row.community_id) for row in query]
+
+
+def _transfer_scope(community_id):
+    """Invariant 10: a transfer's legs lie only in its community and, between two, the other one."""
+    query = (Entry.select(Entry.id, Entry.community, Entry.transfer).join(Transfer)
+             .where(Entry.community != Transfer.community,
+                    Transfer.counter_community.is_null() | (Entry.community != Transfer.counter_community)))
+    query = _scoped(query, Entry, community_id)
+    return [Violation("transfer_scope", "a leg lies in a community the transfer does not name",
+                      community_id=row.community_id, transfer_id=row.transfer_id, entry_id=row.id) for row in query]
+
+
+def _networks(community_id):
+    """Invariant 10: a network's clearing balances sum to zero and each stays within its community's limit
+    (recomputed from the entries). One community: its network's; all: every network's."""
+    found = []
+    networks = Network.select()
+    if community_id is not None:
+        networks = networks.join(NetworkMember).where(NetworkMember.community == community_id)
+    for network in networks:
+        limits = dict(NetworkMember.select(NetworkMember.community, NetworkMember.limit_minutes)
+                      .where(NetworkMember.network == network.id).tuples())
+        sums = dict(Entry.select(Account.community, fn.SUM(Entry.minutes)).join(Account)
+                    .where(Account.kind == "clearing", Account.community.in_(list(limits) or [0]))
+                    .group_by(Account.community).tuples())
+        total = sum(int(v or 0) for v in sums.values())
+        if total != 0:
+            found.append(Violation("network_clearing_sums_to_zero",
+                                   f"network {network.id}'s clearing balances sum to {total}, not 0"))
+        for member, limit in limits.items():
+            position = int(sums.get(member) or 0)
+            if abs(position) > limit:
+                found.append(Violation("network_limit", f"network {network.id}: position {position} passes the "
+                                       f"limit {limit}", community_id=member))
+    return found
 
 
 def _cached_balances(community_id):

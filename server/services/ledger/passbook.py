@@ -45,7 +45,15 @@ def _direction(minutes: int, pool_minutes: int) -> str:
     return "to_pool" if pool_minutes > 0 else "from_pool" if pool_minutes < 0 else "none"
 
 
-def _line(row: dict) -> dict:
+def _other_community(details: dict, community_id: int) -> str:
+    """The other community of hours that crossed communities, as this household's passbook names it."""
+    if "from_community_id" not in details:
+        return ""
+    mine_gave = details["from_community_id"] == community_id
+    return details.get("to_community" if mine_gave else "from_community", "")
+
+
+def _line(row: dict, community_id: int) -> dict:
     """A passbook line, JSON-ready (the response passes it through verbatim).
 
     `pool_minutes`: what of this transfer went to the love pool instead of the household (a
@@ -78,6 +86,7 @@ def _line(row: dict) -> dict:
         "reverses_transfer_id": row["reverses_id"],
         # A corrected credit (更正) names the credit it replaces; its reversal names it too (reverses_transfer_id).
         "corrects_transfer_id": details.get("corrects_transfer_id") if row["code"] != "reversal" else None,
+        "other_community": _other_community(details, community_id),
     }
 
 
@@ -106,7 +115,7 @@ def passbook(household: Household, *, after: tuple[int] | None = None, limit: in
         "balance_minutes": account.posted_minutes,
         "held_minutes": account.pending_minutes,
         "available_minutes": ledger.available(account),
-        "entries": [_line(row) for row in rows[:limit]],
+        "entries": [_line(row, account.community_id) for row in rows[:limit]],
         "next_after": (rows[limit - 1]["id"],) if len(rows) > limit else None,
         "holds": holds,
         "yearly_totals": [
@@ -132,4 +141,4 @@ def every_line(household: Household) -> list[dict]:
     """The whole passbook, oldest first (a resident's data export)."""
     account = ledger.household_account(household.id)
     rows = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account.id).order_by(Entry.id).dicts()
-    return [_line(row) for row in rows]
+    return [_line(row, account.community_id) for row in rows]

@@ -6,7 +6,7 @@ from server.services.ledger import core as ledger
 
 def transfer_view(transfer: Transfer) -> dict:
     legs = (
-        Entry.select(Entry.account, Entry.minutes, Account.kind, Account.household)
+        Entry.select(Entry.account, Entry.minutes, Account.kind, Account.household, Entry.community)
         .join(Account)
         .where(Entry.transfer == transfer.id)
         .order_by(Entry.id)
@@ -15,6 +15,8 @@ def transfer_view(transfer: Transfer) -> dict:
     reversal = Transfer.select(Transfer.id).where(Transfer.reverses == transfer.id).scalar()
     return {
         "id": transfer.id,
+        "community_id": transfer.community_id,
+        "counter_community_id": transfer.counter_community_id,
         "code": transfer.code,
         "code_label": ledger.CODES[transfer.code],
         "state": transfer.state,
@@ -28,8 +30,9 @@ def transfer_view(transfer: Transfer) -> dict:
         "effective_date": transfer.effective_date,
         "created_at": transfer.created_at,
         "legs": [
-            {"account_id": account_id, "minutes": minutes, "account_kind": kind, "household_id": household_id}
-            for account_id, minutes, kind, household_id in legs
+            {"account_id": account_id, "minutes": minutes, "account_kind": kind, "household_id": household_id,
+             "community_id": community_id}
+            for account_id, minutes, kind, household_id, community_id in legs
         ],
     }
 

@@ -4,7 +4,9 @@
 this closes them all, for the scheduled job and the coordinator's button alike, and
 lays the closed month out as the register the station files: one row per household
 (opening, in, out, closing, each member's hours), a sheet per member, and the totals
-checked against the community's system accounts (they must sum to zero).
+checked against the community's system accounts (they must sum to zero: households, love
+pool, issuance and clearing — the hours that crossed to or from other communities). Closing
+the month also stores every exchange network's settlement for it.
 """
 
 from peewee import fn
@@ -12,7 +14,7 @@ from peewee import fn
 from server import clock
 from server.errors import RuleBroken
 from server.models import Account, Community, Household, Statement
-from server.services.ledger import statements
+from server.services.ledger import networks, statements
 from server.services.oversight import documents
 from server.services.oversight.documents import Table
 
@@ -20,7 +22,9 @@ from server.services.oversight.documents import Table
 def close_last_month() -> dict[int, int]:
     """Close the month before today for every community; safe to run any day, any number of times."""
     year, month = statements.previous_month(clock.today())
-    return {community.id: close_if_open(community.id, year, month) for community in Community.select()}
+    closed = {community.id: close_if_open(community.id, year, month) for community in Community.select()}
+    networks.close_month(year, month)
+    return closed
 
 
 def close_if_open(community_id: int, year: int, month: int) -> int:
@@ -54,9 +58,10 @@ def register(community: Community, year: int, month: int) -> dict:
               for key in ("opening_minutes", "minutes_in", "minutes_out", "closing_minutes")}
     pool = _system_closing(community.id, "love_pool", year, month)
     issuance = _system_closing(community.id, "issuance", year, month)
+    clearing = _system_closing(community.id, "clearing", year, month)
     return {"community": community, "year": year, "month": month, "statements": rows, "totals": totals,
-            "love_pool_minutes": pool, "issuance_minutes": issuance,
-            "balanced": totals["closing_minutes"] + pool + issuance == 0}
+            "love_pool_minutes": pool, "issuance_minutes": issuance, "clearing_minutes": clearing,
+            "balanced": totals["closing_minutes"] + pool + issuance + clearing == 0}
 
 
 def _address(household: Household) -> str:
@@ -89,7 +94,8 @@ def register_xlsx(community: Community, year: int, month: int) -> bytes:
               ["期末合计", documents.hours(totals["closing_minutes"])],
               ["成员服务时长合计", documents.hours(sum(m["minutes"] for s in data["statements"] for m in s.per_member))],
               ["社区爱心池月末余额", documents.hours(data["love_pool_minutes"])],
-              ["发行账户月末余额", documents.hours(data["issuance_minutes"])]],
+              ["发行账户月末余额", documents.hours(data["issuance_minutes"])],
+              ["清算账户月末余额（社区间通存通兑）", documents.hours(data["clearing_minutes"])]],
         hour_columns=(1,), widths={0: 24, 1: 14},
     )
     check = "平衡" if data["balanced"] else "不平衡，请核查账本"
@@ -98,7 +104,7 @@ def register_xlsx(community: Community, year: int, month: int) -> bytes:
     documents.add_sheet(book, "成员服务", members, heading=title)
     documents.add_sheet(book, "合计", summary, heading=title, notes=[
         f"登记户数：{len(data['statements'])}",
-        f"账实核对（家庭期末合计 + 爱心池 + 发行账户 = 0）：{check}",
+        f"账实核对（家庭期末合计 + 爱心池 + 发行账户 + 清算账户 = 0）：{check}",
         f"导出时间：{clock.now():%Y-%m-%d %H:%M}",
     ])
     return documents.xlsx_bytes(book)

@@ -94,7 +94,7 @@ def load() -> bool:
                    occupation="退休教师", availability=_every(range(1, 6), ["morning", "afternoon"]))
 
         zhao = _member("coordinator", "赵敏", gender="女", phone="13800000004", roles="coordinator", community=hpl)
-        _member("admin", "刘书记", gender="男", phone="13800000005", roles="admin", community=hpl)
+        admin = _member("admin", "刘书记", gender="男", phone="13800000005", roles="admin", community=hpl)
 
         wu = _member("resident-b", "吴大爷", gender="男", birth_date=dt.date(1948, 1, 1), phone="13800000008")
         people.open_household(wu, community_id=xfy.id, name="吴家", building="1号楼", unit="1单元", room="101")
@@ -117,7 +117,25 @@ def load() -> bool:
         _ageing_community(xfy, wu)
         _providers(zhang, zhao, zheng)
         _station_desk(wang, grandpa, li, zhou, zhao)
+        _exchange(hpl, xfy, li, wu, zhao, admin)
     return True
+
+
+def _exchange(hpl, xfy, li, wu, zhao, admin) -> None:
+    """通存通兑: the admin puts both communities into one network (和平街道); 李建国 of 和平里 names 吴家 of
+    幸福苑 as his relatives, his station confirms, and he gifts them an hour through the clearing accounts."""
+    from server.models import Household
+    from server.services.ledger import ledger_ops, networks
+
+    networks.create(admin, name="和平街道通存通兑", kind="街道", community_ids=[hpl.id, xfy.id],
+                    limits=[{"community_id": hpl.id, "limit_minutes": 50 * 60},
+                            {"community_id": xfy.id, "limit_minutes": 50 * 60}])
+    ledger_ops.adjust(zhao, Household.get_by_id(li.household_id), minutes=5 * 60, reason="纸质爱心存折转入",
+                      key="demo:li:paper-passbook")
+    kinship = ledger_ops.request_kinship(li, invite_code=Household.get_by_id(wu.household_id).invite_code, relation="父亲")
+    ledger_ops.confirm_kinship(zhao, kinship)
+    ledger_ops.gift(li, to_household_id=wu.household_id, minutes=60, note="给岳父家，天冷了请人帮忙打扫",
+                    key="demo:li:gift-to-wu")
 
 
 def _promises(wang, grandpa, li, zhao) -> None:

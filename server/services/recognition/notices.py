@@ -35,6 +35,7 @@ from server.models import (
     VolunteerTeam,
 )
 from server.services.board import redemption_report
+from server.services.ledger import networks
 from server.services.messaging import notifications
 from server.services.oversight import periods
 from server.services.people import core as people
@@ -112,7 +113,8 @@ def publish_quarterly(actor: Member | None, community: Community, year: int, qua
         return _create(actor, community.id, kind="quarterly", year=year, quarter=quarter, title=title[:64],
                        start=start, end=end, content={"activity": activity(community.id, start, end),
                                                       "honour": redemption_report.notice_figures(community.id, year,
-                                                                                                 quarter)})
+                                                                                                 quarter),
+                                                      "exchange": networks.exchange_figures(community.id, start, end)})
     except IntegrityError:  # the scheduled job and a coordinator at the same moment
         return Notice.get(Notice.community == community.id, Notice.kind == "quarterly", Notice.year == year,
                           Notice.quarter == quarter)
@@ -193,6 +195,8 @@ def notice_view(notice: Notice, viewer: Member, *, brief: bool = False) -> dict:
         }
     if notice.content.get("honour") is not None:
         view["honour"] = redemption_report.notice_line(notice.content["honour"])
+    if notice.content.get("exchange") is not None:
+        view["exchange"] = notice.content["exchange"]  # figures only: no household, no name
     view["awards"] = [{"award_id": a["award_id"], "name": names[a["member_id"]], "stars": a["stars"],
                        "minutes": a["minutes"], "period_label": a["period_label"],
                        "status_label": STATUS_LABELS[statuses.get(a["award_id"], "proposed")]} for a in awards]

@@ -1,0 +1,47 @@
+"""Networks of communities (通存通兑): hours cross between member communities through their clearing accounts.
+
+A community belongs to at most one network (UNIQUE community). Each member has a limit: the most
+minutes its clearing balance (its net position) may reach either way. A month's settlement (the flows
+between each pair of members and the positions at month end) is stored when the month closes.
+"""
+
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+
+from server import clock
+from server.db import BaseModel, JSONField
+from server.models.enums import one_of
+from server.models.people import Community, Member
+
+NETWORK_KINDS = ("街道", "区", "市")
+
+
+class Network(BaseModel):
+    """A 街道, a 区 or a city whose communities exchange hours."""
+
+    name = CharField(max_length=64, unique=True)
+    kind = CharField(max_length=8, constraints=one_of("kind", NETWORK_KINDS))
+    created_by = ForeignKeyField(Member, null=True, backref="networks_created", on_delete="RESTRICT", index=False)
+    created_at = DateTimeField(default=clock.now)
+
+
+class NetworkMember(BaseModel):
+    """A community in a network, with its limit (minutes it may owe the network, or be owed)."""
+
+    network = ForeignKeyField(Network, backref="members", on_delete="RESTRICT")
+    community = ForeignKeyField(Community, unique=True, backref="network_membership", on_delete="RESTRICT")
+    limit_minutes = IntegerField()
+    joined_at = DateTimeField(default=clock.now)
+
+
+class NetworkSettlement(BaseModel):
+    """A network's closed month: flows between each pair of communities and the positions at month end."""
+
+    network = ForeignKeyField(Network, backref="settlements", on_delete="RESTRICT", index=False)
+    year = IntegerField()
+    month = IntegerField()
+    flows = JSONField(default=list)  # [{from_community_id, to_community_id, minutes, transfers}]
+    positions = JSONField(default=list)  # [{community_id, position_minutes, limit_minutes}]
+    closed_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("network", "year", "month"), True),)

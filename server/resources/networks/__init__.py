@@ -1,0 +1,3 @@
+from server.resources.networks.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,171 @@
+"""A Hypothesis state machine over three communities in one network (通存通兑, docs/ledger.md, invariant 10).
+
+Random gifts between relatives of different communities, reversals of them (by either community's
+station) and limit changes, against a plain model. After every step: each community's legs sum to
+zero (the verifier), the clearing balances sum to zero across the network, no |position| passes its
+limit, the positions and balances agree with the model, and the verifier finds nothing. Derandomized
+with a fixed number of examples, so it runs the same way every time.
+"""
+
+import datetime as dt
+import itertools
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from config import settings as settings_module
+from server import clock, hooks, runtime
+from server.models import Account, Household, Network
+from server.services.ledger import core as ledger
+from server.services.ledger import ledger_ops, ledger_verify, networks
+from tests.conftest import _reset_postgres
+from tests.factories import make_community, make_coordinator, make_member
+
+START = 600
+AMOUNTS = st.integers(1, 8).map(lambda n: n * 30)
+LIMITS = st.integers(0, 12).map(lambda n: n * 30)
+PAIRS = [(a, b) for a in range(3) for b in range(3) if a != b]
+
+
+def machine_for(url_factory):
+    class ClearingMachine(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            url_factory()
+            hooks.install()
+            runtime.configure(settings_module.load({"HOUSEHOLD_CAP_MINUTES": 100_000, "SECRET_KEY": "t"}))
+            self.keys = itertools.count()
+            clock.freeze(dt.datetime(2026, 5, 12, 9, 0))
+
+        @initialize()
+        def open_network(self):
+            self.communities = [make_community() for _ in range(3)]
+            self.stations = [make_coordinator(c) for c in self.communities]
+            self.members = [make_member(c) for c in self.communities]
+            self.households = [Household.get_by_id(m.household_id) for m in self.members]
+            for n, household in enumerate(self.households):
+                ledger_ops.adjust(self.stations[n], household, minutes=START, reason="开户存入", key=f"fund-{n}")
+            for a, b in PAIRS:
+                if a < b:
+                    kinship = ledger_ops.request_kinship(self.members[a], invite_code=self.households[b].invite_code,
+                                                         relation="女儿")
+                    ledger_ops.confirm_kinship(self.stations[a], kinship)
+            self.limits = [240, 240, 240]
+            network = networks.create(None, name="街道网络", kind="街道", community_ids=[c.id for c in self.communities],
+                                      limits=[{"community_id": c.id, "limit_minutes": limit}
+                                              for c, limit in zip(self.communities, self.limits, strict=True)])
+            self.network_id = network.id
+            self.balance = [START] * 3
+            self.position = [0, 0, 0]
+            self.gifts = []  # (transfer_id, giver index, receiver index, minutes)
+            self.reversed = set()
+
+        def _key(self):
+            return f"k{next(self.keys)}"
+
+        def _fits(self, giver, receiver, minutes):
+            return (self.balance[giver] >= minutes and abs(self.position[giver] + minutes) <= self.limits[giver]
+                    and abs(self.position[receiver] - minutes) <= self.limits[receiver])
+
+        def _move(self, giver, receiver, minutes):
+            self.balance[giver] -= minutes
+            self.balance[receiver] += minutes
+            self.position[giver] += minutes
+            self.position[receiver] -= minutes
+
+        @rule(pair=st.sampled_from(PAIRS), minutes=AMOUNTS)
+        def gift(self, pair, minutes):
+            giver, receiver = pair
+            fits = self._fits(giver, receiver, minutes)
+            try:
+                transfer = ledger_ops.gift(self.members[giver], to_household_id=self.households[receiver].id,
+                                           minutes=minutes, note="", key=self._key())
+            except (ledger.InsufficientMinutes, ledger.LimitExceeded):
+                assert not fits, "a gift within balance and limits was refused"
+                return
+            assert fits, "a gift past a balance or a limit went through"
+            self._move(giver, receiver, minutes)
+            self.gifts.append((transfer.id, giver, receiver, minutes))
+
+        @precondition(lambda self: len(self.reversed) < len(self.gifts))
+        @rule(data=st.data(), by_receiver=st.booleans())
+        def reverse(self, data, by_receiver):
+            open_gifts = [g for g in self.gifts if g[0] not in self.reversed]
+            transfer_id, giver, receiver, minutes = data.draw(st.sampled_from(open_gifts))
+            fits = self._fits(receiver, giver, minutes)  # a reversal moves the hours back
+            station = self.stations[receiver if by_receiver else giver]
+            try:
+                ledger_ops.reverse(station, transfer_id, reason="家属要求退回", key=self._key())
+            except (ledger.InsufficientMinutes, ledger.LimitExceeded):
+                assert not fits, "a reversal within balance and limits was refused"
+                return
+            assert fits, "a reversal past a balance or a limit went through"
+            self._move(receiver, giver, minutes)
+            self.reversed.add(transfer_id)
+
+        @rule(which=st.integers(0, 2), limit=LIMITS)
+        def change_limit(self, which, limit):
+            network = Network.get_by_id(self.network_id)
+            try:
+                networks.update(network, limits=[{"community_id": self.communities[which].id, "limit_minutes": limit}])
+            except ledger.RuleBroken as refused:
+                assert refused.rule == "limit_below_position" and limit < abs(self.position[which])
+                return
+            assert limit >= abs(self.position[which])
+            self.limits[which] = limit
+
+        @invariant()
+        def books_agree(self):
+            if not hasattr(self, "position"):
+                return
+            clearing = [ledger.system_account(c.id, "clearing").posted_minutes for c in self.communities]
+            assert clearing == self.position
+            assert sum(clearing) == 0
+            assert all(abs(p) <= limit for p, limit in zip(clearing, self.limits, strict=True))
+            assert [Account.get(Account.household == h.id).posted_minutes for h in self.households] == self.balance
+            assert ledger_verify.verify() == []
+            for community in self.communities:  # what each station's verification and audit see
+                assert ledger_verify.verify(community.id) == []
+
+        def teardown(self):
+            clock.freeze(None)
+
+    return ClearingMachine
+
+
+SETTINGS = settings(max_examples=12, stateful_step_count=15, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def test_clearing_state_machine_sqlite(sqlite_template, redis):
+    workdir = Path(tempfile.mkdtemp(prefix="lb-clearing-"))
+    counter = itertools.count()
+
+    def fresh():
+        from server.db import init_db
+
+        path = workdir / f"db{next(counter)}.db"
+        shutil.copy(sqlite_template, path)
+        init_db(f"sqlite:///{path}")
+
+    try:
+        run_state_machine_as_test(machine_for(fresh), settings=SETTINGS)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.mark.postgres
+def test_clearing_state_machine_postgres(pg_database_url, redis):
+    run_state_machine_as_test(machine_for(lambda: _reset_postgres(pg_database_url)), settings=SETTINGS)
