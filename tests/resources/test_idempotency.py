@@ -6,7 +6,15 @@ import threading
 from server import clock
 from server.models import IdempotentRequest, Member, Request, ServiceRecord, Transfer
 from server.services.ledger import ledger_ops
-from tests.factories import headers, make_community, make_coordinator, make_member, make_volunteer, need
+from tests.factories import (
+    afternoon,
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_volunteer,
+    need,
+)
 
 KEY = "retry-0000-0001"
 
@@ -82,7 +90,7 @@ def test_a_self_report_sent_twice_is_one_record(any_app):
     community = make_community()
     volunteer, _ = make_volunteer(community)
     witness = make_member(community)
-    start = clock.now().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    start = afternoon() - dt.timedelta(hours=3)  # the same day, whatever the hour
     body = {"category_code": "repairs", "place": "3号楼", "content": "修理水龙头", "witness_member_id": witness.id,
             "started_at": start.isoformat(), "ended_at": (start + dt.timedelta(minutes=60)).isoformat()}
     client = any_app.test_client()

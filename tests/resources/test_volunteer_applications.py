@@ -3,10 +3,10 @@ the person may act as a volunteer; the applicant and the coordinators are told."
 
 import datetime as dt
 
-from server import clock
 from server.models import OutboxMessage, Task, Volunteer
 from server.services.board import match_score
 from tests.factories import (
+    afternoon,
     headers,
     make_admin,
     make_community,
@@ -32,7 +32,7 @@ def _told(member_id, template_key) -> list[dict]:
 
 
 def _self_report(client, app, member, witness):
-    start = clock.now().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
+    start = afternoon() - dt.timedelta(hours=3)  # the same day, whatever the hour
     return client.post("/api/v1/service-records", headers=headers(app, member), json={
         "category_code": "repairs", "item_code": "appliance_repair", "place": "3号楼", "content": "修理洗衣机",
         "started_at": start.isoformat(), "ended_at": (start + dt.timedelta(minutes=60)).isoformat(),
