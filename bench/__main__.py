@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-SUITES = ["bench.ledger", "bench.board", "bench.notifications", "bench.matching"]
+SUITES = ["bench.ledger", "bench.board", "bench.notifications", "bench.matching", "bench.redemption", "bench.honour"]
 
 
 def main() -> int:

@@ -144,6 +144,18 @@ _TEMPLATES = (
         ),
     ),
     Template(
+        key="record_corrected",
+        label="我的服务记录时间被更正时通知我",
+        title="一条服务记录的时间已更正",
+        body="您{service_date:date}的服务记录经服务站更正，原来存入{old_minutes:hours}，现在存入{minutes:hours}。原因：{reason}",
+        page="pages/passbook/index",
+        fields=(
+            Field("date1", "date", "{service_date:date}"),
+            Field("number2", "number", "{minutes}"),
+            Field("thing3", "thing", "{reason}"),
+        ),
+    ),
+    Template(
         key="star_award",
         label="星级评定有进展时通知我",
         title="{subject}",

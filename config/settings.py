@@ -74,6 +74,14 @@ def _quiet_hours(value: str) -> str:
     return value
 
 
+def _age_bands(value: str) -> list[int]:
+    """`30,45,60,70` → the ages at which each band after the first begins (under 30, 30–44, … 70 and over)."""
+    bounds = [int(part) for part in value.split(",") if part.strip()]
+    if not bounds or any(b <= 0 for b in bounds) or bounds != sorted(set(bounds)):
+        raise ValueError(f"expected ascending positive ages separated by commas, got {value!r}")
+    return bounds
+
+
 def _rate(value: str) -> str:
     """A rate limit in Flask-Limiter's notation, `20/minute;200/hour`; `off` or empty for none."""
     value = value.strip()
@@ -128,10 +136,16 @@ SETTINGS: dict[str, Setting] = {
     "GIFT_YEARLY_CAP_MINUTES": Setting(100 * 60, int, "Most minutes a household may gift to relatives' households (亲情转赠) in a calendar year."),
     "DONATION_YEARLY_CAP_MINUTES": Setting(200 * 60, int, "Most minutes a household may donate to the love pool in a calendar year."),
     "PAYBACK_AGE": Setting(60, int, "Age from which any member of a household may open payback requests (优先回馈) on its hours; younger members need to be a volunteer retired for age or illness, or a hardship case (兜底对象)."),
+    "PAYBACK_PROMISE_HOURS": Setting(48, int, "Every payback request promises that a volunteer or a provider is assigned within this many hours of opening it, or by the start of its time window if that is sooner (`promise_due_at`)."),
+    "PAYBACK_PREFERRED_HOURS": Setting(4, int, "A payback request that names a preferred volunteer (指定服务人) asks only them for this many hours (never past the promise); the board hides it from others meanwhile, then matching goes on as usual."),
+    "PAYBACK_AT_RISK_HOURS": Setting(12, int, "A payback request with nobody assigned this many hours before its promise is at risk: the community's coordinators get one urgent alert (ignores quiet hours) and the desk lists it."),
     "CHECKIN_PAIRS_PER_DAY": Setting(3, int, "Most check-in/check-out pairs per volunteer, task and day."),
     "CHECKIN_EARLY_MINUTES": Setting(60, int, "How long before a task's time window, or a monthly event's start, a volunteer may check in (an event's check-in closes at its planned end)."),
     "AGREEMENT_HORIZON_DAYS": Setting(14, int, "How many days ahead agreement visits are put on the board."),
     "SELF_REPORT_BACKDATE_DAYS": Setting(7, int, "A self-reported service older than this needs a coordinator's approval (补录)."),
+    "CORRECTION_APPROVAL_MINUTES": Setting(60, int, "A correction of a credited record's times that changes its credited minutes by more than this waits for a second coordinator (or the admin) to approve; up to it, it posts at once (docs/station.md)."),
+    "CODE_CARD_SIZE": Setting(20, int, "How many numbered one-time codes a witness code card (见证码卡) holds."),
+    "CODE_MAX_WRONG_ATTEMPTS": Setting(5, int, "Wrong witness codes entered for one record before it is locked: the station then confirms it."),
     "EARLIEST_SERVICE_DATE": Setting(dt.date(2020, 1, 1), dt.date.fromisoformat, "No service, agreement or consent is dated before this day (`YYYY-MM-DD`); older service comes over as a paper passbook's balance (纸质存折转入). Set it to the day your Love Bank began."),
     "PLAN_AHEAD_DAYS": Setting(366, int, "How far ahead a booking, an event or an agreement's start may be dated."),
     "WECHAT_TEMPLATE_IDS": Setting({}, _mapping, "Subscribe-message template ids chosen in the mini-program's admin, by our template key: `task_offer=ID,hours_credited=ID,...` (keys in `config/notification_templates.py`). A key without an id sends in-app only."),
@@ -164,6 +178,11 @@ SETTINGS: dict[str, Setting] = {
     "ALERT_AFTER_MINUTES": Setting(480, int, "An ordinary task still unclaimed this long after it opened: its community's coordinators are alerted."),
     "ESCALATE_AFTER_MINUTES_PAYBACK": Setting(30, int, "`ESCALATE_AFTER_MINUTES` for payback tasks."),
     "ALERT_AFTER_MINUTES_PAYBACK": Setting(120, int, "`ALERT_AFTER_MINUTES` for payback tasks (the alert is urgent: it ignores quiet hours)."),
+    # --- the outlook (兑付能力预警, docs/redemption.md) ---
+    "OUTLOOK_REDEMPTION_RATE": Setting(0.2, float, "The share of its banked hours a household with a member of payback age is expected to redeem each year, in the ten-year outlook (0.2: a fifth)."),
+    "OUTLOOK_VOLUNTEER_LEAVING_AGE": Setting(75, int, "In the outlook, a volunteer stops serving in the year they reach this age."),
+    "OUTLOOK_WARN_COVERAGE": Setting(1.0, float, "The outlook warns (red) when projected supply ÷ demand falls below this within five years (1.0: supply short of demand)."),
+    "OUTLOOK_AGE_BANDS": Setting([30, 45, 60, 70], _age_bands, "The ages at which the outlook's volunteer age bands begin after the first: `30,45,60,70` → under 30, 30–44, 45–59, 60–69, 70 and over."),
 }
 
 

@@ -4,6 +4,7 @@ Every stored datetime is local wall-clock time of the community (Asia/Shanghai b
 default), because days, months, caps and quiet hours are all counted in it.
 """
 
+import contextlib
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,18 @@ def freeze(at: dt.datetime | None) -> None:
     """Tests and the demo seeding pin the clock; None lets it run again."""
     global _frozen
     _frozen = at
+
+
+@contextlib.contextmanager
+def at(moment: dt.datetime):
+    """Run a block as if it were `moment` (the demo seeding a past quarter); the clock is put back as it was."""
+    global _frozen
+    before = _frozen
+    _frozen = moment
+    try:
+        yield moment
+    finally:
+        _frozen = before
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -6,6 +6,7 @@ They go through the same services as the API, so the rows they make obey the rul
 import datetime as dt
 import itertools
 
+from server import clock
 from server.extensions.auth import issue_token
 from server.models import Community, Member
 from server.services.people import core as people
@@ -172,3 +173,11 @@ def tamper(sql: str):
     else:
         database.execute_sql("DROP TRIGGER entry_no_update")
         database.execute_sql(sql)
+
+
+def afternoon() -> dt.datetime:
+    """15:00 today, or yesterday before then: a moment whose last hours lie on the same day, for tests that
+    report a service a few hours back (a service may not span two days), whatever the hour they run at."""
+    now = clock.now()
+    day = clock.today() if now.hour >= 15 else clock.today() - dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(15, 0))

@@ -88,8 +88,8 @@ def test_every_checked_column_refuses_a_stranger_on_sqlite(tmp_path, created):
 def _status_words() -> dict[str, set[str]]:
     """status → every label the server gives it, across the services' STATUS_LABELS tables."""
     words: dict[str, set[str]] = {}
-    for table in (tasks.STATUS_LABELS, tasks.PROVIDER_LABELS, records.STATUS_LABELS, agreement_views.STATUS_LABELS,
-                  stars.STATUS_LABELS, notices.OBJECTION_LABELS, audits.OUTCOME_LABELS, volunteers.STATUS_LABELS):
+    for table in (tasks.STATUS_LABELS, tasks.PROVIDER_LABELS, records.STATUS_LABELS, agreement_views.STATUS_LABELS, stars.STATUS_LABELS,
+                  notices.OBJECTION_LABELS, audits.OUTCOME_LABELS, volunteers.STATUS_LABELS):
         for status, label in table.items():
             words.setdefault(status, set()).add(label)
     return words

@@ -27,6 +27,8 @@ cron.register(coordinator.after_quarter, queues.LOW, cron="10 18 * * *", job_tim
 # Unclaimed tasks: round 2 after ESCALATE_AFTER_MINUTES, the coordinators after ALERT_AFTER_MINUTES.
 cron.register(matching.escalate, queues.DEFAULT, cron="*/5 * * * *", job_timeout=120)  # every 5 minutes
 
+# Payback promises at risk (PAYBACK_AT_RISK_HOURS before promise_due_at, nobody assigned): one urgent alert each.
+cron.register(schedules.alert_promises_at_risk, queues.DEFAULT, cron="*/10 * * * *", job_timeout=120)  # every 10 minutes
 cron.register(schedules.expire_overdue, queues.DEFAULT, cron="7 * * * *")  # hourly, at :07
 cron.register(schedules.generate_occurrences, queues.LOW, cron="30 17 * * *")  # 01:30 Beijing
 cron.register(schedules.remind_witnesses, queues.LOW, cron="0 2 * * *")  # 10:00 Beijing

@@ -1,6 +1,6 @@
 /**
  * Service records: report a service, confirm one as its witness (见证确认) by tap or by QR,
- * show my QR for the witness; withdraw or correct my own self-report while it awaits its
+ * show my QR for the witness, or enter the code an elder reads out from their witness code card (见证码卡); withdraw or correct my own self-report while it awaits its
  * witness; the station approves or rejects what only it can settle.
  */
 
@@ -25,6 +25,11 @@ const dispute = (id, reason, opts) => api.post(`/service-records/${id}/dispute`,
 const qr = (id, opts) => api.post(`/service-records/${id}/qr`, {}, opts)
 const confirmQr = (token, rating, comment, opts) =>
   api.post('/service-records/confirm-qr', { token, ...withRating(rating, comment) }, opts)
+/**
+ * The code the elder read out from their card (6 digits): the record is confirmed for the witness's
+ * household and credited. Shown only when the record answers `code_card: true`.
+ */
+const confirmCode = (recordId, code, opts) => api.post('/service-records/confirm-code', { record_id: recordId, code }, opts)
 /** Take back my self-report awaiting its witness (撤回): the record answers with status `withdrawn`. */
 const withdraw = (id, opts) => api.post(`/service-records/${id}/withdraw`, {}, opts)
 /**
@@ -35,4 +40,4 @@ const edit = (id, changes, opts) => api.patch(`/service-records/${id}`, changes,
 const approve = (id, opts) => api.post(`/service-records/${id}/approve`, {}, opts)
 const reject = (id, reason, opts) => api.post(`/service-records/${id}/reject`, { reason }, opts)
 
-module.exports = { report, page, list, get, confirm, dispute, qr, confirmQr, withdraw, edit, approve, reject }
+module.exports = { report, page, list, get, confirm, dispute, qr, confirmQr, confirmCode, withdraw, edit, approve, reject }

@@ -8,6 +8,8 @@ const mine = (opts) => api.get('/tasks/mine', null, opts)
 const get = (id, opts) => api.get(`/tasks/${id}`, null, opts)
 const claim = (id, opts) => api.post(`/tasks/${id}/claim`, {}, opts)
 const release = (id, opts) => api.post(`/tasks/${id}/release`, {}, opts)
+/** 指定服务人 who cannot come: the others are asked at once. */
+const pass = (id, opts) => api.post(`/tasks/${id}/pass`, {}, opts)
 const checkIn = (id, token, opts) => api.post(`/tasks/${id}/check-in`, token ? { token } : {}, opts)
 /** → {task, record}: the record the witness will confirm. */
 const checkOut = (id, opts) => api.post(`/tasks/${id}/check-out`, {}, opts)
@@ -28,6 +30,6 @@ const decline = (id, reason, opts) => api.post(`/tasks/${id}/decline`, reason ? 
 const providerService = (id, body, opts) => api.post(`/tasks/${id}/provider-service`, body, opts)
 
 module.exports = {
-  board, mine, get, claim, release, checkIn, checkOut, checkInQr, cancel, noShow, publish, candidates, assign, decline,
-  providerService,
+  board, mine, get, claim, release, pass, checkIn, checkOut, checkInQr, cancel, noShow, publish, candidates, assign,
+  decline, providerService,
 }

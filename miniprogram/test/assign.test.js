@@ -176,7 +176,7 @@ test('the household\'s payback request names the provider coming', async () => {
 test('the desk opens the assign page for an unclaimed task, and the providers list', async () => {
   installWx({ 'GET /desk': fixture('desk') }, { member: coordinator })
   const page = await renderPage('station')
-  await tap(page, '.assign')
+  await tap(page, '.assign-unclaimed')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: `/pages/station/assign/assign?task_id=${fixture('desk').unclaimed_tasks[0].id}` })
   expect(text(page)).toContain('签约机构')
 })

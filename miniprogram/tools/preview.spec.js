@@ -107,6 +107,15 @@ const paybackList = [{
   estimated_minutes: 60, held_minutes: 60, status: 'claimed', status_label: '志愿者已接单', volunteer: { name: '孙丽', phone: '138****0006' },
 }]
 
+// 回报有保障: a request naming its helper, at risk; another a provider will serve.
+const promiseList = [{
+  ...paybackList[0], id: 7, item_name: '陪伴聊天', category_name: '帮困', status: 'open', status_label: '等待志愿者接单', volunteer: null,
+  promise_label: '还剩 5 小时', promise_state: 'at_risk', preferred_volunteer: { id: 3, name: '李建国' }, coming: null,
+}, {
+  ...paybackList[0], id: 8, promise_label: '已安排服务人', promise_state: 'assigned', volunteer: null, preferred_volunteer: null,
+  coming: { kind: 'provider', id: 2, name: '安康护理', label: '服务机构：安康护理' },
+}]
+
 const common = {
   'GET /catalog': fixture('catalog'),
   'GET /notifications/unread-count': { unread: 2 },
@@ -136,6 +145,15 @@ const SCREENS = [
     'GET /tasks/mine': [],
     'GET /service-records': { items: [selfReport, { ...selfReport, id: 29, status: 'withdrawn', status_label: '已撤回', content: '帮邻居修门锁' }], next_cursor: null },
   }, { elder: true, full: true }],
+  // A counter entry (柜台登记) waiting on 王德顺, who has no phone but a witness code card: 输入见证码.
+  ['tasks-code-card', '我的任务', 'tasks', volunteer, {
+    'GET /tasks/mine': [],
+    'GET /service-records': { items: [{ ...fixture('records').items[0], id: 40, source: 'counter', volunteer_id: volunteer.id,
+      volunteer_name: '李建国', recorder_name: '赵敏', witness_id: 2, witness_name: '王德顺', recipient_name: '王德顺',
+      category_name: '维修服务', item_name: '家电维修', content: '修理收音机（柜台登记）', duration_minutes: 60,
+      started_at: '2026-11-27T14:00:00+08:00', ended_at: '2026-11-27T15:00:00+08:00',
+      organiser: '服务站柜台登记', code_card: true }], next_cursor: null },
+  }, { elder: true }],
   ['report-edit', '修改服务记录', 'report', volunteer, { 'GET /service-records/30': selfReport }, { query: { id: '30' }, full: true }],
   ['passbook', '爱心储蓄存折', 'passbook', volunteer, { 'GET /me/passbook': fixture('passbook') }, { full: true }],
   ['qr-record', '服务确认码', 'qr', volunteer, { 'POST /service-records/21/qr': qrAnswer }, { query: { kind: 'record', id: '21' }, act: showQr, full: true }],
@@ -169,6 +187,8 @@ const SCREENS = [
   ['payback', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': { items: paybackList, next_cursor: null } }, { act: (p) => p.instance.onOpenForm(), full: true }],
   // Captured from the live API (test/fixtures/payback.json): who in the household may redeem, and why not.
   ['payback-household', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: [], next_cursor: null } }, { full: true, elder: true }],
+  ['payback-promise', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { act: (p) => p.instance.onApplyFor({ currentTarget: { dataset: { id: 2 } } }), full: true, elder: true }],
+  ['payback-promise-list', '优先回馈', 'payback', resident, { 'GET /payback-requests/eligibility': redeemers.resident, 'GET /payback-requests': { items: promiseList, next_cursor: null } }, { full: true }],
   ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
@@ -213,6 +233,8 @@ const SCREENS = [
     elder: true,
   }],
   ['station-kinships', '亲属关系确认', 'station/kinships', coordinator, { 'GET /kinships': kin.coordinator }],
+  ['station-honour', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q4 }, { full: true }],
+  ['station-honour-elder', '兑付率', 'station/honour', coordinator, { 'GET /communities/1/redemption': fixture('redemption').q3 }, { elder: true, query: { year: '2026', quarter: '3' }, full: true }],
   ['station-assign', '指派', 'station/assign/assign', coordinator, {
     'GET /tasks/1': { ...providers.open_task, promise_due_at: new Date(Date.now() + (5 * 60 + 30) * 60000).toISOString() },
     'GET /tasks/1/candidates': providers.candidates, 'GET /volunteers': fixture('volunteers'), 'GET /providers': providers.list,
@@ -229,6 +251,8 @@ const SCREENS = [
   }, { query: { id: '43' }, elder: true }],
   ['payback-provider', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': providers.payback_requests }, { elder: true, full: true }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
+  ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
+  ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],
   ['payback-family', '优先回馈', 'payback', resident, {
     'GET /payback-requests/eligibility': (c) => (c.query.member_id ? rights.eligibility_member : rights.eligibility_self),
     'GET /payback-requests': { items: [], next_cursor: null },

@@ -1,6 +1,7 @@
 /** How a public notice (公告) reads: when it was published, whether objections are still open, its figures and its awards. */
 
 const format = require('./format')
+const honour = require('./honour')
 const stars = require('./stars')
 
 const KINDS = { quarterly: '季度志愿服务公示', awards: '星级评定公示' }
@@ -21,7 +22,7 @@ function brief(n) {
 
 const hoursRow = (r) => Object.assign({}, r, { hours: format.hours(r.minutes) })
 
-/** The whole notice: its activity (quarterly notices) and its awards. */
+/** The whole notice: its activity and honour rate (quarterly notices), and its awards. */
 function full(n) {
   const a = n.activity
   return Object.assign(brief(n), {
@@ -33,6 +34,7 @@ function full(n) {
       byCategory: (a.by_category || []).map(hoursRow),
       byVolunteer: (a.by_volunteer || []).map(hoursRow),
     } : null,
+    honour: honour.view(n.honour),
     awards: (n.awards || []).map((w) => Object.assign(hoursRow(w), { marks: stars.marks(w.stars), words: stars.words(w.stars) })),
   })
 }

@@ -8,6 +8,7 @@ the answer, and of two twins racing on PostgreSQL the second fails on the unique
 change back and answers with the first one's.
 """
 
+import json
 from copy import deepcopy
 from functools import wraps
 
@@ -57,6 +58,23 @@ def _replayed(kept) -> Response:
     return response
 
 
+def shown_once(*fields: str):
+    """Mark a creating view whose answer carries secrets shown once (a code card's codes): the answer kept for
+    a retry leaves those fields out, so they are never stored and never shown again. Put it next to `def`."""
+    def mark(func):
+        func.lb_shown_once = fields
+        return func
+
+    return mark
+
+
+def _kept(body: str, secret_fields) -> str:
+    if not secret_fields:
+        return body
+    answer = json.loads(body)
+    return json.dumps({name: value for name, value in answer.items() if name not in secret_fields}, ensure_ascii=False)
+
+
 def creating(view):
     """Honour `Idempotency-Key` on a creating view (the caller is known: it runs inside `auth.roles`)."""
 
@@ -75,7 +93,7 @@ def creating(view):
                 response = view(*args, **kwargs)
                 if 200 <= response.status_code < 300:
                     idempotency.remember(member_id, operation, key, digest, response.status_code,
-                                         response.get_data(as_text=True))
+                                         _kept(response.get_data(as_text=True), getattr(view, "lb_shown_once", ())))
                 return response
         except IntegrityError:
             kept = idempotency.replay(member_id, operation, key, digest)

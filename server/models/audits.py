@@ -16,7 +16,7 @@ from server.models.people import Community, Member
 from server.models.records import ServiceRecord
 
 AUDIT_STATUSES = ("open", "closed")
-FLAG_KINDS = ("pair_repeat", "overlap", "long_duration", "witness_share", "quick_confirm", "ledger")
+FLAG_KINDS = ("pair_repeat", "overlap", "long_duration", "witness_share", "quick_confirm", "ledger", "paper_signature")
 VISIT_METHODS = ("visit", "phone")
 VISIT_STATUSES = ("pending", "confirmed", "disputed")
 

@@ -27,7 +27,8 @@ from server.models.people import Community, Household, Member
 # redeemed: a provider's service (签约服务机构) confirmed: the household's payback hold is spent, nobody credited.
 RECORD_STATUSES = ("reported", "confirmed", "credited", "disputed", "rejected", "reversed", "withdrawn",
                    "too_short", "redeemed")
-RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback", "provider")
+# counter: entered at the service station's desk (柜台登记) by a coordinator for a volunteer without a phone.
+RECORD_SOURCES = ("task", "agreement", "event", "self_report", "payback", "provider", "counter")
 
 
 class ServiceRecord(BaseModel):
@@ -82,6 +83,8 @@ class ServiceRecord(BaseModel):
             (("community", "status"), False),
             (("volunteer", "started_at"), False),
             (("witness", "status"), False),
+            # 指定服务人: who served a household before (its preferred-volunteer candidates).
+            (("recipient_household", "status", "volunteer"), False),
         )
 
 

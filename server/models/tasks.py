@@ -56,6 +56,7 @@ class Request(BaseModel):
     # window's start if sooner); the volunteer the household asked for first (指定服务人), if any.
     promise_due_at = DateTimeField(null=True)
     preferred_volunteer = ForeignKeyField(Member, null=True, backref="requests_preferred", on_delete="RESTRICT")
+    promise_alerted_at = DateTimeField(null=True)  # the one urgent "promise at risk" alert to the coordinators
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
@@ -88,6 +89,9 @@ class Task(BaseModel):
     status = CharField(max_length=12, default="open", constraints=one_of("status", TASK_STATUSES))
     volunteer = ForeignKeyField(Member, null=True, backref="tasks_taken", on_delete="RESTRICT")
     provider = ForeignKeyField(Provider, null=True, backref="tasks", on_delete="RESTRICT")  # assigned instead of a volunteer
+    # 指定服务人: until reserved_until only reserved_for sees and may claim it (matching asks only them).
+    reserved_for = ForeignKeyField(Member, null=True, backref="tasks_reserved", on_delete="RESTRICT")
+    reserved_until = DateTimeField(null=True)
     claimed_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)

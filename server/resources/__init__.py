@@ -5,7 +5,9 @@ from server.resources import (
     audits,
     auth,
     catalog,
+    code_cards,
     communities,
+    corrections,
     desk,
     events,
     health,
@@ -18,6 +20,7 @@ from server.resources import (
     passbook,
     providers,
     records,
+    redemption,
     reports,
     requests,
     stars,
@@ -28,8 +31,9 @@ from server.resources import (
 )
 
 MODULES = (
-    health, auth, me, catalog, communities, households, members, volunteers, teams, records, passbook, ledger,
-    requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports, audits, notices, stars,
+    health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
+    passbook, ledger, requests, tasks, providers, agreements, events, desk, notifications, subscriptions, reports,
+    redemption, audits, notices, stars,
 )
 
 

@@ -24,6 +24,7 @@ from server.services.oversight import audits, periods
 from server.services.people import volunteers as volunteer_service
 from server.services.recognition import certificates, notices
 from tests.factories import (
+    credited_record,
     headers,
     make_admin,
     make_agreement,
@@ -79,6 +80,18 @@ def _provider(b):
     provider = Provider.create(community=b.id, name="B社区签约机构")
     ProviderCategory.create(provider=provider, category=ServiceCategory.get(ServiceCategory.code == "repairs"))
     return provider
+def _correction(b):
+    """A pending correction of a credited record of community B (large enough to wait for approval)."""
+    import datetime as dt
+
+    from server.services.board import corrections
+
+    volunteer = Volunteer.get(Volunteer.community == b.id).member
+    witness = make_member(b)
+    record = credited_record(volunteer, witness, minutes=60, days_ago=1)
+    coordinator = Member.get(Member.community == b.id, Member.roles.contains("coordinator"))
+    return corrections.request(coordinator, record, started_at=record.started_at,
+                               ended_at=record.started_at + dt.timedelta(minutes=300), reason="测试")
 
 
 # Extra objects for parameters other issues add (each maker gets community B).
@@ -90,6 +103,7 @@ FOREIGN_OBJECT_MAKERS = {
     "objection_id": lambda b: _objection(b).id,
     "notice_id": lambda b: notices.publish_quarterly(None, b, *periods.last_ended_quarter()).id,
     "provider_id": lambda b: _provider(b).id,
+    "correction_id": lambda b: _correction(b).id,
 }
 
 

@@ -33,6 +33,7 @@ BOUNDED = {
     "/communities/{community_id}/star-awards": "one year's star awards",
     "/auth/dev-logins": "the demo's logins",
     "/providers": "a community's contracted providers, a handful (at most 200)",
+    "/households/{household_id}/code-cards": "one household's witness code cards, the newest 50",
 }
 
 # Every list that grows with time pages; (login, path, where its rows are in the answer).
@@ -50,6 +51,7 @@ WALKS = {
     "/payback-requests": ("resident", "/payback-requests", "items"),
     "/agreements": ("coordinator", "/agreements", "items"),
     "/events": ("volunteer", "/events", "items"),
+    "/corrections": ("coordinator", "/corrections", "items"),
 }
 
 

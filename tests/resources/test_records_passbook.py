@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+import pytest
+
 from server import clock
 from server.models import Member
 from server.services.people import core as people
 from tests.factories import (
+    afternoon,
     headers,
     make_community,
     make_coordinator,
@@ -13,6 +16,14 @@ from tests.factories import (
     make_record,
     make_volunteer,
 )
+
+
+@pytest.fixture(autouse=True)
+def _afternoon():
+    """Records here start hours before now; at 15:00 they never run over midnight."""
+    clock.freeze(afternoon())
+    yield
+    clock.freeze(None)
 
 
 def _report(client, app, volunteer, **overrides):

@@ -2,10 +2,20 @@
 
 import datetime as dt
 
+import pytest
+
 from server import clock
 from server.models import OutboxMessage
 from server.services.people import core as people
-from tests.factories import headers, make_community, make_member, make_volunteer
+from tests.factories import afternoon, headers, make_community, make_member, make_volunteer
+
+
+@pytest.fixture(autouse=True)
+def _afternoon():
+    """Records here start hours before now; at 15:00 they never run over midnight."""
+    clock.freeze(afternoon())
+    yield
+    clock.freeze(None)
 
 
 def _body(**overrides) -> dict:

@@ -5,7 +5,7 @@ service and enqueues what it emitted; each is safe to run twice (the services'
 rules: UNIQUE occurrences, guarded transitions, one inbox row per event key).
 """
 
-from server.services.board import agreements, reminders, tasks
+from server.services.board import agreements, promise, reminders, tasks
 from workers.jobs.outbox import run_service
 
 
@@ -37,3 +37,8 @@ def remind_witnesses() -> int:
 def ask_coordinators() -> int:
     """Records unconfirmed after 7 days: the station reviews them."""
     return run_service(reminders.review)
+
+
+def alert_promises_at_risk() -> int:
+    """Payback requests nobody is assigned to near their promise: the coordinators, urgently, once each."""
+    return run_service(promise.alert_at_risk)

@@ -62,6 +62,22 @@ Component({
       const who = this.data.family[forIndex]
       this.triggerEvent('who', { id: who ? who.id : null, name: who ? who.name : '' })
     },
+    /**
+     * Sensible defaults the page sets so nothing has to be filled in (elder mode: 为TA申请 → 提交申请 → 确认):
+     * {categoryCode, itemCode, description, day, start, end, minutes}; each can still be changed.
+     */
+    prefill(d) {
+      const found = this.data.categories.findIndex((c) => c.code === d.categoryCode)
+      const catIndex = found >= 0 ? found : 0
+      const cat = this.data.categories[catIndex]
+      if (!cat) return
+      const itemIndex = Math.max(0, cat.items.findIndex((i) => i.code === d.itemCode))
+      this.setData({
+        catIndex, items: cat.items, itemIndex: cat.items.length ? itemIndex : -1,
+        description: d.description || '', day: d.day, start: d.start, end: d.end, estimated_minutes: d.minutes,
+      })
+      this.triggerEvent('estimate', { minutes: d.minutes })
+    },
     /** The API body, or null when something is missing (the reasons are then shown under the fields). */
     collect() {
       const d = this.data

@@ -2,8 +2,12 @@
  * 优先回馈: the household banks hours, and its elders (年满60岁), volunteers retired for age or
  * illness and hardship cases (兜底对象) spend them on priority service. The page lists who in the
  * household may redeem and why (the server decides); 为TA申请 opens the form already set to that
- * member, so a request is three taps away: 为TA申请 → 提交申请 → 确认申请.
+ * member and filled with sensible defaults (帮困 · 陪伴, tomorrow 9–11, one hour; each can be changed), so a
+ * request is three taps away: 为TA申请 → 提交申请 → 确认申请.
  * The hours are held when asking, settled at the actual time when done, returned on cancel.
+ * A request may name a volunteer who served the household before (指定服务人, from the server's
+ * `preferred_candidates`): they are asked first. Each request shows the server's promise phrase
+ * (还剩 5 小时 / 已超时 / 已安排服务人), whom it named and who is coming.
  */
 
 const payback = require('../../services/payback')
@@ -24,7 +28,22 @@ function decorate(r) {
     when: format.windowText(r.window_start, r.window_end),
     held: format.hours(r.held_minutes !== undefined ? r.held_minutes : r.estimated_minutes),
     cancellable: OPEN.indexOf(r.status) >= 0,
+    preferredName: r.preferred_volunteer ? r.preferred_volunteer.name : '',
+    comingText: r.coming && r.coming.kind === 'provider' ? r.coming.label : '',
   })
+}
+
+/** A candidate as its chip reads: 李建国（来过3次）. */
+function candidate(c) {
+  return Object.assign({}, c, { text: `${c.name}（来过${c.times_served}次）` })
+}
+
+/** What the form starts with, so nothing has to be filled in: tomorrow 9–11, one hour of company. */
+function defaults() {
+  return {
+    categoryCode: 'hardship', itemCode: 'companionship', description: '请志愿者上门帮忙，具体的事到时候电话说',
+    day: format.today(Date.now() + 24 * 3600 * 1000), start: '09:00', end: '11:00', minutes: 60,
+  }
 }
 
 Component({
@@ -40,6 +59,8 @@ Component({
     forId: null, // the member 为TA申请 chose (null: the form's own chooser decides)
     formFamily: [], // the form's 为谁预约 chooser: the phone's family, or none when 为TA申请 chose
     members: [], // everyone in the household, oldest first: who may redeem and why
+    candidates: [], // 指定服务人: volunteers who served the household before (the server's list)
+    preferredId: null, // the one named, or null: 不指定
     checking: false,
   },
   methods: {
@@ -56,6 +77,7 @@ Component({
         this.setData({
           me: eligibility.member_id,
           members: (eligibility.members || []).map(person),
+          candidates: (eligibility.preferred_candidates || []).map(candidate),
           list: (list || []).map(decorate),
           categories: c.categories,
           family: households.family(household),
@@ -84,7 +106,16 @@ Component({
       })
     },
     onOpenForm() {
-      this.setData({ formOpen: true, forId: null, formFamily: this.data.family })
+      this.setData({ formOpen: true, forId: null, formFamily: this.data.family, preferredId: null })
+      this.prefillForm()
+    },
+    prefillForm() {
+      const form = this.selectComponent('#need')
+      if (form) form.prefill(defaults())
+    },
+    /** 指定服务人: a candidate, or 不指定 (id 0). */
+    onPreferred(e) {
+      this.setData({ preferredId: Number(e.currentTarget.dataset.id) || null })
     },
     /** 为TA申请: the form opens already set to this member, with the server's answer for them. */
     onApplyFor(e) {
@@ -93,7 +124,8 @@ Component({
       const self = m.member_id === this.data.me
       this.showEligibility(Object.assign({}, this.data.eligibility, { eligible: true, reason: `${m.name}：${m.why}` }), self ? '' : m.name)
       // Set to this member: the form's own 为谁预约 chooser is not shown, so it cannot disagree.
-      this.setData({ formOpen: true, forId: self ? null : m.member_id, formFamily: [] })
+      this.setData({ formOpen: true, forId: self ? null : m.member_id, formFamily: [], preferredId: null })
+      this.prefillForm()
     },
     onEstimate(e) {
       this.setData({ holdText: format.hours(e.detail.minutes) })
@@ -104,9 +136,11 @@ Component({
       const body = form.collect()
       if (!body) return Promise.resolve()
       if (this.data.forId) body.for_member_id = this.data.forId
+      const named = this.data.candidates.find((c) => c.member_id === this.data.preferredId)
+      if (named) body.preferred_volunteer_id = named.member_id
       return nav.confirmDialog({
         title: '确认申请',
-        content: `提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
+        content: `${named ? `会先请${named.name}来。` : ''}提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
         confirmText: '确认申请',
         cancelText: '再想想',
       }).then((yes) => {
@@ -114,7 +148,7 @@ Component({
         return form.submitting(() => payback.create(body)).then((sent) => {
           if (!sent) return null
           nav.toast('已申请')
-          this.setData({ formOpen: false, holdText: '', forId: null })
+          this.setData({ formOpen: false, holdText: '', forId: null, preferredId: null })
           return this.load()
         }, (err) => form.showErrors(err))
       })

@@ -1,8 +1,11 @@
 /**
- * 服务站 desk: what waits for the coordinator today — records only the station can settle
+ * 服务站 desk: what waits for the coordinator today — payback requests whose promise is at risk or
+ * passed with nobody assigned (去指派 opens the assign page), records only the station can settle
  * (approve / reject), requests held for review (publish), tasks nobody claimed, today's
  * agreement visits, the open activities with their check-in QR, and volunteer applications
- * (志愿者审核: approve, or refuse with a reason the applicant reads).
+ * (志愿者审核: approve, or refuse with a reason the applicant reads). A card on top shows this
+ * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures; and, when the outlook is
+ * red (兑付能力预警), a card that opens it.
  */
 
 const desk = require('../../services/desk')
@@ -11,6 +14,7 @@ const tasks = require('../../services/tasks')
 const volunteers = require('../../services/volunteers')
 const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
+const honour = require('../../utils/honour')
 const nav = require('../../utils/nav')
 
 /** Why the station has to settle this record, in words. */
@@ -42,7 +46,7 @@ function eventView(e) {
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { honour: null, outlookWarning: null, atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -55,6 +59,9 @@ Component({
       const applications = volunteers.applications({}, { quiet: true }).then((list) => list || [], () => [])
       return this.track(Promise.all([desk.today({ quiet: true }), applications]), ([d, apps]) => {
         const data = {
+          atRisk: d.payback_at_risk || [],
+          atRiskTitle: d.at_risk_hours ? `优先回馈：离承诺不到${d.at_risk_hours}小时还没人` : '优先回馈快到承诺时间还没人',
+          honour: honour.view(d.honour),
           waiting: (d.records_waiting || []).map(withWhy),
           held: d.held_requests || [],
           unclaimed: d.unclaimed_tasks || [],
@@ -62,8 +69,9 @@ Component({
           visits: d.todays_visits || [],
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),
+          outlookWarning: d.outlook_warning || null,
         }
-        data.total = data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
+        data.total = data.atRisk.length + data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
         this.setData(data)
       })
     },
@@ -113,6 +121,10 @@ Component({
     },
     onCall(e) {
       wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.phone })
+    },
+    /** 去指派: the assign page (a volunteer or a contracted provider) for this task. */
+    onAssign(e) {
+      wx.navigateTo({ url: `/pages/station/assign/assign?task_id=${e.currentTarget.dataset.id}` })
     },
     onEventQr(e) {
       wx.navigateTo({ url: `/pages/qr/index?kind=event&id=${e.currentTarget.dataset.id}` })

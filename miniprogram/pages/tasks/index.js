@@ -1,6 +1,7 @@
 /**
  * 我的任务: the tasks I claimed (check in, check out, give back) and the services I reported;
- * my own self-report, while it awaits its witness, can be corrected (修改) or withdrawn (撤回).
+ * my own self-report, while it awaits its witness, can be corrected (修改) or withdrawn (撤回); a record
+ * whose witness has no phone but a code card (见证码卡) is confirmed by the code the elder reads out.
  */
 
 const session = require('../../api/session')
@@ -75,6 +76,29 @@ Component({
     },
     onShowCode(e) {
       this.showCode(e.currentTarget.dataset.record)
+    },
+    /**
+     * 输入见证码: the elder reads the next unused code off their card; six digits, or nothing is sent.
+     * A wrong or used code: the server's words (how many tries are left) have been shown; the list is read again.
+     */
+    onEnterCode(e) {
+      const id = e.currentTarget.dataset.record
+      return nav.askText({ title: '输入见证码', placeholder: '请对方念出见证码卡上的6位数字', confirmText: '确认' })
+        .then((code) => {
+          if (code === null) return false
+          if (!/^\d{6}$/.test(code)) {
+            wx.showToast({ title: '见证码是6位数字', icon: 'none' })
+            return false
+          }
+          return records.confirmCode(id, code).then((record) => {
+            nav.toast(record.status_label || '已确认')
+            this.load()
+            return true
+          }, () => {
+            this.load()
+            return false
+          })
+        })
     },
     onRelease(e) {
       const id = e.currentTarget.dataset.id

@@ -5,7 +5,9 @@ from flask.views import MethodView
 
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, LocalDateTime, Schema
+from server.resources.communities.schemas import OutlookWarningSchema
 from server.resources.records.schemas import RecordSchema
+from server.resources.redemption.schemas import CommunityHonourSchema
 from server.resources.tasks.schemas import TaskDetailSchema
 from server.services.board import desk
 
@@ -21,6 +23,10 @@ class DeskEventSchema(Schema):
 
 
 class DeskSchema(Schema):
+    payback_at_risk = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={
+        "description": "Payback tasks nobody is assigned to, within `at_risk_hours` of their promise or past it "
+                       "(soonest first, at most 50): assign a volunteer or a provider"})
+    at_risk_hours = ma.fields.Integer(metadata={"description": "PAYBACK_AT_RISK_HOURS"})
     records_waiting = ma.fields.List(ma.fields.Nested(RecordSchema), metadata={
         "description": "Disputed, witnessed by an outsider, or late (补录): only the coordinator can settle them"})
     held_requests = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Held by content review"})
@@ -30,6 +36,11 @@ class DeskSchema(Schema):
         "description": "How long a task waits before it counts as unclaimed here (ESCALATE_AFTER_MINUTES)"})
     todays_visits = ma.fields.List(ma.fields.Nested(TaskDetailSchema), metadata={"description": "Agreement visits today"})
     events = ma.fields.List(ma.fields.Nested(DeskEventSchema))
+    honour = ma.fields.Nested(CommunityHonourSchema, metadata={
+        "description": "This quarter's honour rate so far (兑付率), as /communities/{id}/redemption answers it"})
+    outlook_warning = ma.fields.Nested(OutlookWarningSchema, allow_none=True, metadata={
+        "description": "The outlook's warning (兑付能力预警) when it is red; null when green. "
+                       "Details: GET /api/v1/communities/{id}/outlook"})
 
 
 @blp.route("")
@@ -37,5 +48,5 @@ class Desk(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, DeskSchema)
     def get(self):
-        """What needs me today: records to review, held and unclaimed requests, today's visits, events"""
+        """What needs me today: payback promises at risk, records to review, held and unclaimed requests, today's visits, events, 兑付率, the outlook's warning"""
         return desk.desk(auth.current_member())

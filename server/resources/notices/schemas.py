@@ -71,8 +71,29 @@ class NoticeBriefSchema(Schema):
     award_count = ma.fields.Integer()
 
 
+class NoticeHonourSchema(Schema):
+    """How the bank kept its word to the households that redeemed (兑付率): figures only, no names."""
+
+    opened = ma.fields.Integer()
+    on_time = ma.fields.Integer()
+    late = ma.fields.Integer()
+    not_honoured = ma.fields.Integer()
+    cancelled = ma.fields.Integer(metadata={"description": "By the household; not counted in the rate"})
+    open = ma.fields.Integer(metadata={"description": "Still within its promise when published; not counted"})
+    honour_rate = ma.fields.Float(allow_none=True)
+    honour_rate_label = ma.fields.String(metadata={"description": "85.7% or 暂无"})
+    served_by_volunteers = ma.fields.Integer()
+    served_by_providers = ma.fields.Integer()
+    median_hours_to_service = ma.fields.Float(allow_none=True)
+    minutes_redeemed = ma.fields.Integer()
+    summary = ma.fields.String(metadata={"description": "The line the notice prints"})
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
 class NoticeSchema(NoticeBriefSchema):
     activity = ma.fields.Nested(ActivitySchema, metadata={"description": "Quarterly notices"})
+    honour = ma.fields.Nested(NoticeHonourSchema, metadata={
+        "description": "Quarterly notices published since the honour rate was kept (兑付率)"})
     awards = ma.fields.List(ma.fields.Nested(NoticeAwardSchema))
 
 

@@ -30,6 +30,8 @@ class LineSchema(Schema):
         "description": "Minutes of this transfer that went to the love pool instead of the household (storage cap); "
                        "negative on a reversal, which takes them back"})
     reverses_transfer_id = ma.fields.Integer(allow_none=True)
+    corrects_transfer_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "A corrected credit (更正): the credit it replaces, reversed just before it"})
 
 
 class HoldSchema(Schema):

@@ -1,13 +1,18 @@
-"""Service records: self-report, witness confirmation (tap or QR), dispute, coordinator review."""
+"""Service records: self-report, counter entry, witness confirmation (tap, QR or code), dispute, coordinator
+review, correction."""
 
 from flask.views import MethodView
 
 from server.extensions import auth, limits
 from server.extensions.pager import KeysetPage
 from server.extensions.smorest import Blueprint
+from server.resources.corrections.schemas import CorrectionSchema
 from server.resources.records.schemas import (
+    ConfirmCodeSchema,
     ConfirmQRSchema,
     ConfirmSchema,
+    CorrectionRequestSchema,
+    CounterEntrySchema,
     QRSchema,
     ReasonSchema,
     RecordEditSchema,
@@ -16,7 +21,7 @@ from server.resources.records.schemas import (
     RecordReportSchema,
     RecordSchema,
 )
-from server.services.board import records
+from server.services.board import code_cards, corrections, counter, records
 from server.services.board.record_views import record_view, record_views
 
 blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
@@ -63,6 +68,41 @@ class Records(MethodView):
         coordinator (补录). A volunteer can never witness their own service.
         """
         return record_view(records.report(auth.current_member(), body))
+
+
+@blp.route("/counter")
+class RecordCounter(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(CounterEntrySchema)
+    @blp.response(201, RecordSchema)
+    def post(self, body):
+        """Enter a service at the station's counter (柜台登记) for a volunteer without a phone
+
+        From a paper service form: checked as a self-report (dates, overlaps, the daily cap, a
+        witness). With `paper_signature` the coordinator's entry credits it at once and the
+        quarterly audit flags it; otherwise it waits for its witness (a tap, a scan, or a code
+        from the witness household's code card). `source` is `counter`, the coordinator its recorder.
+        """
+        return record_view(counter.enter(auth.current_member(), body))
+
+
+@blp.route("/confirm-code")
+class RecordConfirmCode(MethodView):
+    @auth.roles(auth.MEMBER)
+    @limits.area(limits.CODE)
+    @blp.arguments(ConfirmCodeSchema)
+    @blp.response(200, RecordSchema)
+    def post(self, body):
+        """Confirm with a code the elder reads out from their witness code card (见证码卡)
+
+        The volunteer (or the station) enters it; the record is confirmed for the witness's
+        household exactly as the witness's own scan would, and credited once. Each code works
+        once; every try is kept; after CODE_MAX_WRONG_ATTEMPTS wrong codes the record is locked
+        (409 `code_locked`) and the station confirms it.
+        """
+        me = auth.current_member()
+        record = records.record_for(me, body["record_id"])
+        return record_view(code_cards.confirm_with_code(me, record, body["code"]))
 
 
 @blp.route("/<int:record_id>")
@@ -162,3 +202,18 @@ class RecordReject(MethodView):
     def post(self, body, record_id):
         """Coordinator rejects a record that is not credited yet"""
         return record_view(records.reject(auth.current_member(), _record(record_id), body["reason"]))
+
+
+@blp.route("/<int:record_id>/correction")
+class RecordCorrection(MethodView):
+    @auth.roles(auth.COORDINATOR)
+    @blp.arguments(CorrectionRequestSchema)
+    @blp.response(201, CorrectionSchema)
+    def post(self, body, record_id):
+        """Correct a credited record's times (更正): a reversal and the corrected credit, linked
+
+        Both post today in one transaction, carry the reason and show in the passbook; the
+        volunteer and the witness are told. A change of more than CORRECTION_APPROVAL_MINUTES
+        credited minutes waits (`pending`) for a second coordinator or the admin to approve.
+        """
+        return corrections.correction_view(corrections.request(auth.current_member(), _record(record_id), **body))

@@ -24,6 +24,29 @@ class RecordReportSchema(Schema):
     organiser = Text(load_default="", validate=ma.validate.Length(max=64))
 
 
+class CounterEntrySchema(RecordReportSchema):
+    """柜台登记: the service as written on the paper form, for a volunteer of the coordinator's community."""
+
+    volunteer_member_id = ma.fields.Integer(required=True, metadata={"description": "Who served"})
+    paper_signature = ma.fields.Boolean(
+        load_default=False, metadata={"description": "The witness signed the paper form the station keeps: credited "
+                                                     "now and flagged for the quarterly audit's sample. Otherwise "
+                                                     "the record waits for its witness (a tap, a scan or a code "
+                                                     "from their code card)."})
+
+
+class ConfirmCodeSchema(Schema):
+    record_id = ma.fields.Integer(required=True)
+    code = Text(required=True, validate=ma.validate.Regexp(r"^\d{6}$", error="见证码是6位数字"),
+                metadata={"description": "The code the elder reads out from their card (见证码卡)"})
+
+
+class CorrectionRequestSchema(Schema):
+    started_at = LocalDateTime(required=True, metadata={"description": "The corrected start"})
+    ended_at = LocalDateTime(required=True, metadata={"description": "The corrected end"})
+    reason = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=200))
+
+
 class RecordEditSchema(RecordReportSchema):
     """Only the fields that change (none is required, none takes a default)."""
 
@@ -91,6 +114,8 @@ class RecordSchema(Schema):
     reject_reason = ma.fields.String()
     transfer_id = ma.fields.Integer(allow_none=True)
     created_at = LocalDateTime()
+    code_card = ma.fields.Boolean(metadata={"description": "Waits for a witness whose household holds a code card "
+                                                           "(见证码卡): the volunteer may enter a code from it"})
 
 
 RecordPageSchema = page_of(RecordSchema, name="RecordPage")

@@ -10,6 +10,7 @@ from server.resources.requests.schemas import (
     EligibilityQuerySchema,
     EligibilitySchema,
     NeedSchema,
+    PaybackNeedSchema,
     RequestSchema,
 )
 from server.services.board import bookings
@@ -84,7 +85,8 @@ class PaybackEligibility(MethodView):
         The household is the account holder: a member aged PAYBACK_AGE or more, a volunteer retired
         for age or illness, or a hardship case (兜底对象) marked by the station may open a payback
         request on its hours; an active volunteer under the age keeps banking. `eligible` and
-        `reason` answer for `member_id` (default: me), `members` for everyone in the household.
+        `reason` answer for `member_id` (default: me), `members` for everyone in the household,
+        `preferred_candidates` whom a payback request may name as its preferred volunteer.
         """
         return bookings.eligibility(auth.current_member(), query["member_id"])
 
@@ -99,7 +101,7 @@ class PaybackRequests(MethodView):
         return bookings.mine(auth.current_member(), payback=True)
 
     @auth.roles(auth.RESIDENT, auth.COORDINATOR)
-    @blp.arguments(NeedSchema)
+    @blp.arguments(PaybackNeedSchema)
     @blp.response(201, RequestSchema)
     def post(self, body):
         """Open a payback request (优先回馈): the estimated minutes are held, the task jumps the board
@@ -108,6 +110,11 @@ class PaybackRequests(MethodView):
         it for them with `for_member_id`. The hold is taken from the household's account.
         Refused when not enough is banked. On confirmation the actual minutes are spent
         (never more than held) and the rest released; cancelling releases it all.
+
+        Every payback request has a promise: `promise_due_at` = PAYBACK_PROMISE_HOURS after opening, or
+        the window's start if sooner, by when a volunteer or a provider is assigned. `preferred_volunteer_id`
+        (指定服务人, one of the eligibility answer's `preferred_candidates`) is asked first and alone for
+        PAYBACK_PREFERRED_HOURS (never past the promise); others do not see it on the board meanwhile.
         """
         return request_view(bookings.open_payback(auth.current_member(), body))
 

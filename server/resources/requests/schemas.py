@@ -5,6 +5,7 @@ import marshmallow as ma
 from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.ledger import TRANSFER_STATES
 from server.models.tasks import URGENCIES
+from server.resources.tasks.schemas import PromiseFields
 
 
 class NeedSchema(Schema):
@@ -23,6 +24,13 @@ class NeedSchema(Schema):
                                       metadata={"description": "亲情代理: a family member without a phone (or, for coordinators, any resident)"})
 
 
+class PaybackNeedSchema(NeedSchema):
+    preferred_volunteer_id = ma.fields.Integer(load_default=None, allow_none=True, metadata={
+        "description": "指定服务人: a volunteer who served this household before and still serves "
+                       "(`preferred_candidates` of /payback-requests/eligibility); asked first, alone, for "
+                       "PAYBACK_PREFERRED_HOURS"})
+
+
 class CancelSchema(Schema):
     reason = Text(multiline=True, load_default="", validate=ma.validate.Length(max=200))
 
@@ -33,7 +41,12 @@ class VolunteerRefSchema(Schema):
     phone = ma.fields.String()
 
 
-class RequestSchema(Schema):
+class PreferredRefSchema(Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class RequestSchema(PromiseFields, Schema):
     id = ma.fields.Integer()
     task_id = ma.fields.Integer()
     payback = ma.fields.Boolean()
@@ -60,6 +73,13 @@ class RequestSchema(Schema):
     record_id = ma.fields.Integer(allow_none=True, metadata={"description": "The service record waiting for confirmation"})
     cancel_reason = ma.fields.String()
     created_at = LocalDateTime()
+    promise_due_at = LocalDateTime(allow_none=True, metadata={
+        "description": "Payback: by then a volunteer or a provider must be assigned (PAYBACK_PROMISE_HOURS, or the "
+                       "window's start if sooner)"})
+    preferred_volunteer = ma.fields.Nested(PreferredRefSchema, allow_none=True, metadata={
+        "description": "指定服务人 named by the household"})
+    preferred_until = LocalDateTime(allow_none=True, metadata={
+        "description": "Until then only the preferred volunteer is asked (then everyone as usual)"})
 
 
 class RedeemerSchema(Schema):
@@ -72,6 +92,13 @@ class RedeemerSchema(Schema):
     reason_not = ma.fields.String(metadata={"description": "Why not, in plain words (empty when they may)"})
 
 
+class PreferredCandidateSchema(Schema):
+    member_id = ma.fields.Integer()
+    name = ma.fields.String()
+    times_served = ma.fields.Integer(metadata={"description": "Credited services for this household"})
+    last_served_on = ma.fields.Date()
+
+
 class EligibilitySchema(Schema):
     eligible = ma.fields.Boolean(metadata={"description": "The member asked about may open a payback request"})
     reason = ma.fields.String(metadata={"description": "In plain words, for the person"})
@@ -82,6 +109,9 @@ class EligibilitySchema(Schema):
     balance_minutes = ma.fields.Integer()
     members = ma.fields.List(ma.fields.Nested(RedeemerSchema), metadata={
         "description": "Everyone in the household, oldest first: who may redeem its hours and why (bounded: one family)"})
+    preferred_candidates = ma.fields.List(ma.fields.Nested(PreferredCandidateSchema), metadata={
+        "description": "Whom a payback request may name as 指定服务人: active volunteers who served this household "
+                       "(a credited record), most recent first, at most 10"})
 
 
 class EligibilityQuerySchema(Schema):

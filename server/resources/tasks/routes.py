@@ -89,6 +89,19 @@ class TaskRelease(MethodView):
         return _view(tasks.release(auth.current_member(), _task()))
 
 
+@blp.route("/<int:task_id>/pass")
+class TaskPass(MethodView):
+    @auth.roles(auth.VOLUNTEER)
+    @blp.response(200, TaskDetailSchema)
+    def post(self, task_id):
+        """The preferred volunteer (指定服务人) cannot come: the others are asked now
+
+        A payback task that names me is reserved for me until `reserved_until`; passing on it ends
+        the reservation at once and matching asks the others as usual (I am not asked again).
+        """
+        return _view(matching.pass_preferred(auth.current_member(), _task()))
+
+
 @blp.route("/<int:task_id>/check-in")
 class TaskCheckIn(MethodView):
     @auth.roles(auth.VOLUNTEER)

@@ -6,6 +6,7 @@ from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.tasks import TASK_STATUSES, URGENCIES
 from server.resources.records.schemas import RecordSchema
+from server.services.board.promise import PROMISE_STATES
 
 
 class BoardQuerySchema(Schema):
@@ -15,7 +16,26 @@ class BoardQuerySchema(Schema):
     area = Text(validate=ma.validate.Length(max=32))
 
 
-class TaskSchema(Schema):
+class ComingSchema(Schema):
+    kind = ma.fields.String(validate=ma.validate.OneOf(("volunteer", "provider")))
+    id = ma.fields.Integer(metadata={"description": "The volunteer's member id, or the provider's id"})
+    name = ma.fields.String()
+    label = ma.fields.String(metadata={"description": "志愿者：张三 / 服务机构：安康护理, to show as it is"})
+
+
+class PromiseFields:
+    """A payback request's promise (回报有保障), in every answer showing the request or its task."""
+
+    promise_due_at = ma.fields.String(allow_none=True, metadata={
+        "description": "By then a volunteer or a provider must be assigned (payback only; null otherwise)"})
+    promise_minutes_left = ma.fields.Integer(allow_none=True, metadata={"description": "Never negative; 0 once passed"})
+    promise_label = ma.fields.String(metadata={"description": "The server's phrase: 还剩 5 小时 / 已超时 / 已安排服务人"})
+    promise_state = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(PROMISE_STATES), metadata={
+        "description": "waiting | at_risk (PAYBACK_AT_RISK_HOURS left, nobody assigned) | overdue | assigned | closed"})
+    coming = ma.fields.Nested(ComingSchema, allow_none=True, metadata={"description": "Who is coming; null while nobody is"})
+
+
+class TaskSchema(PromiseFields, Schema):
     id = ma.fields.Integer()
     source = ma.fields.String(metadata={"description": "request | payback | agreement"})
     priority = ma.fields.Boolean(metadata={"description": "Payback: show 优先"})
@@ -40,6 +60,9 @@ class TaskSchema(Schema):
     request_id = ma.fields.Integer(allow_none=True)
     agreement_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.String()
+    reserved_until = ma.fields.String(allow_none=True, metadata={
+        "description": "指定服务人: until then only the preferred volunteer may claim it (null: anyone may)"})
+    reserved_for_me = ma.fields.Boolean(metadata={"description": "The household named me: I am asked first"})
 
 
 class TaskDetailSchema(TaskSchema):

@@ -1,7 +1,7 @@
 """The task board's part in reports and data rights.
 
 Study-report sections: requests unmet or late, median time to claim and to complete,
-agreements active and visits done. Export sections: a resident's requests, the
+the honour rate of payback requests (redemption_report), agreements active and visits done. Export sections: a resident's requests, the
 agreements they are a party to, their recipient file. Erasure: the free text of their
 requests, tasks and recipient file goes (the ledger keeps its entries).
 """
@@ -10,7 +10,7 @@ import statistics
 from collections import defaultdict
 
 from server.models import Agreement, AgreementVolunteer, Member, RecipientFile, Request, Task, TaskVisit
-from server.services.board import catalog
+from server.services.board import catalog, redemption_report
 from server.services.board.agreement_views import agreement_view
 from server.services.board.request_views import request_view
 from server.services.oversight import periods
@@ -24,6 +24,7 @@ def register() -> None:
     for key, title, sheet, order, build in (
         ("requests", "需求的满足情况", "需求满足", 80, requests_unmet_or_late),
         ("response_times", "接单和完成所用时间", "响应时间", 90, response_times),
+        ("honour", "优先回馈的兑付率", "兑付率", 95, redemption_report.study_section),
         ("agreements", "帮扶协议和上门服务", "帮扶协议", 100, agreements_and_visits),
     ):
         section(key, title, sheet=sheet, order=order)(build)

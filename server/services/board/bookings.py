@@ -1,7 +1,7 @@
 """预约服务 and 优先回馈: residents book services; the household's elders and hardship cases redeem banked hours.
 
 A booking creates a Request and its Task on the board in one transaction. A payback
-request first holds the estimated minutes on the household account (refused with a
+request carries a promise and may name a preferred volunteer (promise.py); it first holds the estimated minutes on the household account (refused with a
 clear message when not enough is banked), then goes to the top of the board; the
 credited service later spends at most what was held (see tasks.on_record_settled),
 and cancelling releases the hold. A family member or the coordinator may act for
@@ -15,7 +15,7 @@ from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.keyset import Keyset
 from server.models import Household, Member, Request, Task, TaskEvent
-from server.services.board import catalog, matching, redeemers, tasks
+from server.services.board import catalog, matching, promise, redeemers, tasks
 from server.services.ledger import core as ledger
 from server.services.messaging import content_safety, notifications
 from server.services.people import date_bounds, privacy
@@ -57,7 +57,8 @@ def _check_window(data: dict) -> None:
         raise RuleBroken(f"预计时长请按{step}分钟一档填写", field="estimated_minutes", rule="minutes_step")
 
 
-def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold=None) -> Request:
+def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold=None,
+            preferred: Member | None = None) -> Request:
     category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     household = Household.get_by_id(requester.household_id)
     urgency = "urgent" if payback and data.get("urgency") == "urgent" else data.get("urgency", "normal")
@@ -69,7 +70,7 @@ def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold
         payback=payback, hold=hold, category=category, item=item, description=data["description"],
         building=building, unit=unit, place_detail=data.get("place_detail", ""),
         window_start=data["window_start"], window_end=data["window_end"],
-        estimated_minutes=data["estimated_minutes"], urgency=urgency, created_at=clock.now(),
+        estimated_minutes=data["estimated_minutes"], urgency=urgency, created_at=clock.now(), preferred_volunteer=preferred,
     )
     check = runtime.setting("WECHAT_APPID") and requester.openid
     task = Task.create(
@@ -82,6 +83,8 @@ def _create(actor: Member, requester: Member, data: dict, *, payback: bool, hold
     )
     TaskEvent.create(task=task.id, kind="open", from_status="", to_status="open", actor=actor,
                            on_behalf_of=requester if requester.id != actor.id else None, at=clock.now())
+    if payback:
+        promise.reserve(request, task)  # before matching: a reserved task asks its preferred volunteer first
     if check:
         content_safety.request_check("request", request.id, requester, data["description"])
     else:
@@ -109,7 +112,8 @@ def eligibility(actor: Member, for_member_id: int | None = None) -> dict:
     line = next(m for m in members if m["member_id"] == member.id)
     return {"eligible": line["may_redeem"], "reason": redeemers.sentence(line), "member_id": member.id,
             "member_name": member.name, "available_minutes": ledger.available(account),
-            "held_minutes": account.pending_minutes, "balance_minutes": account.posted_minutes, "members": members}
+            "held_minutes": account.pending_minutes, "balance_minutes": account.posted_minutes, "members": members,
+            "preferred_candidates": promise.candidates(member.household_id)}
 
 
 def open_payback(actor: Member, data: dict) -> Request:
@@ -119,9 +123,10 @@ def open_payback(actor: Member, data: dict) -> Request:
     if not info["eligible"]:
         raise RuleBroken(info["reason"], rule="payback_not_eligible")
     requester = Member.get_by_id(info["member_id"])
+    preferred = promise.check_preferred(requester.household_id, data.get("preferred_volunteer_id"))
     minutes = data["estimated_minutes"]
     with database.atomic():
-        request = _create(actor, requester, data, payback=True)
+        request = _create(actor, requester, data, payback=True, preferred=preferred)
         hold = ledger.hold(
             household_id=requester.household_id, minutes=minutes, key=f"payback:{request.id}:hold",
             body={"request": request.id, "minutes": minutes}, reason="优先回馈冻结",

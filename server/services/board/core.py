@@ -14,8 +14,8 @@ from server import clock
 from server.db import Prepared
 from server.errors import RuleBroken
 from server.keyset import Keyset
-from server.models import Member, Provider, Task, Volunteer, VolunteerTeam
-from server.services.board import assignment, catalog
+from server.models import Member, Provider, Request, Task, Volunteer, VolunteerTeam
+from server.services.board import assignment, catalog, promise
 from server.services.board.tasks import status_label
 from server.services.people import privacy
 
@@ -23,11 +23,19 @@ _COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.
             Task.building, Task.place, Task.window_start, Task.window_end, Task.estimated_minutes, Task.urgency,
             Task.status, Task.volunteer, Task.recipient, Task.recipient_household, Task.held, Task.board_order,
             Task.created_at, Task.request, Task.agreement, Task.community, Member.name.alias("recipient_name"),
-            Member.phone.alias("recipient_phone"))
+            Member.phone.alias("recipient_phone"), Task.provider, Task.reserved_for, Task.reserved_until,
+            Request.promise_due_at)
 _NAMES = ("id", "source", "priority", "category", "item", "title", "description", "area", "building", "place",
           "window_start", "window_end", "estimated_minutes", "urgency", "status", "volunteer", "recipient",
           "recipient_household", "held", "board_order", "created_at", "request", "agreement", "community",
-          "recipient_name", "recipient_phone")
+          "recipient_name", "recipient_phone", "provider", "reserved_for", "reserved_until", "promise_due_at")
+
+
+def _select():
+    """A task's columns with its recipient's name and phone and its payback request's promise."""
+    return (Task.select(*_COLUMNS)
+            .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
+            .switch(Task).join(Request, join_type=JOIN.LEFT_OUTER, on=(Task.request == Request.id)))
 _TEAMS_OF = Prepared(lambda member_id: VolunteerTeam.select(VolunteerTeam.team)
                      .join(Volunteer).where(Volunteer.member == member_id).tuples())
 _PREPARED: dict[tuple, Prepared] = {}
@@ -36,15 +44,18 @@ _PREPARED: dict[tuple, Prepared] = {}
 def _board_query(shape: tuple):
     """Build the query for one combination of filters; parameters come in a fixed order."""
     category, team_arity, only_team, day, area, after, include_held = shape
+    hide_reserved = not include_held  # a coordinator sees everything; a volunteer not another's reserved task
 
     def build(*params):
         params = list(params)
         community, limit = params.pop(0), params.pop(0)
-        query = (Task.select(*_COLUMNS)
-                 .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
-                 .where(Task.community == community, Task.status == "open"))
+        query = _select().where(Task.community == community, Task.status == "open")
         if not include_held:
             query = query.where(Task.held == False)  # noqa: E712 - SQL, not Python truthiness
+        if hide_reserved:
+            now, viewer = params.pop(0), params.pop(0)
+            query = query.where(Task.reserved_until.is_null() | (Task.reserved_until <= now)
+                                | (Task.reserved_for == viewer))
         if category:
             query = query.where(Task.category == params.pop(0))
         if team_arity is not None:
@@ -89,6 +100,8 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
     if prepared is None:
         prepared = _PREPARED[shape] = Prepared(_board_query(shape))
     params = [viewer.community_id, limit + 1]
+    if not coordinator:
+        params += [clock.now(), viewer.id]
     if category_id:
         params.append(category_id)
     if team_ids is not None:
@@ -157,12 +170,32 @@ def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, off
         "request_id": row["request"],
         "agreement_id": row["agreement"],
         "created_at": _iso(row["created_at"], offset),
+        **_promise(row, viewer, offset),
     }
 
 
-_ONE = Prepared(lambda task_id: Task.select(*_COLUMNS)
-                .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
-                .where(Task.id == task_id).dicts())
+def _local(value) -> dt.datetime | None:
+    """A stored local time as a datetime (SQLite hands back text)."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _promise(row: dict, viewer: Member, offset: str) -> dict:
+    """The payback promise (time left, in words), who is coming, and the preferred volunteer's reservation."""
+    view = promise.promise_view(_local(row["promise_due_at"]), status=row["status"],
+                                assigned=bool(row["volunteer"] or row["provider"]))
+    view["promise_due_at"] = _iso(row["promise_due_at"], offset)
+    if row["volunteer"] == viewer.id and not row["provider"]:
+        view["coming"] = {"kind": "volunteer", "id": viewer.id, "name": viewer.name, "label": f"志愿者：{viewer.name}"}
+    else:
+        view["coming"] = promise.coming(row["volunteer"], row["provider"])
+    until = _local(row["reserved_until"])
+    reserved = until is not None and until > clock.now() and row["status"] == "open"
+    view["reserved_until"] = _iso(row["reserved_until"], offset) if reserved else None
+    view["reserved_for_me"] = reserved and row["reserved_for"] == viewer.id
+    return view
+
+
+_ONE = Prepared(lambda task_id: _select().where(Task.id == task_id).dicts())
 
 
 def task_view(task: Task | int, viewer: Member) -> dict:
@@ -201,8 +234,7 @@ FINISHED = ("credited", "too_short", "cancelled", "no_show")
 def mine(viewer: Member, *, active: bool = True):
     """The volunteer's tasks: what is ahead first (claimed, in progress, waiting confirmation)."""
     statuses = ACTIVE if active else FINISHED
-    rows = (Task.select(*_COLUMNS)
-            .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
+    rows = (_select()
             .where(Task.volunteer == viewer.id, Task.status.in_(list(statuses)))
             .order_by(Task.window_start, Task.id).limit(100).dicts())
     return [task_line(row, viewer) for row in rows]

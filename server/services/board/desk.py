@@ -5,7 +5,9 @@ import datetime as dt
 from server import clock, runtime
 from server.models import Event, ServiceRecord, Task
 from server.services.board import core as board
+from server.services.board import promise, redemption_report
 from server.services.board.record_views import record_views
+from server.services.oversight import outlook
 from server.services.people import privacy
 
 
@@ -34,7 +36,10 @@ def desk(viewer) -> dict:
     events = (Event.select().where(Event.community == community, Event.status == "open",
                                    Event.starts_at >= start - dt.timedelta(days=1))
               .order_by(Event.starts_at).limit(10))
+    at_risk = promise.at_risk_for_desk(community, now)
     return {
+        "payback_at_risk": [board.task_view(t, viewer) for t in at_risk],
+        "at_risk_hours": runtime.setting("PAYBACK_AT_RISK_HOURS"),
         "records_waiting": record_views(list(waiting)),
         "held_requests": [board.task_view(t, viewer) for t in held],
         "unclaimed_tasks": [board.task_view(t, viewer) for t in unclaimed],
@@ -42,4 +47,6 @@ def desk(viewer) -> dict:
         "todays_visits": [board.task_view(t, viewer) for t in visits],
         "events": [{"id": e.id, "title": e.title, "starts_at": e.starts_at, "place": e.place, "status": e.status}
                    for e in events],
+        "honour": redemption_report.this_quarter(community),
+        "outlook_warning": outlook.warning_card(community),
     }

@@ -5,6 +5,10 @@
         │ unclaimed after ALERT_AFTER_MINUTES    ──▶ the community's coordinators are alerted
         └ (payback tasks: the priority queue, the larger K, the *_PAYBACK timers, urgent messages)
 
+A payback task reserved for its preferred volunteer (指定服务人, server/services/board/promise.py)
+starts at round 0: only they are asked, until `Task.reserved_until` or until they pass or give it
+back; then round 1 runs and the timers above count from the reservation's end.
+
 A task opens when it is booked (or published after content review), released by its
 volunteer, or reopened after a no-show; the services call `task_opened(task)` in that
 transaction, which records a TaskOpening and emits round 1 to the outbox. The round's
@@ -22,7 +26,7 @@ from peewee import JOIN
 
 from server import clock, runtime
 from server.db import database, is_postgres
-from server.errors import Forbidden
+from server.errors import Forbidden, RuleBroken
 from server.models import (
     Member,
     Task,
@@ -62,12 +66,25 @@ def task_opened(task: Task) -> TaskOpening | None:
         log.warning("task %s is open without an opening event; not matched", task.id)
         return None
     now = clock.now()
-    TaskOpening.insert(task=task.id, opened_by=event_id, opened_at=now, priority=task.priority).on_conflict_ignore().execute()
+    reserved = _reserved(task, now)
+    TaskOpening.insert(task=task.id, opened_by=event_id, opened_at=now, priority=task.priority,
+                       rounds=0 if reserved else 1).on_conflict_ignore().execute()
     opening = TaskOpening.get(TaskOpening.opened_by == event_id)
     TaskOpening.update(closed_at=now).where(TaskOpening.task == task.id, TaskOpening.id != opening.id,
                                             TaskOpening.closed_at.is_null()).execute()
-    _emit_round(opening, 1)
+    _emit_round(opening, min(opening.rounds, 1))
     return opening
+
+
+def _reserved(task: Task, now: dt.datetime) -> bool:
+    """Is the task still reserved for its preferred volunteer? A reservation they gave back ends now."""
+    if not task.reserved_for_id or task.reserved_until is None or task.reserved_until <= now:
+        return False
+    if task.reserved_for_id in gave_back(task.id):
+        Task.update(reserved_until=now).where(Task.id == task.id).execute()
+        task.reserved_until = now
+        return False
+    return True
 
 
 def _emit_round(opening: TaskOpening, round_no: int) -> None:
@@ -91,7 +108,10 @@ def run_round(opening_id: int, round_no: int) -> list[TaskCandidate]:
             return []  # claimed, cancelled or opened anew before this round ran
         chosen = _asked(opening.id, round_no)
         if not chosen:
-            _choose(task, opening, round_no)
+            if round_no == 0:
+                _choose_preferred(task, opening)
+            else:
+                _choose(task, opening, round_no)
             chosen = _asked(opening.id, round_no)
         if chosen:
             _offer(task, opening, round_no, chosen)
@@ -106,9 +126,25 @@ def _asked(opening_id: int, round_no: int) -> list[TaskCandidate]:
 
 
 def gave_back(task_id: int) -> list[int]:
-    """Volunteers who released this task, declined it or did not come: not asked about it again."""
+    """Volunteers who released this task, declined it, did not come or passed on it: not asked about it again."""
     return [row.volunteer_id for row in TaskEvent.select(TaskEvent.volunteer).where(
-        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show", "decline")), TaskEvent.volunteer.is_null(False))]
+        TaskEvent.task == task_id, TaskEvent.kind.in_(("release", "no_show", "pass", "decline")), TaskEvent.volunteer.is_null(False))]
+
+
+def _choose_preferred(task: Task, opening: TaskOpening) -> None:
+    """Round 0: the preferred volunteer alone, while the task is reserved for them (and they still serve:
+    one suspended meanwhile ends the reservation, and escalation's next run asks the others)."""
+    now = clock.now()
+    if not _reserved(task, now):
+        return
+    if not Volunteer.select().where(Volunteer.member == task.reserved_for_id, Volunteer.status == "active").exists():
+        Task.update(reserved_until=now).where(Task.id == task.id).execute()
+        return
+    TaskCandidate.insert(task=task.id, opening=opening.id, round=0, rank=1, volunteer=task.reserved_for_id, total=0,
+                         notified_at=clock.now(), components={"preferred": {
+                             "score": 1, "weight": 0, "points": 0, "label": "指定服务人",
+                             "note": f"老人指定，{clock.aware(task.reserved_until):%m月%d日 %H:%M}前只问这一位"}},
+                         ).on_conflict_ignore().execute()
 
 
 def search_words(task: Task) -> list[str]:
@@ -210,25 +246,65 @@ def _timers(priority: bool) -> tuple[dt.timedelta, dt.timedelta]:
 
 
 def escalate(now: dt.datetime | None = None) -> dict[str, int]:
-    """Open tasks past their timers: round 2, then the coordinators' alert — each once per opening."""
+    """Open tasks past their timers: round 1 when a reservation ends, round 2, then the coordinators' alert —
+    each once per opening."""
     now = now or clock.now()
     soonest = min(min(_timers(False)), min(_timers(True)))
     due = (TaskOpening.select(TaskOpening, Task).join(Task)
            .where(Task.status == "open", Task.held == False,  # noqa: E712 - SQL, not Python truthiness
                   TaskOpening.closed_at.is_null(), TaskOpening.alerted_at.is_null(),
-                  TaskOpening.opened_at <= now - soonest)
+                  (TaskOpening.opened_at <= now - soonest) | (TaskOpening.rounds == 0))
            .order_by(TaskOpening.opened_at))
     done = {"widened": 0, "alerted": 0}
     for opening in list(due):
+        if opening.rounds == 0:
+            done["widened"] += _after_preferred(opening, now)
+            continue
         widen_after, alert_after = _timers(opening.priority)
-        if opening.rounds < 2 and now >= opening.opened_at + widen_after:
+        start = _asking_from(opening)
+        if opening.rounds < 2 and now >= start + widen_after:
             with database.atomic():
                 if TaskOpening.update(rounds=2).where(TaskOpening.id == opening.id, TaskOpening.rounds == 1).execute():
                     _emit_round(opening, 2)
                     done["widened"] += 1
-        if now >= opening.opened_at + alert_after:
+        if now >= start + alert_after:
             done["alerted"] += _alert(opening, opening.task, now=now)
     return done
+
+
+def _asking_from(opening: TaskOpening) -> dt.datetime:
+    """When everyone's asking began: the opening, or the end of the preferred volunteer's reservation."""
+    until = opening.task.reserved_until
+    return max(opening.opened_at, until) if until is not None else opening.opened_at
+
+
+def _after_preferred(opening: TaskOpening, now: dt.datetime) -> int:
+    """The reservation is over (its time passed, or the preferred volunteer passed): round 1 asks the others."""
+    if _reserved(opening.task, now):
+        return 0
+    with database.atomic():
+        if not TaskOpening.update(rounds=1).where(TaskOpening.id == opening.id, TaskOpening.rounds == 0).execute():
+            return 0
+        _emit_round(opening, 1)
+    return 1
+
+
+def pass_preferred(actor: Member, task: Task) -> Task:
+    """The preferred volunteer cannot come (不方便): the reservation ends and the others are asked now."""
+    now = clock.now()
+    if task.reserved_for_id != actor.id or not _reserved(task, now):
+        raise RuleBroken("这个求助没有指定您，或指定时间已过", rule="not_reserved_for_you")
+    with database.atomic():
+        if not Task.update(reserved_until=now).where(Task.id == task.id, Task.status == "open",
+                                                    Task.reserved_until > now).execute():
+            raise RuleBroken("这个求助已有人接单或已结束", rule="not_reserved_for_you")
+        task.reserved_until = now
+        TaskEvent.create(task=task.id, kind="pass", from_status="open", to_status="open", actor=actor, volunteer=actor,
+                         note="指定服务人不方便", at=now)
+        opening = TaskOpening.get_or_none(TaskOpening.task == task.id, TaskOpening.closed_at.is_null())
+        if opening is not None:
+            _after_preferred(opening, now)
+    return task
 
 
 def _alert(opening: TaskOpening, task: Task, *, nobody: bool = False, now: dt.datetime | None = None) -> int:

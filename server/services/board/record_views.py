@@ -5,8 +5,8 @@ from peewee import JOIN
 from server.db import Prepared
 from server.models import Member, Provider, ServiceCategory, ServiceItem, ServiceRecord
 from server.ready import ready
-from server.services.board import catalog
-from server.services.board.records import status_label
+from server.services.board import catalog, code_cards
+from server.services.board.records import OPEN_FOR_CONFIRMATION, status_label
 
 _ROLES = ("volunteer", "recipient", "recorder", "confirmed_by", "confirmed_for")
 
@@ -94,9 +94,17 @@ def _row_of(record: ServiceRecord) -> dict:
 
 def record_values(record: ServiceRecord | int) -> dict:
     """The record's answer, values as stored: read by id, or from the instance a service returned."""
-    if isinstance(record, int):
-        return _view(_ONE.first(record))
-    return _view(_row_of(record))
+    view = _view(_ONE.first(record)) if isinstance(record, int) else _view(_row_of(record))
+    return _with_code_cards([view])[0]
+
+
+def _with_code_cards(views: list[dict]) -> list[dict]:
+    """`code_card`: a record waiting for a witness whose household holds a code card (the volunteer may enter a code)."""
+    waiting = [view["id"] for view in views if view["status"] in OPEN_FOR_CONFIRMATION]
+    carded = code_cards.records_with_card(waiting)
+    for view in views:
+        view["code_card"] = view["id"] in carded
+    return views
 
 
 def record_view(record: ServiceRecord | int) -> dict:
@@ -109,4 +117,4 @@ def record_views(records) -> list[dict]:
     if not ids:
         return []
     rows = {row["id"]: row for row in _select(ServiceRecord.id.in_(ids))}
-    return [ready(_view(rows[i])) for i in ids]
+    return [ready(view) for view in _with_code_cards([_view(rows[i]) for i in ids])]

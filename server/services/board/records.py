@@ -164,14 +164,13 @@ def _check_witness(volunteer: Member, witness: Member) -> None:
         raise RuleBroken("家里人不能互相作见证，请请服务对象或服务站确认", field="witness_member_id", rule="family_witness")
 
 
-def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) -> dict:
-    """A self-report's checked columns (a new report, or an edit of one awaiting its witness); call in a transaction."""
-    volunteers.require_active(actor, "记录服务")
-    start, end = data["started_at"], data["ended_at"]
-    now = clock.now()
+def check_times(volunteer_id: int, start: dt.datetime, end: dt.datetime, *, exclude_id: int | None = None) -> int:
+    """A service's times as every recorded one must be (a self-report, a counter entry, a correction): over
+    by now, one day, since records began, long enough to count, overlapping none of the volunteer's other
+    services and within the day's cap. Returns its minutes."""
     if end <= start:
         raise RuleBroken("结束时间要晚于开始时间", field="ended_at", rule="end_before_start")
-    if end > now + dt.timedelta(minutes=5):
+    if end > clock.now() + dt.timedelta(minutes=5):
         raise RuleBroken("服务还没有结束，不能提前记录", field="ended_at", rule="future")
     if start.date() != end.date():
         raise RuleBroken("一条记录只能记同一天的服务，跨天请分开记", field="ended_at", rule="spans_days")
@@ -180,6 +179,21 @@ def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) 
     if is_too_short(minutes):
         raise RuleBroken(f"这次服务{minutes}分钟，{too_short_label()}", field="ended_at", rule="too_short",
                          step_minutes=runtime.setting("ROUNDING_STEP_MINUTES"))
+    _check_day(volunteer_id, start, end, minutes, exclude_id=exclude_id)
+    return minutes
+
+
+def report_fields(volunteer: Member, data: dict, *, exclude_id: int | None = None) -> dict:
+    """The checked columns of a service reported for `volunteer` (by them, or at the station's counter)."""
+    return _report_fields(volunteer, data, exclude_id=exclude_id)
+
+
+def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) -> dict:
+    """A self-report's checked columns (a new report, or an edit of one awaiting its witness); call in a transaction."""
+    volunteers.require_active(actor, "记录服务")
+    start, end = data["started_at"], data["ended_at"]
+    now = clock.now()
+    minutes = check_times(actor.id, start, end, exclude_id=exclude_id)
     category, item = catalog.category_and_item(data["category_code"], data.get("item_code"))
     community = actor.community_id
 
@@ -196,7 +210,6 @@ def _report_fields(actor: Member, data: dict, *, exclude_id: int | None = None) 
         if recipient.id == actor.id:
             raise RuleBroken("服务对象不能是自己", field="recipient_member_id", rule="self_service")
     backdate = dt.timedelta(days=runtime.setting("SELF_REPORT_BACKDATE_DAYS"))
-    _check_day(actor.id, start, end, minutes, exclude_id=exclude_id)
     return dict(
         recipient=recipient, recipient_household=recipient.household_id if recipient else None,
         public_good=data.get("public_good", False) or recipient is None,
@@ -347,7 +360,19 @@ def confirm(actor: Member, record: ServiceRecord, *, rating=None, comment="", vi
 
     A late report (补录) is only marked confirmed: the coordinator's approval credits it.
     """
-    confirmed_for = _confirmer(actor, record)
+    return _confirmed(actor, record, _confirmer(actor, record), rating=rating, comment=comment, via=via)
+
+
+def confirm_for_witness(witness: Member, record: ServiceRecord, *, via: str) -> ServiceRecord:
+    """The witness's household confirms without the witness's phone (a code off their code card, via="code"):
+    credited exactly as the witness's own tap or scan would be, the witness named as who confirmed."""
+    if witness.household_id is not None and witness.household_id == record.volunteer_household_id:
+        raise Forbidden("服务者和家里人不能确认自己的服务")
+    return _confirmed(witness, record, None, via=via)
+
+
+def _confirmed(actor: Member, record: ServiceRecord, confirmed_for: Member | None, *, rating=None, comment="",
+               via: str) -> ServiceRecord:
     fields = {"confirmed_by": actor.id, "confirmed_at": clock.now(), "confirmed_via": via, "rating": rating,
               "confirmed_for": confirmed_for.id if confirmed_for else None, "comment": comment or ""}
     if record.source == "provider":
@@ -467,6 +492,11 @@ _VOLUNTEER_AND_DAY = Prepared(lambda volunteer_id, start, end, record_id: Member
 ).where(Member.id == volunteer_id).tuples())
 
 
+def creditable_minutes(record: ServiceRecord) -> int:
+    """What crediting `record` as it stands would credit: its minutes rounded down, within the day's cap."""
+    return _volunteer_and_minutes(record)[1]
+
+
 def _volunteer_and_minutes(record: ServiceRecord) -> tuple[Member, int]:
     """The volunteer, and the record's actual minutes rounded down to the step, no more than the day's cap leaves."""
     step = runtime.setting("ROUNDING_STEP_MINUTES")
@@ -530,7 +560,24 @@ def credit_outcome(minutes: int, overflow: int) -> str:
     return "已存入您家的爱心存折"
 
 
-def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member):
+def credit_at_desk(coordinator: Member, record: ServiceRecord) -> ServiceRecord:
+    """柜台登记 with the paper signature held at the station: the coordinator's entry credits it (via "paper")."""
+    privacy.require_coordinator(coordinator, record.community_id, "只有本社区服务站可以登记")
+    _credit(record, coordinator, OPEN_FOR_CONFIRMATION, "不能再登记入账", confirmed_by=coordinator.id,
+            confirmed_at=clock.now(), confirmed_via="paper")
+    return record
+
+
+def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str, reason: str = "",
+                details: dict | None = None):
+    """Post `minutes` for `record` (as it now stands) to the volunteer's household under `key`, the storage
+    cap's overflow to the love pool; the caller moves the record and keeps the yearly totals."""
+    volunteer = Member.get_by_id(record.volunteer_id)
+    return _credit_transfer(record, volunteer, minutes, actor, key=key, reason=reason, details=details)
+
+
+def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
+                     reason: str = "", details: dict | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
     target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id)
 
@@ -541,9 +588,10 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
 
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
-        key=f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes},
+        key=key or f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes}, reason=reason,
         legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, actor=actor, record_id=record.id,
-        details=passbook_details(record, volunteer), savepoint=False,  # _credit's transaction ends on any error
+        details={**passbook_details(record, volunteer), **(details or {})},
+        savepoint=False,  # the caller's transaction ends on any error
     )
 
 

@@ -140,6 +140,9 @@ def claim(actor: Member, task: Task) -> Task:
         raise RuleBroken("这个任务需要特定服务队的志愿者", rule="team_required")
     if task.window_end < clock.now():
         raise RuleBroken("这个任务的服务时间已经过了", rule="window_passed")
+    if task.reserved_until is not None and task.reserved_until > clock.now() and task.reserved_for_id != actor.id:
+        raise RuleBroken(f"老人指定了服务人，{clock.aware(task.reserved_until):%m月%d日 %H:%M}后其他志愿者才能接单",
+                         rule="reserved_for_preferred")
     with database.atomic():
         transition(task, "claim", actor=actor, volunteer=actor.id, claimed_at=clock.now())
         tell_family(task, actor.name)

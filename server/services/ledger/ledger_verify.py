@@ -140,8 +140,13 @@ def _records_credited_once(community_id):
     found = []
     credits = defaultdict(list)
     query = _scoped(Transfer.select(), Transfer, community_id).where(Transfer.code.in_(CREDIT_CODES))
+    # A credit reversed (an audit's finding, a correction's first half) no longer stands: a corrected
+    # record has its old credit, that credit's reversal and the corrected credit.
+    taken_back = {t.reverses_id for t in _scoped(Transfer.select(Transfer.reverses), Transfer, community_id)
+                  .where(Transfer.reverses.is_null(False))}
     for transfer in query:
-        credits[transfer.record_id].append(transfer.id)
+        if transfer.id not in taken_back:
+            credits[transfer.record_id].append(transfer.id)
     for record_id, ids in credits.items():
         if len(ids) > 1:
             found.append(Violation("record_credited_once", f"record {record_id} credited by transfers {ids}"))

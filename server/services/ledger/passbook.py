@@ -76,6 +76,8 @@ def _line(row: dict) -> dict:
         "note": details.get("note", ""),
         "pool_minutes": pool_minutes,
         "reverses_transfer_id": row["reverses_id"],
+        # A corrected credit (更正) names the credit it replaces; its reversal names it too (reverses_transfer_id).
+        "corrects_transfer_id": details.get("corrects_transfer_id") if row["code"] != "reversal" else None,
     }
 
 

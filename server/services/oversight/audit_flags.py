@@ -13,8 +13,12 @@ its threshold in config/settings.py (AUDIT_*), copied onto the audit when it run
                  quarter's confirmed records (and at least AUDIT_WITNESS_MIN_RECORDS);
 * quick_confirm  confirmed within AUDIT_QUICK_CONFIRM_MINUTES of the service's start
                  (check-in), or tapped in the app that soon after it was reported
-                 (a QR scan is face to face, so it is not counted then);
-* ledger         a record whose credit the ledger verifier found wrong.
+                 (a QR scan or a code read out from a code card is face to face, so it
+                 is not counted then);
+* ledger         a record whose credit the ledger verifier found wrong;
+* paper_signature  entered at the station's counter with the witness's signature on
+                 paper (柜台登记, confirmed via "paper"): nobody confirmed it in the app,
+                 so the sample should reach it first.
 
 The sample is weighted sampling without replacement (Efraimidis & Spirakis): walking
 the records in id order, a generator seeded with the audit's seed gives each record a
@@ -35,6 +39,7 @@ KIND_LABELS = {
     "witness_share": "同一见证人确认比例过高",
     "quick_confirm": "确认过快",
     "ledger": "账本检验发现问题",
+    "paper_signature": "柜台登记，见证人纸质签字",
 }
 SETTINGS = ("AUDIT_PAIR_MIN_RECORDS", "AUDIT_MAX_DURATION_MINUTES", "AUDIT_WITNESS_SHARE_PERCENT",
             "AUDIT_WITNESS_MIN_RECORDS", "AUDIT_QUICK_CONFIRM_MINUTES", "AUDIT_FLAG_WEIGHT")
@@ -55,7 +60,13 @@ def find(records: list[ServiceRecord], limits: dict) -> list[Flag]:
     flags += _long(records, limits["AUDIT_MAX_DURATION_MINUTES"])
     flags += _witness_share(records, limits["AUDIT_WITNESS_SHARE_PERCENT"], limits["AUDIT_WITNESS_MIN_RECORDS"])
     flags += _quick(records, limits["AUDIT_QUICK_CONFIRM_MINUTES"])
+    flags += _paper(records)
     return flags
+
+
+def _paper(records):
+    return [Flag(r.id, "paper_signature", "服务站柜台登记，见证人在纸质记录单上签字（原件留存服务站）")
+            for r in records if r.confirmed_via == "paper"]
 
 
 def _pairs(records, minimum):
@@ -96,7 +107,7 @@ def _long(records, limit):
 
 
 def _witnessed(record) -> bool:
-    return record.confirmed_at is not None and record.confirmed_via in ("tap", "qr") and record.confirmed_by_id
+    return record.confirmed_at is not None and record.confirmed_via in ("tap", "qr", "code") and record.confirmed_by_id
 
 
 def _witness_share(records, percent, minimum):

@@ -109,10 +109,74 @@ def load() -> bool:
         people.open_household(chen, community_id=hpl.id, name="陈家", building="6号楼", unit="1单元", room="402", area="西区")
         _volunteer(chen, team_codes=["home_care"], intentions=["hardship", "health_care"], specialties="陪老人聊天、读报",
                    occupation="社区医院药剂师", availability=_every([6, 7], ["morning", "afternoon"]))
+        _honoured_quarter(zhang, li, sun, zhou, zhao)
         _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao)
         _hardship_case(hpl, zhou, zhao)
+        _promises(wang, grandpa, li, zhao)
+        _ageing_community(xfy, wu)
         _providers(zhang, zhao, zheng)
+        _station_desk(wang, grandpa, li, zhou, zhao)
     return True
+
+
+def _promises(wang, grandpa, li, zhao) -> None:
+    """回报有保障: 王秀兰 asks for her husband and names 李建国, who repaired for them (指定服务人: only he is
+    asked for the first hours); her own request for this evening has nobody yet, so its promise is at risk
+    and the station's desk shows it with the assign button."""
+    from server import clock
+    from server.models import Household
+    from server.services.board import bookings
+    from server.services.ledger import ledger_ops
+
+    ledger_ops.adjust(zhao, Household.get_by_id(wang.household_id), minutes=8 * 60,
+                      reason="纸质爱心存折转入（王德顺历年服务）", key="demo:wang:paper-passbook")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    in_three_days = (now + dt.timedelta(days=3)).replace(hour=9)
+    bookings.open_payback(wang, {
+        "category_code": "repairs", "item_code": "household_repair", "description": "老伴房间的暖气片漏水，想请李师傅来看看",
+        "window_start": in_three_days, "window_end": in_three_days + dt.timedelta(hours=3), "estimated_minutes": 60,
+        "urgency": "normal", "for_member_id": grandpa.id, "preferred_volunteer_id": li.id})
+    soon = now + dt.timedelta(hours=8)
+    bookings.open_payback(wang, {
+        "category_code": "hardship", "item_code": "companionship", "description": "腿脚不便，想请人陪着去菜场买菜",
+        "window_start": soon, "window_end": soon + dt.timedelta(hours=2), "estimated_minutes": 60, "urgency": "normal"})
+
+
+def _ageing_community(xfy, wu) -> None:
+    """兑付能力预警: 幸福苑 has elders with paper passbooks brought over, more turning 60 in the next years,
+    and one young volunteer; its outlook is red and tells the station whom to recruit."""
+    from server.models import Household
+    from server.services.board import records
+    from server.services.ledger import ledger_ops
+
+    zheng = Member.get(Member.handle == "coordinator-b")
+    elders = [(wu, 30)]
+    for name, gender, born, room, hours in (("许秀珍", "女", dt.date(1944, 2, 12), "102", 20),
+                                            ("冯桂兰", "女", dt.date(1963, 10, 5), "201", 15),
+                                            ("何长青", "男", dt.date(1967, 4, 18), "202", 25),
+                                            ("马建华", "男", dt.date(1969, 8, 30), "301", 35)):
+        elder = Member.create(name=name, gender=gender, birth_date=born)
+        people.open_household(elder, community_id=xfy.id, name=f"{name[0]}家", building="1号楼", unit="1单元", room=room)
+        elders.append((Member.get_by_id(elder.id), hours))
+    for elder, hours in elders:
+        ledger_ops.adjust(zheng, Household.get_by_id(elder.household_id), minutes=hours * 60,
+                          reason="纸质爱心存折转入", key=f"demo:xfy:{elder.id}:paper-passbook")
+    yang = Member.create(name="杨帆", gender="男", birth_date=dt.date(1995, 3, 9), phone="13800000011")
+    people.open_household(yang, community_id=xfy.id, name="杨家", building="2号楼", unit="1单元", room="501")
+    _volunteer(yang, team_codes=[], intentions=["repairs"], specialties="水电维修", occupation="快递员",
+               availability=_every([6, 7], ["morning"]))
+    yang = Member.get_by_id(yang.id)
+    volunteers.review(zheng, volunteers.profile_of(yang), decision="approve")
+    from server import clock
+
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    for days_ago, content in ((5, "修理水管"), (2, "更换门锁")):
+        start = (now - dt.timedelta(days=days_ago)).replace(hour=9)
+        record = records.report(yang, {
+            "category_code": "repairs", "item_code": "household_repair", "place": "1号楼1单元101",
+            "started_at": start, "ended_at": start + dt.timedelta(hours=2), "content": content,
+            "witness_member_id": wu.id, "recipient_member_id": wu.id})
+        records.confirm(wu, record, rating=5)
 
 
 def _providers(zhang, zhao, zheng) -> None:
@@ -133,6 +197,40 @@ def _providers(zhang, zhao, zheng) -> None:
         "window_start": start, "window_end": start + dt.timedelta(hours=3), "estimated_minutes": 120,
         "urgency": "normal"})
     assignment.assign(zhao, Task.get(Task.request == request.id), provider_id=anjia.id, note="周边志愿者都没空，请机构上门")
+
+
+def _station_desk(wang, grandpa, li, zhou, zhao) -> None:
+    """The station's desk (docs/station.md): a code card for 王家 (王德顺 has no phone), a counter entry from a
+    paper form with the signature held at the station, one waiting for a code, and two corrections — one
+    posted, one waiting for a second coordinator (刘书记, the admin, may approve it; 赵敏 asked, so she may not).
+
+    The card's codes are not kept anywhere (only their HMACs): a tester who wants codes issues a new card as
+    赵敏 (`POST /api/v1/households/{王家}/code-cards`), whose answer lists them once."""
+    from server import clock
+    from server.models import Household, Member, ServiceRecord
+    from server.services.board import code_cards, corrections, counter
+
+    code_cards.issue(zhao, Household.get_by_id(wang.household_id))
+    qian = Member.get(Member.name == "钱凤英")
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    two_days_ago = (now - dt.timedelta(days=2)).replace(hour=14)
+    counter.enter(zhao, {
+        "volunteer_member_id": zhou.id, "category_code": "hardship", "item_code": "companionship",
+        "place": "6号楼2单元101", "started_at": two_days_ago, "ended_at": two_days_ago + dt.timedelta(minutes=90),
+        "content": "陪钱凤英老人聊天、读报（纸质服务记录单）", "witness_member_id": qian.id,
+        "recipient_member_id": qian.id, "paper_signature": True})
+    counter.enter(zhao, {
+        "volunteer_member_id": li.id, "category_code": "repairs", "item_code": "appliance_repair",
+        "place": "3号楼2单元301", "started_at": two_days_ago, "ended_at": two_days_ago + dt.timedelta(minutes=60),
+        "content": "修理收音机（柜台登记，请王德顺老人念见证码确认）", "witness_member_id": grandpa.id,
+        "recipient_member_id": grandpa.id})
+    credited = list(ServiceRecord.select().where(ServiceRecord.volunteer == li.id, ServiceRecord.status == "credited",
+                                                 ServiceRecord.source == "self_report").order_by(ServiceRecord.started_at))
+    first, second = credited[0], credited[1]
+    corrections.request(zhao, first, started_at=first.started_at, ended_at=first.ended_at + dt.timedelta(minutes=40),
+                        reason="签退晚按了，纸质记录单写到11点40分")
+    corrections.request(zhao, second, started_at=second.started_at, ended_at=second.started_at + dt.timedelta(hours=3),
+                        reason="王秀兰来电说修了三个小时")
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:
@@ -157,8 +255,6 @@ def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
     from server.services.board import agreements, bookings, events, records
     from server.services.ledger import ledger_ops
 
-    ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
-                      reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
     ledger_ops.adjust(zhao, Household.get_by_id(zhou.household_id), minutes=12 * 60,
                       reason="纸质爱心存折转入", key="demo:zhou:paper-passbook")
     now = clock.now().replace(minute=0, second=0, microsecond=0)
@@ -194,3 +290,48 @@ def _activity(hpl, wang, grandpa, li, zhang, sun, zhou, zhao) -> None:
     events.create(zhao, {"title": "每月16日集中服务：楼道清洁与义诊", "starts_at": dt.datetime.combine(sixteenth, dt.time(9)),
                          "place": "和平里社区广场", "category_codes": ["environment", "health_care"], "capacity": 20,
                          "planned_minutes": 120, "description": "清理楼道杂物，社区医生现场量血压"})
+
+
+def _honoured_quarter(zhang, li, sun, zhou, zhao) -> None:
+    """The last quarter that ended, as it happened: 张桂芳 brought her paper passbook's 40 hours at its start
+    and opened five payback requests; three were claimed within the promise, one late, and one expired
+    unclaimed — 兑付率 60.0% on the desk's quarter switcher, the notice and the half-year report."""
+    from server import clock
+    from server.models import Household, Task
+    from server.services.board import bookings, records, tasks
+    from server.services.ledger import ledger_ops
+    from server.services.oversight import periods
+
+    start = dt.datetime.combine(periods.quarter_bounds(*periods.last_ended_quarter())[0], dt.time())
+
+    def day(days, hour, minute=0):
+        return start + dt.timedelta(days=days, hours=hour, minutes=minute)
+
+    with clock.at(day(1, 10)):
+        ledger_ops.adjust(zhao, Household.get_by_id(zhang.household_id), minutes=40 * 60,
+                          reason="纸质爱心存折转入（2015–2024年服务）", key="demo:zhang:paper-passbook")
+    # (opened, window start, the volunteer and when they claimed, minutes served; None: nobody came)
+    for opened, window, volunteer, claimed, minutes, what in (
+        (day(5, 9), day(6, 9), li, day(5, 19), 90, ("repairs", "appliance_repair", "洗衣机不脱水，请帮忙看看")),
+        (day(20, 9), day(24, 14), sun, day(23, 19), 60, ("health_care", "escort", "去社区医院复查，需要人陪同")),
+        (day(40, 9), day(41, 15), zhou, day(40, 11), 60, ("repairs", "household_repair", "阳台晾衣架坏了")),
+        (day(60, 9), day(61, 9), None, None, 0, ("health_care", "escort", "去医院取药，需要人陪同")),
+        (day(70, 9), day(71, 10), li, day(70, 20), 60, ("repairs", "household_repair", "厨房水龙头漏水")),
+    ):
+        with clock.at(opened):
+            request = bookings.open_payback(zhang, {
+                "category_code": what[0], "item_code": what[1], "description": what[2], "window_start": window,
+                "window_end": window + dt.timedelta(hours=3), "estimated_minutes": 90, "urgency": "normal"})
+        task = Task.get(Task.request == request.id)
+        if volunteer is None:
+            with clock.at(window + dt.timedelta(hours=4)):
+                tasks.expire_overdue()
+            continue
+        with clock.at(claimed):
+            tasks.claim(volunteer, task)
+        with clock.at(window):
+            tasks.check_in(volunteer, Task.get_by_id(task.id))
+        with clock.at(window + dt.timedelta(minutes=minutes)):
+            _, record = tasks.check_out(volunteer, Task.get_by_id(task.id))
+        with clock.at(window + dt.timedelta(minutes=minutes + 30)):
+            records.confirm(zhang, record, rating=5, comment="谢谢志愿者")

@@ -1,7 +1,8 @@
 """公告: what volunteers did last quarter, told to the residents, and the star awards they may object to.
 
 A quarterly notice (once per community and quarter) adds up the quarter's credited
-service by team and by category and lists each volunteer's hours; it also carries
+service by team and by category and lists each volunteer's hours, and tells how the
+bank kept its word to the households that redeemed (兑付率, figures only); it also carries
 the star awards proposed since the last notice. An awards notice publishes proposals
 at any time. Residents of the community may object to a listed award, with a reason,
 until `objection_until` (NOTICE_OBJECTION_DAYS after publication).
@@ -33,6 +34,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
+from server.services.board import redemption_report
 from server.services.messaging import notifications
 from server.services.oversight import periods
 from server.services.people import core as people
@@ -108,7 +110,9 @@ def publish_quarterly(actor: Member | None, community: Community, year: int, qua
     title = f"{community.name}{periods.quarter_label(year, quarter)}志愿服务公示"
     try:
         return _create(actor, community.id, kind="quarterly", year=year, quarter=quarter, title=title[:64],
-                       start=start, end=end, content={"activity": activity(community.id, start, end)})
+                       start=start, end=end, content={"activity": activity(community.id, start, end),
+                                                      "honour": redemption_report.notice_figures(community.id, year,
+                                                                                                 quarter)})
     except IntegrityError:  # the scheduled job and a coordinator at the same moment
         return Notice.get(Notice.community == community.id, Notice.kind == "quarterly", Notice.year == year,
                           Notice.quarter == quarter)
@@ -187,6 +191,8 @@ def notice_view(notice: Notice, viewer: Member, *, brief: bool = False) -> dict:
             "by_volunteer": [{"name": names[row["member_id"]], "minutes": row["minutes"], "records": row["records"]}
                              for row in activity_data["by_volunteer"]],
         }
+    if notice.content.get("honour") is not None:
+        view["honour"] = redemption_report.notice_line(notice.content["honour"])
     view["awards"] = [{"award_id": a["award_id"], "name": names[a["member_id"]], "stars": a["stars"],
                        "minutes": a["minutes"], "period_label": a["period_label"],
                        "status_label": STATUS_LABELS[statuses.get(a["award_id"], "proposed")]} for a in awards]

@@ -1,0 +1,3 @@
+from server.resources.corrections.routes import blp
+
+__all__ = ["blp"]

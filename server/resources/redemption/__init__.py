@@ -1,0 +1,3 @@
+from server.resources.redemption.routes import blp
+
+__all__ = ["blp"]
