@@ -1,6 +1,6 @@
 // 指派 and 签约服务机构: the station assigns a task to a volunteer or a provider, records a provider's
 // visit and keeps the providers list; the volunteer assigned may decline; the household sees who is coming.
-const { installWx, renderPage, text, tap, callsTo, fixture, modalTexts, answerDialogs } = require('./helpers')
+const { installWx, renderPage, renderComponent, text, tap, callsTo, fixture, modalTexts, answerDialogs } = require('./helpers')
 
 const coordinator = fixture('me-coordinator')
 const fx = fixture('providers')
@@ -179,4 +179,11 @@ test('the desk opens the assign page for an unclaimed task, and the providers li
   await tap(page, '.assign-unclaimed')
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: `/pages/station/assign/assign?task_id=${fixture('desk').unclaimed_tasks[0].id}` })
   expect(text(page)).toContain('签约机构')
+})
+
+test('a provider\'s record names the provider, not a volunteer, where the family confirms it', async () => {
+  const record = { ...fixture('records').items[0], source: 'provider', volunteer_id: null, volunteer_name: null, provider_id: 1, provider_name: '安家居家养老服务中心' }
+  const card = await renderComponent('record-card', { record })
+  expect(text(card)).toContain('服务机构安家居家养老服务中心')
+  expect(text(card)).not.toContain('志愿者')
 })
