@@ -31,7 +31,7 @@ from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
 from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
-from server.models.station import CodeAttempt, CodeCard, Correction, WitnessCode
+from server.models.station import CodeAttempt, CodeCard, Correction, PassbookPrintout, WitnessCode
 from server.models.tasks import Request, Task, TaskEvent, TaskVisit
 
 MODELS = [
@@ -89,6 +89,7 @@ MODELS = [
     WitnessCode,
     CodeAttempt,
     Correction,
+    PassbookPrintout,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

@@ -91,3 +91,19 @@ class Correction(BaseModel):
 # One correction waits per record at a time.
 Correction.add_index(Correction.index(Correction.record, unique=True, where=Correction.status == "pending",
                                       name="correction_record_pending"))
+
+
+class PassbookPrintout(BaseModel):
+    """One continuing printout of a household's passbook at the station's printer (docs/station.md,
+    "Printed passbook"): the household's mark is the highest `last_entry_id` of its rows. A range
+    reprint (`from`/`to`) writes no row, so it never moves the mark."""
+
+    household = ForeignKeyField(Household, backref="printouts", on_delete="RESTRICT", index=False)
+    first_entry_id = IntegerField()  # the first and last ledger entry printed (ids of the household's account)
+    last_entry_id = IntegerField()
+    lines = IntegerField()
+    printed_at = DateTimeField(default=clock.now)
+    printed_by = ForeignKeyField(Member, backref="printouts_made", on_delete="RESTRICT", index=False)
+
+    class Meta:
+        indexes = ((("household", "last_entry_id"), False),)

@@ -66,3 +66,11 @@ class PassbookSchema(Schema):
     next_cursor = next_cursor_field()
     holds = ma.fields.List(ma.fields.Nested(HoldSchema))
     yearly_totals = ma.fields.List(ma.fields.Nested(YearTotalSchema))
+
+
+class PrintoutQuerySchema(Schema):
+    start = ma.fields.Date(data_key="from", metadata={
+        "description": "Reprint the lines from this ledger date (YYYY-MM-DD); without it the printout goes on where "
+                       "the last one stopped and moves the mark"})
+    end = ma.fields.Date(data_key="to", metadata={
+        "description": "Reprint up to this ledger date, inclusive (default today); only with `from`"})

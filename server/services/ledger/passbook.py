@@ -142,3 +142,16 @@ def every_line(household: Household) -> list[dict]:
     account = ledger.household_account(household.id)
     rows = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account.id).order_by(Entry.id).dicts()
     return [_line(row, account.community_id) for row in rows]
+
+
+def lines_for_print(household: Household, *, after_entry: int = 0, start=None, end=None, limit: int = 500) -> list[dict]:
+    """Lines oldest first, as the printed passbook shows them: after the entry `after_entry`, dated
+    (ledger date, `effective_date`) from `start` to `end` inclusive when given, at most `limit`."""
+    account = ledger.household_account(household.id)
+    query = Entry.select(*_LINE_COLUMNS).join(Transfer).where(Entry.account == account.id, Entry.id > after_entry)
+    if start is not None:
+        query = query.where(Entry.effective_date >= start)
+    if end is not None:
+        query = query.where(Entry.effective_date <= end)
+    rows = query.order_by(Entry.id).limit(limit).dicts()
+    return [{**_line(row, account.community_id), "entry_date": row["effective_date"]} for row in rows]
