@@ -3,7 +3,9 @@ witnesses; does printing again go on after the last printed line; does a range r
 who may print; which dates are refused; and can the QR code be checked?"""
 
 import datetime as dt
+import hashlib
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -12,7 +14,14 @@ from server import clock
 from server.models import Household, PassbookPrintout
 from server.services.ledger import ledger_ops, passbook, signing
 from server.services.oversight import passbook_pdf
-from tests.factories import credited_record, headers, make_community, make_coordinator, make_member, make_volunteer
+from tests.factories import (
+    credited_record,
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_volunteer,
+)
 
 
 def _text(answer) -> str:
@@ -125,9 +134,6 @@ def test_the_qr_code_holds_a_digest_anyone_can_recompute_from_the_passbook(story
     lines = passbook.lines_for_print(household)
     payload, words = passbook_pdf.qr_payload(household, lines)
     api = client.get(f"/api/v1/households/{household.id}/passbook", headers=headers(any_app, volunteer)).json
-    import hashlib
-    import json
-
     rows = [[line["id"], line["minutes"], line["running_balance_minutes"]] for line in reversed(api["entries"])]
     expected = hashlib.sha256(json.dumps(rows, separators=(",", ":")).encode()).hexdigest()[:16]
     code = household.community.code
