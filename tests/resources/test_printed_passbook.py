@@ -152,3 +152,19 @@ def test_the_qr_code_holds_the_signed_statement_of_a_month_it_covers(story, any_
     assert "2026年9月" in words and "/api/v1/statements/verify" in words
     text = _text(client.get(_url(household), headers=headers(any_app, coordinator)))
     assert "签过名的月结单" in text
+
+
+def test_the_demo_household_of_xingfuyuan_has_a_printout_mark(app):
+    from server.models import Member
+    from server.services.people import demo
+
+    assert demo.load()
+    wu = Member.get(Member.handle == "resident-b")
+    household = Household.get_by_id(wu.household_id)
+    (printed,) = PassbookPrintout.select().where(PassbookPrintout.household == household.id)
+    assert printed.printed_by.handle == "coordinator-b" and printed.lines >= 1
+    client = app.test_client()
+    reprint = _text(client.get(_url(household, f"?from={clock.today().replace(day=1) - dt.timedelta(days=40):%Y-%m-%d}"),
+                               headers=headers(app, wu)))
+    assert "纸质爱心存折转入" in reprint
+    assert PassbookPrintout.select().where(PassbookPrintout.household == household.id).count() == 1

@@ -252,16 +252,21 @@ def _station_desk(wang, grandpa, li, zhou, zhao) -> None:
                         reason="王秀兰来电说修了三个小时")
 def _signed_statement(xfy, wu, zheng) -> None:
     """Last month 吴家 brought their paper passbook over (10 hours); the station closed the month, so 吴家
-    has a signed statement (GET /statements/{id}/signed, its PDF's QR code) another bank could import."""
+    has a signed statement (GET /statements/{id}/signed, its PDF's QR code) another bank could import. 郑华
+    printed 吴家's passbook at the station afterwards (docs/station.md, "Printed passbook"): the next printout
+    (GET /households/{吴家}/passbook.pdf) goes on after that line, and a reprint of last month carries the signed
+    statement in its QR code."""
     from server import clock
     from server.models import Household
     from server.services.ledger import ledger_ops, statements
+    from server.services.oversight import passbook_pdf
 
     year, month = statements.previous_month(clock.today())
     with clock.at(dt.datetime(year, month, 20, 10, 0)):
         ledger_ops.adjust(zheng, Household.get_by_id(wu.household_id), minutes=10 * 60, reason="纸质爱心存折转入",
                           key="demo:wu:paper-passbook")
     statements.close_community_month(xfy.id, year, month)
+    passbook_pdf.printout(zheng, Household.get_by_id(wu.household_id))
 
 
 def _hardship_case(hpl, zhou, zhao) -> None:
