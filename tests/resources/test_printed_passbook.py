@@ -55,9 +55,11 @@ def test_the_printout_holds_the_lines_balances_and_witnesses(story, any_app):
     community, volunteer, coordinator, household, client = story
     text = _text(client.get(_url(household), headers=headers(any_app, coordinator)))
     for words in ("爱心储蓄存折", "和平里社区", household.name, "日期", "摘要", "存入", "支取", "结余", "见证人",
-                  "2026-09-15", "修理洗衣机", "李桂兰", "2026-09-20", "兑换理发", "承前结余：0.0"):
+                  "2026-09-15", "修理洗衣机", "李桂兰", "2026-09-20", "兑换理发", "承前结余：0"):
         assert words in text, words
-    assert "1.5" in text and "0.5" in text and "1.0" in text  # in 1.5, out 0.5, balances 1.5 then 1.0
+    # Each row reads 日期, 摘要, 存入 or 支取, 结余 (exact minutes, not rounded hours), 见证人.
+    assert "修理洗衣机\n1小时30分\n1小时30分\n李桂兰\n" in text
+    assert "兑换理发\n30分\n1小时\n" in text
     (mark,) = PassbookPrintout.select()
     assert (mark.lines, mark.printed_by_id, mark.household_id) == (2, coordinator.id, household.id)
 
@@ -74,7 +76,7 @@ def test_printing_again_goes_on_after_the_last_printed_line(story, any_app):
     ledger_ops.adjust(coordinator, household, minutes=45, reason="补记十月", key="october-0001")
     text = _text(client.get(_url(household), headers=headers(any_app, volunteer)))  # the household prints too
     assert "补记十月" in text and "兑换理发" not in text and "修理洗衣机" not in text
-    assert "承前结余：1.0" in text and "1.8" in text  # 60 + 45 minutes = 1.75 hours
+    assert "承前结余：1小时\n" in text and "补记十月\n45分\n1小时45分\n" in text
     assert [p.lines for p in PassbookPrintout.select().order_by(PassbookPrintout.id)] == [2, 1]
 
 
@@ -89,7 +91,7 @@ def test_a_range_reprint_prints_that_range_and_leaves_the_mark(story, any_app):
     assert "补打" in september and "兑换理发" in september and "修理洗衣机" in september
     assert "补记十月" not in september
     only_the_20th = _text(client.get(_url(household, "?from=2026-09-20&to=2026-09-20"), headers=staff))
-    assert "兑换理发" in only_the_20th and "修理洗衣机" not in only_the_20th and "承前结余：1.5" in only_the_20th
+    assert "兑换理发" in only_the_20th and "修理洗衣机" not in only_the_20th and "承前结余：1小时30分\n" in only_the_20th
     everything = _text(client.get(_url(household, "?from=2026-09-01"), headers=staff))  # `to` defaults to today
     assert "修理洗衣机" in everything and "补记十月" in everything
     assert PassbookPrintout.select().count() == 1
@@ -127,6 +129,22 @@ def test_control_characters_stored_before_they_were_refused_are_dropped(story, a
     Household.update(name="老王\x07家\x1b").where(Household.id == household.id).execute()
     text = _text(client.get(_url(household), headers=headers(any_app, coordinator)))
     assert "老王家" in text and "\x07" not in text and "\x1b" not in text
+
+
+def test_durations_are_exact_minutes_as_an_elder_reads_them():
+    assert [passbook_pdf.duration(m) for m in (0, 45, 60, 105, 120, -30)] == ["0", "45分", "1小时", "1小时45分",
+                                                                             "2小时", "-30分"]
+
+
+def test_a_long_history_prints_in_parts_and_goes_on_from_the_last_part(story, any_app, monkeypatch):
+    _, _, coordinator, household, client = story
+    monkeypatch.setattr(passbook_pdf, "MAX_LINES", 1)
+    staff = headers(any_app, coordinator)
+    first = _text(client.get(_url(household), headers=staff))
+    assert "修理洗衣机" in first and "兑换理发" not in first and "其余的请再打印一次" in first
+    second = _text(client.get(_url(household), headers=staff))
+    assert "兑换理发" in second and "修理洗衣机" not in second
+    assert "没有新的记录" in _text(client.get(_url(household), headers=staff))
 
 
 def test_the_qr_code_holds_a_digest_anyone_can_recompute_from_the_passbook(story, any_app):

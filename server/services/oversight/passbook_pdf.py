@@ -24,7 +24,15 @@ from server.services.people import core as people
 
 MAX_LINES = 300  # one printout at most (about ten pages); a continuing printout goes on from there next time
 DIGEST_PREFIX = "LBP1"
-HEADERS = ["日期", "摘要", "存入（小时）", "支取（小时）", "结余（小时）", "见证人"]
+HEADERS = ["日期", "摘要", "存入", "支取", "结余", "见证人"]
+
+
+def duration(minutes: int) -> str:
+    """Exact, as an elder reads time: 105 → 1小时45分, 45 → 45分, 120 → 2小时, 0 → 0 (a passbook's sums must add up,
+    so not hours rounded to one decimal as the spreadsheets show them)."""
+    hours, rest = divmod(abs(minutes), 60)
+    words = (f"{hours}小时" if hours else "") + (f"{rest}分" if rest else "")
+    return ("-" if minutes < 0 else "") + (words or "0")
 
 
 def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
@@ -94,8 +102,8 @@ def _summary(line: dict) -> str:
 def _row(line: dict) -> list:
     minutes = line["minutes"]
     return [line["entry_date"].isoformat(), _summary(line),
-            documents.hours(minutes) if minutes > 0 else "", documents.hours(-minutes) if minutes < 0 else "",
-            documents.hours(line["running_balance_minutes"]), line["witness_name"]]
+            duration(minutes) if minutes > 0 else "", duration(-minutes) if minutes < 0 else "",
+            duration(line["running_balance_minutes"]), line["witness_name"]]
 
 
 def story(household: Household, lines: list[dict], *, heading: str, note: str = "") -> list:
@@ -109,10 +117,10 @@ def story(household: Household, lines: list[dict], *, heading: str, note: str = 
         return [*parts, documents.paragraph(note or "没有要打印的记录。", "heading")]
     first = lines[0]
     carried = first["running_balance_minutes"] - first["minutes"]
-    table = documents.Table(headers=HEADERS, rows=[_row(line) for line in lines], hour_columns=(2, 3, 4))
+    table = documents.Table(headers=HEADERS, rows=[_row(line) for line in lines], hour_columns=())
     payload, words = qr_payload(household, lines)
     parts += [
-        documents.paragraph(f"承前结余：{documents.hours(carried):.1f} 小时", "body"),
+        documents.paragraph(f"承前结余：{duration(carried)}", "body"),
         documents.pdf_table(table),
     ]
     if note:
@@ -141,6 +149,7 @@ def printout(viewer: Member, household: Household, *, start: dt.date | None = No
             heading = f"补打：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}"
             note = "" if lines else "这段时间没有记录。"
     if len(lines) == MAX_LINES:
-        note = f"一次最多打印{MAX_LINES}行，其余的请再打印一次。"
+        note = (f"一次最多打印{MAX_LINES}行，其余的请再打印一次。" if start is None else
+                f"一次最多打印{MAX_LINES}行，其余的请把开始日期往后选再补打。")
     pdf = documents.pdf_bytes(story(household, lines, heading=heading, note=note), title=f"存折 {household.name}")
     return pdf, f"存折-{household.id}-{clock.today():%Y%m%d}.pdf"
