@@ -14,7 +14,7 @@ import json
 
 from peewee import fn
 
-from server import clock
+from server import clock, runtime
 from server.db import database
 from server.errors import RuleBroken
 from server.models import Household, Member, PassbookPrintout, Statement
@@ -66,8 +66,8 @@ def digest(household: Household, lines: list[dict]) -> str:
 
 def covering_statement(household: Household, lines: list[dict]) -> Statement | None:
     """The latest signed statement of a month the printed lines touch."""
-    first, last = lines[0]["entry_date"], lines[-1]["entry_date"]
-    low, high = min(first, last), max(first, last)
+    dates = [line["entry_date"] for line in lines]  # by id, so a held transfer's older date may come later
+    low, high = min(dates), max(dates)
     return (Statement.select()
             .where(Statement.household == household.id, Statement.signature != "",
                    (Statement.year * 100 + Statement.month) >= low.year * 100 + low.month,
@@ -82,7 +82,7 @@ def qr_payload(household: Household, lines: list[dict]) -> tuple[str, str]:
     if document is not None:
         return signing.compact(document), (
             f"二维码里是{statement.year}年{statement.month}月签过名的月结单。扫码后把内容提交到"
-            f"{statement_pdf.keys_url().rsplit('/.well-known', 1)[0]}/api/v1/statements/verify 即可核验，"
+            f"{runtime.setting('PUBLIC_BASE_URL').rstrip('/')}/api/v1/statements/verify 即可核验，"
             f"也可用公布的公钥离线核验：{statement_pdf.keys_url()}")
     return digest(household, lines), (
         "这几行还没有签过名的月结单。二维码里是这几行的摘要码：社区工作人员按存折记录重新计算，"
