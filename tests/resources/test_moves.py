@@ -8,6 +8,7 @@ import datetime as dt
 
 from server.models import Household, Member, Task
 from tests.factories import (
+    credited_record,
     headers,
     make_admin,
     make_community,
@@ -168,3 +169,19 @@ def test_an_unresolved_record_blocks_a_move(any_app):
     assert refused.status_code == 409, refused.json
     assert [(b["kind"], b["id"]) for b in refused.json["errors"]["details"]["blocking"]] == [("record", record.id)]
     assert f"服务记录{record.id}" in refused.json["message"] and "待确认" in refused.json["message"]
+
+
+def test_a_volunteer_who_moved_keeps_serving_and_both_communities_verify(any_app):
+    """Yearly totals are per member across communities: credits before the move and after it both count."""
+    app = any_app
+    client, hpl, xfy, hpl_station, xfy_station, _ = _world(app)
+    volunteer, _ = make_volunteer(hpl)
+    credited_record(volunteer, make_member(hpl), minutes=60, days_ago=1)
+    move = _ask(client, volunteer.household_id, xfy, headers(app, volunteer)).json
+    assert client.post(f"/api/v1/moves/{move['id']}/accept", headers=xfy_station).json["minutes"] == 60
+    credited_record(Member.get_by_id(volunteer.id), make_member(xfy), minutes=60, days_ago=0)
+
+    book = client.get(f"/api/v1/households/{volunteer.household_id}/passbook", headers=headers(app, volunteer)).json
+    assert book["balance_minutes"] == 120
+    assert sum(t["minutes"] for t in book["yearly_totals"]) == 120
+    _verified(client, hpl_station, xfy_station)

@@ -238,7 +238,11 @@ def _member_years(community_id):
     found = []
     query = ServiceRecord.select(ServiceRecord.volunteer, ServiceRecord.started_at, ServiceRecord.credited_minutes).where(
         ServiceRecord.status == "credited")
-    query = _scoped(query, ServiceRecord, community_id)
+    if community_id is not None:
+        # A member's yearly total counts every community they served in (a household that moved, 迁移):
+        # the community's volunteers, with all their credited records.
+        query = query.where(ServiceRecord.volunteer.in_(_scoped(ServiceRecord.select(ServiceRecord.volunteer).where(
+            ServiceRecord.status == "credited"), ServiceRecord, community_id)))
     expected = defaultdict(int)
     for record in query:
         expected[(record.volunteer_id, record.started_at.year)] += record.credited_minutes or 0
