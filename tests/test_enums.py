@@ -11,6 +11,7 @@ from server.db import database, init_db
 from server.models import MODELS, Member, Volunteer
 from server.models.people import RELATIONS
 from server.services.board import agreement_views, records, tasks
+from server.services.ledger import moves
 from server.services.oversight import audits
 from server.services.people import volunteers
 from server.services.recognition import notices, stars
@@ -89,7 +90,7 @@ def _status_words() -> dict[str, set[str]]:
     """status → every label the server gives it, across the services' STATUS_LABELS tables."""
     words: dict[str, set[str]] = {}
     for table in (tasks.STATUS_LABELS, tasks.PROVIDER_LABELS, records.STATUS_LABELS, agreement_views.STATUS_LABELS, stars.STATUS_LABELS,
-                  notices.OBJECTION_LABELS, audits.OUTCOME_LABELS, volunteers.STATUS_LABELS):
+                  notices.OBJECTION_LABELS, audits.OUTCOME_LABELS, volunteers.STATUS_LABELS, moves.STATUS_LABELS):
         for status, label in table.items():
             words.setdefault(status, set()).add(label)
     return words

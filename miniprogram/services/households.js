@@ -9,6 +9,11 @@ const join = (body, opts) => api.post('/households/join', body, opts)
 const list = (opts) => api.get('/households', { limit: 100 }, opts).then((page) => page.items)
 const get = (id, opts) => api.get(`/households/${id}`, null, opts)
 const addMember = (id, body, opts) => api.post(`/households/${id}/members`, body, opts)
+/** 迁移: the household's moves, newest first → [{id, to_community, status, status_label, decision_reason, ...}]. */
+const moves = (id, opts) => api.get(`/households/${id}/moves`, null, opts)
+/** Ask to move to another community of the network: {to_community_id, reason}. */
+const askMove = (id, body, opts) => api.post(`/households/${id}/moves`, body, opts)
+const cancelMove = (moveId, opts) => api.post(`/moves/${moveId}/cancel`, null, opts)
 
 /** My household, or null when I have none yet. */
 function mine(opts) {
@@ -21,4 +26,4 @@ function family(household) {
   return ((household && household.members) || []).filter((m) => !m.uses_wechat)
 }
 
-module.exports = { open, join, list, get, addMember, mine, family }
+module.exports = { open, join, list, get, addMember, moves, askMove, cancelMove, mine, family }

@@ -67,4 +67,58 @@ describe('household page (开户/加入家庭)', () => {
     const page = await renderPage('household')
     expect(text(page)).toContain('服务器忙')
   })
+
+  test('迁移: the household asks to move; the status words come from the server; a pending move can be cancelled', async () => {
+    const { calls } = installWx({
+      'GET /households/1': fixture('household'),
+      'GET /households/1/moves': [],
+      'GET /communities': fixture('communities'),
+      'POST /households/1/moves': { status: 201, body: fixture('moves')[0] },
+      'POST /moves/3/cancel': { ...fixture('moves')[0], status: 'cancelled', status_label: '已取消' },
+    }, { member: fixture('me-resident') })
+    const page = await renderPage('household')
+    expect(page.instance.data.moveTargets.map((c) => c.name)).toEqual(['幸福苑社区']) // not its own community
+    await tap(page, '.show-move')
+    await tap(page, '.ask-move')
+    expect(text(page)).toContain('请选择要迁去的社区')
+    page.instance.onMoveTarget({ detail: { value: 0 } })
+    page.instance.onInput({ currentTarget: { dataset: { field: 'moveForm.reason' } }, detail: { value: '搬去女儿家住' } })
+    await tap(page, '.ask-move')
+    expect(callsTo(calls, 'POST', '/households/1/moves')[0].data).toEqual({ to_community_id: 2, reason: '搬去女儿家住' })
+    expect(text(page)).toContain('迁往幸福苑社区：等待新社区确认')
+    await tap(page, '.cancel-move')
+    expect(wx.showModal.mock.calls[0][0].content).toBe('不迁到幸福苑社区了吗？')
+    expect(callsTo(calls, 'POST', '/moves/3/cancel')).toHaveLength(1)
+  })
+
+  test('迁移: open holds are named by the server and nothing changes', async () => {
+    const message = '迁移前要先了结这些事：优先回馈冻结了1小时（修洗衣机），请先完成或取消这次回馈'
+    installWx({
+      'GET /households/1': fixture('household'),
+      'GET /households/1/moves': [],
+      'GET /communities': fixture('communities'),
+      'POST /households/1/moves': { status: 409, body: { code: 409, status: 'Conflict', message, errors: { rule: 'move_not_settled' } } },
+    }, { member: fixture('me-resident') })
+    const page = await renderPage('household')
+    await tap(page, '.show-move')
+    page.instance.onMoveTarget({ detail: { value: 0 } })
+    page.instance.onInput({ currentTarget: { dataset: { field: 'moveForm.reason' } }, detail: { value: '搬家' } })
+    await tap(page, '.ask-move')
+    expect(wx.showModal.mock.calls[0][0].content).toBe(message)
+    expect(page.instance.data.move).toBe(null)
+  })
+
+  test('迁移: a rejected move shows the answer of the new community, and the household may ask again', async () => {
+    const rejected = { ...fixture('moves')[0], status: 'rejected', status_label: '新社区未同意', decision_reason: '请先到社区登记住址' }
+    installWx({
+      'GET /households/1': fixture('household'),
+      'GET /households/1/moves': [rejected],
+      'GET /communities': fixture('communities'),
+    }, { member: fixture('me-resident') })
+    const page = await renderPage('household')
+    expect(text(page)).toContain('迁往幸福苑社区：新社区未同意')
+    expect(text(page)).toContain('新社区的答复：请先到社区登记住址')
+    expect(page.querySelector('.cancel-move')).toBeFalsy()
+    expect(page.querySelector('.show-move')).toBeTruthy()
+  })
 })

@@ -202,6 +202,8 @@ const SCREENS = [
   ['payback-not-eligible', '优先回馈', 'payback', volunteer, { 'GET /payback-requests/eligibility': redeemers.volunteer, 'GET /payback-requests': { items: [], next_cursor: null } }],
   ['volunteer', '志愿者档案', 'volunteer', volunteer, { 'GET /me': volunteer, 'GET /volunteers/1': fixture('volunteer') }, { full: true }],
   ['household', '家庭账户', 'household', resident, {}],
+  ['household-move', '家庭账户', 'household', resident, { 'GET /households/1/moves': fixture('moves'), 'GET /communities': fixture('communities') }, { full: true, elder: true }],
+  ['household-move-form', '家庭账户', 'household', resident, { 'GET /households/1/moves': [], 'GET /communities': fixture('communities') }, { act: (p) => p.instance.onShowMove(), full: true }],
   ['household-new', '家庭账户', 'household', { ...resident, household_id: null }, { 'GET /communities': fixture('communities') }, { full: true }],
   ['inbox', '消息', 'inbox', resident, { 'GET /notifications': notes }],
   ['mine', '我的', 'mine', volunteer, { 'GET /me': volunteer }],

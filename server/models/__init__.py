@@ -25,7 +25,7 @@ from server.models.ledger import (
     Transfer,
 )
 from server.models.matching import TaskCandidate, TaskOpening
-from server.models.networks import Network, NetworkMember, NetworkSettlement
+from server.models.networks import Move, Network, NetworkMember, NetworkSettlement
 from server.models.notifications import ContentCheck, Notification, SubscriptionCredit
 from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
@@ -61,6 +61,7 @@ MODELS = [
     Network,
     NetworkMember,
     NetworkSettlement,
+    Move,
     ServiceRecord,
     Notification,
     SubscriptionCredit,

@@ -5,14 +5,17 @@ minutes its clearing balance (its net position) may reach either way. A month's 
 between each pair of members and the positions at month end) is stored when the month closes.
 """
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from server import clock
 from server.db import BaseModel, JSONField
 from server.models.enums import one_of
-from server.models.people import Community, Member
+from server.models.ledger import Transfer
+from server.models.people import Community, Household, Member
 
 NETWORK_KINDS = ("街道", "区", "市")
+# A move (迁移) waits (`pending`) for the receiving community; then accepted, rejected or cancelled, once.
+MOVE_STATUSES = ("pending", "accepted", "rejected", "cancelled")
 
 
 class Network(BaseModel):
@@ -45,3 +48,29 @@ class NetworkSettlement(BaseModel):
 
     class Meta:
         indexes = ((("network", "year", "month"), True),)
+
+
+class Move(BaseModel):
+    """迁移: a household asks to move to another community of its network; that community's coordinator
+    accepts (its balance crosses through clearing, `move`) or rejects; the household may cancel while pending.
+    """
+
+    household = ForeignKeyField(Household, backref="moves", on_delete="RESTRICT")
+    from_community = ForeignKeyField(Community, backref="moves_out", on_delete="RESTRICT", index=False)
+    to_community = ForeignKeyField(Community, backref="moves_in", on_delete="RESTRICT", index=False)
+    status = CharField(max_length=10, default="pending", constraints=one_of("status", MOVE_STATUSES))
+    reason = TextField(default="")
+    requested_by = ForeignKeyField(Member, backref="moves_requested", on_delete="RESTRICT", index=False)
+    requested_at = DateTimeField(default=clock.now)
+    decided_by = ForeignKeyField(Member, null=True, backref="moves_decided", on_delete="RESTRICT", index=False)
+    decided_at = DateTimeField(null=True)
+    decision_reason = TextField(default="")
+    transfer = ForeignKeyField(Transfer, null=True, backref="moves", on_delete="RESTRICT", index=False)
+    minutes = IntegerField(null=True)  # what crossed when accepted
+
+    class Meta:
+        indexes = ((("to_community", "status"), False), (("from_community", "status"), False))
+
+
+# One move waits per household at a time.
+Move.add_index(Move.index(Move.household, unique=True, where=Move.status == "pending", name="move_household_pending"))

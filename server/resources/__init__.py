@@ -15,6 +15,7 @@ from server.resources import (
     ledger,
     me,
     members,
+    moves,
     networks,
     notices,
     notifications,
@@ -34,7 +35,7 @@ from server.resources import (
 
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
-    passbook, ledger, networks, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
+    passbook, ledger, networks, moves, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
     reports, redemption, audits, notices, stars, statements,
 )
 

@@ -102,6 +102,15 @@ def _statement(b):
     return statements.close_month(household, *statements.previous_month(clock.today()))
 
 
+def _move(b):
+    """A pending move of a household of community B to a community of its own (no network needed to wait)."""
+    from server.models import Move
+
+    household = make_member(b)
+    return Move.create(household=household.household_id, from_community=b.id, to_community=make_community().id,
+                       reason="测试", requested_by=household.id)
+
+
 # Extra objects for parameters other issues add (each maker gets community B).
 FOREIGN_OBJECT_MAKERS = {
     "community_id": lambda b: b.id,
@@ -114,6 +123,7 @@ FOREIGN_OBJECT_MAKERS = {
     "correction_id": lambda b: _correction(b).id,
     "statement_id": lambda b: _statement(b).id,
     "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
+    "move_id": lambda b: _move(b).id,
 }
 
 

@@ -34,6 +34,7 @@ BOUNDED = {
     "/auth/dev-logins": "the demo's logins",
     "/providers": "a community's contracted providers, a handful (at most 200)",
     "/households/{household_id}/code-cards": "one household's witness code cards, the newest 50",
+    "/households/{household_id}/moves": "one household's moves (迁移), the newest 50",
     "/networks": "the exchange networks of one deployment (a station sees its own), at most 200",
 }
 

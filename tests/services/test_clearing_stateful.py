@@ -1,7 +1,7 @@
 """A Hypothesis state machine over three communities in one network (通存通兑, docs/ledger.md, invariant 10).
 
 Random gifts between relatives of different communities, reversals of them (by either community's
-station) and limit changes, against a plain model. After every step: each community's legs sum to
+station), households that move (迁移, accepted by the receiving station) and limit changes, against a plain model. After every step: each community's legs sum to
 zero (the verifier), the clearing balances sum to zero across the network, no |position| passes its
 limit, the positions and balances agree with the model, and the verifier finds nothing. Derandomized
 with a fixed number of examples, so it runs the same way every time.
@@ -27,13 +27,13 @@ from hypothesis.stateful import (
 
 from config import settings as settings_module
 from server import clock, hooks, runtime
-from server.models import Account, Household, Network
+from server.models import Account, Household, Member, Network
 from server.services.ledger import core as ledger
-from server.services.ledger import ledger_ops, ledger_verify, networks
+from server.services.ledger import ledger_ops, ledger_verify, moves, networks
 from tests.conftest import _reset_postgres
 from tests.factories import make_community, make_coordinator, make_member
 
-START = 600
+STARTS = [600, 180, 60]  # the smaller households fit within the limits, so they can move
 AMOUNTS = st.integers(1, 8).map(lambda n: n * 30)
 LIMITS = st.integers(0, 12).map(lambda n: n * 30)
 PAIRS = [(a, b) for a in range(3) for b in range(3) if a != b]
@@ -56,7 +56,7 @@ def machine_for(url_factory):
             self.members = [make_member(c) for c in self.communities]
             self.households = [Household.get_by_id(m.household_id) for m in self.members]
             for n, household in enumerate(self.households):
-                ledger_ops.adjust(self.stations[n], household, minutes=START, reason="开户存入", key=f"fund-{n}")
+                ledger_ops.adjust(self.stations[n], household, minutes=STARTS[n], reason="开户存入", key=f"fund-{n}")
             for a, b in PAIRS:
                 if a < b:
                     kinship = ledger_ops.request_kinship(self.members[a], invite_code=self.households[b].invite_code,
@@ -67,23 +67,32 @@ def machine_for(url_factory):
                                       limits=[{"community_id": c.id, "limit_minutes": limit}
                                               for c, limit in zip(self.communities, self.limits, strict=True)])
             self.network_id = network.id
-            self.balance = [START] * 3
+            self.balance = list(STARTS)
             self.position = [0, 0, 0]
-            self.gifts = []  # (transfer_id, giver index, receiver index, minutes)
+            self.gifts = []  # (transfer_id, giver index, receiver index, minutes, giver's community, receiver's)
             self.reversed = set()
+            self.where = [0, 1, 2]  # each household's community (index); a move changes it
 
         def _key(self):
             return f"k{next(self.keys)}"
 
-        def _fits(self, giver, receiver, minutes):
-            return (self.balance[giver] >= minutes and abs(self.position[giver] + minutes) <= self.limits[giver]
-                    and abs(self.position[receiver] - minutes) <= self.limits[receiver])
+        def _fits(self, giver, receiver, minutes, out=None, into=None):
+            """Households giver → receiver; `out`/`into` their communities (now, unless given)."""
+            out = self.where[giver] if out is None else out
+            into = self.where[receiver] if into is None else into
+            if self.balance[giver] < minutes:
+                return False
+            return out == into or (abs(self.position[out] + minutes) <= self.limits[out]
+                                   and abs(self.position[into] - minutes) <= self.limits[into])
 
-        def _move(self, giver, receiver, minutes):
+        def _move(self, giver, receiver, minutes, out=None, into=None):
+            out = self.where[giver] if out is None else out
+            into = self.where[receiver] if into is None else into
             self.balance[giver] -= minutes
             self.balance[receiver] += minutes
-            self.position[giver] += minutes
-            self.position[receiver] -= minutes
+            if out != into:
+                self.position[out] += minutes
+                self.position[into] -= minutes
 
         @rule(pair=st.sampled_from(PAIRS), minutes=AMOUNTS)
         def gift(self, pair, minutes):
@@ -96,24 +105,50 @@ def machine_for(url_factory):
                 assert not fits, "a gift within balance and limits was refused"
                 return
             assert fits, "a gift past a balance or a limit went through"
+            self.gifts.append((transfer.id, giver, receiver, minutes, self.where[giver], self.where[receiver]))
             self._move(giver, receiver, minutes)
-            self.gifts.append((transfer.id, giver, receiver, minutes))
 
         @precondition(lambda self: len(self.reversed) < len(self.gifts))
         @rule(data=st.data(), by_receiver=st.booleans())
         def reverse(self, data, by_receiver):
             open_gifts = [g for g in self.gifts if g[0] not in self.reversed]
-            transfer_id, giver, receiver, minutes = data.draw(st.sampled_from(open_gifts))
-            fits = self._fits(receiver, giver, minutes)  # a reversal moves the hours back
-            station = self.stations[receiver if by_receiver else giver]
+            transfer_id, giver, receiver, minutes, out, into = data.draw(st.sampled_from(open_gifts))
+            moved = (self.where[giver], self.where[receiver]) != (out, into)
+            fits = self._fits(receiver, giver, minutes, into, out)  # a reversal moves the hours back
+            station = self.stations[into if by_receiver else out]
             try:
                 ledger_ops.reverse(station, transfer_id, reason="家属要求退回", key=self._key())
             except (ledger.InsufficientMinutes, ledger.LimitExceeded):
-                assert not fits, "a reversal within balance and limits was refused"
+                assert not fits or moved, "a reversal within balance and limits was refused"
                 return
-            assert fits, "a reversal past a balance or a limit went through"
-            self._move(receiver, giver, minutes)
+            except ledger.RuleBroken as refused:
+                assert moved and refused.rule == "not_reversible", refused
+                return
+            assert fits and not moved, "a reversal past a balance or a limit, or after a move, went through"
+            self._move(receiver, giver, minutes, into, out)
             self.reversed.add(transfer_id)
+
+        @rule(which=st.integers(0, 2), to=st.integers(0, 2))
+        def move(self, which, to):
+            """The household asks to move; the receiving station accepts (or a limit refuses and it is cancelled)."""
+            if to == self.where[which]:
+                return
+            member = Member.get_by_id(self.members[which].id)
+            asked = moves.request(member, Household.get_by_id(self.households[which].id),
+                                  to_community_id=self.communities[to].id, reason="搬家")
+            minutes, out = self.balance[which], self.where[which]
+            fits = minutes == 0 or (abs(self.position[out] + minutes) <= self.limits[out]
+                                    and abs(self.position[to] - minutes) <= self.limits[to])
+            try:
+                done = moves.accept(self.stations[to], asked.id)
+            except ledger.LimitExceeded:
+                assert not fits, "a move within the limits was refused"
+                moves.cancel(member, asked.id)
+                return
+            assert fits and done.minutes == minutes, "a move past a limit went through"
+            self.position[out] += minutes
+            self.position[to] -= minutes
+            self.where[which] = to
 
         @rule(which=st.integers(0, 2), limit=LIMITS)
         def change_limit(self, which, limit):
@@ -135,6 +170,8 @@ def machine_for(url_factory):
             assert sum(clearing) == 0
             assert all(abs(p) <= limit for p, limit in zip(clearing, self.limits, strict=True))
             assert [Account.get(Account.household == h.id).posted_minutes for h in self.households] == self.balance
+            assert [Household.get_by_id(h.id).community_id for h in self.households] == [
+                self.communities[n].id for n in self.where]
             assert ledger_verify.verify() == []
             for community in self.communities:  # what each station's verification and audit see
                 assert ledger_verify.verify(community.id) == []

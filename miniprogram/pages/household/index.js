@@ -20,6 +20,8 @@ Component({
     join: { invite_code: '', relationIndex: -1 },
     dep: { name: '', relationIndex: -1, gender: '', birth_date: '' },
     addOpen: false,
+    // 迁移: the household's latest move, the communities it may ask to move to, the form.
+    move: null, moveTargets: [], moveOpen: false, moveForm: { targetIndex: -1, reason: '' },
   },
   methods: {
     onLoad() {
@@ -30,6 +32,7 @@ Component({
       if (m && m.household_id) {
         return this.track(households.get(m.household_id, { quiet: true }), (household) => {
           this.setData({ household })
+          this.loadMoves(household)
         })
       }
       return this.track(catalog.communities({ quiet: true }), (communities) => {
@@ -37,6 +40,39 @@ Component({
         this.setData({ household: null, communities, 'open.name': surname ? `${surname}家` : '' })
         return communities.length > 0
       })
+    },
+    /** The latest move and where the household could go (the server says which are in its network). */
+    loadMoves(household) {
+      const none = () => []
+      return Promise.all([
+        households.moves(household.id, { quiet: true }).catch(none),
+        catalog.communities({ quiet: true }).catch(none),
+      ]).then(([moves, communities]) => {
+        this.setData({ move: moves[0] || null, moveTargets: communities.filter((c) => c.id !== household.community_id) })
+      })
+    },
+    onShowMove() {
+      this.setData({ moveOpen: true })
+    },
+    onMoveTarget(e) {
+      this.setData({ 'moveForm.targetIndex': Number(e.detail.value), 'errors.to_community_id': '' })
+    },
+    onAskMove() {
+      const f = this.data.moveForm
+      const target = this.data.moveTargets[f.targetIndex]
+      const errors = {}
+      if (!target) errors.to_community_id = '请选择要迁去的社区'
+      if (!f.reason.trim()) errors.reason = '请写一下为什么迁移，如 搬去女儿家住'
+      if (this.refuse(errors)) return Promise.resolve()
+      const body = { to_community_id: target.id, reason: f.reason.trim() }
+      return this.sendForm(() => households.askMove(this.data.household.id, body), (move) => {
+        nav.toast('已提交，等新社区确认')
+        this.setData({ move, moveOpen: false, moveForm: { targetIndex: -1, reason: '' } })
+      })
+    },
+    onCancelMove() {
+      return this.act(() => households.cancelMove(this.data.move.id), '已取消迁移',
+        { title: '取消迁移', content: `不迁到${this.data.move.to_community}了吗？` })
     },
     onMode(e) {
       this.setData({ mode: e.currentTarget.dataset.mode, errors: {} })

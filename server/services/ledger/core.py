@@ -72,6 +72,7 @@ CODES = {
     "grant": "爱心池帮扶",
     "household_closed": "销户转入爱心池",
     "statement_import": "存折转入(外部)",
+    "move": "迁移",
 }
 SYSTEM_KINDS = ("issuance", "love_pool", "clearing")
 GENESIS_HASH = "0" * 64
@@ -111,6 +112,9 @@ class MonthClosed(Conflict):
 class Leg:
     account_id: int
     minutes: int
+    # The chain the leg goes on when not its account's community: a household that moves (迁移) leaves
+    # its old community on one leg and arrives in the new one on the next, on the same account.
+    community_id: int | None = None
 
 
 # --- accounts -----------------------------------------------------------------------
@@ -354,7 +358,7 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     """
     per_community = {}
     for leg in legs:
-        community_id = accounts[leg.account_id].community_id
+        community_id = leg.community_id or accounts[leg.account_id].community_id
         per_community[community_id] = per_community.get(community_id, 0) + leg.minutes
     if any(per_community.values()):
         raise ValueError(f"each community's legs must sum to zero: {legs}")
@@ -377,11 +381,12 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
             short = -leg.minutes - _available_now(account.id)
             raise InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
         account.posted_minutes = balance_after
-        chain = chains[account.community_id]
+        community_id = leg.community_id or account.community_id
+        chain = chains[community_id]
         seq = chain.last_seq + 1
-        digest = entry_hash(chain.last_hash, account.community_id, seq, account.id, transfer.id, leg.minutes,
+        digest = entry_hash(chain.last_hash, community_id, seq, account.id, transfer.id, leg.minutes,
                             balance_after, day)
-        rows.append({"community": account.community_id, "seq": seq, "account": account.id, "transfer": transfer.id,
+        rows.append({"community": community_id, "seq": seq, "account": account.id, "transfer": transfer.id,
                      "minutes": leg.minutes, "balance_after": balance_after, "effective_date": day, "created_at": now,
                      "prev_hash": chain.last_hash, "hash": digest})
         chain.last_seq, chain.last_hash = seq, digest
@@ -572,7 +577,16 @@ def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
         raise NotFound()
     if original.state != "posted" or original.code == "reversal":
         raise RuleBroken("只能冲正已入账的记账（冲正本身不能再冲正）", field="transfer_id", rule="not_reversible")
-    legs = [Leg(e.account_id, -e.minutes) for e in Entry.select().where(Entry.transfer == original.id)]
+    if original.code == "move":
+        raise RuleBroken("迁移不能冲正：要回原社区，请再办一次迁移", field="transfer_id", rule="not_reversible")
+    entries = list(Entry.select(Entry, Account.community.alias("now_in")).join(Account)
+                   .where(Entry.transfer == original.id).objects())
+    if any(e.community_id != e.now_in for e in entries):
+        # A household that moved since (迁移): its account is in another community now, and the
+        # negated legs would lie outside the transfer's communities (invariant 10).
+        raise RuleBroken("这户已经迁到其他社区，迁移前的记账不能冲正，请由现在的社区用调整更正", field="transfer_id",
+                         rule="not_reversible")
+    legs = [Leg(e.account_id, -e.minutes) for e in entries]
     if not legs:
         raise RuleBroken("这笔记账没有实际入账的时间，无需冲正", field="transfer_id", rule="not_reversible")
     body = {"reverses": original.id, "reason": reason}

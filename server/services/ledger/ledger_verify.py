@@ -78,7 +78,6 @@ def _chain_and_running_balances(community_id):
     found = []
     query = _scoped(Entry.select(), Entry, community_id).order_by(Entry.community, Entry.seq)
     expected_seq, prev_hash, current = {}, {}, None
-    running = defaultdict(int)
     for entry in query.iterator():
         if entry.community_id != current:
             current = entry.community_id
@@ -92,13 +91,18 @@ def _chain_and_running_balances(community_id):
                                  entry.minutes, entry.balance_after, entry.effective_date)
         if recomputed != entry.hash:
             found.append(Violation("chain_hash", "entry's hash does not match its contents (tampered?)", **where))
-        running[entry.account_id] += entry.minutes
-        if entry.balance_after != running[entry.account_id]:
-            found.append(Violation("running_balance",
-                                   f"balance_after {entry.balance_after}, entries sum to {running[entry.account_id]}",
-                                   **where))
         expected_seq[current] = entry.seq + 1
         prev_hash[current] = entry.hash
+    # Running balances in posting order (entry id), not chain order: a household that moved (迁移) has entries
+    # on two chains. A move empties the account on the old chain, so one community's stretch adds up on its own.
+    running = defaultdict(int)
+    columns = (Entry.id, Entry.community, Entry.account, Entry.minutes, Entry.balance_after)
+    for entry_id, community, account_id, minutes, balance_after in (
+            _scoped(Entry.select(*columns), Entry, community_id).order_by(Entry.id).tuples().iterator()):
+        running[account_id] += minutes
+        if balance_after != running[account_id]:
+            found.append(Violation("running_balance", f"balance_after {balance_after}, entries sum to {running[account_id]}",
+                                   community_id=community, entry_id=entry_id, account_id=account_id))
     return found
 
 
@@ -238,7 +242,11 @@ def _member_years(community_id):
     found = []
     query = ServiceRecord.select(ServiceRecord.volunteer, ServiceRecord.started_at, ServiceRecord.credited_minutes).where(
         ServiceRecord.status == "credited")
-    query = _scoped(query, ServiceRecord, community_id)
+    if community_id is not None:
+        # A member's yearly total counts every community they served in (a household that moved, 迁移):
+        # the community's volunteers, with all their credited records.
+        query = query.where(ServiceRecord.volunteer.in_(_scoped(ServiceRecord.select(ServiceRecord.volunteer).where(
+            ServiceRecord.status == "credited"), ServiceRecord, community_id)))
     expected = defaultdict(int)
     for record in query:
         expected[(record.volunteer_id, record.started_at.year)] += record.credited_minutes or 0

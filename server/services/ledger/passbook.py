@@ -16,7 +16,7 @@ MAX_PAGE = 50
 LINES = Keyset(Entry.id, descending=True)  # the order the lines are paged in (newest first)
 
 
-_LINE_COLUMNS = (Entry.id, Entry.minutes, Entry.balance_after, Entry.effective_date, Entry.created_at,
+_LINE_COLUMNS = (Entry.id, Entry.community, Entry.minutes, Entry.balance_after, Entry.effective_date, Entry.created_at,
                  Transfer.id.alias("transfer_id"), Transfer.code, Transfer.reason, Transfer.details,
                  Transfer.reverses.alias("reverses_id"))
 
@@ -53,6 +53,13 @@ def _other_community(details: dict, community_id: int) -> str:
     return details.get("to_community" if mine_gave else "from_community", "")
 
 
+def _label(code: str, minutes: int) -> str:
+    """The code in words; a move (迁移) reads 迁出 where the household left and 迁入 where it arrived."""
+    if code == "move":
+        return "迁出" if minutes < 0 else "迁入"
+    return ledger.CODES[code]
+
+
 def _line(row: dict, community_id: int) -> dict:
     """A passbook line, JSON-ready (the response passes it through verbatim).
 
@@ -71,7 +78,7 @@ def _line(row: dict, community_id: int) -> dict:
         "service_date": details.get("service_date") or row["effective_date"].isoformat(),
         "direction": _direction(row["minutes"], pool_minutes),
         "code": row["code"],
-        "code_label": ledger.CODES[row["code"]],
+        "code_label": _label(row["code"], row["minutes"]),
         "minutes": row["minutes"],
         "running_balance_minutes": row["balance_after"],
         "place": details.get("place", ""),
@@ -86,7 +93,7 @@ def _line(row: dict, community_id: int) -> dict:
         "reverses_transfer_id": row["reverses_id"],
         # A corrected credit (更正) names the credit it replaces; its reversal names it too (reverses_transfer_id).
         "corrects_transfer_id": details.get("corrects_transfer_id") if row["code"] != "reversal" else None,
-        "other_community": _other_community(details, community_id),
+        "other_community": _other_community(details, row["community"] or community_id),
     }
 
 

@@ -118,6 +118,7 @@ def load() -> bool:
         _providers(zhang, zhao, zheng)
         _station_desk(wang, grandpa, li, zhou, zhao)
         _exchange(hpl, xfy, li, wu, zhao, admin)
+        _move(xfy, chen)
     return True
 
 
@@ -136,6 +137,14 @@ def _exchange(hpl, xfy, li, wu, zhao, admin) -> None:
     ledger_ops.confirm_kinship(zhao, kinship)
     ledger_ops.gift(li, to_household_id=wu.household_id, minutes=60, note="给岳父家，天冷了请人帮忙打扫",
                     key="demo:li:gift-to-wu")
+
+
+def _move(xfy, chen) -> None:
+    """迁移: 陈家 asks to move to 幸福苑 (same network); 幸福苑's station (郑华) has it waiting to accept or reject."""
+    from server.models import Household
+    from server.services.ledger import moves
+
+    moves.request(chen, Household.get_by_id(chen.household_id), to_community_id=xfy.id, reason="搬去幸福苑和父母同住，方便照顾")
 
 
 def _promises(wang, grandpa, li, zhao) -> None:

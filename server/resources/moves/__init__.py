@@ -1,0 +1,3 @@
+from server.resources.moves.routes import blp
+
+__all__ = ["blp"]
