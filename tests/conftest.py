@@ -5,6 +5,7 @@ PostgreSQL gets a database of its own per session and its tables truncated per t
 Redis is the machine's (db 13) or, where none answers, an embedded redis-server.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -37,6 +38,25 @@ def _pg_available() -> bool:
 
 
 PG_AVAILABLE = _pg_available()
+
+
+@contextlib.contextmanager
+def scratch_postgres(count: int = 1, prefix: str = "lb_mig"):
+    """`count` new, empty PostgreSQL databases (their URLs), dropped afterwards; the test is skipped when
+    PostgreSQL does not answer."""
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL does not answer")
+    names = [f"{prefix}_{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    admin = psycopg2.connect(PG_ADMIN_DSN)
+    admin.autocommit = True
+    try:
+        for name in names:
+            admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names]
+    finally:
+        for name in names:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def _free_port() -> int:

@@ -1,15 +1,13 @@
 """Migrating an empty database yields exactly the models' schema, on SQLite and PostgreSQL."""
 
-import uuid
 
-import psycopg2
 import pytest
 from playhouse.schema_diff import diff_models
 
 from server import migrations
 from server.db import init_db
 from server.models import MODELS
-from tests.conftest import PG_ADMIN_DSN, PG_AVAILABLE
+from tests.conftest import scratch_postgres
 
 
 def _schema(db) -> dict:
@@ -53,19 +51,8 @@ def test_migrating_twice_changes_nothing(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_migrations_equal_models():
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL does not answer")
-    names = [f"lb_mig_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    try:
-        for name in names:
-            admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        _compare(*(f"postgresql://postgres@127.0.0.1:5432/{n}" for n in names))
-    finally:
-        for name in names:
-            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres(2) as urls:
+        _compare(*urls)
 
 
 def _volunteers_keep_their_status(url: str):
@@ -93,14 +80,5 @@ def test_existing_volunteers_stay_active_on_sqlite(tmp_path):
 
 @pytest.mark.postgres
 def test_existing_volunteers_stay_active_on_postgres():
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL does not answer")
-    name = f"lb_mig_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    try:
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        _volunteers_keep_their_status(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres() as (url,):
+        _volunteers_keep_their_status(url)

@@ -2,10 +2,8 @@
 and migration 0020 opening clearing accounts for communities made before it."""
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 
 from server import migrations
@@ -13,7 +11,7 @@ from server.db import database, init_db
 from server.models import Household, Transfer
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify, networks
-from tests.conftest import PG_ADMIN_DSN, PG_AVAILABLE
+from tests.conftest import scratch_postgres
 from tests.factories import make_community, make_coordinator, make_member
 
 
@@ -97,17 +95,8 @@ def test_migration_0020_opens_clearing_for_existing_communities_on_sqlite(tmp_pa
 
 @pytest.mark.postgres
 def test_migration_0020_opens_clearing_for_existing_communities_on_postgres():
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL does not answer")
-    name = f"lb_mig_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(PG_ADMIN_DSN)
-    admin.autocommit = True
-    try:
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        _existing_communities_get_clearing(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres() as (url,):
+        _existing_communities_get_clearing(url)
 
 
 @pytest.mark.postgres
