@@ -246,6 +246,15 @@ class Text(ma.fields.String):
         return value
 
 
+class Phone(Text):
+    """A mainland mobile number: 11 digits starting with 1, refused with 请填写11位手机号.
+    `optional=True` also takes "" (no phone given)."""
+
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        pattern = r"^1\d{10}$|^$" if optional else r"^1\d{10}$"
+        super().__init__(*args, validate=ma.validate.Regexp(pattern, error="请填写11位手机号"), **kwargs)
+
+
 class Verbatim(ma.fields.Nested):
     """Documented as the nested schema, passed through as is: for hot lists whose service
     already built JSON-ready values (the passbook's lines), where marshmallow's per-field

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import LocalDateTime, Phone, Schema, Text
 from server.models.agreements import AGREEMENT_STATUSES, PARTIES
 
 
@@ -11,7 +11,7 @@ class RecipientFileCreateSchema(Schema):
     needs = Text(multiline=True, required=True, validate=ma.validate.Length(min=2, max=500))
     risks = Text(multiline=True, load_default="", validate=ma.validate.Length(max=500))
     emergency_contact_name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
-    emergency_contact_phone = Text(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    emergency_contact_phone = Phone(required=True)
     consent_date = ma.fields.Date(required=True, metadata={"description": "When the person (or guardian) agreed to the file"})
 
 

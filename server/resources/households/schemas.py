@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import LocalDateTime, Phone, Schema, Text
 from server.models.people import GENDERS, RELATIONS
 from server.resources.me.schemas import MemberSchema
 
@@ -27,7 +27,7 @@ class DependentSchema(Schema):
     relation = Text(required=True, validate=ma.validate.OneOf(RELATIONS))
     gender = Text(load_default="", validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date(load_default=None, allow_none=True)
-    phone = Text(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    phone = Phone(load_default="", optional=True)
 
 
 class HouseholdSchema(Schema):

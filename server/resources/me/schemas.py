@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
+from server.extensions.smorest import EditSchema, LocalDateTime, Phone, Schema, Text
 from server.models.people import ALL_VOLUNTEER_STATUSES, GENDERS, MEMBER_RELATIONS, RETIRE_REASONS
 
 
@@ -42,7 +42,7 @@ class MeUpdateSchema(EditSchema):
     name = Text(validate=ma.validate.Length(min=1, max=32))
     gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
-    phone = Text(validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    phone = Phone(optional=True)
     consent_health = ma.fields.Boolean(metadata={"description": "Separate consent to keep health needs; false erases them"})
     health_needs = Text(multiline=True, allow_none=True, validate=ma.validate.Length(max=500))
     agree_privacy = ma.fields.Boolean(metadata={"description": "The member agreed to the privacy notice"})

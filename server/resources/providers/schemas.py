@@ -2,9 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
-
-PHONE = ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号")
+from server.extensions.smorest import EditSchema, LocalDateTime, Phone, Schema, Text
 
 
 class ProviderQuerySchema(Schema):
@@ -15,7 +13,7 @@ class ProviderQuerySchema(Schema):
 class ProviderCreateSchema(Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=64))
     contact_name = Text(load_default="", validate=ma.validate.Length(max=32))
-    phone = Text(load_default="", validate=PHONE)
+    phone = Phone(load_default="", optional=True)
     category_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1, max=20),
                                   metadata={"description": "Service categories it serves (ids from the catalog)"})
     active = ma.fields.Boolean(load_default=True)
@@ -26,7 +24,7 @@ class ProviderCreateSchema(Schema):
 class ProviderEditSchema(EditSchema):
     name = Text(validate=ma.validate.Length(min=1, max=64))
     contact_name = Text(validate=ma.validate.Length(max=32))
-    phone = Text(validate=PHONE)
+    phone = Phone(optional=True)
     category_ids = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(min=1, max=20))
     active = ma.fields.Boolean()
 

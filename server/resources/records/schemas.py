@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.extensions.pager import page_of
-from server.extensions.smorest import LocalDateTime, Schema, Text
+from server.extensions.smorest import LocalDateTime, Phone, Schema, Text
 from server.models.records import RECORD_SOURCES, RECORD_STATUSES
 
 
@@ -18,7 +18,7 @@ class RecordReportSchema(Schema):
                                           metadata={"description": "A member of the community who saw it"})
     witness_name = Text(load_default="", validate=ma.validate.Length(max=32),
                                     metadata={"description": "Or an outsider: name and phone"})
-    witness_phone = Text(load_default="", validate=ma.validate.Regexp(r"^1\d{10}$|^$", error="请填写11位手机号"))
+    witness_phone = Phone(load_default="", optional=True)
     recipient_member_id = ma.fields.Integer(load_default=None, allow_none=True)
     public_good = ma.fields.Boolean(load_default=False, metadata={"description": "Served the community (patrol, greening …)"})
     organiser = Text(load_default="", validate=ma.validate.Length(max=64))

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import EditSchema, LocalDateTime, Schema, Text
+from server.extensions.smorest import EditSchema, LocalDateTime, Phone, Schema, Text
 from server.models.people import (
     ALL_VOLUNTEER_STATUSES,
     APPLICATION_STATUSES,
@@ -24,7 +24,7 @@ class VolunteerEditSchema(EditSchema):
     name = Text(validate=ma.validate.Length(min=1, max=32))
     gender = Text(validate=ma.validate.OneOf(GENDERS))
     birth_date = ma.fields.Date()
-    phone = Text(validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    phone = Phone()
     occupation = Text(validate=ma.validate.Length(max=32))
     specialties = Text(multiline=True, validate=ma.validate.Length(max=200), metadata={"description": "个人专长"})
     intentions = ma.fields.List(Text(), metadata={"description": "服务意向: category codes"})
@@ -42,7 +42,7 @@ class VolunteerRegisterSchema(VolunteerEditSchema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=32))
     gender = Text(required=True, validate=ma.validate.OneOf(("男", "女")))
     birth_date = ma.fields.Date(required=True)
-    phone = Text(required=True, validate=ma.validate.Regexp(r"^1\d{10}$", error="请填写11位手机号"))
+    phone = Phone(required=True)
 
 
 class VolunteerStatusSchema(Schema):
