@@ -92,3 +92,15 @@ def test_the_households_view_shows_who_gets_texts(any_app):
     assert answer.status_code == 200, answer.json
     [member] = answer.json["members"]
     assert member["sms_enabled"] is True
+
+
+def test_erasing_a_member_drops_their_texts_and_number_but_keeps_the_consents_dates(any_app):
+    from server.services.people import data_rights
+
+    community = make_community()
+    elder = make_member(community, phone="13812345678")
+    put(any_app, elder, elder, via="app")
+    assert data_rights.export(elder)["consents"]["sms"][0]["phone"] == "13812345678"
+    data_rights.erase(elder)
+    row = SmsConsent.get()
+    assert row.phone == "" and row.withdrawn_at is not None
