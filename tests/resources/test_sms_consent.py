@@ -104,3 +104,14 @@ def test_erasing_a_member_drops_their_texts_and_number_but_keeps_the_consents_da
     data_rights.erase(elder)
     row = SmsConsent.get()
     assert row.phone == "" and row.withdrawn_at is not None
+
+
+def test_the_demo_shows_a_counter_consent_for_an_elder_without_wechat(any_app):
+    from server.models import Member
+    from server.services.people import demo
+
+    assert demo.load()
+    grandpa = Member.get(Member.name == "王德顺")
+    coordinator = Member.get(Member.handle == "coordinator")
+    shown = any_app.test_client().get(f"/api/v1/members/{grandpa.id}/sms", headers=headers(any_app, coordinator)).json
+    assert (shown["enabled"], shown["via"], shown["phone"]) == (True, "counter", "137****0011")
