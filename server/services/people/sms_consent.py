@@ -19,7 +19,7 @@ from server.models import Member, SmsConsent, SmsMessage
 from server.services.messaging import message_format
 from server.services.people import privacy
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only (\d would take full-width ones)
 RECENT = 10  # texts shown with the consent: the station sees whether they arrive
 
 
