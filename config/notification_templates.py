@@ -14,6 +14,12 @@ Texts are format strings over the `data` the caller passes. Beyond Python's usua
   {minutes:hours} integer minutes → 1.5小时
 WeChat values are then cut to their type's limit (thing 20 characters, name 10, ...).
 Inbox texts are short plain sentences for elderly readers.
+
+SMS (短信, for members without WeChat): a template with `sms` values can also go out as a text.
+`sms_text` is the wording to have approved in Tencent Cloud's SMS console (its numbered {1}, {2}
+... are our `sms` values in order; `{when:short}` → 5月16日 9:00); each value is cut to
+SMS_PARAM_LIMIT characters. A witness request's last value, `{code}`, is the one-time code made
+when the text is sent, never stored.
 """
 
 from dataclasses import dataclass, field
@@ -36,6 +42,9 @@ class Template:
     fields: tuple[Field, ...]
     # Values for data names a later version added: messages queued before still render.
     defaults: dict = field(default_factory=dict)
+    # The SMS copy: the approved template's wording and its values in order (none: no SMS).
+    sms_text: str = ""
+    sms: tuple[str, ...] = ()
 
 
 # WeChat's limits per field type (characters); `None`: the value must be a well-formed time/date.
@@ -53,6 +62,9 @@ FIELD_LIMITS = {
     "time": None,
     "date": None,
 }
+
+# Tencent Cloud approves a notification template's variables up to this many characters each.
+SMS_PARAM_LIMIT = 12
 
 _TEMPLATES = (
     Template(
@@ -79,6 +91,8 @@ _TEMPLATES = (
             Field("name2", "name", "{volunteer}"),
             Field("time3", "time", "{when:time}"),
         ),
+        sms_text="您的{1}求助已由志愿者{2}接下，服务时间：{3}。",
+        sms=("{category}", "{volunteer}", "{when:short}"),
     ),
     Template(
         key="task_reminder",
@@ -91,6 +105,8 @@ _TEMPLATES = (
             Field("time2", "time", "{when:time}"),
             Field("thing3", "thing", "{place}"),
         ),
+        sms_text="提醒您：{1}有{2}服务，地点：{3}。",
+        sms=("{when:short}", "{category}", "{place}"),
     ),
     Template(
         key="witness_request",
@@ -103,6 +119,8 @@ _TEMPLATES = (
             Field("name2", "name", "{volunteer}"),
             Field("thing3", "thing", "时长{minutes:hours}，请确认"),
         ),
+        sms_text="志愿者{1}为您家做了{2}服务，共{3}。如属实，请把见证码{4}念给志愿者；不属实请不要告诉别人。",
+        sms=("{volunteer}", "{category}", "{minutes:hours}", "{code}"),
     ),
     Template(
         key="hours_credited",
@@ -118,6 +136,8 @@ _TEMPLATES = (
             Field("thing3", "thing", "{outcome}"),
         ),
         defaults={"outcome": "已存入您家的爱心存折"},
+        sms_text="您的{1}服务已确认，记入爱心时间{2}。谢谢您！",
+        sms=("{category}", "{minutes:hours}"),
     ),
     Template(
         key="event_reminder",
@@ -130,6 +150,8 @@ _TEMPLATES = (
             Field("time2", "time", "{when:time}"),
             Field("thing3", "thing", "{place}"),
         ),
+        sms_text="提醒您：{1}有{2}活动，地点：{3}。",
+        sms=("{when:short}", "{name}", "{place}"),
     ),
     Template(
         key="record_reversed",

@@ -157,7 +157,18 @@ SETTINGS: dict[str, Setting] = {
     "JOB_RESULT_TTL_SECONDS": Setting(600, int, "How long Redis keeps a finished outbox job and its result (for `rq info` and dashboards: the outbox row records what was done). Redis holds every job finished in this time, about 5 MB per 1,000 (`python -m bench.jobs`)."),
     "JOB_FAILURE_TTL_SECONDS": Setting(7 * 24 * 3600, int, "How long Redis keeps an outbox job that failed after its retries, to be looked at (the outbox row keeps its error anyway)."),
     # --- notifications ---
-    "QUIET_HOURS": Setting("22:00-08:00", _quiet_hours, "Local hours in which non-urgent WeChat messages wait (the in-app inbox gets them at once); `off` for none."),
+    "QUIET_HOURS": Setting("22:00-08:00", _quiet_hours, "Local hours in which non-urgent WeChat messages and texts (SMS) wait (the in-app inbox gets them at once); `off` for none."),
+    # --- SMS (短信) for members with a phone but no WeChat: Tencent Cloud SMS (docs/station.md, "SMS") ---
+    "SMS_ENABLED": Setting(False, _bool, "Texts to members who consented to SMS (短信提醒) and have no WeChat copy of a notification. Off: consent is still recorded, nothing is sent."),
+    "SMS_SECRET_ID": Setting("", str, "Tencent Cloud API SecretId for SMS (a sub-account's, allowed SendSms and PullSmsSendStatus only). Never commit it."),
+    "SMS_SECRET_KEY": Setting("", str, "Tencent Cloud API SecretKey for SMS. Never commit it."),
+    "SMS_APP_ID": Setting("", str, "The SMS application's SdkAppId (短信应用 ID) in Tencent Cloud's SMS console."),
+    "SMS_SIGN_NAME": Setting("", str, "The approved SMS signature (短信签名), e.g. the community's or street's name; shown as 【…】 before every text."),
+    "SMS_ENDPOINT": Setting("https://sms.tencentcloudapi.com", str, "Base URL of Tencent Cloud's SMS API (tests point it at a local stand-in, `http://127.0.0.1:PORT`)."),
+    "SMS_REGION": Setting("ap-guangzhou", str, "Tencent Cloud region for SMS calls."),
+    "SMS_TIMEOUT_SECONDS": Setting(5, int, "Timeout of one call to the SMS API."),
+    "SMS_TEMPLATE_IDS": Setting({}, _mapping, "Approved SMS template ids by our template key: `hours_credited=ID,witness_request=ID,...` (keys and their numbered values in `config/notification_templates.py`). A key without an id sends no SMS."),
+    "SMS_DAILY_CAP": Setting(5, int, "Most texts one member gets in one local day; more are recorded `skipped` (daily_cap), the in-app inbox keeps them. Urgent ones count too."),
     # --- coordinator operations: stars, notices, certificates ---
     "STAR_THRESHOLD_HOURS": Setting((10.0, 25.0, 50.0, 100.0, 200.0), _levels, "Personal hours in a year for 1★ … 5★ (星级志愿者), five ascending numbers."),
     "STAR_PERIOD": Setting("calendar", _choice("calendar", "rolling"), "The year of hours that stars count: `calendar` (1 January – 31 December) or `rolling` (the 12 months up to the day)."),

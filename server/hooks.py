@@ -18,7 +18,7 @@ def install() -> None:
     from server.services.board import board_reports, bookings, matching, records, tasks
     from server.services.ledger import core as ledger
     from server.services.ledger import idempotency
-    from server.services.messaging import content_safety, notifications, outbox
+    from server.services.messaging import content_safety, notifications, outbox, sms_delivery
     from server.services.oversight import outlook, study_report
     from server.services.people import core as people
     from server.services.people import data_rights
@@ -29,6 +29,7 @@ def install() -> None:
     outbox.route(notifications.KIND, queues.NOTIFICATIONS)
     outbox.route(notifications.URGENT_KIND, queues.URGENT_NOTIFICATIONS, immediate=True)
     outbox.route(notifications.WECHAT_KIND, queues.NOTIFICATIONS)
+    outbox.route(sms_delivery.KIND, queues.NOTIFICATIONS)
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)

@@ -8,7 +8,7 @@ from server import hooks, queues
 from server.services.board import board_reports, bookings, matching, records, tasks
 from server.services.ledger import core as ledger
 from server.services.ledger import idempotency
-from server.services.messaging import content_safety, notifications, outbox
+from server.services.messaging import content_safety, notifications, outbox, sms_delivery
 from server.services.oversight import study_report
 from server.services.people import core as people
 from server.services.people import data_rights
@@ -17,6 +17,7 @@ from workers.jobs import content_safety as content_safety_jobs
 from workers.jobs import matching as matching_jobs
 from workers.jobs import notifications as notification_jobs
 from workers.jobs import outbox as outbox_jobs
+from workers.jobs import sms as sms_jobs
 
 EMPTY_AFTER_IMPORT = """
 import importlib, pkgutil
@@ -65,7 +66,8 @@ def test_after_wiring_every_registry_is_complete(app):
     assert outbox.QUEUE_OF == {
         content_safety.KIND: queues.DEFAULT, matching.KIND: queues.MATCHING,
         matching.PRIORITY_KIND: queues.PRIORITY_MATCHING, notifications.KIND: queues.NOTIFICATIONS,
-        notifications.URGENT_KIND: queues.URGENT_NOTIFICATIONS, notifications.WECHAT_KIND: queues.NOTIFICATIONS}
+        notifications.URGENT_KIND: queues.URGENT_NOTIFICATIONS, notifications.WECHAT_KIND: queues.NOTIFICATIONS,
+        sms_delivery.KIND: queues.NOTIFICATIONS}
     assert {matching.PRIORITY_KIND, notifications.URGENT_KIND} == outbox.IMMEDIATE
 
 
@@ -77,5 +79,5 @@ def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url)
         content_safety.KIND: content_safety_jobs.check,
         matching.KIND: matching_jobs.run_round, matching.PRIORITY_KIND: matching_jobs.run_round,
         notifications.KIND: notification_jobs.deliver, notifications.URGENT_KIND: notification_jobs.deliver,
-        notifications.WECHAT_KIND: notification_jobs.deliver_deferred}
+        notifications.WECHAT_KIND: notification_jobs.deliver_deferred, sms_delivery.KIND: sms_jobs.send}
     assert set(outbox.QUEUE_OF) <= set(outbox_jobs.HANDLERS)

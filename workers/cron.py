@@ -9,7 +9,7 @@ a missed or doubled run does no harm; the daily ones run once more the next day 
 from rq import cron
 
 from server import queues
-from workers.jobs import coordinator, matching, outbox, schedules
+from workers.jobs import coordinator, matching, outbox, schedules, sms
 
 SWEEP_SECONDS = 5
 MINUTE, HOUR, DAY, WEEK = 60, 3600, 24 * 3600, 7 * 24 * 3600
@@ -48,6 +48,9 @@ schedule(matching.escalate, queues.DEFAULT, cron_string="*/5 * * * *", period=5 
 # Payback promises at risk (PAYBACK_AT_RISK_HOURS before promise_due_at, nobody assigned): one urgent alert each.
 schedule(schedules.alert_promises_at_risk, queues.DEFAULT, cron_string="*/10 * * * *", period=10 * MINUTE,
          job_timeout=120)
+
+# SMS delivery reports (PullSmsSendStatus): `sent` texts become `delivered` or `failed`; nothing when SMS is off.
+schedule(sms.pull_reports, queues.DEFAULT, period=MINUTE, job_timeout=120)
 
 schedule(schedules.expire_overdue, queues.DEFAULT, cron_string="7 * * * *", period=HOUR)  # hourly, at :07
 schedule(schedules.generate_occurrences, queues.LOW, cron_string="30 17 * * *", period=DAY)  # 01:30 Beijing

@@ -152,6 +152,7 @@ function query(params) {
 const get = (path, params, opts) => request({ ...opts, method: 'GET', path: path + query(params) })
 const post = (path, data, opts) => request({ ...opts, method: 'POST', path, data: data || {} })
 const patch = (path, data, opts) => request({ ...opts, method: 'PATCH', path, data })
+const put = (path, data, opts) => request({ ...opts, method: 'PUT', path, data: data || {} })
 const del = (path, opts) => request({ ...opts, method: 'DELETE', path })
 
 /**
@@ -163,4 +164,4 @@ function idempotencyKey(prefix) {
   return `${prefix || 'mp'}-${Date.now().toString(36)}-${rand}`
 }
 
-module.exports = { request, get, post, patch, del, download, query, idempotencyKey, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }
+module.exports = { request, get, post, patch, put, del, download, query, idempotencyKey, ApiError, OFFLINE_MESSAGE, TIMEOUT_MESSAGE, LOGIN_PAGE }

@@ -12,6 +12,7 @@ describe('mine page (我的/设置)', () => {
     expect(t).toContain('志愿者档案')
     expect(t).toContain('2条未读')
     expect(t).toContain('隐私与个人信息')
+    expect(t).toContain('短信提醒')
     expect(t).toContain('我的星级')
     expect(t).toContain('亲情转赠和爱心池')
     expect(t).toContain('公告')

@@ -229,6 +229,8 @@ const SCREENS = [
   ['privacy-exported', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident, 'GET /me/export': exported }, { act: (p) => p.instance.onExport(), full: true }],
   ['privacy-erase', '隐私与个人信息', 'privacy', resident, { 'GET /me': resident }, { act: (p) => p.instance.onStartErase(), full: true, elder: true }],
   ['privacy-data', '我的数据', 'privacy/data', resident, {}, { query: { file: encodeURIComponent(EXPORT_FILE) }, files: { [EXPORT_FILE]: JSON.stringify(exported) }, full: true }],
+  ['sms-off', '短信提醒', 'privacy/sms', resident, { 'GET /members/1/sms': { ...fixture('sms'), enabled: false, phone: '', via: null, consented_at: null, recorded_by_name: '', messages: [] } }, { full: true, elder: true }],
+  ['sms-on', '短信提醒', 'privacy/sms', resident, { 'GET /members/1/sms': fixture('sms') }, { full: true }],
   ['kin', '亲情转赠和爱心池', 'kin', resident, { 'GET /kinships': kin.resident, 'GET /me/passbook': fixture('passbook') }, {
     act: (p) => {
       p.instance.onGiftTo({ currentTarget: { dataset: { id: 1 } } })

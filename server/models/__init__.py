@@ -31,6 +31,7 @@ from server.models.outbox import DatabaseInstance, OutboxMessage
 from server.models.people import Community, HardshipPeriod, Household, Member, Volunteer
 from server.models.recognition import Certificate, Notice, Objection, StarAward
 from server.models.records import ServiceRecord
+from server.models.sms import SmsConsent, SmsDay, SmsMessage
 from server.models.station import CodeAttempt, CodeCard, Correction, PassbookPrintout, WitnessCode
 from server.models.tasks import Request, Task, TaskEvent, TaskVisit
 
@@ -91,6 +92,9 @@ MODELS = [
     CodeAttempt,
     Correction,
     PassbookPrintout,
+    SmsConsent,
+    SmsMessage,
+    SmsDay,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

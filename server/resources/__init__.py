@@ -25,6 +25,7 @@ from server.resources import (
     redemption,
     reports,
     requests,
+    sms,
     stars,
     statements,
     subscriptions,
@@ -34,7 +35,7 @@ from server.resources import (
 )
 
 MODULES = (
-    health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
+    health, auth, me, catalog, communities, households, members, sms, volunteers, teams, records, code_cards, corrections,
     passbook, ledger, networks, moves, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
     reports, redemption, audits, notices, stars, statements,
 )

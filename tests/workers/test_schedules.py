@@ -54,7 +54,7 @@ def test_the_schedule_loads_with_utc_cron_strings(redis):
     jobs = {job.func.__name__: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"sweep", "escalate", "expire_overdue", "generate_occurrences", "remind_witnesses",
                          "ask_coordinators", "remind_tasks", "remind_events", "close_last_month", "after_quarter",
-                         "alert_promises_at_risk"}
+                         "alert_promises_at_risk", "pull_reports"}
     # the sweeper is how a request's ordinary outbox rows reach RQ: seconds, not minutes
     assert jobs["sweep"].interval <= 10
     for name, job in jobs.items():
@@ -64,6 +64,7 @@ def test_the_schedule_loads_with_utc_cron_strings(redis):
     assert nxt == dt.datetime(2026, 5, 15, 11, 0)
     assert jobs["escalate"].cron == "*/5 * * * *"
     assert jobs["alert_promises_at_risk"].cron == "*/10 * * * *"  # an at-risk promise is heard within minutes
+    assert jobs["pull_reports"].interval == 60  # SMS delivery reports: every minute
 
 
 def test_agreement_occurrences_once(friday, run_jobs):

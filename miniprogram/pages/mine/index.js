@@ -31,6 +31,8 @@ function menuFor(member) {
     items.push({ text: '公告', url: '/pages/notices/index' })
   }
   items.push({ text: '消息', url: '/pages/inbox/index', badge: true })
+  // For members WeChat cannot reach: texts to their own phone or a relative's (老年机).
+  items.push({ text: '短信提醒', url: '/pages/privacy/sms' })
   items.push({ text: '隐私与个人信息', url: '/pages/privacy/index' })
   return items
 }

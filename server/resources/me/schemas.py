@@ -22,6 +22,7 @@ class MemberSchema(Schema):
     health_needs = ma.fields.String(allow_none=True, metadata={"description": "Only with consent; only to the person and coordinators"})
     consent_health = ma.fields.Boolean()
     privacy_agreed = ma.fields.Boolean()
+    sms_enabled = ma.fields.Boolean(metadata={"description": "In a household's view, to the member and the station: texts (短信提醒) reach this member"})
 
 
 class VolunteerBriefSchema(Schema):

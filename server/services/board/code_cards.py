@@ -5,7 +5,9 @@ the answer carries the codes once, for printing, and only an HMAC of each is kep
 server's secret and the card), so nobody can read a code back. Issuing a new card revokes the
 household's old one. The volunteer (or the station, for a counter entry) enters the code the
 elder reads out; it confirms the record for the witness's household exactly as the witness's own
-scan would (`records.confirm_for_witness`, via "code"). A code works once; every try is kept
+scan would (`records.confirm_for_witness`, via "code"). A witness request sent by SMS carries a
+one-time code of its own (messaging/sms_delivery.py), entered the same way: it confirms as the
+member who got the text (via "sms"), under the same rules. A code works once; every try is kept
 (who, when, which record, which code number); after CODE_MAX_WRONG_ATTEMPTS wrong tries a record
 is locked and the station confirms it instead. The API also rate-limits tries (limits.CODE).
 """
@@ -21,6 +23,7 @@ from server.db import database
 from server.errors import Conflict, Forbidden, RuleBroken
 from server.models import CodeAttempt, CodeCard, Household, Member, ServiceRecord, WitnessCode
 from server.services.board import records
+from server.services.messaging import sms_delivery
 from server.services.people import privacy
 
 DIGITS = 6
@@ -128,12 +131,18 @@ def confirm_with_code(actor: Member, record: ServiceRecord, code: str) -> Servic
     if record.status not in records.OPEN_FOR_CONFIRMATION:
         raise records.RecordStateError(f"这条记录现在是「{records.status_label(record.status)}」，不需要见证码了")
     card = active_card(witness_household(record))
-    if card is None:
-        raise RuleBroken("见证人家里还没有见证码卡，请让见证人在手机上确认，或到服务站办理", field="record_id",
-                         rule="no_code_card")
+    by_sms = sms_delivery.codes_sent(record.id)
+    if card is None and not by_sms:
+        raise RuleBroken("见证人家里还没有见证码卡，也没有收到见证短信，请让见证人在手机上确认，或到服务站办理",
+                         field="record_id", rule="no_code_card")
     limit = runtime.setting("CODE_MAX_WRONG_ATTEMPTS")
     if _wrong_tries(record.id) >= limit:
         raise CodeLocked(f"这条记录的见证码已输错{limit}次，已锁定，请到服务站确认", field="code")
+    texted = sms_delivery.find_code(record.id, code) if by_sms else None
+    if texted is not None:
+        return _confirm_with_texted_code(actor, record, texted, limit)
+    if card is None:
+        return _wrong(actor, record, None, None, limit)
     witness = _witness(record)
     now = clock.now()
     matched = WitnessCode.get_or_none(WitnessCode.card == card.id, WitnessCode.code_hash == _digest(card.id, code))
@@ -144,11 +153,31 @@ def confirm_with_code(actor: Member, record: ServiceRecord, code: str) -> Servic
             CodeAttempt.create(record=record.id, actor=actor.id, card=card.id, number=matched.number, succeeded=True,
                                attempted_at=now)
             return records.confirm_for_witness(witness, record, via="code")
-    # A wrong or spent code is kept (it counts toward the lockout) in its own transaction.
-    CodeAttempt.create(record=record.id, actor=actor.id, card=card.id, number=matched.number if matched else None,
-                       succeeded=False, attempted_at=now)
+    return _wrong(actor, record, card, matched, limit)
+
+
+def _confirm_with_texted_code(actor: Member, record: ServiceRecord, texted, limit: int) -> ServiceRecord:
+    """The code came by SMS (a witness request's text): it confirms as the member who got it, once."""
+    with database.atomic():
+        if sms_delivery.use_code(texted, actor.id):
+            CodeAttempt.create(record=record.id, actor=actor.id, card=None, number=None, succeeded=True,
+                               attempted_at=clock.now())
+            return records.confirm_for_witness(Member.get_by_id(texted.member_id), record, via="sms")
+    CodeAttempt.create(record=record.id, actor=actor.id, card=None, number=None, succeeded=False,
+                       attempted_at=clock.now())
+    raise Conflict(f"短信里的见证码已经用过了；{_again(record, limit)}", field="code", rule="code_used")
+
+
+def _again(record: ServiceRecord, limit: int) -> str:
     left = limit - _wrong_tries(record.id)
-    again = f"还可以再试{left}次" if left > 0 else "已锁定，请到服务站确认"
+    return f"还可以再试{left}次" if left > 0 else "已锁定，请到服务站确认"
+
+
+def _wrong(actor: Member, record: ServiceRecord, card, matched, limit: int):
+    """A wrong or spent code is kept (it counts toward the lockout) in its own transaction."""
+    CodeAttempt.create(record=record.id, actor=actor.id, card=card.id if card else None,
+                       number=matched.number if matched else None, succeeded=False, attempted_at=clock.now())
+    again = _again(record, limit)
     if matched is not None:
         raise Conflict(f"第{matched.number}号见证码已经用过了，请念卡上下一个没用过的码；{again}", field="code",
                        rule="code_used")

@@ -1,4 +1,4 @@
-"""Turning a template and its data into inbox text and WeChat subscribe-message fields.
+"""Turning a template and its data into inbox text, WeChat subscribe-message fields and SMS values.
 
 The templates live in `config/notification_templates.py`; this module knows the
 presentation specs they use ({when:human}, {when:time}, {minutes:hours} ...) and
@@ -11,7 +11,7 @@ import functools
 import re
 import string
 
-from config.notification_templates import FIELD_LIMITS, TEMPLATES, Template
+from config.notification_templates import FIELD_LIMITS, SMS_PARAM_LIMIT, TEMPLATES, Template
 from server.text import printable
 
 WEEKDAYS = "一二三四五六日"
@@ -59,6 +59,9 @@ class _Formatter(string.Formatter):
         if format_spec == "time":
             moment = _datetime(value)
             return f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour:02d}:{moment.minute:02d}"
+        if format_spec == "short":  # 5月16日 9:00: short enough for an SMS value
+            moment = _datetime(value)
+            return f"{moment.month}月{moment.day}日 {moment.hour}:{moment.minute:02d}"
         if format_spec == "date":
             moment = _datetime(value)
             return f"{moment.year}年{moment.month}月{moment.day}日"
@@ -125,3 +128,31 @@ def wechat_data(key: str, data: dict) -> dict:
         field.key: {"value": cut(field.type, _formatter.format(field.value, **data))}
         for field in tpl.fields
     }
+
+
+# The one SMS value filled in when the text is sent (a witness request's one-time code).
+SMS_CODE = "code"
+
+
+def has_sms(key: str) -> bool:
+    return bool(template(key).sms)
+
+
+def sms_params(key: str, data: dict) -> list[str]:
+    """The SMS template's values in order, each cut to SMS_PARAM_LIMIT; `{code}` stays a placeholder
+    for the sender to fill (it is never stored)."""
+    tpl = template(key)
+    data = {**tpl.defaults, **data, SMS_CODE: "{code}"}
+    values = []
+    for spec in tpl.sms:
+        value = " ".join(printable(_formatter.format(spec, **data)).split()) or PLACEHOLDER
+        values.append(value if len(value) <= SMS_PARAM_LIMIT else value[: SMS_PARAM_LIMIT - 1] + "…")
+    return values
+
+
+def sms_text(key: str, params: list[str]) -> str:
+    """The text as the phone shows it (for the station's view and the docs), from the approved wording."""
+    text = template(key).sms_text
+    for number, value in enumerate(params, start=1):
+        text = text.replace(f"{{{number}}}", value)
+    return text

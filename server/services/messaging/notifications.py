@@ -99,6 +99,13 @@ def create_inbox_rows(payload: dict, initial_status) -> list[int]:
     ]
 
 
+def batch_ids(payload: dict) -> list[int]:
+    """The inbox rows of one delivery batch (to find the copies WeChat could not carry)."""
+    return [row.id for row in Notification.select(Notification.id).where(
+        Notification.recipient.in_(payload["member_ids"]), Notification.event_key == payload["event_key"],
+        Notification.template_key == payload["template_key"])]
+
+
 # --- the inbox, for the API ---
 
 INBOX_ORDER = Keyset(Notification.id, descending=True)  # newest first

@@ -84,7 +84,7 @@ def _classify(exc: Exception) -> tuple[str, int | None, str]:
     return verdict, errcode, note
 
 
-def _last_try() -> bool:
+def last_try() -> bool:
     """True in the last run RQ's Retry allows (outside RQ, never)."""
     job = get_current_job()
     return job is not None and not job.retries_left
@@ -174,7 +174,7 @@ class Sender:
 
     def _settle(self, row: Notification, verdict: str, errcode: int | None, note: str, *, spent: bool) -> str:
         """Record a WeChat refusal or failure; give the credit back unless WeChat says none is left."""
-        if verdict == "retry" and _last_try():
+        if verdict == "retry" and last_try():
             verdict = "failed"
         status = "pending" if verdict == "retry" else verdict
         log.info("notification %s: WeChat %s (errcode=%s, %s)", row.id, verdict, errcode, note)

@@ -7,7 +7,7 @@ from server.db import Prepared, database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.keyset import Keyset
 from server.models import Community, Household, Member
-from server.services.people import date_bounds, privacy
+from server.services.people import date_bounds, privacy, sms_consent
 
 # No 0/O, 1/I/L: the code is read aloud and typed by elderly residents.
 _INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -196,7 +196,8 @@ def member_view(member: Member, viewer: Member | None) -> dict:
 
 
 def household_view(household: Household, viewer: Member) -> dict:
-    members = Member.select().where(Member.household == household, Member.erased_at.is_null()).order_by(Member.id)
+    members = list(Member.select().where(Member.household == household, Member.erased_at.is_null()).order_by(Member.id))
+    texted = sms_consent.enabled_among([m.id for m in members])
     return {
         "id": household.id,
         "community_id": household.community_id,
@@ -209,8 +210,15 @@ def household_view(household: Household, viewer: Member) -> dict:
         "invite_code": household.invite_code if household.closed_at is None else None,
         "opened_at": household.opened_at,
         "closed_at": household.closed_at,
-        "members": [member_view(m, viewer) for m in members],
+        "members": [_with_sms(member_view(m, viewer), m.id in texted) for m in members],
     }
+
+
+def _with_sms(view: dict, enabled: bool) -> dict:
+    """Whether texts (短信提醒) reach this member, for whoever may see their private fields."""
+    if "privacy_agreed" in view:
+        view["sms_enabled"] = enabled
+    return view
 
 
 def communities() -> list[Community]:

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from peewee import OP, Expression, Model, Value
+from peewee import OP, Expression, Model, Value, fn
 
 from server import clock
 from server.db import database
@@ -35,6 +35,8 @@ from server.models import (
     Objection,
     OutboxMessage,
     ServiceRecord,
+    SmsConsent,
+    SmsMessage,
     StarAward,
     Statement,
     SubscriptionCredit,
@@ -120,6 +122,9 @@ def _consents(member):
         "name_in_public_notices": bool(volunteer and volunteer.public_name),
         "subscription_credits": {c.template_key: c.credits for c in
                                  SubscriptionCredit.select().where(SubscriptionCredit.member == member.id)},
+        "sms": [{"phone": c.phone, "via": c.via, "form_ref": c.form_ref, "consented_at": c.consented_at,
+                 "withdrawn_at": c.withdrawn_at} for c in SmsConsent.select().where(SmsConsent.member == member.id)
+                .order_by(SmsConsent.id)],
     }
 
 
@@ -241,6 +246,10 @@ def erase(member: Member) -> Member:
             VolunteerIntention.delete().where(VolunteerIntention.volunteer == volunteer.id).execute()
         Notification.delete().where(Notification.recipient == member.id).execute()
         SubscriptionCredit.delete().where(SubscriptionCredit.member == member.id).execute()
+        # Texts and their phone numbers go; the consents stay as dates (withdrawn now), without the number.
+        SmsMessage.delete().where(SmsMessage.member == member.id).execute()
+        SmsConsent.update(phone="", withdrawn_at=fn.COALESCE(SmsConsent.withdrawn_at, clock.now())).where(
+            SmsConsent.member == member.id).execute()
         if household is not None:
             _leave_household(household.id, names)
         _scrub_snapshots(member, names)

@@ -117,6 +117,7 @@ def load() -> bool:
         _ageing_community(xfy, wu)
         _providers(zhang, zhao, zheng)
         _station_desk(wang, grandpa, li, zhou, zhao)
+        _sms(wang, grandpa, zhao)
         _exchange(hpl, xfy, li, wu, zhao, admin)
         _move(xfy, chen)
     return True
@@ -259,6 +260,16 @@ def _station_desk(wang, grandpa, li, zhou, zhao) -> None:
                         reason="签退晚按了，纸质记录单写到11点40分")
     corrections.request(zhao, second, started_at=second.started_at, ended_at=second.started_at + dt.timedelta(hours=3),
                         reason="王秀兰来电说修了三个小时")
+def _sms(wang, grandpa, zhao) -> None:
+    """短信提醒: 王德顺 has a 老年机 and no WeChat; the station recorded his paper consent at the counter, so
+    his witness requests come as texts with a code to read to the volunteer (when SMS_ENABLED is on), and
+    王秀兰 turned texts on for herself in the app, for when WeChat cannot reach her."""
+    from server.services.people import sms_consent
+
+    sms_consent.record(zhao, grandpa, via="counter", phone="13700000011", form_ref="HPL-DX-001")
+    sms_consent.record(wang, wang, via="app")
+
+
 def _signed_statement(xfy, wu, zheng) -> None:
     """Last month 吴家 brought their paper passbook over (10 hours); the station closed the month, so 吴家
     has a signed statement (GET /statements/{id}/signed, its PDF's QR code) another bank could import. 郑华

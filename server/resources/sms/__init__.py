@@ -1,0 +1,3 @@
+from server.resources.sms.routes import blp
+
+__all__ = ["blp"]
