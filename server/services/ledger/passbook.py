@@ -104,12 +104,13 @@ def _line(row: dict, community_id: int) -> dict:
     }
 
 
-def passbook(household_id: int, *, after: tuple[int] | None = None, limit: int = 20) -> dict:
+def passbook(household: Household | int, *, after: tuple[int] | None = None, limit: int = 20) -> dict:
     """One page of the passbook: two indexed queries whatever the household's history (three with
     open holds).
 
     Lines newest first by entry id; `after` is the key `(entry_id,)` of the previous page's last
     line, and `next_after` the key to go on from (None on the last page)."""
+    household_id = household if isinstance(household, int) else household.id
     limit = max(1, min(limit, MAX_PAGE))
     heading = _HEADING.tuples(household_id)
     if not heading:
