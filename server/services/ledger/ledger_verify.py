@@ -7,11 +7,13 @@ legs) and its network (clearing balances sum to zero, positions within limits: d
 checking everything checks every community and every network.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from peewee import Case, fn
 
+from server.db import Prepared
 from server.models import (
     Account,
     Entry,
@@ -75,43 +77,56 @@ def _scoped(query, model, community_id):
 
 
 BATCH = 100_000  # entries read at a time: psycopg2's cursor holds a whole result in memory
+_FIRST = -(2 ** 62)  # below any seq or id, a forged one too
+_CHAIN_COLUMNS = (Entry.seq, Entry.id, Entry.community, Entry.account, Entry.transfer, Entry.minutes,
+                  Entry.balance_after, Entry.effective_date, Entry.prev_hash, Entry.hash)
+_POSTING_COLUMNS = (Entry.id, Entry.community, Entry.account, Entry.minutes, Entry.balance_after)
+# Raw rows (Prepared.tuples): at a city's ten million entries peewee's conversion of each value cost more
+# than hashing them.
+_CHAIN_BATCH = Prepared(lambda community_id, last, limit: Entry.select(*_CHAIN_COLUMNS).where(
+    Entry.community == community_id, Entry.seq > last).order_by(Entry.seq).limit(limit))
+_POSTING_BATCH = Prepared(lambda last, limit: Entry.select(*_POSTING_COLUMNS).where(
+    Entry.id > last).order_by(Entry.id).limit(limit))
+_COMMUNITY_POSTING_BATCH = Prepared(lambda community_id, last, limit: Entry.select(*_POSTING_COLUMNS).where(
+    Entry.community == community_id, Entry.id > last).order_by(Entry.id).limit(limit))
 
 
-def _batches(query, key, last=-(2 ** 62)):
-    """The rows of `query` (whose first column is `key`) in `key` order, BATCH at a time."""
+def _batches(read, *params):
+    """All rows of a Prepared query `read(*params, last, limit)` ordered by its first column, BATCH at a time."""
+    last = _FIRST
     while True:
-        rows = query.where(key > last).order_by(key).limit(BATCH).tuples().execute()
-        rows = list(rows)
+        rows = read.tuples(*params, last, BATCH)
         yield from rows
         if len(rows) < BATCH:
             return
         last = rows[-1][0]
 
 
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)  # SQLite's driver gives text
+
+
 def _chain_and_running_balances(community_id):
     found = []
-    columns = (Entry.seq, Entry.id, Entry.community, Entry.account, Entry.transfer, Entry.minutes, Entry.balance_after,
-               Entry.effective_date, Entry.prev_hash, Entry.hash)
     communities = [community_id] if community_id is not None else [
         c for (c,) in Entry.select(Entry.community).distinct().order_by(Entry.community).tuples()]
     for current in communities:
         expected_seq, prev_hash = 1, GENESIS_HASH
         for seq, entry_id, community, account_id, transfer_id, minutes, balance_after, day, prev, digest in _batches(
-                Entry.select(*columns).where(Entry.community == current), Entry.seq):
+                _CHAIN_BATCH, current):
             where = {"community_id": community, "entry_id": entry_id, "account_id": account_id}
             if seq != expected_seq:
                 found.append(Violation("chain_sequence", f"entry seq {seq}, expected {expected_seq}", **where))
             if prev != prev_hash:
                 found.append(Violation("chain_link", "prev_hash does not match the previous entry's hash", **where))
-            if entry_hash(prev, community, seq, account_id, transfer_id, minutes, balance_after, day) != digest:
+            if entry_hash(prev, community, seq, account_id, transfer_id, minutes, balance_after, _date(day)) != digest:
                 found.append(Violation("chain_hash", "entry's hash does not match its contents (tampered?)", **where))
             expected_seq, prev_hash = seq + 1, digest
     # Running balances in posting order (entry id), not chain order: a household that moved (迁移) has entries
     # on two chains. A move empties the account on the old chain, so one community's stretch adds up on its own.
     running = defaultdict(int)
-    columns = (Entry.id, Entry.community, Entry.account, Entry.minutes, Entry.balance_after)
-    for entry_id, community, account_id, minutes, balance_after in _batches(
-            _scoped(Entry.select(*columns), Entry, community_id), Entry.id):
+    postings = _batches(_POSTING_BATCH) if community_id is None else _batches(_COMMUNITY_POSTING_BATCH, community_id)
+    for entry_id, community, account_id, minutes, balance_after in postings:
         running[account_id] += minutes
         if balance_after != running[account_id]:
             found.append(Violation("running_balance", f"balance_after {balance_after}, entries sum to {running[account_id]}",
