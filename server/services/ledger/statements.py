@@ -10,7 +10,7 @@ community's chain head at that moment (`signing`, docs/ledger.md "Signed stateme
 import datetime as dt
 from types import SimpleNamespace
 
-from peewee import Case, fn
+from peewee import JOIN, Case, fn
 
 from server import clock
 from server.db import database
@@ -42,6 +42,25 @@ def month_sums(account_id: int, start: dt.date, end: dt.date) -> tuple[int, int,
                    .where(Entry.account == account_id, Entry.effective_date >= start, Entry.effective_date < end,
                           Entry.minutes < 0).scalar())
     return int(before or 0), int(minutes_in or 0), -int(minutes_out or 0)
+
+
+def month_sums_of(account_ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple[int, int, int]]:
+    """`month_sums` of many accounts in grouped queries: {account: (opening, in, out)} (none: no entries).
+
+    The accounts are named one by one (not by a join on their community), so that PostgreSQL reads
+    their entries by index (account, id) whatever the size of the rest of the ledger."""
+    before, inside = Entry.effective_date < start, (Entry.effective_date >= start) & (Entry.effective_date < end)
+    sums = {}
+    for chunk in range(0, len(account_ids), 1000):
+        sums.update({account: (int(opening), int(minutes_in), -int(minutes_out))
+                     for account, opening, minutes_in, minutes_out in (
+            Entry.select(Entry.account,
+                         fn.COALESCE(fn.SUM(Case(None, [(before, Entry.minutes)], 0)), 0),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes > 0), Entry.minutes)], 0)), 0),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes < 0), Entry.minutes)], 0)), 0))
+            .where(Entry.account.in_(account_ids[chunk:chunk + 1000]), Entry.effective_date < end)
+            .group_by(Entry.account).tuples())})
+    return sums
 
 
 def _per_member(household_id: int, start: dt.date, end: dt.date) -> list[dict]:
@@ -147,15 +166,18 @@ def close_community_month(community_id: int, year: int, month: int) -> int:
     start, end = month_bounds(year, month)
     with database.atomic():
         ledger.hold_community(community_id)
-        done = Statement.select(Statement.account).where(Statement.year == year, Statement.month == month)
-        households = list(Household.select(Household.id, Account.id)
+        # Every household with an account, and its statement for the month if it has one (by the unique
+        # index (account, year, month): a city's month holds 300,000 statements).
+        households = list(Household.select(Household.id, Account.id, Statement.id)
                           .join(Account, on=(Account.household == Household.id))
-                          .where(Household.community == community_id, Account.id.not_in(done))
+                          .join(Statement, JOIN.LEFT_OUTER, on=((Statement.account == Account.id)
+                                                                & (Statement.year == year) & (Statement.month == month)))
+                          .where(Household.community == community_id)
                           .order_by(Household.id).tuples())
-        if households:
-            _close_together(community_id, households, year, month, start, end)
-    return (Statement.select().join(Household).where(Household.community == community_id, Statement.year == year,
-                                                     Statement.month == month).count())
+        still_open = [(household, account) for household, account, statement in households if statement is None]
+        if still_open:
+            _close_together(community_id, still_open, year, month, start, end)
+    return len(households)
 
 
 _STATEMENT_COLUMNS = ("account_id", "household_id", "year", "month", "opening_minutes", "minutes_in", "minutes_out",
@@ -170,27 +192,23 @@ def _close_together(community_id: int, households: list[tuple[int, int]], year: 
 
     A city closes 300,000 households on the 1st: the rows are written by multi-row INSERTs whose SQL is
     put together here, since peewee's insert of as many model rows cost more than everything else."""
-    before, inside = Entry.effective_date < start, (Entry.effective_date >= start) & (Entry.effective_date < end)
-    sums = {account: (int(opening), int(minutes_in), -int(minutes_out)) for account, opening, minutes_in, minutes_out in (
-        Entry.select(Entry.account,
-                     fn.COALESCE(fn.SUM(Case(None, [(before, Entry.minutes)], 0)), 0),
-                     fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes > 0), Entry.minutes)], 0)), 0),
-                     fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes < 0), Entry.minutes)], 0)), 0))
-        .join(Account).where(Account.community == community_id, Account.kind == "household", Entry.effective_date < end)
-        .group_by(Entry.account).tuples())}
+    sums = month_sums_of([account_id for _, account_id in households], start, end)
     served = {}
-    for household_id, member_id, name, minutes in (
-        ServiceRecord.select(Member.household, ServiceRecord.volunteer, Member.name,
-                             fn.SUM(ServiceRecord.credited_minutes))
-        .join(Member, on=(ServiceRecord.volunteer == Member.id))
-        .join(Household, on=(Member.household == Household.id))
-        .where(Household.community == community_id, ServiceRecord.status == "credited",
-               ServiceRecord.started_at >= dt.datetime.combine(start, dt.time()),
-               ServiceRecord.started_at < dt.datetime.combine(end, dt.time()))
-        .group_by(Member.household, ServiceRecord.volunteer, Member.name)
-        .order_by(ServiceRecord.volunteer).tuples()
-    ):
-        served.setdefault(household_id, []).append({"member_id": member_id, "name": name, "minutes": int(minutes or 0)})
+    ids = [household for household, _ in households]
+    for chunk in range(0, len(ids), 1000):
+        for household_id, member_id, name, minutes in (
+            ServiceRecord.select(Member.household, ServiceRecord.volunteer, Member.name,
+                                 fn.SUM(ServiceRecord.credited_minutes))
+            .join(Member, on=(ServiceRecord.volunteer == Member.id))
+            # The households named, so that their members' records are read by index (volunteer, started_at).
+            .where(Member.household.in_(ids[chunk:chunk + 1000]), ServiceRecord.status == "credited",
+                   ServiceRecord.started_at >= dt.datetime.combine(start, dt.time()),
+                   ServiceRecord.started_at < dt.datetime.combine(end, dt.time()))
+            .group_by(Member.household, ServiceRecord.volunteer, Member.name)
+            .order_by(ServiceRecord.volunteer).tuples()
+        ):
+            served.setdefault(household_id, []).append({"member_id": member_id, "name": name,
+                                                        "minutes": int(minutes or 0)})
     closed_at = clock.now()
     community = Community.get_by_id(community_id)
     chain = LedgerChain.get_or_none(LedgerChain.community == community_id)
