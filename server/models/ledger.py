@@ -74,6 +74,8 @@ class Transfer(BaseModel):
 
 Transfer.add_index(Transfer.index(Transfer.hold_account, Transfer.state, where=Transfer.hold_account.is_null(False)))
 Transfer.add_index(Transfer.index(Transfer.counter_community, where=Transfer.counter_community.is_null(False)))
+# A community's transfers (verifying it, its audit, at a city's size: migration 0030).
+Transfer.add_index(Transfer.index(Transfer.community))
 # A transfer is reversed at most once.
 Transfer.add_index(Transfer.index(Transfer.reverses, unique=True, where=Transfer.reverses.is_null(False)))
 

@@ -13,9 +13,9 @@ from server.services.people import core as people
 blp = Blueprint("passbook", __name__, url_prefix="/api/v1", description="Passbook (爱心储蓄存折)")
 
 
-def _page(household, params):
+def _page(household_id, params):
     """The service pages the lines itself (its prepared keyset query is a hot path)."""
-    book = passbook.passbook(household, after=params.after, limit=params.limit)
+    book = passbook.passbook(household_id, after=params.after, limit=params.limit)
     params.next_after = book.pop("next_after")
     return book
 
@@ -31,7 +31,7 @@ class MyPassbook(MethodView):
         Balance, held and available minutes, the lines newest first (keyset pages: pass
         `next_cursor` back as `cursor`), open holds and each member's yearly totals.
         """
-        return _page(people.own_household(auth.current_member()), pagination_parameters)
+        return _page(people.own_household_id(auth.current_member()), pagination_parameters)
 
 
 @blp.route("/households/<int:household_id>/passbook")
@@ -42,7 +42,7 @@ class HouseholdPassbook(MethodView):
     def get(self, household_id, pagination_parameters):
         """A household's passbook (its members and their community's coordinators)"""
         household = people.household_for(auth.current_member(), auth.scoped_object("household_id"))
-        return _page(household, pagination_parameters)
+        return _page(household.id, pagination_parameters)
 
 
 @blp.route("/households/<int:household_id>/passbook.pdf")

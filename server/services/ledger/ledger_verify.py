@@ -7,11 +7,13 @@ legs) and its network (clearing balances sum to zero, positions within limits: d
 checking everything checks every community and every network.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from peewee import fn
+from peewee import Case, fn
 
+from server.db import Prepared
 from server.models import (
     Account,
     Entry,
@@ -23,7 +25,7 @@ from server.models import (
     Transfer,
 )
 from server.services.ledger.core import GENESIS_HASH, entry_hash
-from server.services.ledger.statements import month_bounds, month_sums
+from server.services.ledger.statements import month_bounds
 
 CREDIT_CODES = ("service_credit", "event_credit")
 
@@ -74,31 +76,57 @@ def _scoped(query, model, community_id):
     return query.where(model.community == community_id)
 
 
+BATCH = 100_000  # entries read at a time: psycopg2's cursor holds a whole result in memory
+_FIRST = -(2 ** 62)  # below any seq or id, a forged one too
+_CHAIN_COLUMNS = (Entry.seq, Entry.id, Entry.community, Entry.account, Entry.transfer, Entry.minutes,
+                  Entry.balance_after, Entry.effective_date, Entry.prev_hash, Entry.hash)
+_POSTING_COLUMNS = (Entry.id, Entry.community, Entry.account, Entry.minutes, Entry.balance_after)
+# Raw rows (Prepared.tuples): at a city's ten million entries peewee's conversion of each value cost more
+# than hashing them.
+_CHAIN_BATCH = Prepared(lambda community_id, last, limit: Entry.select(*_CHAIN_COLUMNS).where(
+    Entry.community == community_id, Entry.seq > last).order_by(Entry.seq).limit(limit))
+_POSTING_BATCH = Prepared(lambda last, limit: Entry.select(*_POSTING_COLUMNS).where(
+    Entry.id > last).order_by(Entry.id).limit(limit))
+_COMMUNITY_POSTING_BATCH = Prepared(lambda community_id, last, limit: Entry.select(*_POSTING_COLUMNS).where(
+    Entry.community == community_id, Entry.id > last).order_by(Entry.id).limit(limit))
+
+
+def _batches(read, *params):
+    """All rows of a Prepared query `read(*params, last, limit)` ordered by its first column, BATCH at a time."""
+    last = _FIRST
+    while True:
+        rows = read.tuples(*params, last, BATCH)
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        last = rows[-1][0]
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)  # SQLite's driver gives text
+
+
 def _chain_and_running_balances(community_id):
     found = []
-    query = _scoped(Entry.select(), Entry, community_id).order_by(Entry.community, Entry.seq)
-    expected_seq, prev_hash, current = {}, {}, None
-    for entry in query.iterator():
-        if entry.community_id != current:
-            current = entry.community_id
-            expected_seq[current], prev_hash[current] = 1, GENESIS_HASH
-        where = {"community_id": entry.community_id, "entry_id": entry.id, "account_id": entry.account_id}
-        if entry.seq != expected_seq[current]:
-            found.append(Violation("chain_sequence", f"entry seq {entry.seq}, expected {expected_seq[current]}", **where))
-        if entry.prev_hash != prev_hash[current]:
-            found.append(Violation("chain_link", "prev_hash does not match the previous entry's hash", **where))
-        recomputed = entry_hash(entry.prev_hash, entry.community_id, entry.seq, entry.account_id, entry.transfer_id,
-                                 entry.minutes, entry.balance_after, entry.effective_date)
-        if recomputed != entry.hash:
-            found.append(Violation("chain_hash", "entry's hash does not match its contents (tampered?)", **where))
-        expected_seq[current] = entry.seq + 1
-        prev_hash[current] = entry.hash
+    communities = [community_id] if community_id is not None else [
+        c for (c,) in Entry.select(Entry.community).distinct().order_by(Entry.community).tuples()]
+    for current in communities:
+        expected_seq, prev_hash = 1, GENESIS_HASH
+        for seq, entry_id, community, account_id, transfer_id, minutes, balance_after, day, prev, digest in _batches(
+                _CHAIN_BATCH, current):
+            where = {"community_id": community, "entry_id": entry_id, "account_id": account_id}
+            if seq != expected_seq:
+                found.append(Violation("chain_sequence", f"entry seq {seq}, expected {expected_seq}", **where))
+            if prev != prev_hash:
+                found.append(Violation("chain_link", "prev_hash does not match the previous entry's hash", **where))
+            if entry_hash(prev, community, seq, account_id, transfer_id, minutes, balance_after, _date(day)) != digest:
+                found.append(Violation("chain_hash", "entry's hash does not match its contents (tampered?)", **where))
+            expected_seq, prev_hash = seq + 1, digest
     # Running balances in posting order (entry id), not chain order: a household that moved (迁移) has entries
     # on two chains. A move empties the account on the old chain, so one community's stretch adds up on its own.
     running = defaultdict(int)
-    columns = (Entry.id, Entry.community, Entry.account, Entry.minutes, Entry.balance_after)
-    for entry_id, community, account_id, minutes, balance_after in (
-            _scoped(Entry.select(*columns), Entry, community_id).order_by(Entry.id).tuples().iterator()):
+    postings = _batches(_POSTING_BATCH) if community_id is None else _batches(_COMMUNITY_POSTING_BATCH, community_id)
+    for entry_id, community, account_id, minutes, balance_after in postings:
         running[account_id] += minutes
         if balance_after != running[account_id]:
             found.append(Violation("running_balance", f"balance_after {balance_after}, entries sum to {running[account_id]}",
@@ -168,73 +196,105 @@ def _cached_balances(community_id):
                 .group_by(Entry.account).tuples())
     holds = dict(_scoped(Transfer.select(Transfer.hold_account, fn.SUM(Transfer.minutes)), Transfer, community_id)
                  .where(Transfer.state == "pending").group_by(Transfer.hold_account).tuples())
-    for account in _scoped(Account.select(), Account, community_id):
-        posted, pending = int(sums.get(account.id) or 0), int(holds.get(account.id) or 0)
-        where = {"community_id": account.community_id, "account_id": account.id}
-        if account.posted_minutes != posted:
-            found.append(Violation("cached_posted", f"cached {account.posted_minutes}, entries sum to {posted}", **where))
-        if account.pending_minutes != pending:
-            found.append(Violation("cached_pending", f"cached {account.pending_minutes}, holds sum to {pending}", **where))
-        if account.kind == "household" and posted - pending < 0:
+    columns = (Account.id, Account.community, Account.kind, Account.posted_minutes, Account.pending_minutes)
+    for account_id, account_community, kind, cached_posted, cached_pending in (
+            _scoped(Account.select(*columns), Account, community_id).tuples()):
+        posted, pending = int(sums.get(account_id) or 0), int(holds.get(account_id) or 0)
+        where = {"community_id": account_community, "account_id": account_id}
+        if cached_posted != posted:
+            found.append(Violation("cached_posted", f"cached {cached_posted}, entries sum to {posted}", **where))
+        if cached_pending != pending:
+            found.append(Violation("cached_pending", f"cached {cached_pending}, holds sum to {pending}", **where))
+        if kind == "household" and posted - pending < 0:
             found.append(Violation("available_floor", f"available {posted - pending} < 0", **where))
-        if account.kind == "love_pool" and posted < 0:
+        if kind == "love_pool" and posted < 0:
             found.append(Violation("love_pool_floor", f"love pool at {posted} < 0", **where))
     return found
 
 
 def _holds_and_reversals(community_id):
+    """Holds posted for what they spent, unposted transfers without legs, reversals mirroring their
+    originals. Only those transfers' legs are read (a city has millions of plain credits)."""
     found = []
+    concerned = _scoped(Transfer.select(Transfer.id, Transfer.state, Transfer.minutes, Transfer.posted_minutes,
+                                        Transfer.hold_account, Transfer.reverses), Transfer, community_id).where(
+        Transfer.hold_account.is_null(False) | Transfer.reverses.is_null(False) | (Transfer.state != "posted"))
+    transfers = list(concerned.tuples())
+    wanted = {t[0] for t in transfers} | {t[5] for t in transfers if t[5]}
     legs = defaultdict(dict)
-    for entry in _scoped(Entry.select(Entry.transfer, Entry.account, Entry.minutes), Entry, community_id):
-        legs[entry.transfer_id][entry.account_id] = legs[entry.transfer_id].get(entry.account_id, 0) + entry.minutes
-    for transfer in _scoped(Transfer.select(), Transfer, community_id):
-        mine = legs.get(transfer.id, {})
-        if transfer.state in ("pending", "voided") and mine:
-            found.append(Violation("unposted_has_entries", f"{transfer.state} transfer has entries", transfer_id=transfer.id))
-        if transfer.hold_account_id and transfer.state == "posted":
-            spent = -mine.get(transfer.hold_account_id, 0)
-            if spent != (transfer.posted_minutes or 0) or spent > transfer.minutes:
-                found.append(Violation("hold_posting", f"spent {spent} of a {transfer.minutes} hold "
-                                       f"recorded as {transfer.posted_minutes}", transfer_id=transfer.id))
-        if transfer.reverses_id:
-            original = legs.get(transfer.reverses_id, {})
+    ids = sorted(wanted)
+    for chunk in range(0, len(ids), 10_000):
+        query = Entry.select(Entry.transfer, Entry.account, Entry.minutes).where(Entry.transfer.in_(ids[chunk:chunk + 10_000]))
+        for transfer_id, account_id, minutes in _scoped(query, Entry, community_id).tuples():
+            legs[transfer_id][account_id] = legs[transfer_id].get(account_id, 0) + minutes
+    for transfer_id, state, minutes, posted_minutes, hold_account_id, reverses_id in transfers:
+        mine = legs.get(transfer_id, {})
+        if state in ("pending", "voided") and mine:
+            found.append(Violation("unposted_has_entries", f"{state} transfer has entries", transfer_id=transfer_id))
+        if hold_account_id and state == "posted":
+            spent = -mine.get(hold_account_id, 0)
+            if spent != (posted_minutes or 0) or spent > minutes:
+                found.append(Violation("hold_posting", f"spent {spent} of a {minutes} hold "
+                                       f"recorded as {posted_minutes}", transfer_id=transfer_id))
+        if reverses_id:
+            original = legs.get(reverses_id, {})
             if {k: -v for k, v in original.items()} != mine:
                 found.append(Violation("reversal_mirrors_original", "reversal legs differ from the original's",
-                                       transfer_id=transfer.id))
+                                       transfer_id=transfer_id))
     return found
 
 
 def _records_credited_once(community_id):
     found = []
-    credits = defaultdict(list)
-    query = _scoped(Transfer.select(), Transfer, community_id).where(Transfer.code.in_(CREDIT_CODES))
     # A credit reversed (an audit's finding, a correction's first half) no longer stands: a corrected
     # record has its old credit, that credit's reversal and the corrected credit.
-    taken_back = {t.reverses_id for t in _scoped(Transfer.select(Transfer.reverses), Transfer, community_id)
-                  .where(Transfer.reverses.is_null(False))}
-    for transfer in query:
-        if transfer.id not in taken_back:
-            credits[transfer.record_id].append(transfer.id)
+    taken_back = Transfer.select(Transfer.reverses).where(Transfer.reverses.is_null(False))
+    query = (_scoped(Transfer.select(Transfer.record_id, Transfer.id), Transfer, community_id)
+             .where(Transfer.code.in_(CREDIT_CODES), Transfer.id.not_in(taken_back),
+                    Transfer.record_id.in_(_scoped(Transfer.select(Transfer.record_id), Transfer, community_id)
+                                           .where(Transfer.code.in_(CREDIT_CODES), Transfer.id.not_in(taken_back))
+                                           .group_by(Transfer.record_id).having(fn.COUNT(Transfer.id) > 1)))
+             .order_by(Transfer.record_id, Transfer.id))
+    credits = defaultdict(list)
+    for record_id, transfer_id in query.tuples():
+        credits[record_id].append(transfer_id)
     for record_id, ids in credits.items():
-        if len(ids) > 1:
-            found.append(Violation("record_credited_once", f"record {record_id} credited by transfers {ids}"))
+        found.append(Violation("record_credited_once", f"record {record_id} credited by transfers {ids}"))
     return found
 
 
 def _statements(community_id):
+    """Each statement against its account's entries: one grouped query per closed month."""
     found = []
-    query = Statement.select(Statement, Account).join(Account)
+    query = Statement.select(Statement.year, Statement.month).join(Account).distinct()
     if community_id is not None:
         query = query.where(Account.community == community_id)
-    for statement in query:
-        start, end = month_bounds(statement.year, statement.month)
-        opening, minutes_in, minutes_out = month_sums(statement.account_id, start, end)
-        if (opening, minutes_in, minutes_out) != (statement.opening_minutes, statement.minutes_in, statement.minutes_out):
-            found.append(Violation(
-                "statement_matches_entries",
-                f"{statement.year}-{statement.month:02d}: statement {statement.opening_minutes}/+{statement.minutes_in}"
-                f"/-{statement.minutes_out}, entries {opening}/+{minutes_in}/-{minutes_out}",
-                community_id=statement.account.community_id, account_id=statement.account_id))
+    for year, month in query.tuples():
+        start, end = month_bounds(year, month)
+        before, inside = Entry.effective_date < start, (Entry.effective_date >= start) & (Entry.effective_date < end)
+        closed = (Statement.select(Statement.account).join(Account)
+                  .where(Statement.year == year, Statement.month == month))
+        if community_id is not None:
+            closed = closed.where(Account.community == community_id)
+        sums = {account: (int(opening), int(minutes_in), -int(minutes_out)) for account, opening, minutes_in, minutes_out in (
+            Entry.select(Entry.account,
+                         fn.COALESCE(fn.SUM(Case(None, [(before, Entry.minutes)], 0)), 0),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes > 0), Entry.minutes)], 0)), 0),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes < 0), Entry.minutes)], 0)), 0))
+            .where(Entry.account.in_(closed), Entry.effective_date < end)
+            .group_by(Entry.account).tuples())}
+        statements = (Statement.select(Statement.account, Account.community, Statement.opening_minutes,
+                                       Statement.minutes_in, Statement.minutes_out).join(Account)
+                      .where(Statement.year == year, Statement.month == month))
+        if community_id is not None:
+            statements = statements.where(Account.community == community_id)
+        for account_id, account_community, opening_s, in_s, out_s in statements.tuples():
+            opening, minutes_in, minutes_out = sums.get(account_id, (0, 0, 0))
+            if (opening, minutes_in, minutes_out) != (opening_s, in_s, out_s):
+                found.append(Violation(
+                    "statement_matches_entries",
+                    f"{year}-{month:02d}: statement {opening_s}/+{in_s}/-{out_s}, entries {opening}/+{minutes_in}/-{minutes_out}",
+                    community_id=account_community, account_id=account_id))
     return found
 
 
@@ -247,15 +307,17 @@ def _member_years(community_id):
         # the community's volunteers, with all their credited records.
         query = query.where(ServiceRecord.volunteer.in_(_scoped(ServiceRecord.select(ServiceRecord.volunteer).where(
             ServiceRecord.status == "credited"), ServiceRecord, community_id)))
+    year = ServiceRecord.started_at.year
     expected = defaultdict(int)
-    for record in query:
-        expected[(record.volunteer_id, record.started_at.year)] += record.credited_minutes or 0
-    cached = MemberYear.select()
+    for volunteer, record_year, minutes in (query.select(ServiceRecord.volunteer, year, fn.SUM(ServiceRecord.credited_minutes))
+                                            .group_by(ServiceRecord.volunteer, year).tuples()):
+        expected[(volunteer, int(record_year))] += int(minutes or 0)
+    cached = MemberYear.select(MemberYear.member, MemberYear.year, MemberYear.minutes)
     if community_id is not None:
-        cached = cached.where(MemberYear.member.in_([member for member, _ in expected] or [0]))
-    for row in cached:
-        if row.minutes != expected.pop((row.member_id, row.year), 0):
-            found.append(Violation("member_year_totals", f"member {row.member_id} {row.year}: cached {row.minutes}"))
+        cached = cached.where(MemberYear.member.in_(list({member for member, _ in expected}) or [0]))
+    for member_id, cached_year, minutes in cached.tuples():
+        if minutes != expected.pop((member_id, cached_year), 0):
+            found.append(Violation("member_year_totals", f"member {member_id} {cached_year}: cached {minutes}"))
     for (member_id, year), minutes in expected.items():
         if minutes:
             found.append(Violation("member_year_totals", f"member {member_id} {year}: {minutes} not cached"))

@@ -175,15 +175,24 @@ def sign(statement: Statement) -> Statement:
         return statement
     household = Household.get_by_id(statement.household_id)
     chain = LedgerChain.get_or_none(LedgerChain.community == household.community_id)
-    statement.chain_seq = chain.last_seq if chain else 0
-    statement.chain_hash = chain.last_hash if chain else ledger.GENESIS_HASH
     key, private = signing_key(household.community_id, at=statement.closed_at)
-    data = canonical(_fields(statement, household, household.community))
-    statement.signed_form = data.decode("utf-8")
-    statement.key_id, statement.signature = key.key_id, b64url(private.sign(data))
+    sign_with(statement, household, household.community, chain, key, private)
     Statement.update(chain_seq=statement.chain_seq, chain_hash=statement.chain_hash, signed_form=statement.signed_form,
                      key_id=statement.key_id, signature=statement.signature).where(
         Statement.id == statement.id, Statement.signature == "").execute()
+    return statement
+
+
+def sign_with(statement, household, community: Community, chain: LedgerChain | None, key: SigningKey,
+              private: Ed25519PrivateKey):
+    """Fill in a statement's signature (not stored yet) over the chain head given: for a close that signs a
+    community's households together, holding its chain, with its key looked up once. `statement` needs the
+    figures `_fields` reads, `household` its id: a Statement and a Household, or as plain."""
+    statement.chain_seq = chain.last_seq if chain else 0
+    statement.chain_hash = chain.last_hash if chain else ledger.GENESIS_HASH
+    data = canonical(_fields(statement, household, community))
+    statement.signed_form = data.decode("utf-8")
+    statement.key_id, statement.signature = key.key_id, b64url(private.sign(data))
     return statement
 
 

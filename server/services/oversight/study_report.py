@@ -30,7 +30,6 @@ from server.models import (
     Audit,
     AuditVisit,
     Community,
-    Entry,
     Household,
     Member,
     ServiceCategory,
@@ -39,6 +38,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
+from server.services.ledger import statements
 from server.services.oversight import documents, periods
 from server.services.oversight.documents import Chart, Table
 
@@ -167,16 +167,15 @@ def summary(period: Period) -> Section:
 def ledger_totals(period: Period) -> Section:
     """All households' opening, in, out and closing over the half-year, from the ledger's entries."""
 
-    def total(*conditions):
-        return int(Entry.select(fn.COALESCE(fn.SUM(Entry.minutes), 0)).join(Account).where(
-            Account.community == period.community.id, Account.kind == "household", *conditions).scalar() or 0)
-
-    opening = total(Entry.effective_date < period.start)
-    inside = (Entry.effective_date >= period.start, Entry.effective_date < period.end)
-    minutes_in, minutes_out = total(*inside, Entry.minutes > 0), -total(*inside, Entry.minutes < 0)
-    pool = int(Entry.select(fn.COALESCE(fn.SUM(Entry.minutes), 0)).join(Account).where(
-        Account.community == period.community.id, Account.kind == "love_pool",
-        Entry.effective_date < period.end).scalar() or 0)
+    # The community's accounts by id, then their entries by index (account, id): a join on the community
+    # read the whole of a city's ledger.
+    accounts = dict(Account.select(Account.id, Account.kind).where(
+        Account.community == period.community.id, Account.kind.in_(["household", "love_pool"])).tuples())
+    households = [account for account, kind in accounts.items() if kind == "household"]
+    sums = statements.month_sums_of(households, period.start, period.end).values()
+    opening, minutes_in, minutes_out = (sum(figures[n] for figures in sums) for n in range(3))
+    pools = [account for account, kind in accounts.items() if kind == "love_pool"]
+    pool = sum(before + i - o for before, i, o in statements.month_sums_of(pools, period.start, period.end).values())
     table = Table(headers=["项目", "小时"], rows=[
         ["家庭存折期初合计", documents.hours(opening)], ["本期存入", documents.hours(minutes_in)],
         ["本期支出", documents.hours(minutes_out)], ["家庭存折期末合计", documents.hours(opening + minutes_in - minutes_out)],

@@ -100,6 +100,13 @@ def own_household(member: Member) -> Household:
     return Household.get_by_id(member.household_id)
 
 
+def own_household_id(member: Member) -> int:
+    """As `own_household`, without loading it (the passbook reads what it prints in its own query)."""
+    if member.household_id is None:
+        raise RuleBroken("请先开户或加入家庭", rule="household_required")
+    return member.household_id
+
+
 def household_for(viewer: Member, household_id: int | Household) -> Household:
     """The household (by id, or as the auth gate loaded it), if the viewer belongs to it or
     coordinates its community."""
