@@ -123,6 +123,13 @@ def request(port: int, method: str, path: str, body=None, headers=None):
         conn.close()
 
 
+def _with_headers(path, headers):
+    """A path, or a (path, headers) pair whose headers are added to the round's."""
+    if isinstance(path, tuple):
+        return path[0], {**(headers or {}), **path[1]}
+    return path, headers
+
+
 def _client(args):
     port, method, paths, body, headers, seconds, start_at, once = args
     while time.time() < start_at:
@@ -132,9 +139,9 @@ def _client(args):
     while time.time() < deadline:
         if once and i == len(paths):
             return done, errors, True
-        path = paths[i % len(paths)]
+        path, path_headers = _with_headers(paths[i % len(paths)], headers)
         i += 1
-        status, _ = request(port, method, path, body, headers)
+        status, _ = request(port, method, path, body, path_headers)
         if 200 <= status < 300:
             done += 1
         else:
@@ -142,9 +149,11 @@ def _client(args):
     return done, errors, False
 
 
-def throughput(port: int, method: str, paths: list[str], *, body=None, headers=None, seconds: float = 4.0,
+def throughput(port: int, method: str, paths: list, *, body=None, headers=None, seconds: float = 4.0,
                clients: int = 4, once: bool = False) -> tuple[float, int]:
     """Requests per second over `seconds` from `clients` processes (each a sequential loop); and errors.
+
+    A path may be a (path, headers) pair: each request its own caller (a witness of its community).
 
     The work is sized by time: every client runs until the deadline. With `once` each path is requested
     at most once (a write that cannot be done twice): a client that has used up its paths before the
@@ -180,9 +189,30 @@ def tempdir() -> Path:
     return Path(tempfile.mkdtemp(prefix="lovebank-bench-"))
 
 
+# Every row every suite reported in this process, (title, name, value, goal, ok): `python -m bench` prints
+# them as one table at the end.
+RESULTS: list[tuple[str, str, float, str, bool]] = []
+
+
 def report(title: str, rows: list[tuple[str, float, str, bool]]) -> bool:
-    """Print `name  value  goal  PASS/FAIL` rows; True when every goal is met."""
+    """Print `name  value  goal  PASS/FAIL` rows and keep them for the summary; True when every goal is met."""
     print(f"\n== {title}")
     for name, value, goal, ok in rows:
         print(f"  {name:<58} {value:>10.3f}   goal {goal:<10} {'PASS' if ok else 'FAIL'}")
+        RESULTS.append((title, name, value, goal, bool(ok)))
     return all(ok for *_, ok in rows)
+
+
+def _figure(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def summary(rows=None) -> str:
+    """Every figure with its goal and PASS/FAIL as one Markdown table (the README carries it verbatim)."""
+    lines = ["| suite | figure | measured | goal | result |", "|---|---|---:|---|---|"]
+    for title, name, value, goal, ok in RESULTS if rows is None else rows:
+        name, goal = name.replace("|", "\\|"), goal.replace("|", "\\|")
+        lines.append(f"| {title} | {name} | {_figure(value)} | {goal} | {'PASS' if ok else '**FAIL**'} |")
+    return "\n".join(lines)

@@ -100,3 +100,29 @@ def test_the_sql_short_list_computes_what_python_would(any_app):
         assert (member["member_id"], member["intention"], member["team"], member["available"]) == (volunteers[1].id, 0, 1, 0)
     finally:
         clock.freeze(None)
+
+
+def test_the_best_candidates_are_a_full_scans_top_k(any_app, monkeypatch):
+    """The short list is proven, or read longer, until its top K is the full scan's (bench/matching.py's
+    naive scan, on its seeded community): however short MATCH_SHORTLIST is set, on both backends."""
+    from bench.matching import naive, seed
+    from server.services.board import matching
+
+    task = seed(400)
+    now = clock.now()
+    scan, _ = naive(task, now)
+    assert len(scan) == runtime.setting("MATCH_TOP_K")
+    for shortlist in (1, 7, 300):
+        monkeypatch.setitem(runtime._settings, "MATCH_SHORTLIST", shortlist)
+        best = matching.best_candidates(task, None, now=now)
+        assert [(total, facts.member_id) for total, _, facts in best] == [
+            (total, facts.member_id) for total, _, facts in scan], shortlist
+
+
+def test_a_near_tie_is_not_proven_and_a_weight_below_zero_proves_nothing():
+    ranked = [(9.0, {}, Facts(member_id=1))]
+    assert match_score.proven(ranked, 1, None, WEIGHTS)
+    assert match_score.proven(ranked, 1, 9.0 - match_score.extra_most(WEIGHTS) - 0.01, WEIGHTS)
+    assert not match_score.proven(ranked, 1, 9.0 - match_score.extra_most(WEIGHTS), WEIGHTS)
+    assert not match_score.proven(ranked, 2, 0.0, WEIGHTS)  # fewer than K on the list: someone left off may fit
+    assert not match_score.proven(ranked, 1, 0.0, {**WEIGHTS, "stars": -1})

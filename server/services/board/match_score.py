@@ -31,11 +31,12 @@ VolunteerTeam (team), each checked against the volunteer's community, status and
 least MATCH_SHORTLIST of them are free in the task's window, only those are read;
 otherwise the list is filled up with the others. Two grouped queries add the task
 history and yearly hours of the short list only, and Python scores it in full. What SQL
-leaves out weighs at most 0.1·fit + fairness + reliability + stars, so someone beyond
-the short list could outrank someone inside it only when the whole list is near-tied,
-and someone not free at that time would need the availability weight's worth more
-elsewhere; a few hundred places for a top 5 or 10 is the approximation we accept
-(bench/matching.py compares the result with a full scan).
+leaves out weighs at most 0.1·fit + fairness + reliability + stars (`extra_most`), so the
+top K is proven the same as a full scan's when the K-th total beats the best coarse score
+anyone left off could have plus that much (`proven`); when it does not (a near-tied list),
+the caller reads a longer list, up to every eligible volunteer. Exact, not an
+approximation: tests/services/test_match_score.py and bench/matching.py compare it with a
+full scan.
 """
 
 import datetime as dt
@@ -149,17 +150,47 @@ def _flag(condition):
 
 
 def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None) -> list[dict]:
-    """The best `limit` eligible volunteers by the SQL-computable part of the score.
+    """The best `limit` eligible volunteers by the SQL-computable part of the score."""
+    return bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude, opening_id=opening_id)[0]
+
+
+def bounded_shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(),
+                      opening_id=None) -> tuple[list[dict], float | None]:
+    """The short list, and the best coarse score anyone left off it could have (None: nobody was left off).
 
     Volunteers free in the task's window come first: while at least `limit` of them fit,
-    the others are not read at all (`availability_mask & bits` filters); otherwise the list
-    is filled up with the rest, in the same order.
+    the others are not read at all (`availability_mask & bits` filters; one left off has at
+    best a full fit and the task's building); otherwise the list is filled up with the rest,
+    in the same order.
     """
     if weights["availability"] > 0:
         rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=True)
         if len(rows) >= limit:
-            return rows
-    return _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=False)
+            not_free = weights["fit"] * min(1.0, FIT_INTENTION + FIT_TEAM) + weights["proximity"] * NEAR_BUILDING
+            return rows, max(float(rows[-1]["coarse"]), not_free)
+    rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=False)
+    return rows, float(rows[-1]["coarse"]) if len(rows) >= limit else None
+
+
+# Totals are rounded to four places and SQL adds in floating point: a bound must beat by more than that.
+PROOF_MARGIN = 1e-3
+
+
+def extra_most(weights: dict[str, float]) -> float:
+    """The most the components SQL leaves out can add to a coarse score: the specialty's share of fit,
+    fairness, reliability and stars, each at most 1."""
+    return weights["fit"] * FIT_SPECIALTY + weights["fairness"] + weights["reliability"] + weights["stars"]
+
+
+def proven(ranked: list, top: int, outside: float | None, weights: dict[str, float]) -> bool:
+    """Is `ranked` (the short list's best, best first) the top `top` of every eligible volunteer? Yes when
+    nobody was left off, or when the `top`-th total beats the best anyone left off could reach (a tie
+    could go either way on the hash, so it must beat it). A negative weight bounds nothing."""
+    if outside is None:
+        return True
+    if len(ranked) < top or min(weights.values()) < 0:
+        return False
+    return ranked[top - 1][0] > outside + extra_most(weights) + PROOF_MARGIN
 
 
 def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_only: bool) -> list[dict]:

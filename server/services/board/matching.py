@@ -156,13 +156,19 @@ def search_words(task: Task) -> list[str]:
 
 
 def best_candidates(task: Task, opening_id: int | None, *, now: dt.datetime) -> list[tuple[float, dict, match_score.Facts]]:
-    """This round's best (total, components, facts), best first; reads only (bench/matching.py times it)."""
+    """This round's best (total, components, facts), best first: the same as a full scan's (a short list
+    too near-tied to prove it is read again, four times longer); reads only (bench/matching.py times it)."""
     weights = runtime.setting("MATCH_WEIGHTS")
     top = runtime.setting("MATCH_TOP_K_PAYBACK" if task.priority else "MATCH_TOP_K")
-    rows = match_score.shortlist(task, bits=match_score.window_bits(task.window_start, task.window_end),
-                                 weights=weights, limit=runtime.setting("MATCH_SHORTLIST"),
-                                 exclude=gave_back(task.id), opening_id=opening_id)
-    return match_score.rank(match_score.facts_for(rows, words=search_words(task), now=now), weights)[:top]
+    bits, words, exclude = match_score.window_bits(task.window_start, task.window_end), search_words(task), gave_back(task.id)
+    limit = max(top, runtime.setting("MATCH_SHORTLIST"))
+    while True:
+        rows, outside = match_score.bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude,
+                                                      opening_id=opening_id)
+        ranked = match_score.rank(match_score.facts_for(rows, words=words, now=now), weights)[:top]
+        if match_score.proven(ranked, top, outside, weights):
+            return ranked
+        limit *= 4
 
 
 def _choose(task: Task, opening: TaskOpening, round_no: int) -> None:

@@ -218,13 +218,27 @@ _INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
     idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))))
 
 
-def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer:
+# PostgreSQL: a key already taken inserts nothing and returns no id, and the transaction goes on (a failed
+# INSERT would abort it unless it ran in a savepoint: two statements more on every posting).
+_INSERT_TRANSFER_ONCE = Prepared(lambda key, digest, *values: Transfer.insert(
+    idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))).on_conflict(
+    action="IGNORE", conflict_target=[Transfer.idempotency_key]))
+
+
+def _insert_transfer(key: str, digest: str, fields: dict) -> Transfer | None:
+    """The new transfer; None on PostgreSQL when the key is taken (SQLite raises IntegrityError)."""
     values = {name: fields.get(name) for name in _TRANSFER_COLUMNS}
     for name in ("community", "counter_community", "hold_account", "reverses", "actor", "on_behalf_of"):
         value = values[name]
         values[name] = value.id if hasattr(value, "id") else value
-    transfer_id = _INSERT_TRANSFER.insert(key, digest, *[
-        Transfer.details.db_value(values[name]) if name == "details" else values[name] for name in _TRANSFER_COLUMNS])
+    params = [Transfer.details.db_value(values[name]) if name == "details" else values[name]
+              for name in _TRANSFER_COLUMNS]
+    if is_postgres():
+        transfer_id = _INSERT_TRANSFER_ONCE.scalar(key, digest, *params)
+        if transfer_id is None:
+            return None
+    else:
+        transfer_id = _INSERT_TRANSFER.insert(key, digest, *params)
     return instance(Transfer, {"id": transfer_id, "idempotency_key": key, "body_hash": digest, **values})
 
 
@@ -239,17 +253,21 @@ def _create_transfer(key: str, body: dict, *, digest: str | None = None, **field
         existing = _replay(key, digest)
         if existing is not None:
             return existing, False
-    # PostgreSQL aborts the whole transaction on a failed INSERT unless it is in a savepoint;
-    # SQLite undoes only the statement (and serialises writers, so the race cannot happen).
-    guard = database.atomic() if is_postgres() else nullcontext()
+    # PostgreSQL inserts ON CONFLICT (the key) DO NOTHING: a transfer someone else posted under the key
+    # meanwhile waits for their commit and is then found; SQLite undoes only the failed statement (and
+    # serialises writers, so the race cannot happen there).
     fields.setdefault("details", {})
     try:
-        with guard:
-            transfer = _insert_transfer(key, digest, fields)
+        transfer = _insert_transfer(key, digest, fields)
     except IntegrityError:
+        existing = None if is_postgres() else _replay(key, digest)
+        if existing is None:
+            raise  # another UNIQUE (a transfer reversed twice): on PostgreSQL the caller's transaction ends
+        return existing, False
+    if transfer is None:  # PostgreSQL: the key was taken
         existing = _replay(key, digest)
         if existing is None:
-            raise
+            raise IntegrityError(f"transfer key {key!r} is taken, yet no transfer has it")
         return existing, False
     return transfer, True
 
