@@ -24,8 +24,8 @@ ALWAYS_SHOWN = ("gift", "move")
 
 def register() -> None:
     """Its half-year report sections (server/hooks.py calls it once)."""
-    study_report.section("exchange", "通存通兑：逐月转入转出", sheet="通存通兑", order=16)(flows_by_month)
-    study_report.section("exchange_network", "通存通兑网络和净头寸", sheet="通存通兑网络", order=17)(network_positions)
+    study_report.section("exchange", "通存通兑：逐月转入转出", sheet="通存通兑", order=140)(flows_by_month)
+    study_report.section("exchange_network", "通存通兑网络和净头寸", sheet="通存通兑网络", order=145)(network_positions)
 
 
 def _clearing(community_id: int) -> Account | None:
