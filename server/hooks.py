@@ -19,7 +19,7 @@ def install() -> None:
     from server.services.ledger import core as ledger
     from server.services.ledger import idempotency
     from server.services.messaging import content_safety, notifications, outbox, sms_delivery
-    from server.services.oversight import outlook, study_report
+    from server.services.oversight import exchange_report, outlook, study_report
     from server.services.people import core as people
     from server.services.people import data_rights
 
@@ -34,6 +34,6 @@ def install() -> None:
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)
     records.on_settled(tasks.on_record_settled)
-    for area in (study_report, data_rights, board_reports, idempotency, records, bookings, outlook):
+    for area in (study_report, data_rights, board_reports, idempotency, records, bookings, outlook, exchange_report):
         area.register()
     _installed = True

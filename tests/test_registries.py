@@ -52,7 +52,7 @@ def test_after_wiring_every_registry_is_complete(app):
     hooks.install()
     assert sorted(study_report.SECTIONS) == sorted([
         "summary", "ledger", "hours_by_month", "hours_by_category", "hours_by_team", "volunteers", "party_share",
-        "audits", "requests", "response_times", "honour", "agreements", "outlook"])
+        "audits", "requests", "response_times", "honour", "agreements", "outlook", "exchange", "exchange_network"])
     assert list(data_rights.EXPORT_SECTIONS) == [
         "profile", "consents", "volunteer", "household", "records_served", "records_witnessed", "records_received",
         "passbook", "notifications", "star_awards", "objections", "audit_visits",

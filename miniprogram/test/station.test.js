@@ -17,7 +17,7 @@ describe('station desk (服务站)', () => {
     installWx(routes(), { member: coordinator })
     const page = await renderPage('station')
     const t = text(page)
-    expect(t).toContain('有 5 件事要处理')
+    expect(t).toContain('有 7 件事要处理') // two of them households asking to move in (station-moves.test.js)
     expect(t).toContain('① 待审核的服务记录（2）')
     expect(t).toContain('见证人提出异议：志愿者只来了十分钟')
     expect(t).toContain('见证人（刘阿姨）不用小程序，请服务站核实')

@@ -129,7 +129,7 @@ describe('the station (志愿者审核)', () => {
     expect(t).toContain('陈晓梅')
     expect(t).toContain('社区医院药剂师')
     expect(t).toContain(application.phone)
-    expect(t).toContain('有 6 件事要处理') // the desk fixture's request at risk counts too
+    expect(t).toContain('有 8 件事要处理') // the desk fixture's request at risk and its two moves in count too
   })
 
   test('approving asks first, then posts the decision and reads the desk again', async () => {

@@ -68,6 +68,14 @@ def shown_once(*fields: str):
     return mark
 
 
+def kept_as(response: Response, status: int, body: str) -> Response:
+    """A view answering a file (a code card's PDF) names the JSON a retry with the same key gets instead: the
+    file's bytes are never stored, and what it printed once is not printed again."""
+    response.status_code = status
+    response.lb_kept = body
+    return response
+
+
 def _kept(body: str, secret_fields) -> str:
     if not secret_fields:
         return body
@@ -92,8 +100,10 @@ def creating(view):
                     return _replayed(kept)
                 response = view(*args, **kwargs)
                 if 200 <= response.status_code < 300:
-                    idempotency.remember(member_id, operation, key, digest, response.status_code,
-                                         _kept(response.get_data(as_text=True), getattr(view, "lb_shown_once", ())))
+                    answer = getattr(response, "lb_kept", None)
+                    if answer is None:
+                        answer = _kept(response.get_data(as_text=True), getattr(view, "lb_shown_once", ()))
+                    idempotency.remember(member_id, operation, key, digest, response.status_code, answer)
                 return response
         except IntegrityError:
             kept = idempotency.replay(member_id, operation, key, digest)

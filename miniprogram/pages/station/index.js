@@ -5,7 +5,8 @@
  * agreement visits, the open activities with their check-in QR, and volunteer applications
  * (志愿者审核: approve, or refuse with a reason the applicant reads). A card on top shows this
  * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures; and, when the outlook is
- * red (兑付能力预警), a card that opens it.
+ * red (兑付能力预警), a card that opens it. Households of the network asking to move here (迁入) wait for this
+ * station (去处理 opens the move), and the community's own households moving out show where they wait.
  */
 
 const desk = require('../../services/desk')
@@ -40,13 +41,22 @@ function waitWords(minutes) {
   return minutes % 60 === 0 ? `${minutes / 60}小时` : `${minutes}分钟`
 }
 
+/** A move as the desk lists it: when it was asked, the hours it brings, and whether something still blocks it. */
+function moveView(m) {
+  return Object.assign({}, m, {
+    when: format.date(m.requested_at),
+    bring: format.hours(m.available_minutes),
+    blocked: (m.blocking || []).length,
+  })
+}
+
 function eventView(e) {
   return Object.assign({}, e, { when: format.dateTime(e.starts_at) })
 }
 
 Component({
   behaviors: [require('../../behaviors/page')],
-  data: { honour: null, outlookWarning: null, atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], total: 0 },
+  data: { honour: null, outlookWarning: null, atRisk: [], atRiskTitle: '优先回馈快到承诺时间还没人', waiting: [], held: [], unclaimed: [], unclaimedTitle: '还没人接的任务', visits: [], events: [], applications: [], movesIn: [], movesOut: [], total: 0 },
   methods: {
     onLoad() {
       this.load()
@@ -70,8 +80,10 @@ Component({
           events: (d.events || []).map(eventView),
           applications: apps.map(applicationView),
           outlookWarning: d.outlook_warning || null,
+          movesIn: (d.moves_in || []).map(moveView),
+          movesOut: (d.moves_out || []).map(moveView),
         }
-        data.total = data.atRisk.length + data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length
+        data.total = data.atRisk.length + data.waiting.length + data.held.length + data.unclaimed.length + data.applications.length + data.movesIn.length
         this.setData(data)
       })
     },

@@ -82,6 +82,24 @@ class FlagSchema(Schema):
     detail = ma.fields.String()
 
 
+class AuditNetworkMemberSchema(Schema):
+    community_id = ma.fields.Integer()
+    community_name = ma.fields.String()
+    position_minutes = ma.fields.Integer(metadata={"description": "Its clearing balance at the quarter's end"})
+    limit_minutes = ma.fields.Integer()
+
+
+class AuditNetworkSchema(Schema):
+    network_id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.String()
+    ok = ma.fields.Boolean(metadata={"description": "No network rule broken (clearing sums to zero, within limits)"})
+    violations = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "The audit's violations of network rules, each with `rule_label` in Chinese"})
+    members = ma.fields.List(ma.fields.Nested(AuditNetworkMemberSchema))
+    total_position_minutes = ma.fields.Integer(metadata={"description": "The members' positions summed: 0 when whole"})
+
+
 class AuditBriefSchema(Schema):
     id = ma.fields.Integer()
     community_id = ma.fields.Integer()
@@ -99,6 +117,8 @@ class AuditBriefSchema(Schema):
     closed_at = LocalDateTime(allow_none=True)
     visit_counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     flag_count = ma.fields.Integer()
+    network = ma.fields.Nested(AuditNetworkSchema, allow_none=True, metadata={
+        "description": "The community's exchange network (通存通兑) as the audit checked it; null when in none"})
 
 
 class AuditSchema(AuditBriefSchema):

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 
 
 class CodeSchema(ma.Schema):
@@ -21,3 +21,8 @@ class CodeCardSchema(Schema):
     codes = ma.fields.List(ma.fields.Nested(CodeSchema), metadata={
         "description": "Only in the answer that issued the card, for printing: never shown again (only their HMACs "
                        "are kept). A retry with the same Idempotency-Key answers without them."})
+
+
+class CodeCardQuerySchema(Schema):
+    format = Text(load_default="json", validate=ma.validate.OneOf(("json", "pdf")), metadata={
+        "description": "json: the card with its codes; pdf: the card to print (also with `Accept: application/pdf`)"})

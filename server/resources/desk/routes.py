@@ -6,6 +6,7 @@ from flask.views import MethodView
 from server.extensions import auth
 from server.extensions.smorest import Blueprint, LocalDateTime, Schema
 from server.resources.communities.schemas import OutlookWarningSchema
+from server.resources.moves.schemas import MoveSchema
 from server.resources.records.schemas import RecordSchema
 from server.resources.redemption.schemas import CommunityHonourSchema
 from server.resources.tasks.schemas import TaskDetailSchema
@@ -41,6 +42,13 @@ class DeskSchema(Schema):
     outlook_warning = ma.fields.Nested(OutlookWarningSchema, allow_none=True, metadata={
         "description": "The outlook's warning (兑付能力预警) when it is red; null when green. "
                        "Details: GET /api/v1/communities/{id}/outlook"})
+    moves_in = ma.fields.List(ma.fields.Nested(MoveSchema), metadata={
+        "description": "Households asking to move into this community (迁入), waiting for this station to accept "
+                       "(POST /moves/{id}/accept) or reject, oldest first (at most 50); each with its available "
+                       "minutes and what still blocks it"})
+    moves_out = ma.fields.List(ma.fields.Nested(MoveSchema), metadata={
+        "description": "This community's households moving out (迁出), waiting for the other community's station, "
+                       "oldest first (at most 50)"})
 
 
 @blp.route("")
@@ -48,5 +56,5 @@ class Desk(MethodView):
     @auth.roles(auth.COORDINATOR)
     @blp.response(200, DeskSchema)
     def get(self):
-        """What needs me today: payback promises at risk, records to review, held and unclaimed requests, today's visits, events, 兑付率, the outlook's warning"""
+        """What needs me today: payback promises at risk, records to review, held and unclaimed requests, today's visits, events, 兑付率, the outlook's warning, moves waiting"""
         return desk.desk(auth.current_member())

@@ -17,6 +17,13 @@ class MoveRejectSchema(Schema):
                   metadata={"description": "Why not: the household reads it"})
 
 
+class BlockingSchema(Schema):
+    kind = ma.fields.String(metadata={"description": "hold | record"})
+    id = ma.fields.Integer(metadata={"description": "The hold's transfer id, or the service record's id"})
+    request_id = ma.fields.Integer(allow_none=True, metadata={"description": "The payback request a hold belongs to"})
+    words = ma.fields.String(metadata={"description": "What to settle, in Chinese"})
+
+
 class MoveSchema(Schema):
     id = ma.fields.Integer()
     household_id = ma.fields.Integer()
@@ -33,3 +40,8 @@ class MoveSchema(Schema):
     decision_reason = ma.fields.String(metadata={"description": "Why the receiving community said no"})
     minutes = ma.fields.Integer(allow_none=True, metadata={"description": "What crossed when accepted (the balance)"})
     transfer_id = ma.fields.Integer(allow_none=True, metadata={"description": "The `move` transfer (none for 0 minutes)"})
+    available_minutes = ma.fields.Integer(metadata={
+        "description": "Only while pending: the household's available minutes, what accepting now would carry across"})
+    blocking = ma.fields.List(ma.fields.Nested(BlockingSchema), metadata={
+        "description": "Only while pending: open holds and unresolved records that must be settled before it is "
+                       "accepted (empty: it can be accepted)"})

@@ -7,6 +7,7 @@ from server.models import Event, ServiceRecord, Task
 from server.services.board import core as board
 from server.services.board import promise, redemption_report
 from server.services.board.record_views import record_views
+from server.services.ledger import moves
 from server.services.oversight import outlook
 from server.services.people import privacy
 
@@ -49,4 +50,6 @@ def desk(viewer) -> dict:
                    for e in events],
         "honour": redemption_report.this_quarter(community),
         "outlook_warning": outlook.warning_card(community),
+        "moves_in": [moves.move_view(m) for m in moves.waiting_for(community)],
+        "moves_out": [moves.move_view(m) for m in moves.waiting_elsewhere(community)],
     }

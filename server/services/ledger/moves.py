@@ -195,11 +195,23 @@ def household_moves(actor: Member, household: Household) -> list[Move]:
     return list(Move.select().where(Move.household == household.id).order_by(Move.id.desc()).limit(MAX_LISTED))
 
 
+def waiting_for(community_id: int) -> list[Move]:
+    """Moves into the community waiting for its station to accept or reject, oldest first (the desk)."""
+    return list(Move.select().where(Move.to_community == community_id, Move.status == "pending")
+                .order_by(Move.requested_at, Move.id).limit(MAX_LISTED))
+
+
+def waiting_elsewhere(community_id: int) -> list[Move]:
+    """The community's own households' moves waiting for the receiving community, oldest first (the desk)."""
+    return list(Move.select().where(Move.from_community == community_id, Move.status == "pending")
+                .order_by(Move.requested_at, Move.id).limit(MAX_LISTED))
+
+
 def move_view(move: Move) -> dict:
     names = dict(Community.select(Community.id, Community.name)
                  .where(Community.id.in_([move.from_community_id, move.to_community_id])).tuples())
     household = Household.get_by_id(move.household_id)
-    return {
+    view = {
         "id": move.id, "household_id": move.household_id, "household_name": household.name or "",
         "from_community_id": move.from_community_id, "from_community": names[move.from_community_id],
         "to_community_id": move.to_community_id, "to_community": names[move.to_community_id],
@@ -208,3 +220,7 @@ def move_view(move: Move) -> dict:
         "decided_at": clock.aware(move.decided_at).isoformat() if move.decided_at else None,
         "decision_reason": move.decision_reason, "minutes": move.minutes, "transfer_id": move.transfer_id,
     }
+    if move.status == "pending":  # what accepting would carry across now, and what still stands in its way
+        view["available_minutes"] = ledger.available(ledger.household_account(household.id))
+        view["blocking"] = unsettled(household)
+    return view
