@@ -9,7 +9,6 @@ from server.console.blueprint import bp
 
 
 def init_app(app) -> None:
-    from server.console import gate, views  # noqa: F401 - the views add their routes to `bp`
+    from server.console import views  # noqa: F401 - importing the views adds their routes to `bp` (once)
 
-    gate.init_blueprint(bp)
     app.register_blueprint(bp)

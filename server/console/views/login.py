@@ -9,7 +9,7 @@ from server.extensions import limits
 from server.services.people import auth as auth_service
 from server.services.people import console_sessions, demo
 
-REASONS = {
+_REASONS = {
     "console_idle": console_sessions.IDLE,
     "console_session_ended": console_sessions.ENDED,
     "staff_only": console_sessions.STAFF_ONLY,
@@ -34,7 +34,7 @@ def login():
     dev = [d for d in demo.demo_logins() if {"coordinator", "admin"} & set(d["roles"])] \
         if current_app.config["DEV_LOGIN"] else []
     page = render_template("console/login.html", title="扫码登录", qr=console_sessions.qr_svg(started["qr_payload"]),
-                           started=started, why=REASONS.get(request.args.get("why", "")), dev_logins=dev)
+                           started=started, why=_REASONS.get(request.args.get("why", "")), dev_logins=dev)
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return gate.set_cookie(response, gate.LOGIN_COOKIE, started["poll_secret"])

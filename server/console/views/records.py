@@ -8,7 +8,6 @@ from server.console.blueprint import bp
 from server.console.tables import Column, Table
 from server.errors import LoveBankError
 from server.extensions import auth
-from server.models.records import RECORD_STATUSES
 from server.resources.corrections.schemas import CorrectionRejectSchema
 from server.resources.records.schemas import CorrectionRequestSchema, CounterEntrySchema, ReasonSchema
 from server.services.board import corrections, counter, directory, records, review
@@ -17,7 +16,7 @@ from server.services.board.record_views import record_view, record_views
 STATUS_LABELS = {"waiting": "待服务站审核", "reported": "待见证", "confirmed": "已见证", "credited": "已入账",
                  "disputed": "有异议", "rejected": "已驳回", "reversed": "已冲正", "withdrawn": "已撤回",
                  "too_short": "时长不足", "redeemed": "已兑换"}
-assert set(STATUS_LABELS) == {"waiting", *RECORD_STATUSES}
+assert set(STATUS_LABELS) == {review.WAITING, *review.STATUSES}
 
 
 def _record_table() -> Table:

@@ -35,7 +35,7 @@ class ConsoleSessionApprove(MethodView):
     def post(self, token):
         """Approve a console login shown as a QR code: the console becomes my session
 
-        Coordinators and the admin only (403 `staff_only`); once (409 `console_login_used`); within
+        Coordinators and the admin only (403); once (409 `console_login_used`); within
         CONSOLE_LOGIN_MINUTES (422 `console_login_expired`); an unknown token is 404.
         """
         row = console_sessions.approve(auth.current_member(), token)

@@ -3,12 +3,14 @@ first fifty of the same set)."""
 
 from server.keyset import Keyset
 from server.models import ServiceRecord
+from server.models.records import RECORD_STATUSES
 from server.services.board import records
 from server.services.people import privacy
 
 NEWEST_FIRST = records.LISTING_ORDER
 OLDEST_FIRST = Keyset(ServiceRecord.id)
 WAITING = "waiting"
+STATUSES = RECORD_STATUSES
 
 
 def waiting_condition():
