@@ -23,7 +23,7 @@ def test_a_coordinator_who_approves_the_qr_code_owns_the_console_session(any_app
     approved = approve(client, any_app, coordinator, payload)
     assert approved.status_code == 200 and approved.json["member_name"] == "孙站长"
     claimed = client.post("/console/login/status", headers={"X-CSRF-Token": csrf})
-    assert claimed.status_code == 302
+    assert claimed.status_code == 200 and claimed.headers["HX-Redirect"] == "/console/"
     cookie = next(c for c in claimed.headers.getlist("Set-Cookie") if c.startswith("lb_console="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie and "Secure" not in cookie
     desk = client.get("/console/")
@@ -63,7 +63,9 @@ def test_only_the_browser_that_asked_takes_the_session_and_only_once(any_app):
     # the other browser has its own pending login: it stays waiting, the approval is not its
     assert "等待手机确认" in other.post("/console/login/status", headers={"X-CSRF-Token": other_csrf}).get_data(as_text=True)
     assert other.get("/console/").status_code == 302
-    assert asking.post("/console/login/status", headers={"X-CSRF-Token": csrf}).status_code == 302
+    assert asking.post("/console/login/status", headers={"X-CSRF-Token": csrf}).headers["HX-Redirect"] == "/console/"
+    twice = asking.post("/console/login/status", headers={"X-CSRF-Token": csrf})
+    assert "已经用过" in twice.get_data(as_text=True)
 
 
 def test_an_expired_qr_code_says_so_on_the_login_page(any_app):

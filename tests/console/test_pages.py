@@ -9,7 +9,15 @@ from openpyxl import load_workbook
 from server import clock
 from server.services.people import core as people
 from tests.console.helpers import console_login, page_csrf
-from tests.factories import credited_record, headers, make_community, make_coordinator, make_member, make_record, make_volunteer
+from tests.factories import (
+    credited_record,
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_record,
+    make_volunteer,
+)
 
 NOW = dt.datetime(2026, 11, 18, 16, 0)
 
@@ -128,7 +136,9 @@ def test_households_are_found_by_name_phone_tail_and_address_and_exported(any_ap
     assert rows[0][:2] == ("户号", "户名") and rows[1][0] == household.id
 
     page = _text(client.get(f"/console/households/{household.id}"))
-    assert "钱奶奶" in page and f"/api/v1/households/{household.id}/passbook.pdf" in page
+    assert "钱奶奶" in page and f"/console/households/{household.id}/passbook.pdf" in page
+    printed = client.get(f"/console/households/{household.id}/passbook.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf" and printed.data.startswith(b"%PDF")
     # another community's household: 404, as the API answers
     foreign = make_member(make_community())
     assert client.get(f"/console/households/{foreign.household_id}").status_code == 404
