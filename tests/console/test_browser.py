@@ -131,7 +131,7 @@ def test_logout_and_the_review_table_in_the_browser(station):
     s, page = station, station["page"]
     _scan_login(s)
     page.goto(s["base"] + "/console/records?status=credited")
-    expect(page.locator("h1")).to_have_text("待审核记录")
+    expect(page.locator("h1")).to_have_text("服务记录 · 已入账")
     page.get_by_role("button", name="退出").click()
     expect(page).to_have_url(re.compile(r"/console/login\?why=logout"))
     expect(page.locator(".alert")).to_contain_text("您已退出工作台")
