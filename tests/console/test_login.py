@@ -63,9 +63,14 @@ def test_only_the_browser_that_asked_takes_the_session_and_only_once(any_app):
     # the other browser has its own pending login: it stays waiting, the approval is not its
     assert "等待手机确认" in other.post("/console/login/status", headers={"X-CSRF-Token": other_csrf}).get_data(as_text=True)
     assert other.get("/console/").status_code == 302
+    secret = asking.get_cookie("lb_console_login", path="/console").value
     assert asking.post("/console/login/status", headers={"X-CSRF-Token": csrf}).headers["HX-Redirect"] == "/console/"
-    twice = asking.post("/console/login/status", headers={"X-CSRF-Token": csrf})
-    assert "已经用过" in twice.get_data(as_text=True)
+    assert asking.get_cookie("lb_console_login", path="/console") is None  # the poll secret is dropped
+    # replayed by hand (a copied cookie), the poll secret takes no second session
+    replay = any_app.test_client()
+    replay.set_cookie("lb_console_login", secret, path="/console")
+    twice = replay.post("/console/login/status", headers={"X-CSRF-Token": csrf})
+    assert "已经用过" in twice.get_data(as_text=True) and replay.get("/console/").status_code == 302
 
 
 def test_an_expired_qr_code_says_so_on_the_login_page(any_app):
