@@ -4,7 +4,7 @@ import datetime as dt
 
 from server import clock
 from tests.console.helpers import approve, console_login, login_page
-from tests.factories import make_admin, make_community, make_coordinator, make_member
+from tests.factories import headers, make_admin, make_community, make_coordinator, make_member
 
 NOW = dt.datetime(2026, 11, 18, 9, 0)
 
@@ -141,7 +141,7 @@ def test_a_coordinator_who_loses_the_role_loses_the_console(any_app):
     client = any_app.test_client()
     console_login(client, any_app, coordinator)
     assert client.put(f"/api/v1/members/{coordinator.id}/roles", json={"roles": [], "community_id": community.id},
-                      headers=__import__("tests.factories").factories.headers(any_app, admin)).status_code == 200
+                      headers=headers(any_app, admin)).status_code == 200
     assert client.get("/console/").status_code == 302
 
 
@@ -170,3 +170,16 @@ def test_the_cookie_is_secure_when_configured(app, redis_url, sqlite_url):
     secure = make_app(sqlite_url, redis_url, CONSOLE_COOKIE_SECURE=True).test_client()
     answer = secure.get("/console/login")
     assert all("Secure" in c for c in answer.headers.getlist("Set-Cookie"))
+
+
+def test_logins_nobody_approved_are_dropped_a_day_later(any_app):
+    from server.models import ConsoleSession
+
+    clock.freeze(NOW)
+    client = any_app.test_client()
+    client.post("/api/v1/console-sessions")
+    console_login(client, any_app, make_coordinator(make_community()))
+    clock.freeze(NOW + dt.timedelta(days=2))
+    client.post("/api/v1/console-sessions")
+    kept = [(row.member_id is not None) for row in ConsoleSession.select().order_by(ConsoleSession.id)]
+    assert kept == [True, False]  # the approved login (a session) stays; the old pending one is gone
