@@ -162,7 +162,8 @@ def moment(value):
     """A datetime from what services answer: a datetime, or ISO text with its offset (a JSON-ready view)."""
     if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and value[10] in "T ":
         try:
-            return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+            parsed = dt.datetime.fromisoformat(value)
+            return dt.datetime.combine(parsed.date(), parsed.time())  # the local wall-clock time, as stored
         except ValueError:
             return value
     return value

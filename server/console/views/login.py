@@ -1,7 +1,8 @@
 """Logging in to the console by scanning (扫码登录), the development login, and logging out."""
 
-from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask import g, make_response, redirect, render_template, request, url_for
 
+from server import runtime
 from server.console import gate
 from server.console.blueprint import bp
 from server.errors import LoveBankError
@@ -37,7 +38,7 @@ def login():
     started = console_sessions.start()
     g.lb_console_next_secret = started["poll_secret"]
     dev = [d for d in demo.demo_logins() if {"coordinator", "admin"} & set(d["roles"])] \
-        if current_app.config["DEV_LOGIN"] else []
+        if runtime.setting("DEV_LOGIN") else []
     page = render_template("console/login.html", title="扫码登录", qr=console_sessions.qr_svg(started["qr_payload"]),
                            started=started, why=_REASONS.get(request.args.get("why", "")), dev_logins=dev)
     response = make_response(page)
@@ -64,7 +65,7 @@ def login_status():
 @limits.area(limits.LOGIN)
 def dev_login():
     """A demo coordinator's session without scanning: only where DEV_LOGIN is on."""
-    if not current_app.config["DEV_LOGIN"]:
+    if not runtime.setting("DEV_LOGIN"):
         return render_template("console/error.html", error=LoveBankError("开发登录没有开启", rule="dev_login_off")), 404
     member = auth_service.dev_login(request.form.get("handle", ""))
     return _session_response(console_sessions.open_directly(member), url_for("console.desk"), htmx=False)
