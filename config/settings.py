@@ -113,6 +113,10 @@ SETTINGS: dict[str, Setting] = {
     "TIMEZONE": Setting("Asia/Shanghai", str, "The community's time zone: days, months, quiet hours and caps are counted in it."),
     "TOKEN_TTL_SECONDS": Setting(7 * 24 * 3600, int, "Lifetime of a login token."),
     "DEV_LOGIN": Setting(False, _bool, "Enables `POST /api/v1/auth/dev-login` with demo handles. On in `make run`, off otherwise; refused in production."),
+    # --- the station's web console (/console/, docs/console.md) ---
+    "CONSOLE_LOGIN_MINUTES": Setting(3, int, "How long the console's login QR code can be approved from the mini-program (扫码登录); then the page shows a new one."),
+    "CONSOLE_IDLE_MINUTES": Setting(30, int, "A console session left idle this long ends: the next page asks to scan again."),
+    "CONSOLE_COOKIE_SECURE": Setting(False, _bool, "Send the console's session cookie only over HTTPS (`Secure`). Turn on wherever the console is served over HTTPS."),
     "QR_TOKEN_TTL_SECONDS": Setting(300, int, "Lifetime of a QR token (witness confirmation, check-in)."),
     # --- rate limits (server/extensions/limits.py), counted in Redis; `off` disables one ---
     "RATE_LIMITS": Setting(True, _bool, "Rate limits on (counted in Redis, `REDIS_URL`). A request over one gets 429 with `Retry-After`. With Redis down, login, certificate, statement and code limits go on counting in each API process's memory; the write limit lets everything through."),

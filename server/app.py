@@ -66,6 +66,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if values["DEV_LOGIN"]:
         api.register_blueprint(dev_blueprint())
 
+    from server import console
+
+    console.init_app(app)
+
     from server.cli import register_commands
 
     register_commands(app)

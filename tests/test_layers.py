@@ -69,7 +69,7 @@ def _within(module: str, *prefixes: str) -> bool:
 
 # (layer, what it must not import, the rule). A layer is a module and everything under it.
 RULES = [
-    ("server.services", WEB + ("server.extensions", "server.resources"),
+    ("server.services", WEB + ("server.extensions", "server.resources", "server.console"),
      "services know no Flask or HTTP: they raise domain errors and return values"),
     ("server.services", ("server.queueing", "server.hooks", "workers") + ENTRY,
      "services emit outbox rows (server/services/messaging/outbox.py); enqueueing and wiring sit above them"),
@@ -80,7 +80,10 @@ RULES = [
      "workers call services, not resources and not models directly, and load no Flask"),
     ("server.resources", ("workers", "server.queueing", "server.hooks"),
      "resources parse, authorise and call services; what runs later is a service's outbox row"),
-    ("server.extensions", ("server.resources", "workers"),
+    ("server.console", ("server.models", "server.db", "workers", "server.queueing", "server.hooks"),
+     "console views are handlers like the resources: they parse, authorise and call services (docs/console.md)"),
+    ("server.resources", ("server.console",), "the API knows nothing of the console that sits beside it"),
+    ("server.extensions", ("server.resources", "server.console", "workers"),
      "extensions are the web layer's tools: the resources use them, not the other way"),
     ("server.migrations", ("server.models", "server.services", "server.extensions", "server.resources",
                            "server.queueing", "workers") + WEB,

@@ -268,6 +268,7 @@ const SCREENS = [
   ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
   ['station-move', '办理迁移', 'station/move', coordinator, { 'GET /moves/5': fixture('desk').moves_in[0] }, { query: { id: '5' } }],
   ['station-move-blocked', '办理迁移', 'station/move', coordinator, { 'GET /moves/6': fixture('desk').moves_in[1] }, { query: { id: '6' }, elder: true }],
+  ['station-console-login', '登录服务站工作台', 'station/console-login', coordinator, {}, { query: { code: encodeURIComponent('lovebank-console:preview') } }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
   ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],

@@ -197,6 +197,15 @@ def _check_scopes(member: Member) -> None:
             raise NotFound()
 
 
+def admit(member: Member, allowed: tuple[str, ...]) -> None:
+    """The gate for a caller found another way (the web console's session cookie): the same role check and
+    the same object scopes as `roles`, then `current_member()` answers them."""
+    if not has_any_role(member, allowed):
+        raise Forbidden(rule="role_required")
+    _check_scopes(member)
+    g.member = member
+
+
 def _document(wrapper, allowed: tuple[str, ...]) -> None:
     doc = deepcopy(getattr(wrapper, "_apidoc", {}))
     manual = doc.setdefault("manual_doc", {})

@@ -12,6 +12,7 @@ from server.models.catalog import (
     VolunteerIntention,
     VolunteerTeam,
 )
+from server.models.console import ConsoleSession
 from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
 from server.models.ledger import (
@@ -95,6 +96,7 @@ MODELS = [
     SmsConsent,
     SmsMessage,
     SmsDay,
+    ConsoleSession,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

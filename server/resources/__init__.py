@@ -7,6 +7,7 @@ from server.resources import (
     catalog,
     code_cards,
     communities,
+    console_sessions,
     corrections,
     desk,
     events,
@@ -37,7 +38,7 @@ from server.resources import (
 MODULES = (
     health, auth, me, catalog, communities, households, members, sms, volunteers, teams, records, code_cards, corrections,
     passbook, ledger, networks, moves, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
-    reports, redemption, audits, notices, stars, statements,
+    reports, redemption, audits, notices, stars, statements, console_sessions,
 )
 
 

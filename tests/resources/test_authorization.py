@@ -48,7 +48,7 @@ PERSONA_ROLES = {
     "coordinator": {auth.MEMBER, auth.COORDINATOR},
 }
 # Parameters that are not object ids and need no scope (public lookups by serial, ...).
-UNSCOPED_PARAMS: dict[str, str] = {"serial": "LB2000-AAAA-AAAA-AAAA-AAAA"}
+UNSCOPED_PARAMS: dict[str, str] = {"serial": "LB2000-AAAA-AAAA-AAAA-AAAA", "token": "no-such-console-login"}
 
 
 def _audit(b):

@@ -7,6 +7,7 @@
  * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures; and, when the outlook is
  * red (兑付能力预警), a card that opens it. Households of the network asking to move here (迁入) wait for this
  * station (去处理 opens the move), and the community's own households moving out show where they wait.
+ * 扫码登录工作台 scans the QR code of the station's web console.
  */
 
 const desk = require('../../services/desk')
@@ -17,6 +18,8 @@ const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
 const honour = require('../../utils/honour')
 const nav = require('../../utils/nav')
+const scan = require('../../utils/scan')
+const consoleLogin = require('../../services/console')
 
 /** Why the station has to settle this record, in words. */
 function why(r) {
@@ -140,6 +143,18 @@ Component({
     },
     onEventQr(e) {
       wx.navigateTo({ url: `/pages/qr/index?kind=event&id=${e.currentTarget.dataset.id}` })
+    },
+    /** 扫码登录工作台: scan the QR code on the station's computer, then confirm on the next page. */
+    onConsoleLogin() {
+      return scan.scanToken().then((code) => {
+        if (!code) return false
+        if (!consoleLogin.isLoginCode(code)) {
+          nav.toast('这不是工作台的登录二维码')
+          return false
+        }
+        wx.navigateTo({ url: `/pages/station/console-login?code=${encodeURIComponent(code)}` })
+        return true
+      })
     },
     onNotifyMe() {
       return notifications.askSubscribe('at_station')

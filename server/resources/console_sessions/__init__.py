@@ -1,0 +1,3 @@
+from server.resources.console_sessions.routes import blp
+
+__all__ = ["blp"]
