@@ -6,9 +6,10 @@ from flask import request
 
 def parse(schema: ma.Schema, extra: dict | None = None) -> tuple[dict, dict]:
     """(the loaded body, {}) or (what was typed, {field: [reasons]}). Empty inputs count as not given,
-    a checkbox as true when ticked; `csrf_token` is the gate's, not the schema's."""
+    a checkbox as true when ticked; inputs the schema does not know (`csrf_token`, a page's own composite
+    input) are left to the view."""
     typed = {key: value.strip() for key, value in request.form.items() if key != "csrf_token"}
-    given = {key: value for key, value in typed.items() if value != ""}
+    given = {key: value for key, value in typed.items() if value != "" and key in schema.fields}
     given.update(extra or {})
     for name, field in schema.fields.items():
         if isinstance(field, ma.fields.Boolean):

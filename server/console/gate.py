@@ -140,14 +140,42 @@ def init_blueprint(bp) -> None:
     @bp.context_processor
     def _console_globals():
         nav = [(endpoint, label) for endpoint, label in NAV if endpoint in current_app.view_functions]
-        return {"csrf_token": csrf_token, "console_member": lambda: g.get("member"), "nav": nav}
+        return {"console_member": lambda: g.get("member"), "nav": nav}
+
+    # globals, not context: the macros of macros.html call them without being imported "with context"
+    bp.add_app_template_global(csrf_token, "csrf_token")
+    bp.add_app_template_global(here, "here")
 
     bp.add_app_template_filter(show, "show")
     bp.add_app_template_filter(hours, "hours")
+    bp.add_app_template_filter(datetime_input, "datetime_input")
+
+
+def here(filters: dict, **changes) -> str:
+    """This page's address with its filters kept and `changes` made (the next page, a sort, the export)."""
+    args = {**(request.view_args or {}), **{k: v for k, v in filters.items() if v}, **changes}
+    return url_for(request.endpoint, **args)
+
+
+def _moment(value):
+    """A datetime from what services answer: a datetime, or ISO text with its offset (a JSON-ready view)."""
+    if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and value[10] in "T ":
+        try:
+            return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+        except ValueError:
+            return value
+    return value
+
+
+def datetime_input(value) -> str:
+    """A datetime as an `<input type="datetime-local">` holds it."""
+    value = _moment(value)
+    return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, dt.datetime) else (value or "")
 
 
 def show(value) -> str:
     """A cell as people read it: dates as 2026-11-18 09:30, yes/no, nothing as —."""
+    value = _moment(value)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):

@@ -16,6 +16,8 @@ from server.services.board.record_views import record_view, record_views
 STATUS_LABELS = {"waiting": "待服务站审核", "reported": "待见证", "confirmed": "已见证", "credited": "已入账",
                  "disputed": "有异议", "rejected": "已驳回", "reversed": "已冲正", "withdrawn": "已撤回",
                  "too_short": "时长不足", "redeemed": "已兑换"}
+_sources = {"task": "需求任务", "agreement": "服务协议", "event": "活动", "self_report": "自主开展", "payback": "回馈服务",
+            "provider": "服务商", "counter": "柜台登记"}
 assert set(STATUS_LABELS) == {review.WAITING, *review.STATUSES}
 
 
@@ -24,7 +26,7 @@ def _record_table() -> Table:
         Column("id", "编号"), Column("volunteer_name", "志愿者"),
         Column("service", "服务", lambda r: r["item_name"] or r["category_name"]),
         Column("started_at", "开始时间"), Column("hours", "时长（小时）", lambda r: f"{r['duration_minutes'] / 60:.1f}"),
-        Column("witness_name", "见证人"), Column("status_label", "状态"), Column("source", "来源"),
+        Column("witness_name", "见证人"), Column("status_label", "状态"), Column("source", "来源", lambda r: _sources.get(r["source"], r["source"])),
     ], {"new": ("最新在前", review.NEWEST_FIRST), "old": ("最早在前", review.OLDEST_FIRST)}, views=record_views)
 
 
