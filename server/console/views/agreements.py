@@ -18,7 +18,7 @@ ACTIONS = {"suspend": "暂停", "resume": "恢复", "end": "终止", "renew": "�
 def _agreement_table(me) -> Table:
     return Table("服务协议", [
         Column("id", "编号", link=lambda r: url_for("console.agreement", agreement_id=r["id"])),
-        Column("recipient_name", "受助人"), Column("volunteers", "志愿者", lambda r: "、".join(v["name"] for v in r["volunteers"])),
+        Column("recipient_name", "受助人"), Column("volunteer_names", "志愿者"),
         Column("category_name", "服务"), Column("start_date", "开始"), Column("end_date", "结束"), Column("status_label", "状态"),
     ], {"new": ("最新在前", agreements.LISTING_ORDER)}, views=lambda rows: [agreement_view(a, me) for a in rows])
 
@@ -64,6 +64,13 @@ def agreement_status(agreement_id):
 @gate.staff
 def recipient_files_page():
     """受助档案: needs, risks, emergency contact and consent date of each recipient."""
-    files = [file_view(f) for f in agreements.file_listing(auth.current_member()).limit(500)]
-    return render_template("console/recipient_files.html", title="受助档案", files=files)
+    table = Table("受助档案", [
+        Column("id", "编号"), Column("member_name", "受助人"), Column("needs", "需求"), Column("risks", "风险"),
+        Column("emergency_contact_name", "紧急联系人"), Column("emergency_contact_phone", "联系电话"),
+        Column("consent_date", "同意日期"),
+    ], {"new": ("最新在前", agreements.FILE_ORDER)}, views=lambda rows: [file_view(f) for f in rows])
+    query = agreements.file_listing(auth.current_member())
+    if request.args.get("format") == "xlsx":
+        return table.export(query, "recipient-files.xlsx")
+    return render_template("console/recipient_files.html", title="受助档案", table=table.page(query))
 

@@ -17,7 +17,7 @@ def _table(me) -> Table:
     return Table("活动", [
         Column("id", "编号", link=lambda r: url_for("console.event", event_id=r["id"])), Column("title", "活动"),
         Column("starts_at", "时间"), Column("place", "地点"), Column("planned", "计划时长（小时）", lambda r: f"{r['planned_minutes'] / 60:.1f}"),
-        Column("signed", "已报名"), Column("waitlisted", "候补"), Column("status", "状态", lambda r: STATUS_LABELS.get(r["status"], r["status"])),
+        Column("signed", "已报名"), Column("waitlisted", "候补"), Column("status", "状态", lambda r: STATUS_LABELS[r["status"]]),
     ], {"new": ("最近的在前", events.LISTING_ORDER)}, views=lambda rows: event_views(rows, me))
 
 

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from server.console import forms, gate
 from server.console.blueprint import bp
+from server.console.tables import Column, Table
 from server.errors import LoveBankError
 from server.extensions import auth
 from server.extensions.files import download
@@ -15,8 +16,6 @@ from server.resources.stars.schemas import AwardQuerySchema, RejectionSchema
 from server.services.oversight import documents, periods
 from server.services.people import core as people
 from server.services.recognition import certificates, notices, stars
-
-NOTICES_SHOWN = 40
 
 
 @bp.route("/notices", methods=["GET", "POST"], endpoint="notices")
@@ -34,8 +33,12 @@ def notices_page():
                 return redirect(url_for("console.notice", notice_id=notice.id))
             except LoveBankError as error:
                 errors = gate.field_errors(error)
-    shown = [notices.notice_view(n, me, brief=True) for n in notices.listing(me).limit(NOTICES_SHOWN)]
-    return render_template("console/notices.html", title="公示", notices=shown, values=values, errors=errors), \
+    table = Table("公示", [
+        Column("published_at", "发布时间"), Column("title", "标题", link=lambda r: url_for("console.notice", notice_id=r["id"])),
+        Column("award_count", "星级人数"), Column("objection_until", "异议截止"),
+    ], {"new": ("最新在前", notices.LISTING_ORDER)}, views=lambda rows: [notices.notice_view(n, me, brief=True) for n in rows])
+    return render_template("console/notices.html", title="公示", table=table.page(notices.listing(me)), values=values,
+                           errors=errors), \
         (422 if errors else 200)
 
 
@@ -64,11 +67,19 @@ def stars_page():
     try:
         query = AwardQuerySchema().load({key: value for key, value in request.args.items() if value})
     except ma.ValidationError as error:
-        raise LoveBankError("；".join(f"{v}" for values in error.messages.values() for v in values),
-                            field=next(iter(error.messages))) from None
-    found = stars.listing(me, me.community_id, **query).limit(500)
-    return render_template("console/stars.html", title="星级评定", awards=[stars.award_view(a, me) for a in found],
-                           labels=stars.STATUS_LABELS, query=query)
+        field, reasons = next(iter(error.messages.items()))
+        raise LoveBankError(reasons[0], field=field) from None
+    table = Table("星级评定", [
+        Column("name", "志愿者"), Column("volunteer_no", "编号"), Column("stars", "星级"),
+        Column("hours", "时长（小时）", lambda r: f"{r['minutes'] / 60:.1f}"), Column("period_label", "期间"),
+        Column("applied", "已申请"), Column("objection_until", "公示截止"), Column("open_objections", "异议"),
+        Column("status_label", "状态"),
+    ], {"new": ("最新在前", stars.LISTING_ORDER)}, views=lambda rows: [stars.award_view(a, me) for a in rows])
+    found = stars.listing(me, me.community_id, **query)
+    if request.args.get("format") == "xlsx":
+        return table.export(found, "star-awards.xlsx")
+    return render_template("console/stars.html", title="星级评定", table=table.page(found), labels=stars.STATUS_LABELS,
+                           query=query)
 
 
 @bp.route("/star-awards/<int:award_id>/approval", methods=["POST"], endpoint="approve_award")
