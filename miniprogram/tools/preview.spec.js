@@ -264,6 +264,7 @@ const SCREENS = [
   ['payback-provider', '优先回馈', 'payback', retired, { 'GET /payback-requests/eligibility': eligible, 'GET /payback-requests': providers.payback_requests }, { elder: true, full: true }],
   ['station-network', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }],
   ['station-network-elder', '通存通兑', 'station/network', coordinator, { 'GET /networks': fixture('networks').list }, { elder: true }],
+  ['station-console-login', '登录服务站工作台', 'station/console-login', coordinator, {}, { query: { code: encodeURIComponent('lovebank-console:preview') } }],
   ['station-audit', '检查和走访', 'station/audit', coordinator, { 'GET /communities/1/audits': audits.list, 'GET /audits/1': { ...audits.audit, visits: [audits.audit.visits[1], audits.outcome_disputed, audits.audit.visits[0]] } }, { full: true }],
   ['station-outlook', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { full: true }],
   ['station-outlook-elder', '兑付能力预警', 'station/outlook', coordinator, { 'GET /communities/1/outlook': fixture('outlook') }, { elder: true }],

@@ -13,6 +13,7 @@ import hmac
 from functools import wraps
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from server import runtime
 from server.errors import LoveBankError, Unauthenticated
@@ -157,7 +158,7 @@ def here(filters: dict, **changes) -> str:
     return url_for(request.endpoint, **args)
 
 
-def _moment(value):
+def moment(value):
     """A datetime from what services answer: a datetime, or ISO text with its offset (a JSON-ready view)."""
     if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and value[10] in "T ":
         try:
@@ -169,19 +170,19 @@ def _moment(value):
 
 def datetime_input(value) -> str:
     """A datetime as an `<input type="datetime-local">` holds it."""
-    value = _moment(value)
+    value = moment(value)
     return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, dt.datetime) else (value or "")
 
 
 def show(value) -> str:
-    """A cell as people read it: dates as 2026-11-18 09:30, yes/no, nothing as —."""
-    value = _moment(value)
+    """A cell as people read it: dates as 2026-11-18 09:30 (never broken across lines), yes/no, nothing as —."""
+    value = moment(value)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.datetime):  # kept on one line in a narrow column
+        return Markup('<span class="when">{}</span>').format(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import request, send_file
 
+from server.console import gate
 from server.errors import RuleBroken
 from server.extensions.pager import BAD_CURSOR, DEFAULT_LIMIT, CursorParameters, KeysetPage
 from server.keyset import Keyset
@@ -79,6 +80,7 @@ def _page(keyset: Keyset, query, params: CursorParameters) -> list:
 
 
 def _cell(value):
+    value = gate.moment(value)  # a view's ISO text too
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):

@@ -23,7 +23,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'console_session'
-            indexes = ((('member', 'ended_at'), False),)
+            indexes = ((('member', 'ended_at'), False), (('expires_at',), False))
     db.create_tables([ConsoleSession])
 
 

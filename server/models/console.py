@@ -28,4 +28,4 @@ class ConsoleSession(BaseModel):
     ended_why = CharField(max_length=16, default="")
 
     class Meta:
-        indexes = ((("member", "ended_at"), False),)
+        indexes = ((("member", "ended_at"), False), (("expires_at",), False))

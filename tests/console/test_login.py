@@ -4,7 +4,7 @@ import datetime as dt
 
 from server import clock
 from tests.console.helpers import approve, console_login, login_page
-from tests.factories import make_admin, make_community, make_coordinator, make_member
+from tests.factories import headers, make_admin, make_community, make_coordinator, make_member
 
 NOW = dt.datetime(2026, 11, 18, 9, 0)
 
@@ -23,7 +23,7 @@ def test_a_coordinator_who_approves_the_qr_code_owns_the_console_session(any_app
     approved = approve(client, any_app, coordinator, payload)
     assert approved.status_code == 200 and approved.json["member_name"] == "孙站长"
     claimed = client.post("/console/login/status", headers={"X-CSRF-Token": csrf})
-    assert claimed.status_code == 302
+    assert claimed.status_code == 200 and claimed.headers["HX-Redirect"] == "/console/"
     cookie = next(c for c in claimed.headers.getlist("Set-Cookie") if c.startswith("lb_console="))
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/console" in cookie and "Secure" not in cookie
     desk = client.get("/console/")
@@ -63,7 +63,14 @@ def test_only_the_browser_that_asked_takes_the_session_and_only_once(any_app):
     # the other browser has its own pending login: it stays waiting, the approval is not its
     assert "等待手机确认" in other.post("/console/login/status", headers={"X-CSRF-Token": other_csrf}).get_data(as_text=True)
     assert other.get("/console/").status_code == 302
-    assert asking.post("/console/login/status", headers={"X-CSRF-Token": csrf}).status_code == 302
+    secret = asking.get_cookie("lb_console_login", path="/console").value
+    assert asking.post("/console/login/status", headers={"X-CSRF-Token": csrf}).headers["HX-Redirect"] == "/console/"
+    assert asking.get_cookie("lb_console_login", path="/console") is None  # the poll secret is dropped
+    # replayed by hand (a copied cookie), the poll secret takes no second session
+    replay = any_app.test_client()
+    replay.set_cookie("lb_console_login", secret, path="/console")
+    twice = replay.post("/console/login/status", headers={"X-CSRF-Token": csrf})
+    assert "已经用过" in twice.get_data(as_text=True) and replay.get("/console/").status_code == 302
 
 
 def test_an_expired_qr_code_says_so_on_the_login_page(any_app):
@@ -134,7 +141,7 @@ def test_a_coordinator_who_loses_the_role_loses_the_console(any_app):
     client = any_app.test_client()
     console_login(client, any_app, coordinator)
     assert client.put(f"/api/v1/members/{coordinator.id}/roles", json={"roles": [], "community_id": community.id},
-                      headers=__import__("tests.factories").factories.headers(any_app, admin)).status_code == 200
+                      headers=headers(any_app, admin)).status_code == 200
     assert client.get("/console/").status_code == 302
 
 
@@ -163,3 +170,16 @@ def test_the_cookie_is_secure_when_configured(app, redis_url, sqlite_url):
     secure = make_app(sqlite_url, redis_url, CONSOLE_COOKIE_SECURE=True).test_client()
     answer = secure.get("/console/login")
     assert all("Secure" in c for c in answer.headers.getlist("Set-Cookie"))
+
+
+def test_logins_nobody_approved_are_dropped_a_day_later(any_app):
+    from server.models import ConsoleSession
+
+    clock.freeze(NOW)
+    client = any_app.test_client()
+    client.post("/api/v1/console-sessions")
+    console_login(client, any_app, make_coordinator(make_community()))
+    clock.freeze(NOW + dt.timedelta(days=2))
+    client.post("/api/v1/console-sessions")
+    kept = [(row.member_id is not None) for row in ConsoleSession.select().order_by(ConsoleSession.id)]
+    assert kept == [True, False]  # the approved login (a session) stays; the old pending one is gone

@@ -9,7 +9,15 @@ from openpyxl import load_workbook
 from server import clock
 from server.services.people import core as people
 from tests.console.helpers import console_login, page_csrf
-from tests.factories import credited_record, headers, make_community, make_coordinator, make_member, make_record, make_volunteer
+from tests.factories import (
+    credited_record,
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_record,
+    make_volunteer,
+)
 
 NOW = dt.datetime(2026, 11, 18, 16, 0)
 
@@ -101,6 +109,10 @@ def test_records_to_review_are_approved_in_place_with_htmx(any_app):
     row = client.post(f"/console/records/{outsider.id}/approve", headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
     assert row.status_code == 200 and _text(row).lstrip().startswith(f'<tr id="row-{outsider.id}"')
     assert "已存入存折" in _text(row) and "柜台登记" not in _text(row) and "自主开展" in _text(row)
+    sheet = load_workbook(io.BytesIO(client.get("/console/records?status=credited&format=xlsx").data)).active
+    exported = list(sheet.iter_rows(values_only=True))
+    assert exported[0][:4] == ("编号", "志愿者", "服务", "开始时间")
+    assert exported[1][:4] == (outsider.id, "赵大勇", "家电维修", "2026-11-18 09:00")
     twice = client.post(f"/console/records/{outsider.id}/approve", headers={"X-CSRF-Token": csrf, "HX-Request": "true"})
     assert twice.status_code == 409 and 'class="alert"' in _text(twice)
     other = make_record(volunteer, minutes=60, start_hour=13)
@@ -126,9 +138,13 @@ def test_households_are_found_by_name_phone_tail_and_address_and_exported(any_ap
     sheet = load_workbook(io.BytesIO(exported.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("户号", "户名") and rows[1][0] == household.id
+    records_sheet = load_workbook(io.BytesIO(client.get("/console/records?status=credited&format=xlsx").data)).active
+    assert [list(r) for r in records_sheet.iter_rows(values_only=True)][0][0] == "编号"
 
     page = _text(client.get(f"/console/households/{household.id}"))
-    assert "钱奶奶" in page and f"/api/v1/households/{household.id}/passbook.pdf" in page
+    assert "钱奶奶" in page and f"/console/households/{household.id}/passbook.pdf" in page
+    printed = client.get(f"/console/households/{household.id}/passbook.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf" and printed.data.startswith(b"%PDF")
     # another community's household: 404, as the API answers
     foreign = make_member(make_community())
     assert client.get(f"/console/households/{foreign.household_id}").status_code == 404

@@ -5,7 +5,7 @@
  * agreement visits, the open activities with their check-in QR, and volunteer applications
  * (志愿者审核: approve, or refuse with a reason the applicant reads). A card on top shows this
  * quarter's honour rate (兑付率) so far; tapping it opens the quarter's figures; and, when the outlook is
- * red (兑付能力预警), a card that opens it.
+ * red (兑付能力预警), a card that opens it. 扫码登录工作台 scans the QR code of the station's web console.
  */
 
 const desk = require('../../services/desk')
@@ -16,6 +16,8 @@ const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
 const honour = require('../../utils/honour')
 const nav = require('../../utils/nav')
+const scan = require('../../utils/scan')
+const consoleLogin = require('../../services/console')
 
 /** Why the station has to settle this record, in words. */
 function why(r) {
@@ -128,6 +130,18 @@ Component({
     },
     onEventQr(e) {
       wx.navigateTo({ url: `/pages/qr/index?kind=event&id=${e.currentTarget.dataset.id}` })
+    },
+    /** 扫码登录工作台: scan the QR code on the station's computer, then confirm on the next page. */
+    onConsoleLogin() {
+      return scan.scanToken().then((code) => {
+        if (!code) return false
+        if (!consoleLogin.isLoginCode(code)) {
+          nav.toast('这不是工作台的登录二维码')
+          return false
+        }
+        wx.navigateTo({ url: `/pages/station/console-login?code=${encodeURIComponent(code)}` })
+        return true
+      })
     },
     onNotifyMe() {
       return notifications.askSubscribe('at_station')

@@ -7,7 +7,10 @@ from server.console import gate
 from server.console.blueprint import bp
 from server.console.tables import Column, Table
 from server.extensions import auth
+from server.extensions.files import download
 from server.services.board import directory
+from server.services.oversight import documents
+from server.services.oversight import passbook_pdf as passbook_printout
 
 
 def _table() -> Table:
@@ -37,3 +40,11 @@ def household_page(household_id):
     """One household's file."""
     file = directory.household_file(auth.current_member(), auth.scoped_object("household_id"))
     return render_template("console/household.html", title=f"家庭：{file['household']['name']}", file=file)
+
+
+@bp.route("/households/<int:household_id>/passbook.pdf", endpoint="passbook_pdf")
+@gate.staff
+def passbook_pdf(household_id):
+    """Print the passbook (the API's printout: it goes on where the last printout stopped)."""
+    pdf, name = passbook_printout.printout(auth.current_member(), auth.scoped_object("household_id"))
+    return download(pdf, name, documents.PDF_TYPE, inline=True)

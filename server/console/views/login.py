@@ -17,9 +17,14 @@ _REASONS = {
 }
 
 
-def _session_response(token: str, target: str):
-    response = redirect(target)
-    response.headers["HX-Redirect"] = target
+def _session_response(token: str, target: str, *, htmx: bool):
+    """The session cookie, and the way on: htmx follows `HX-Redirect` (a 302 would be followed inside the
+    request and its page swapped into the status box); a plain form gets a redirect."""
+    if htmx:
+        response = make_response(render_template("console/_login_done.html", target=target))
+        response.headers["HX-Redirect"] = target
+    else:
+        response = redirect(target)
     gate.clear_cookie(response, gate.LOGIN_COOKIE)
     return gate.set_cookie(response, gate.SESSION_COOKIE, token)
 
@@ -51,7 +56,7 @@ def login_status():
         return render_template("console/_login_status.html", error=error)
     if token is None:
         return render_template("console/_login_status.html", error=None)
-    return _session_response(token, url_for("console.desk"))
+    return _session_response(token, url_for("console.desk"), htmx=True)
 
 
 @bp.route("/dev-login", methods=["POST"])
@@ -62,7 +67,7 @@ def dev_login():
     if not current_app.config["DEV_LOGIN"]:
         return render_template("console/error.html", error=LoveBankError("开发登录没有开启", rule="dev_login_off")), 404
     member = auth_service.dev_login(request.form.get("handle", ""))
-    return _session_response(console_sessions.open_directly(member), url_for("console.desk"))
+    return _session_response(console_sessions.open_directly(member), url_for("console.desk"), htmx=False)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -41,7 +41,8 @@ def review_page():
     query = review.queue(auth.current_member(), status)
     if request.args.get("format") == "xlsx":
         return table.export(query, "service-records.xlsx")
-    return render_template("console/review.html", title="待审核记录", table=table.page(query), status=status,
+    title = "待审核记录" if status == review.WAITING else f"服务记录 · {STATUS_LABELS[status]}"
+    return render_template("console/review.html", title=title, table=table.page(query), status=status,
                            statuses=STATUS_LABELS)
 
 

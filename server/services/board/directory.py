@@ -32,18 +32,27 @@ def search(viewer: Member, q: str = ""):
     condition = Household.name.contains(q) | Household.area.contains(q) | Household.id.in_(members)
     numbers = re.findall(r"\d+", q)
     if numbers and re.search(r"[号楼单元室-]", q):  # an address as people say it: 5号楼1单元102
-        parts = [Household.building == numbers[0]] + ([Household.unit == numbers[1]] if len(numbers) > 1 else [])
-        parts += [Household.room == numbers[2]] if len(numbers) > 2 else []
+        # stored either bare ("5", "1") or as written ("5号楼", "1单元"): both are matched
+        parts = [Household.building.in_([numbers[0], numbers[0] + "号楼"])]
+        parts += [Household.unit.in_([numbers[1], numbers[1] + "单元"])] if len(numbers) > 1 else []
+        parts += [Household.room.in_([numbers[2], numbers[2] + "室"])] if len(numbers) > 2 else []
         condition |= reduce(operator.and_, parts)
     return query.where(condition)
+
+
+def address_of(household: Household) -> str:
+    """东区 5号楼1单元102, whether the parts were stored bare ("5") or as written ("5号楼")."""
+    def part(value: str, suffix: str) -> str:
+        return f"{value}{suffix}" if value and value[-1].isdigit() else value
+
+    return " ".join(filter(None, (household.area, part(household.building, "号楼") + part(household.unit, "单元")
+                                  + household.room)))
 
 
 def row_view(household: Household) -> dict:
     """A household as a line of the directory table."""
     members = [m.name for m in household.members if m.erased_at is None]
-    address = "".join(part for part in (household.area, household.building and f"{household.building}号楼",
-                                        household.unit and f"{household.unit}单元", household.room) if part)
-    return {"id": household.id, "name": household.name, "address": address, "members": "、".join(members),
+    return {"id": household.id, "name": household.name, "address": address_of(household), "members": "、".join(members),
             "opened_at": household.opened_at, "closed": household.closed_at is not None}
 
 
@@ -54,7 +63,7 @@ def household_file(viewer: Member, household: Household) -> dict:
     kin = (Kinship.select().where((Kinship.household == household.id) | (Kinship.relative_household == household.id))
            .order_by(Kinship.id))
     return {
-        "household": people.household_view(household, viewer),
+        "household": {**people.household_view(household, viewer), "address": address_of(household)},
         "passbook": passbook.passbook(household, limit=30),
         "kin": [kinship_view(k) for k in kin],
         "statements": statements.listing(viewer, household),

@@ -42,6 +42,9 @@ def start() -> dict:
     now = clock.now()
     expires_at = now + dt.timedelta(minutes=runtime.setting("CONSOLE_LOGIN_MINUTES"))
     with database.atomic():
+        # logins nobody approved are of no use a day later: a login page left open, a bot; they go
+        (ConsoleSession.delete().where(ConsoleSession.member.is_null(),
+                                       ConsoleSession.expires_at < now - dt.timedelta(days=1)).execute())
         row = ConsoleSession.create(login_hash=_digest(login_token), poll_hash=_digest(poll_secret), created_at=now,
                                     expires_at=expires_at)
     return {"id": row.id, "token": login_token, "qr_payload": QR_PREFIX + login_token, "poll_secret": poll_secret,
