@@ -6,6 +6,7 @@ the API calls."""
 import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 
+from server import clock
 from server.console import forms, gate
 from server.console.blueprint import bp
 from server.errors import LoveBankError
@@ -60,7 +61,8 @@ def provider_active(provider_id):
 @gate.staff
 def networks_page():
     """The networks the community is in (the admin: every network), each member's position and limit."""
-    return render_template("console/networks.html", title="通存通兑网络", networks=networks.listing(auth.current_member()))
+    return render_template("console/networks.html", title="通存通兑网络", networks=networks.listing(auth.current_member()),
+                           today=clock.today())
 
 
 @bp.route("/networks/<int:network_id>/settlement", endpoint="settlement")
