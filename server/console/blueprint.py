@@ -13,4 +13,13 @@ NAV = [
     ("console.counter", "柜台登记"),
     ("console.corrections", "更正"),
     ("console.code_cards", "见证码卡"),
+    ("console.agreements", "服务协议"),
+    ("console.events", "活动"),
+    ("console.month", "月结"),
+    ("console.audits", "检查与回访"),
+    ("console.notices", "公示"),
+    ("console.stars", "星级"),
+    ("console.reports", "报表"),
+    ("console.providers", "服务机构"),
+    ("console.networks", "通存通兑"),
 ]

@@ -58,7 +58,11 @@ def main(out: Path) -> None:
             page.wait_for_url(base + "/console/")
             pages = [("desk", "/console/"), ("households", "/console/households"), ("records", "/console/records"),
                      ("records-credited", "/console/records?status=credited"), ("counter", "/console/counter"),
-                     ("corrections", "/console/corrections?status="), ("code-cards", "/console/code-cards")]
+                     ("corrections", "/console/corrections?status="), ("code-cards", "/console/code-cards"),
+                     ("agreements", "/console/agreements"), ("recipient-files", "/console/recipient-files"),
+                     ("events", "/console/events"), ("month", "/console/month"), ("audits", "/console/audits"),
+                     ("notices", "/console/notices"), ("stars", "/console/stars"), ("reports", "/console/reports"),
+                     ("providers", "/console/providers"), ("networks", "/console/networks")]
             for name, path in pages:
                 page.goto(base + path)
                 _shoot(page, out, name)

@@ -2,6 +2,19 @@
 
 from server.console import gate
 from server.console.blueprint import bp
-from server.console.views import code_cards, desk, households, login, records  # noqa: F401
+from server.console.views import (  # noqa: F401  # noqa: F401 - the station's other pages
+    agreements,
+    audits,
+    code_cards,
+    desk,
+    events,
+    exchange,
+    households,
+    login,
+    month,
+    recognition,
+    records,
+    reports,
+)
 
 gate.init_blueprint(bp)

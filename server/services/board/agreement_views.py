@@ -39,7 +39,8 @@ def agreement_view(agreement: Agreement, viewer: Member) -> dict:
         "category_name": catalog.category_name(agreement.category_id), "item_codes": agreement.item_codes,
         "content": agreement.content, "place": agreement.place, "schedule": agreement.schedule,
         "start_date": agreement.start_date, "end_date": agreement.end_date,
-        "volunteers": [{"member_id": v.id, "name": v.name} for v in volunteers], "signatures": signatures,
+        "volunteers": [{"member_id": v.id, "name": v.name} for v in volunteers],
+        "volunteer_names": "、".join(v.name for v in volunteers), "signatures": signatures,
         "my_party": my_party, "created_at": agreement.created_at, "activated_at": agreement.activated_at,
         "status_note": agreement.status_note,
     }

@@ -142,6 +142,7 @@ def agreement_for(viewer: Member, agreement_id: int | Agreement) -> Agreement:
 
 
 LISTING_ORDER = Keyset(Agreement.id, descending=True)  # newest first
+FILE_ORDER = Keyset(RecipientFile.id, descending=True)  # recipient files, newest first
 
 
 def listing(viewer: Member):

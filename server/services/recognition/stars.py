@@ -21,6 +21,7 @@ from peewee import fn
 from server import clock, runtime
 from server.db import database
 from server.errors import Conflict, NotFound, RuleBroken
+from server.keyset import Keyset
 from server.models import Member, MemberYear, Notice, Objection, ServiceRecord, StarAward, Volunteer
 from server.services.messaging import notifications
 from server.services.oversight import periods
@@ -173,6 +174,9 @@ def award_for(viewer: Member, award_id: int) -> StarAward:
     if award is None or (award.member_id != viewer.id and not privacy.coordinates(viewer, award.community_id)):
         raise NotFound()
     return award
+
+
+LISTING_ORDER = Keyset(StarAward.id, descending=True)  # newest first
 
 
 def listing(viewer: Member, community_id: int, *, year: int | None = None, status: str | None = None):

@@ -1,0 +1,48 @@
+"""报表: the half-year study report (on screen, as PDF or XLSX), this quarter's honour rate (兑付率) and the
+ten-year outlook (兑付能力预警), through the report services the API calls."""
+
+from flask import render_template, request
+
+from server import clock
+from server.console import gate
+from server.console.blueprint import bp
+from server.errors import RuleBroken
+from server.extensions import auth
+from server.extensions.files import download
+from server.services.board import redemption_report
+from server.services.oversight import documents, outlook, study_report, study_report_files
+from server.services.people import core as people
+
+
+def _half() -> tuple[int, int]:
+    today = clock.today()
+    default = (today.year, 1) if today.month > 6 else (today.year - 1, 2)  # the last half-year that has ended
+    try:
+        year = int(request.args.get("year") or default[0])
+        half = int(request.args.get("half") or default[1])
+    except ValueError:
+        raise RuleBroken("年份和半年要填数字", field="year") from None
+    if not 2000 <= year <= 2100:
+        raise RuleBroken("没有这个年份", field="year")
+    if half not in (1, 2):
+        raise RuleBroken("半年只能是上半年或下半年", field="half")
+    return year, half
+
+@bp.route("/reports", endpoint="reports")
+@gate.staff
+def reports_page():
+    """The half-year report's sections as tables, with its files; the honour rate and the outlook beside."""
+    me = auth.current_member()
+    community = people.community_for(me, me.community_id)
+    year, half = _half()
+    period = study_report.period_of(community, year, half)
+    name = study_report_files.title(period)
+    if request.args.get("format") == "xlsx":
+        return download(study_report_files.xlsx(period, study_report.build(period)), f"{name}.xlsx", documents.XLSX_TYPE)
+    if request.args.get("format") == "pdf":
+        return download(study_report_files.pdf(period, study_report.build(period)), f"{name}.pdf", documents.PDF_TYPE)
+    report = study_report_files.as_json(period, study_report.build(period))
+    return render_template("console/reports.html", title="报表", report=report, year=year, half=half,
+                           years=range(clock.today().year, 2019, -1),
+                           honour=redemption_report.report_for(me, community.id),
+                           outlook=outlook.outlook_for(me, community.id))
