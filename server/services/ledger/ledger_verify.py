@@ -191,7 +191,9 @@ def _holds_and_reversals(community_id):
         mine = legs.get(transfer.id, {})
         if transfer.state in ("pending", "voided") and mine:
             found.append(Violation("unposted_has_entries", f"{transfer.state} transfer has entries", transfer_id=transfer.id))
-        if transfer.hold_account_id and transfer.state == "posted":
+        # A hold's household leg lies in its own community (a payback served by a neighbour also has legs in
+        # the volunteer's community, whose check sees only those): checked where the hold was made.
+        if transfer.hold_account_id and transfer.state == "posted" and community_id in (None, transfer.community_id):
             spent = -mine.get(transfer.hold_account_id, 0)
             if spent != (transfer.posted_minutes or 0) or spent > transfer.minutes:
                 found.append(Violation("hold_posting", f"spent {spent} of a {transfer.minutes} hold "
