@@ -36,12 +36,13 @@ def up(migrator, db):
 
     migrator.migrate(
         migrator.add_column('request', 'network_opened_at', DateTimeField(null=True)),
-        migrator.add_column('request', 'network_opened_reason', CharField(max_length=16, default='')),
         migrator.add_column('request', 'network_opened_by_id', ForeignKeyField(
             Member, field=Member.id, null=True, on_delete='RESTRICT', index=False)),
         migrator.add_column('task', 'network_id', ForeignKeyField(
             Network, field=Network.id, null=True, on_delete='RESTRICT', index=False)),
     )
+    # Not the migrator: on SQLite it would rebuild the table for a NOT NULL column, dropping 0015's triggers.
+    db.execute_sql('ALTER TABLE "request" ADD COLUMN "network_opened_reason" VARCHAR(16) NOT NULL DEFAULT \'\'')
     db.execute_sql('CREATE INDEX "task_network_id_status_board_order_created_at_id" ON "task" '
                    '("network_id", "status", "board_order", "created_at", "id")')
     _counter_identity(db, hold_posts_once=True)
