@@ -119,6 +119,8 @@ class EligibilitySchema(Schema):
     balance_minutes = ma.fields.Integer()
     members = ma.fields.List(ma.fields.Nested(RedeemerSchema), metadata={
         "description": "Everyone in the household, oldest first: who may redeem its hours and why (bounded: one family)"})
+    network_available = ma.fields.Boolean(metadata={
+        "description": "The household's community is in a network: a payback request may be opened to it"})
     preferred_candidates = ma.fields.List(ma.fields.Nested(PreferredCandidateSchema), metadata={
         "description": "Whom a payback request may name as 指定服务人: active volunteers who served this household "
                        "(a credited record), most recent first, at most 10"})

@@ -113,7 +113,9 @@ def eligibility(actor: Member, for_member_id: int | None = None) -> dict:
     return {"eligible": line["may_redeem"], "reason": redeemers.sentence(line), "member_id": member.id,
             "member_name": member.name, "available_minutes": ledger.available(account),
             "held_minutes": account.pending_minutes, "balance_minutes": account.posted_minutes, "members": members,
-            "preferred_candidates": promise.candidates(member.household_id)}
+            "preferred_candidates": promise.candidates(member.household_id),
+            # The form offers 也请邻近社区的志愿者帮忙 only when the community is in a network (通存通兑).
+            "network_available": network_tasks.network_of(member.community_id) is not None}
 
 
 def open_payback(actor: Member, data: dict) -> Request:
