@@ -232,3 +232,20 @@ def test_an_at_risk_payback_nobody_claimed_is_opened_to_the_network(any_app):
              if m.payload.get("event_key") == f"request:{request['id']}:promise_at_risk"]
     assert alert and "邻近社区" in str(alert[0].payload)
     _verified(client, hpl_station, xfy_station)
+
+
+def test_the_demo_shows_a_payback_served_by_a_volunteer_of_the_other_community(app):
+    from server.models import Member
+    from server.services.ledger import ledger_verify
+    from server.services.people import demo
+
+    assert demo.load()
+    client = app.test_client()
+    wu, sun = Member.get(Member.handle == "resident-b"), Member.get(Member.handle == "nurse")
+    (request,) = client.get("/api/v1/payback-requests", headers=headers(app, wu)).json["items"]
+    assert request["open_to_network"] and request["hold_state"] == "posted" and request["spent_minutes"] == 60
+    line = client.get(f"/api/v1/households/{wu.household_id}/passbook", headers=headers(app, wu)).json["entries"][0]
+    assert (line["code"], line["other_community"], line["served_by"]) == ("payback", "和平里社区", "孙丽")
+    credit = client.get("/api/v1/me/passbook", headers=headers(app, sun)).json["entries"][0]
+    assert (credit["code"], credit["other_community"]) == ("service_credit", "幸福苑社区")
+    assert ledger_verify.verify() == []
