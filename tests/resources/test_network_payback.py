@@ -12,7 +12,15 @@ import datetime as dt
 from server import clock
 from server.models import OutboxMessage, Request
 from server.services.board import promise
-from tests.factories import headers, make_admin, make_community, make_coordinator, make_member, make_volunteer, need
+from tests.factories import (
+    headers,
+    make_admin,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_volunteer,
+    need,
+)
 
 NOW = dt.datetime(2026, 5, 12, 8, 0)
 
