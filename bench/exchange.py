@@ -18,7 +18,7 @@ import sys
 
 from bench import harness
 
-ROUNDS, ROUND_SECONDS = 4, 2
+ROUNDS, ROUND_SECONDS = 6, 4
 VOLUNTEERS = 200
 SLOTS_PER_DAY = 8  # 8 × 60 minutes is DAILY_CAP_MINUTES: every service is credited in full
 MARGIN, MIN_RECORDS = 3.0, 800
@@ -89,7 +89,7 @@ class Paybacks:
                 model.insert_many(rows[chunk:chunk + 500]).execute()
             return [r.id for r in model.select(model.id).where(model.id > first).order_by(model.id)]
 
-        database.connect(reuse_if_open=True)
+        _connect()
         try:
             with database.atomic():
                 holds = insert(Transfer, [dict(
@@ -127,6 +127,17 @@ class Paybacks:
         return records
 
 
+def _connect() -> None:
+    """A fresh connection: pooled PostgreSQL connections this process held before the clients forked may have
+    been closed under it by the clients' exit."""
+    from server.db import database
+
+    close_all = getattr(database.obj, "close_all", None)
+    if close_all is not None:
+        close_all()
+    database.connect(reuse_if_open=True)
+
+
 def measure(backend: str) -> dict:
     from server.db import database
 
@@ -149,7 +160,7 @@ def measure(backend: str) -> dict:
                     last[kind] = rate
                     rates[kind] += rate / ROUNDS
                     errors += failed
-        database.connect(reuse_if_open=True)
+        _connect()
         from server.services.ledger import ledger_verify
 
         violations = ledger_verify.verify()
