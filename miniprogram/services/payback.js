@@ -16,5 +16,7 @@ const create = (body, opts) => api.post('/payback-requests', body, opts)
 /** My household's payback requests, newest first: the first 100 of the paged list. */
 const list = (opts) => api.get('/payback-requests', { limit: 100 }, opts).then((page) => page.items)
 const cancel = (id, reason, opts) => api.post(`/payback-requests/${id}/cancel`, reason ? { reason } : {}, opts)
+/** 也请邻近社区的志愿者帮忙, after the request was made (its community must be in a network). */
+const openToNetwork = (id, opts) => api.post(`/requests/${id}/open-to-network`, {}, opts)
 
-module.exports = { eligibility, create, list, cancel }
+module.exports = { eligibility, create, list, cancel, openToNetwork }

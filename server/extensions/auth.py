@@ -40,9 +40,10 @@ ROLE_DOC = {
 # param name -> function(id) returning (the object's community id, a tuple of the community ids it
 # belongs to (a transfer between two communities, a network), "global" or None if missing; the row)
 _SCOPES: dict[str, callable] = {}
+_SHARED: dict[str, callable] = {}
 
 
-def register_scope(param: str, model_name: str, community_of=None) -> None:
+def register_scope(param: str, model_name: str, community_of=None, shared_with=None) -> None:
     """Declare that URL parameter `param` names a row of the model called `model_name`, scoped to a community.
 
     By name, so that route modules import no models (tests/test_routes_thin.py); a misspelt
@@ -50,7 +51,11 @@ def register_scope(param: str, model_name: str, community_of=None) -> None:
     `scoped_object`); `community_of(id)`, a service function, replaces that for models whose
     community is found elsewhere; it may answer a tuple of community ids for an object that
     belongs to several (a transfer between two communities, a network): a member of any passes.
+    `shared_with(row)`, a service function asked only when the member is of another community than the
+    row's, may name further communities the row is shared with (a payback task opened to the network).
     """
+    if shared_with is not None:
+        _SHARED[param] = shared_with
     model = getattr(models, model_name)
     if community_of is None:
         lookup = Prepared(lambda object_id: model.select().where(model.id == object_id))
@@ -194,7 +199,9 @@ def _check_scopes(member: Member) -> None:
             if member.community_id not in community_id:
                 raise NotFound()
         elif community_id != member.community_id:
-            raise NotFound()
+            shared = _SHARED.get(param)
+            if shared is None or row is None or member.community_id not in shared(row):
+                raise NotFound()
 
 
 def admit(member: Member, allowed: tuple[str, ...]) -> None:

@@ -24,6 +24,7 @@ from server.models.agreements import Agreement
 from server.models.catalog import Provider, ServiceCategory, ServiceItem, Team
 from server.models.enums import one_of
 from server.models.ledger import Transfer
+from server.models.networks import Network
 from server.models.people import Community, Household, Member
 from server.models.records import ServiceRecord
 
@@ -57,6 +58,12 @@ class Request(BaseModel):
     promise_due_at = DateTimeField(null=True)
     preferred_volunteer = ForeignKeyField(Member, null=True, backref="requests_preferred", on_delete="RESTRICT")
     promise_alerted_at = DateTimeField(null=True)  # the one urgent "promise at risk" alert to the coordinators
+    # Opened to the network (also served by a neighbouring community's volunteer): when, why (requester,
+    # household, coordinator, at_risk) and by whom (none: the at-risk job).
+    network_opened_at = DateTimeField(null=True)
+    network_opened_reason = CharField(max_length=16, default="")
+    network_opened_by = ForeignKeyField(Member, null=True, backref="requests_opened_to_network", on_delete="RESTRICT",
+                                        index=False)
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
@@ -92,6 +99,8 @@ class Task(BaseModel):
     # 指定服务人: until reserved_until only reserved_for sees and may claim it (matching asks only them).
     reserved_for = ForeignKeyField(Member, null=True, backref="tasks_reserved", on_delete="RESTRICT")
     reserved_until = DateTimeField(null=True)
+    # A payback opened to its network: the other member communities' volunteers see and may claim it.
+    network = ForeignKeyField(Network, null=True, backref="tasks", on_delete="RESTRICT", index=False)
     claimed_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
@@ -102,6 +111,7 @@ class Task(BaseModel):
             (("volunteer", "status"), False),
             (("agreement", "occurrence_date", "volunteer"), True),
             (("status", "window_end"), False),
+            (("network", "status", "board_order", "created_at", "id"), False),
         )
 
 

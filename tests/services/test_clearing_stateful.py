@@ -1,12 +1,15 @@
 """A Hypothesis state machine over three communities in one network (通存通兑, docs/ledger.md, invariant 10).
 
 Random gifts between relatives of different communities, reversals of them (by either community's
-station), households that move (迁移, accepted by the receiving station) and limit changes, against a plain model. After every step: each community's legs sum to
+station), paybacks opened to the network and served by another community's volunteer (claimed, checked in
+and out, confirmed by the elder), households that move (迁移, accepted by the receiving station) and limit
+changes, against a plain model. After every step: each community's legs sum to
 zero (the verifier), the clearing balances sum to zero across the network, no |position| passes its
 limit, the positions and balances agree with the model, and the verifier finds nothing. Derandomized
 with a fixed number of examples, so it runs the same way every time.
 """
 
+import collections
 import datetime as dt
 import itertools
 import shutil
@@ -27,16 +30,18 @@ from hypothesis.stateful import (
 
 from config import settings as settings_module
 from server import clock, hooks, runtime
-from server.models import Account, Household, Member, Network
+from server.models import Account, Household, Member, Network, Task
+from server.services.board import bookings, records, tasks
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify, moves, networks
 from tests.conftest import _reset_postgres
-from tests.factories import make_community, make_coordinator, make_member
+from tests.factories import make_community, make_coordinator, make_member, make_volunteer, need
 
 STARTS = [600, 180, 60]  # the smaller households fit within the limits, so they can move
 AMOUNTS = st.integers(1, 8).map(lambda n: n * 30)
 LIMITS = st.integers(0, 12).map(lambda n: n * 30)
 PAIRS = [(a, b) for a in range(3) for b in range(3) if a != b]
+SEEN = collections.Counter()  # what the runs exercised: the paybacks across must have happened
 
 
 def machine_for(url_factory):
@@ -53,7 +58,10 @@ def machine_for(url_factory):
         def open_network(self):
             self.communities = [make_community() for _ in range(3)]
             self.stations = [make_coordinator(c) for c in self.communities]
-            self.members = [make_member(c) for c in self.communities]
+            # Elders (they may redeem), and a volunteer in each community who serves the others' paybacks.
+            self.members = [make_member(c, birth_date=dt.date(1950, 1, 1)) for c in self.communities]
+            self.volunteers = [make_volunteer(c)[0] for c in self.communities]
+            self.day = 0
             self.households = [Household.get_by_id(m.household_id) for m in self.members]
             for n, household in enumerate(self.households):
                 ledger_ops.adjust(self.stations[n], household, minutes=STARTS[n], reason="开户存入", key=f"fund-{n}")
@@ -128,6 +136,43 @@ def machine_for(url_factory):
             self._move(receiver, giver, minutes, into, out)
             self.reversed.add(transfer_id)
 
+        @rule(which=st.integers(0, 2), serving=st.integers(0, 2), minutes=st.sampled_from([30, 60, 90]))
+        def payback_across(self, which, serving, minutes):
+            """Household `which` opens a payback to the network; community `serving`'s volunteer claims it (a limit
+            may refuse: then it is cancelled), serves it and the elder confirms: the hold posts through clearing."""
+            here = self.where[which]
+            if serving == here:
+                return
+            self.day += 1
+            clock.freeze(dt.datetime(2026, 5, 12, 9, 0) + dt.timedelta(days=self.day))
+            elder = Member.get_by_id(self.members[which].id)
+            try:
+                request = bookings.open_payback(elder, {**need(hours_from_now=0, minutes=minutes), "open_to_network": True})
+            except ledger.InsufficientMinutes:
+                assert self.balance[which] < minutes, "a payback within the balance was refused"
+                return
+            assert self.balance[which] >= minutes
+            fits = (abs(self.position[here] + minutes) <= self.limits[here]
+                    and abs(self.position[serving] - minutes) <= self.limits[serving])
+            volunteer = Member.get_by_id(self.volunteers[serving].id)
+            task = Task.get(Task.request == request.id)
+            try:
+                tasks.claim(volunteer, task)
+            except ledger.LimitExceeded:
+                assert not fits, "a payback within the limits could not be claimed"
+                SEEN["payback refused by a limit"] += 1
+                bookings.cancel(elder, request, "无人能接")
+                return
+            assert fits, "a payback past a limit was claimed"
+            tasks.check_in(volunteer, Task.get_by_id(task.id))
+            clock.freeze(clock.now() + dt.timedelta(minutes=minutes + 5))
+            _, record = tasks.check_out(volunteer, Task.get_by_id(task.id))
+            records.confirm(elder, record)
+            self.balance[which] -= minutes
+            self.position[here] += minutes
+            self.position[serving] -= minutes
+            SEEN["payback served across"] += 1
+
         @rule(which=st.integers(0, 2), to=st.integers(0, 2))
         def move(self, which, to):
             """The household asks to move; the receiving station accepts (or a limit refuses and it is cancelled)."""
@@ -197,12 +242,16 @@ def test_clearing_state_machine_sqlite(sqlite_template, redis):
         shutil.copy(sqlite_template, path)
         init_db(f"sqlite:///{path}")
 
+    SEEN.clear()
     try:
         run_state_machine_as_test(machine_for(fresh), settings=SETTINGS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    assert SEEN["payback served across"] > 0, SEEN
 
 
 @pytest.mark.postgres
 def test_clearing_state_machine_postgres(pg_database_url, redis):
+    SEEN.clear()
     run_state_machine_as_test(machine_for(lambda: _reset_postgres(pg_database_url)), settings=SETTINGS)
+    assert SEEN["payback served across"] > 0, SEEN

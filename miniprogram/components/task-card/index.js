@@ -1,4 +1,7 @@
-/** One task on the board or in my tasks; the page decides which buttons to offer. */
+/**
+ * One task on the board or in my tasks; the page decides which buttons to offer. A payback opened to the
+ * network from another community (通存通兑, the server's `from_other_community`) reads 来自XX社区.
+ */
 
 const format = require('../../utils/format')
 const labels = require('../../utils/labels')
@@ -20,6 +23,7 @@ Component({
           priority: !!t.priority || t.source === 'payback',
           urgent: t.urgency === 'urgent',
           status: t.held && t.status === 'open' ? 'held' : t.status,
+          fromCommunity: t.from_other_community && t.community_name ? `来自${t.community_name}` : '',
         },
       })
     },

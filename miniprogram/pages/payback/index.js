@@ -8,6 +8,9 @@
  * A request may name a volunteer who served the household before (指定服务人, from the server's
  * `preferred_candidates`): they are asked first. Each request shows the server's promise phrase
  * (还剩 5 小时 / 已超时 / 已安排服务人), whom it named and who is coming.
+ * When the household's community is in a network (通存通兑, the server's `network_available`), a switch
+ * 也请邻近社区的志愿者帮忙 opens the request to the other communities' volunteers too (`open_to_network`);
+ * a request so opened shows 已向邻近社区开放.
  */
 
 const payback = require('../../services/payback')
@@ -28,6 +31,7 @@ function decorate(r) {
     when: format.windowText(r.window_start, r.window_end),
     held: format.hours(r.held_minutes !== undefined ? r.held_minutes : r.estimated_minutes),
     cancellable: OPEN.indexOf(r.status) >= 0,
+    widenable: r.status === 'open' && !r.open_to_network,
     preferredName: r.preferred_volunteer ? r.preferred_volunteer.name : '',
     comingText: r.coming && r.coming.kind === 'provider' ? r.coming.label : '',
   })
@@ -62,6 +66,8 @@ Component({
     candidates: [], // 指定服务人: volunteers who served the household before (the server's list)
     preferredId: null, // the one named, or null: 不指定
     checking: false,
+    networkAvailable: false, // the community is in a network: the switch is offered
+    openToNetwork: false,
   },
   methods: {
     onLoad() {
@@ -78,6 +84,7 @@ Component({
           me: eligibility.member_id,
           members: (eligibility.members || []).map(person),
           candidates: (eligibility.preferred_candidates || []).map(candidate),
+          networkAvailable: !!eligibility.network_available,
           list: (list || []).map(decorate),
           categories: c.categories,
           family: households.family(household),
@@ -127,6 +134,10 @@ Component({
       this.setData({ formOpen: true, forId: self ? null : m.member_id, formFamily: [], preferredId: null })
       this.prefillForm()
     },
+    /** 也请邻近社区的志愿者帮忙 */
+    onOpenToNetwork(e) {
+      this.setData({ openToNetwork: !!e.detail.value })
+    },
     onEstimate(e) {
       this.setData({ holdText: format.hours(e.detail.minutes) })
     },
@@ -138,9 +149,11 @@ Component({
       if (this.data.forId) body.for_member_id = this.data.forId
       const named = this.data.candidates.find((c) => c.member_id === this.data.preferredId)
       if (named) body.preferred_volunteer_id = named.member_id
+      const wide = this.data.networkAvailable && this.data.openToNetwork
+      if (wide) body.open_to_network = true
       return nav.confirmDialog({
         title: '确认申请',
-        content: `${named ? `会先请${named.name}来。` : ''}提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
+        content: `${named ? `会先请${named.name}来。` : ''}${wide ? '邻近社区的志愿者也能接单。' : ''}提交后先冻结您存折里的 ${format.hours(body.estimated_minutes)}。服务完成按实际时长扣除，多的退回；取消就全部退回。`,
         confirmText: '确认申请',
         cancelText: '再想想',
       }).then((yes) => {
@@ -148,10 +161,16 @@ Component({
         return form.submitting(() => payback.create(body)).then((sent) => {
           if (!sent) return null
           nav.toast('已申请')
-          this.setData({ formOpen: false, holdText: '', forId: null, preferredId: null })
+          this.setData({ formOpen: false, holdText: '', forId: null, preferredId: null, openToNetwork: false })
           return this.load()
         }, (err) => form.showErrors(err))
       })
+    },
+    /** An open request not yet opened to the network: 也请邻近社区帮忙. */
+    onWiden(e) {
+      const id = e.currentTarget.dataset.id
+      return this.act(() => payback.openToNetwork(id), '已请邻近社区帮忙',
+        { title: '请邻近社区帮忙', content: '同一街道其他社区的志愿者也能看到这个申请并来帮忙。', confirmText: '好的', cancelText: '不用了' })
     },
     onCancel(e) {
       const id = e.currentTarget.dataset.id

@@ -21,12 +21,12 @@ from server.resources.records.schemas import (
     RecordReportSchema,
     RecordSchema,
 )
-from server.services.board import code_cards, corrections, counter, records
+from server.services.board import code_cards, corrections, counter, network_tasks, records
 from server.services.board.record_views import record_view, record_views
 
 blp = Blueprint("service_records", __name__, url_prefix="/api/v1/service-records",
                 description="Service records (服务记录)")
-auth.register_scope("record_id", "ServiceRecord")
+auth.register_scope("record_id", "ServiceRecord", shared_with=network_tasks.record_shared_with)
 
 
 def _record(record_id):

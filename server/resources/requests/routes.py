@@ -13,7 +13,7 @@ from server.resources.requests.schemas import (
     PaybackNeedSchema,
     RequestSchema,
 )
-from server.services.board import bookings
+from server.services.board import bookings, network_tasks
 from server.services.board.request_views import request_view
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Booking and payback (预约服务 · 优先回馈)")
@@ -72,6 +72,21 @@ class RequestCancel(MethodView):
     def post(self, body, request_id):
         """Cancel a request not yet served (a payback hold is released); the volunteer is told"""
         return request_view(bookings.cancel(auth.current_member(), _request(request_id), body["reason"]))
+
+
+@blp.route("/requests/<int:request_id>/open-to-network")
+class RequestOpenToNetwork(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, RequestSchema)
+    def post(self, request_id):
+        """Open a payback request to the network (也请邻近社区的志愿者帮忙)
+
+        By the requester, their household or the community's coordinator, while nobody has claimed it
+        (409 `not_open` otherwise). Volunteers of the network's other communities then see it on their board,
+        marked with its community, and may claim it within the communities' limits. Once; again changes
+        nothing. 422 on `open_to_network` when the community is in no network, or the request is no payback.
+        """
+        return request_view(network_tasks.opened_by(auth.current_member(), _request(request_id)))
 
 
 @blp.route("/payback-requests/eligibility")

@@ -29,6 +29,9 @@ class PaybackNeedSchema(NeedSchema):
         "description": "指定服务人: a volunteer who served this household before and still serves "
                        "(`preferred_candidates` of /payback-requests/eligibility); asked first, alone, for "
                        "PAYBACK_PREFERRED_HOURS"})
+    open_to_network = ma.fields.Boolean(load_default=False, metadata={
+        "description": "也请邻近社区的志愿者帮忙: the volunteers of the network's other communities see it too "
+                       "(only when the household's community is in a network; otherwise 422 on this field)"})
 
 
 class CancelSchema(Schema):
@@ -80,6 +83,13 @@ class RequestSchema(PromiseFields, Schema):
         "description": "指定服务人 named by the household"})
     preferred_until = LocalDateTime(allow_none=True, metadata={
         "description": "Until then only the preferred volunteer is asked (then everyone as usual)"})
+    open_to_network = ma.fields.Boolean(metadata={
+        "description": "Payback opened to the network: neighbouring communities' volunteers may serve it"})
+    network_opened_at = LocalDateTime(allow_none=True, metadata={"description": "When it was opened to the network"})
+    network_opened_reason = ma.fields.String(allow_none=True, metadata={
+        "description": "Why: requester | household | coordinator | at_risk (the promise was at risk, nobody claimed)"})
+    network_label = ma.fields.String(metadata={"description": "已向邻近社区开放, or empty"})
+    network_reason_label = ma.fields.String(metadata={"description": "Why, in words"})
 
 
 class RedeemerSchema(Schema):
@@ -109,6 +119,8 @@ class EligibilitySchema(Schema):
     balance_minutes = ma.fields.Integer()
     members = ma.fields.List(ma.fields.Nested(RedeemerSchema), metadata={
         "description": "Everyone in the household, oldest first: who may redeem its hours and why (bounded: one family)"})
+    network_available = ma.fields.Boolean(metadata={
+        "description": "The household's community is in a network: a payback request may be opened to it"})
     preferred_candidates = ma.fields.List(ma.fields.Nested(PreferredCandidateSchema), metadata={
         "description": "Whom a payback request may name as 指定服务人: active volunteers who served this household "
                        "(a credited record), most recent first, at most 10"})

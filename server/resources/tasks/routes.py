@@ -17,12 +17,12 @@ from server.resources.tasks.schemas import (
     TaskDetailSchema,
     TaskSchema,
 )
-from server.services.board import assignment, bookings, matching, tasks
+from server.services.board import assignment, bookings, matching, network_tasks, tasks
 from server.services.board import core as board
 from server.services.board.record_views import record_view
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task board (任务大厅)")
-auth.register_scope("task_id", "Task")
+auth.register_scope("task_id", "Task", shared_with=network_tasks.task_shared_with)
 
 
 def _task():

@@ -63,6 +63,12 @@ class TaskSchema(PromiseFields, Schema):
     reserved_until = ma.fields.String(allow_none=True, metadata={
         "description": "指定服务人: until then only the preferred volunteer may claim it (null: anyone may)"})
     reserved_for_me = ma.fields.Boolean(metadata={"description": "The household named me: I am asked first"})
+    open_to_network = ma.fields.Boolean(metadata={
+        "description": "A payback opened to the network: neighbouring communities' volunteers may serve it"})
+    community_id = ma.fields.Integer(metadata={"description": "The task's community"})
+    community_name = ma.fields.String(metadata={"description": "Its name (the board shows 来自XX社区 on another's)"})
+    from_other_community = ma.fields.Boolean(metadata={
+        "description": "The task is of another community of my network (通存通兑)"})
 
 
 class TaskDetailSchema(TaskSchema):

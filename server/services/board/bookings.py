@@ -15,7 +15,7 @@ from server.db import database
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.keyset import Keyset
 from server.models import Household, Member, Request, Task, TaskEvent
-from server.services.board import catalog, matching, promise, redeemers, tasks
+from server.services.board import catalog, matching, network_tasks, promise, redeemers, tasks
 from server.services.ledger import core as ledger
 from server.services.messaging import content_safety, notifications
 from server.services.people import date_bounds, privacy
@@ -113,7 +113,9 @@ def eligibility(actor: Member, for_member_id: int | None = None) -> dict:
     return {"eligible": line["may_redeem"], "reason": redeemers.sentence(line), "member_id": member.id,
             "member_name": member.name, "available_minutes": ledger.available(account),
             "held_minutes": account.pending_minutes, "balance_minutes": account.posted_minutes, "members": members,
-            "preferred_candidates": promise.candidates(member.household_id)}
+            "preferred_candidates": promise.candidates(member.household_id),
+            # The form offers 也请邻近社区的志愿者帮忙 only when the community is in a network (通存通兑).
+            "network_available": network_tasks.network_of(member.community_id) is not None}
 
 
 def open_payback(actor: Member, data: dict) -> Request:
@@ -124,6 +126,9 @@ def open_payback(actor: Member, data: dict) -> Request:
         raise RuleBroken(info["reason"], rule="payback_not_eligible")
     requester = Member.get_by_id(info["member_id"])
     preferred = promise.check_preferred(requester.household_id, data.get("preferred_volunteer_id"))
+    if data.get("open_to_network") and network_tasks.network_of(requester.community_id) is None:
+        raise RuleBroken("本社区还没有加入通存通兑网络，不能请邻近社区的志愿者帮忙", field="open_to_network",
+                         rule="not_in_network")
     minutes = data["estimated_minutes"]
     with database.atomic():
         request = _create(actor, requester, data, payback=True, preferred=preferred)
@@ -134,6 +139,10 @@ def open_payback(actor: Member, data: dict) -> Request:
             on_behalf_of=requester if requester.id != actor.id else None,
         )
         Request.update(hold=hold.id).where(Request.id == request.id).execute()
+        if data.get("open_to_network"):
+            reason = ("requester" if actor.id == requester.id else
+                      "household" if actor.household_id == requester.household_id else "coordinator")
+            network_tasks.open_to_network(request, reason=reason, actor=actor)
         _alert_coordinators(request)
     return Request.get_by_id(request.id)
 

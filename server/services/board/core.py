@@ -14,8 +14,8 @@ from server import clock
 from server.db import Prepared
 from server.errors import RuleBroken
 from server.keyset import Keyset
-from server.models import Member, Provider, Request, Task, Volunteer, VolunteerTeam
-from server.services.board import assignment, catalog, promise
+from server.models import Community, Member, Provider, Request, Task, Volunteer, VolunteerTeam
+from server.services.board import assignment, catalog, network_tasks, promise
 from server.services.board.tasks import status_label
 from server.services.people import privacy
 
@@ -24,11 +24,11 @@ _COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.
             Task.status, Task.volunteer, Task.recipient, Task.recipient_household, Task.held, Task.board_order,
             Task.created_at, Task.request, Task.agreement, Task.community, Member.name.alias("recipient_name"),
             Member.phone.alias("recipient_phone"), Task.provider, Task.reserved_for, Task.reserved_until,
-            Request.promise_due_at)
+            Request.promise_due_at, Task.network)
 _NAMES = ("id", "source", "priority", "category", "item", "title", "description", "area", "building", "place",
           "window_start", "window_end", "estimated_minutes", "urgency", "status", "volunteer", "recipient",
           "recipient_household", "held", "board_order", "created_at", "request", "agreement", "community",
-          "recipient_name", "recipient_phone", "provider", "reserved_for", "reserved_until", "promise_due_at")
+          "recipient_name", "recipient_phone", "provider", "reserved_for", "reserved_until", "promise_due_at", "network")
 
 
 def _select():
@@ -43,13 +43,17 @@ _PREPARED: dict[tuple, Prepared] = {}
 
 def _board_query(shape: tuple):
     """Build the query for one combination of filters; parameters come in a fixed order."""
-    category, team_arity, only_team, day, area, after, include_held = shape
+    category, team_arity, only_team, day, area, after, include_held, in_network = shape
     hide_reserved = not include_held  # a coordinator sees everything; a volunteer not another's reserved task
 
     def build(*params):
         params = list(params)
         community, limit = params.pop(0), params.pop(0)
-        query = _select().where(Task.community == community, Task.status == "open")
+        if in_network:  # also the network's payback tasks opened to it (通存通兑)
+            query = _select().where((Task.community == community) | (Task.network == params.pop(0)),
+                                    Task.status == "open")
+        else:
+            query = _select().where(Task.community == community, Task.status == "open")
         if not include_held:
             query = query.where(Task.held == False)  # noqa: E712 - SQL, not Python truthiness
         if hide_reserved:
@@ -94,12 +98,16 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
         category_id = catalog.category_id(category)
         if category_id is None:
             raise RuleBroken("没有这个服务类别", field="category", rule="unknown_category")
+    # A volunteer whose community is in a network also sees the payback tasks opened to it.
+    network_id = None if coordinator else network_tasks.network_of(viewer.community_id)
     shape = (bool(category_id), None if team_ids is None else len(team_ids), team_id is not None, bool(date), bool(area),
-             bool(after), coordinator)
+             bool(after), coordinator, network_id is not None)
     prepared = _PREPARED.get(shape)
     if prepared is None:
         prepared = _PREPARED[shape] = Prepared(_board_query(shape))
     params = [viewer.community_id, limit + 1]
+    if network_id is not None:
+        params.append(network_id)
     if not coordinator:
         params += [clock.now(), viewer.id]
     if category_id:
@@ -118,7 +126,8 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
     rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
     offset = _offset()
     last = rows[limit - 1] if len(rows) > limit else None
-    return ([task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
+    names = community_names({row["community"] for row in rows[:limit]})
+    return ([task_line(row, viewer, coordinator=coordinator, offset=offset, names=names) for row in rows[:limit]],
             (last["board_order"], last["created_at"], last["id"]) if last else None)
 
 
@@ -136,7 +145,13 @@ def _offset() -> str:
     return clock.aware(dt.datetime(2000, 1, 1)).isoformat()[19:]
 
 
-def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None) -> dict:
+def community_names(community_ids) -> dict[int, str]:
+    ids = sorted(set(community_ids))
+    return dict(Community.select(Community.id, Community.name).where(Community.id.in_(ids)).tuples()) if ids else {}
+
+
+def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None,
+              names: dict[int, str] | None = None) -> dict:
     """A task as the viewer may see it, JSON-ready (used verbatim by the response)."""
     mine = row["volunteer"] == viewer.id
     family = viewer.household_id is not None and viewer.household_id == row["recipient_household"]
@@ -171,6 +186,11 @@ def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, off
         "agreement_id": row["agreement"],
         "created_at": _iso(row["created_at"], offset),
         **_promise(row, viewer, offset),
+        # A payback opened to the network (通存通兑): the board marks one from a neighbouring community.
+        "open_to_network": bool(row.get("network")),
+        "community_id": row["community"],
+        "community_name": (names if names is not None else community_names([row["community"]])).get(row["community"], ""),
+        "from_other_community": row["community"] != viewer.community_id,
     }
 
 
@@ -237,4 +257,6 @@ def mine(viewer: Member, *, active: bool = True):
     rows = (_select()
             .where(Task.volunteer == viewer.id, Task.status.in_(list(statuses)))
             .order_by(Task.window_start, Task.id).limit(100).dicts())
-    return [task_line(row, viewer) for row in rows]
+    rows = list(rows)
+    names = community_names({row["community"] for row in rows})
+    return [task_line(row, viewer, names=names) for row in rows]

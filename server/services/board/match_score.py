@@ -47,6 +47,7 @@ from peewee import JOIN, SQL, Case, Cast, fn
 from server.models import (
     Household,
     MemberYear,
+    NetworkMember,
     TaskCandidate,
     TaskEvent,
     TeamCategory,
@@ -227,6 +228,14 @@ def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_onl
     return _ordered(chose.union_all(team_only), limit)
 
 
+def _communities(task):
+    """The task's community; for a payback opened to its network (通存通兑), every member community."""
+    if getattr(task, "network_id", None):
+        members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
+        return Volunteer.community.in_(members)
+    return Volunteer.community == task.community_id
+
+
 def _select(task, bits, weights, intention, team, available_only, exclude, opening_id):
     """Active volunteers of the task's community, minus whom it must not ask, with the coarse score."""
     available = _flag(Volunteer.availability_mask.bin_and(bits) != 0)
@@ -245,7 +254,7 @@ def _select(task, bits, weights, intention, team, available_only, exclude, openi
         .join(M, on=(Volunteer.member == M.id))
         .join(Household, JOIN.LEFT_OUTER, on=(M.household == Household.id))
         .switch(Volunteer)
-        .where(Volunteer.community == task.community_id, Volunteer.status == "active", M.erased_at.is_null())
+        .where(_communities(task), Volunteer.status == "active", M.erased_at.is_null())
     )
     if available_only:
         query = query.where(Volunteer.availability_mask.bin_and(bits) != 0)

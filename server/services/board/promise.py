@@ -20,6 +20,7 @@ from server import clock, runtime
 from server.db import database
 from server.errors import RuleBroken
 from server.models import Member, Provider, Request, ServiceRecord, Task, Volunteer
+from server.services.board import network_tasks
 from server.services.messaging import notifications
 from server.services.people import privacy
 from server.services.people.privacy import mask_name
@@ -170,13 +171,23 @@ def alert_at_risk(now: dt.datetime | None = None) -> int:
             if not Request.update(promise_alerted_at=now).where(Request.id == request.id,
                                                                 Request.promise_alerted_at.is_null()).execute():
                 continue
+            # Nobody in the community claimed it: its network's other communities are asked too (通存通兑).
+            widened = request.network_opened_at is None and _open_to_network(request)
             coordinators = privacy.coordinator_ids(request.community_id)
             if coordinators:
                 left = phrase(max(0, int((request.promise_due_at - now).total_seconds() // 60)))
+                also = "，已自动请邻近社区的志愿者帮忙" if widened else ""
                 notifications.notify(coordinators, f"request:{request.id}:promise_at_risk", "coordinator_alert", {
                     "subject": "优先回馈承诺将超时",
-                    "summary": f"{mask_name(request.requester.name)}：{task.title}，无人接单，{left}，请指派",
+                    "summary": f"{mask_name(request.requester.name)}：{task.title}，无人接单，{left}{also}，请指派",
                     "when": request.promise_due_at, "page": ASSIGN_PAGE.format(task_id=task.id),
                 }, urgent=True)
         alerted += 1
     return alerted
+
+
+def _open_to_network(request: Request) -> bool:
+    """Open an at-risk payback request to its community's network, if it is in one (True when opened now)."""
+    if network_tasks.network_of(request.community_id) is None:
+        return False
+    return network_tasks.open_to_network(request, reason="at_risk")

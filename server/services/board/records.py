@@ -17,8 +17,8 @@ from server import clock, runtime
 from server.db import Prepared, database, instance
 from server.errors import Forbidden, NotFound, RuleBroken
 from server.keyset import Keyset
-from server.models import Member, ServiceRecord
-from server.services.board import catalog
+from server.models import Household, Member, ServiceRecord
+from server.services.board import catalog, network_tasks
 from server.services.ledger import core as ledger
 from server.services.messaging import content_safety, notifications
 from server.services.people import core as people
@@ -86,6 +86,9 @@ def record_for(viewer: Member, record_id: int | ServiceRecord) -> ServiceRecord:
 def _may_see(viewer: Member, record: ServiceRecord) -> bool:
     if privacy.coordinates(viewer, record.community_id):
         return True
+    if (record.volunteer_household_id is not None and viewer.community_id != record.community_id
+            and privacy.coordinates(viewer, _community_of_household(record.volunteer_household_id))):
+        return True  # a volunteer of a neighbouring community served (通存通兑): their station sees it too
     if viewer.id in (record.volunteer_id, record.witness_id, record.recipient_id):
         return True
     household = viewer.household_id
@@ -93,6 +96,10 @@ def _may_see(viewer: Member, record: ServiceRecord) -> bool:
 
 
 _HOUSEHOLD_OF = Prepared(lambda member_id: Member.select(Member.household).where(Member.id == member_id))
+
+
+def _community_of_household(household_id: int) -> int | None:
+    return Household.select(Household.community).where(Household.id == household_id).scalar()
 
 
 def _household_of(member_id: int | None) -> int | None:
@@ -580,6 +587,16 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
                      reason: str = "", details: dict | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
     target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id)
+    crossing = {}
+    if target.community_id != record.community_id:
+        # A volunteer of a neighbouring community served a payback opened to the network (通存通兑): credited in
+        # their own community, naming the one served; the hold then posts through both clearing accounts. Lock
+        # what both postings touch now, accounts then chain heads in id order, as every posting does.
+        crossing = network_tasks.crossing_details(record.community_id, target.community_id)
+        held = [target.id, issuance.id, pool.id]
+        if record.recipient_household_id is not None:
+            held.append(ledger.household_account(record.recipient_household_id).id)
+        ledger.lock_crossing([record.community_id, target.community_id], held)
 
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
@@ -590,7 +607,8 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=key or f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes}, reason=reason,
         legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, actor=actor, record_id=record.id,
-        details={**passbook_details(record, volunteer), **(details or {})},
+        details={**passbook_details(record, volunteer), **crossing, **(details or {})},
+        counter_community_id=record.community_id if crossing else None,
         savepoint=False,  # the caller's transaction ends on any error
     )
 

@@ -1,7 +1,7 @@
 """How a request reads for its household: status in words, who is coming, what is held, the promise."""
 
 from server.models import Member, Provider, Request, ServiceRecord, Task, TaskVisit, Transfer
-from server.services.board import catalog, promise
+from server.services.board import catalog, network_tasks, promise
 from server.services.board.tasks import status_label
 
 
@@ -46,4 +46,5 @@ def request_view(request: Request) -> dict:
         "preferred_volunteer": None if request.preferred_volunteer_id is None else {
             "id": request.preferred_volunteer_id, "name": request.preferred_volunteer.name},
         "preferred_until": task.reserved_until if task.reserved_for_id else None,
+        **network_tasks.request_fields(request),
     }

@@ -35,7 +35,7 @@ from server.models import (
     Volunteer,
     VolunteerTeam,
 )
-from server.services.board import matching, records
+from server.services.board import matching, network_tasks, records
 from server.services.ledger import core as ledger
 from server.services.messaging import notifications
 from server.services.people import privacy, tokens, volunteers
@@ -125,6 +125,8 @@ def task_for(viewer: Member, task: Task | int) -> Task:
         return task
     if viewer.community_id == task.community_id and Volunteer.select().where(Volunteer.member == viewer.id).exists():
         return task
+    if task.network_id is not None and network_tasks.may_see(viewer, task):
+        return task  # a payback opened to the network: its other communities' volunteers (通存通兑)
     raise NotFound()
 
 
@@ -140,6 +142,7 @@ def claim(actor: Member, task: Task) -> Task:
         raise RuleBroken("这个任务需要特定服务队的志愿者", rule="team_required")
     if task.window_end < clock.now():
         raise RuleBroken("这个任务的服务时间已经过了", rule="window_passed")
+    network_tasks.check_claim(actor, task)  # another community's volunteer: a network task, within the limits
     if task.reserved_until is not None and task.reserved_until > clock.now() and task.reserved_for_id != actor.id:
         raise RuleBroken(f"老人指定了服务人，{clock.aware(task.reserved_until):%m月%d日 %H:%M}后其他志愿者才能接单",
                          rule="reserved_for_preferred")
@@ -354,6 +357,9 @@ def on_record_settled(record: ServiceRecord) -> None:
                                    provider_id=record.provider_id)
                 else:
                     details["served_by"] = record.volunteer.name
-                ledger.post_hold(hold.id, minutes=spent, details=details)
+                served_in = network_tasks.serving_community(record)
+                if served_in is not None and served_in != task.community_id:
+                    details.update(network_tasks.crossing_details(task.community_id, served_in))
+                ledger.post_hold(hold.id, minutes=spent, details=details, served_in=served_in)
     elif record.status == "confirmed" and task.status == "done":
         transition(task, "confirm", actor=None)

@@ -546,10 +546,14 @@ def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "
     return transfer
 
 
-def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
+def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | None = None) -> Transfer:
     """Spend at most the held minutes; release the rest. Happens once.
 
-    Spending nothing is a release (voided), never a hold "posted" for 0 minutes.
+    Spending nothing is a release (voided), never a hold "posted" for 0 minutes. `served_in`: the
+    community whose volunteer served (a payback opened to the network, served by a neighbour): the spent
+    minutes then cross to it through both clearing accounts — household −n, its clearing +n | the
+    serving community's clearing −n, its issuance +n (it issued the volunteer's credit) — both chain heads
+    locked in community order, the limits checked; the hold names that community (`counter_community`).
     """
     with database.atomic():
         transfer = Transfer.get_by_id(transfer_id)
@@ -557,12 +561,24 @@ def post_hold(transfer_id: int, *, minutes: int, details=None) -> Transfer:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
         if minutes == 0:
             return void_hold(transfer_id)
-        issuance = system_account(transfer.community_id, "issuance")
-        accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
-        chains = _lock_chains([transfer.community_id])
-        _resolve_hold(transfer, state="posted", posted_minutes=minutes, details={**transfer.details, **(details or {})})
-        _apply_legs(transfer, [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)], accounts, chains,
-                    day=clock.today())
+        across = served_in is not None and served_in != transfer.community_id
+        issuance = system_account(served_in if across else transfer.community_id, "issuance")
+        if not across:
+            accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
+            chains = _lock_chains([transfer.community_id])
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)]
+            _resolve_hold(transfer, state="posted", posted_minutes=minutes, details={**transfer.details, **(details or {})})
+        else:
+            out_clearing = system_account(transfer.community_id, "clearing")
+            in_clearing = system_account(served_in, "clearing")
+            chains = _lock_chains([transfer.community_id, served_in])
+            accounts = _lock_accounts([transfer.hold_account_id, out_clearing.id, in_clearing.id, issuance.id])
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(out_clearing.id, minutes), Leg(in_clearing.id, -minutes),
+                    Leg(issuance.id, minutes)]
+            _resolve_hold(transfer, state="posted", posted_minutes=minutes, counter_community=served_in,
+                          details={**transfer.details, **(details or {})})
+            transfer.counter_community_id = served_in
+        _apply_legs(transfer, legs, accounts, chains, day=clock.today())
     return Transfer.get_by_id(transfer_id)
 
 
@@ -636,6 +652,15 @@ _ADD_MEMBER_YEAR = Prepared(lambda member_id, year, minutes, again: (
 def add_member_year(member_id: int, year: int, minutes: int) -> None:
     """Upsert a volunteer's yearly credited minutes (atomic increment, both backends)."""
     _ADD_MEMBER_YEAR.rowcount(member_id, year, minutes, minutes)
+
+
+def lock_crossing(community_ids, account_ids) -> None:
+    """Inside the caller's transaction, before postings that cross between communities: lock the given
+    accounts and the communities' clearing accounts, then their chain heads, each in id order — the order
+    every posting takes them in, so two crossings (or a crossing and a gift) cannot deadlock."""
+    clearing = [system_account(community_id, "clearing").id for community_id in community_ids]
+    _lock_accounts([*account_ids, *clearing])
+    _lock_chains(community_ids)
 
 
 def hold_communities(community_ids) -> None:

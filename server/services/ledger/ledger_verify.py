@@ -217,7 +217,8 @@ def _holds_and_reversals(community_id):
     originals. Only those transfers' legs are read (a city has millions of plain credits)."""
     found = []
     concerned = _scoped(Transfer.select(Transfer.id, Transfer.state, Transfer.minutes, Transfer.posted_minutes,
-                                        Transfer.hold_account, Transfer.reverses), Transfer, community_id).where(
+                                        Transfer.hold_account, Transfer.reverses, Transfer.community),
+                        Transfer, community_id).where(
         Transfer.hold_account.is_null(False) | Transfer.reverses.is_null(False) | (Transfer.state != "posted"))
     transfers = list(concerned.tuples())
     wanted = {t[0] for t in transfers} | {t[5] for t in transfers if t[5]}
@@ -227,11 +228,13 @@ def _holds_and_reversals(community_id):
         query = Entry.select(Entry.transfer, Entry.account, Entry.minutes).where(Entry.transfer.in_(ids[chunk:chunk + 10_000]))
         for transfer_id, account_id, minutes in _scoped(query, Entry, community_id).tuples():
             legs[transfer_id][account_id] = legs[transfer_id].get(account_id, 0) + minutes
-    for transfer_id, state, minutes, posted_minutes, hold_account_id, reverses_id in transfers:
+    for transfer_id, state, minutes, posted_minutes, hold_account_id, reverses_id, transfer_community in transfers:
         mine = legs.get(transfer_id, {})
         if state in ("pending", "voided") and mine:
             found.append(Violation("unposted_has_entries", f"{state} transfer has entries", transfer_id=transfer_id))
-        if hold_account_id and state == "posted":
+        # A hold's household leg lies in its own community (a payback served by a neighbour also has legs in
+        # the volunteer's community, whose check sees only those): checked where the hold was made.
+        if hold_account_id and state == "posted" and community_id in (None, transfer_community):
             spent = -mine.get(hold_account_id, 0)
             if spent != (posted_minutes or 0) or spent > minutes:
                 found.append(Violation("hold_posting", f"spent {spent} of a {minutes} hold "

@@ -44,6 +44,34 @@ def require_one_network(from_community: Community, to_community: Community) -> N
                          field="to_household_id", rule="not_in_one_network")
 
 
+def same_network(community_id: int, other_id: int) -> bool:
+    """Whether two different communities are members of one network (hours may cross between them)."""
+    here, there = membership(community_id), membership(other_id)
+    return here is not None and there is not None and here.network_id == there.network_id
+
+
+def network_communities(network_id: int) -> list[int]:
+    return [row[0] for row in NetworkMember.select(NetworkMember.community)
+            .where(NetworkMember.network == network_id).order_by(NetworkMember.community).tuples()]
+
+
+def check_room(from_community_id: int, to_community_id: int, minutes: int) -> None:
+    """Would `minutes` crossing from one community to the other keep both positions within their limits?
+    Refused (422 `network_limit`) with the limit, the position and the minutes, in Chinese. A read, not a
+    reservation: the ledger's guarded UPDATE decides when the hours actually cross."""
+    held = positions([from_community_id, to_community_id])
+    for community_id, delta in ((from_community_id, minutes), (to_community_id, -minutes)):
+        limit = NetworkMember.select(NetworkMember.limit_minutes).where(NetworkMember.community == community_id).scalar()
+        position = held.get(community_id, 0)
+        if limit is None or abs(position + delta) > limit:
+            name = Community.get_by_id(community_id).name
+            now = position_label(position).replace("本社区", name)
+            raise ledger.LimitExceeded(
+                f"超出{name}的通兑额度：额度为{_hours(limit or 0)}，目前{now}，这次要{'转出' if delta > 0 else '转入'}"
+                f"{_hours(minutes)}，请等社区之间结算或服务站调高额度后再接单", field="minutes",
+                community_id=community_id, limit_minutes=limit or 0, position_minutes=position, asked_minutes=delta)
+
+
 def network_scope(network_id: int):
     """The auth gate's scope for /networks/<id>/…: its member communities (None: no such network)."""
     if not Network.select().where(Network.id == network_id).exists():

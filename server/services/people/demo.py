@@ -119,6 +119,7 @@ def load() -> bool:
         _station_desk(wang, grandpa, li, zhou, zhao)
         _sms(wang, grandpa, zhao)
         _exchange(hpl, xfy, li, wu, zhao, admin)
+        _network_payback(wu, sun)
         _move(xfy, chen)
     return True
 
@@ -138,6 +139,34 @@ def _exchange(hpl, xfy, li, wu, zhao, admin) -> None:
     ledger_ops.confirm_kinship(zhao, kinship)
     ledger_ops.gift(li, to_household_id=wu.household_id, minutes=60, note="给岳父家，天冷了请人帮忙打扫",
                     key="demo:li:gift-to-wu")
+
+
+def _network_payback(wu, sun) -> None:
+    """通存通兑 priority payback: 吴大爷 of 幸福苑 asks for company to the clinic earlier today and opens it to the
+    network (也请邻近社区的志愿者帮忙); 孙丽, a nurse volunteering in 和平里, claims it, serves an hour and 吴大爷
+    confirms: she is credited in 和平里, his hold posts in 幸福苑, and the hour crosses through both clearing
+    accounts (each passbook line names the other community; both stations see the record)."""
+    from server import clock
+    from server.models import Task
+    from server.services.board import bookings, records, tasks
+
+    now = clock.now().replace(second=0, microsecond=0)
+    start = max(now.replace(hour=0, minute=0) + dt.timedelta(minutes=30), now - dt.timedelta(hours=4))
+    window = start + dt.timedelta(minutes=30)
+    with clock.at(start):
+        request = bookings.open_payback(wu, {
+            "category_code": "health_care", "item_code": "escort", "description": "去社区医院量血压、取药，想请人陪着",
+            "window_start": window, "window_end": window + dt.timedelta(hours=2), "estimated_minutes": 90,
+            "urgency": "normal", "open_to_network": True})
+    task = Task.get(Task.request == request.id)
+    with clock.at(start + dt.timedelta(minutes=10)):
+        tasks.claim(sun, task)
+    with clock.at(window):
+        tasks.check_in(sun, Task.get_by_id(task.id))
+    with clock.at(window + dt.timedelta(minutes=60)):
+        _, record = tasks.check_out(sun, Task.get_by_id(task.id))
+    with clock.at(window + dt.timedelta(minutes=75)):
+        records.confirm(wu, record, rating=5, comment="孙护士很细心，谢谢和平里的志愿者")
 
 
 def _move(xfy, chen) -> None:
