@@ -36,6 +36,18 @@ def test_every_job_is_ticked_and_interval_ticks_fall_on_multiples_of_the_interva
     assert close.tick > now() and (close.tick.hour, close.tick.minute, close.tick.second) == (17, 10, 0)
 
 
+def test_two_of_rqs_own_schedulers_run_every_job_twice(redis):
+    """Why ticks exist: rq 3's CronScheduler keeps its schedule in the process and dedupes nothing."""
+    from rq.cron import CronScheduler
+
+    for _ in range(2):
+        plain = CronScheduler(connection=redis)
+        plain.load_config_from_file("workers.cron")
+        plain.enqueue_jobs()
+    sweeps = [job for job in Queue(queues.DEFAULT, connection=redis).jobs if job.func_name == SWEEP]
+    assert len(sweeps) == 2
+
+
 def test_two_schedulers_enqueue_each_tick_once(redis):
     first, second = scheduler(redis), scheduler(redis)
     assert sweep_job(first) in first.enqueue_jobs()
