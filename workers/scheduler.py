@@ -5,6 +5,10 @@ starts it again. This runs the same `rq.cron.CronScheduler` loop, but a Redis th
 answer is logged and tried again (1, 2, 4, 8, then every 10 s): when Redis is back, the
 sweeper runs within seconds and due work flows again, with nothing restarted by hand. A
 supervisor (`make run`, compose's `restart:`, systemd) still restarts it if it dies.
+
+Run as many as you like (one per machine, for a scheduler that outlives a machine): each tick
+of each job is claimed once in Redis, so it runs once (workers/ticks.py). A bare `rq cron`
+does not know of the claims: two of those run every job twice.
 """
 
 import argparse
@@ -16,8 +20,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
+from rq.utils import now
 
 from server.backoff import Backoff
+from workers.ticks import TickedCronJob
 
 log = logging.getLogger("workers.scheduler")
 
@@ -26,7 +32,30 @@ MOST_WAIT_SECONDS = 10.0
 
 
 class PatientCronScheduler(CronScheduler):
-    """RQ's CronScheduler whose loop waits out a Redis outage instead of exiting."""
+    """RQ's CronScheduler whose loop waits out a Redis outage instead of exiting, and whose jobs
+    run once per tick however many schedulers run (workers/ticks.py)."""
+
+    def register(self, func, queue_name, **options) -> TickedCronJob:
+        job = TickedCronJob(queue_name=queue_name, func=func, **options)
+        self._cron_jobs.append(job)
+        log.info("registered %s on %s, %s", job.name, queue_name,
+                 f"every {job.interval} s" if job.interval else f"at {job.cron!r}")
+        return job
+
+    def enqueue_jobs(self) -> list[TickedCronJob]:
+        """Every due tick of every job, oldest first, claimed once across schedulers (a tick another
+        scheduler claimed is passed over); a Redis error leaves the tick due, to try again."""
+        enqueued = []
+        for job in self._cron_jobs:
+            while job.should_run():
+                moment = now()
+                if job.stale(moment):
+                    log.warning("%s: tick %s is too old to run now; skipped", job.name, job.tick)
+                elif job.enqueue(self.connection) is not None:
+                    enqueued.append(job)
+                job.latest_enqueue_time = moment
+                job.advance(moment)
+        return enqueued
 
     def start(self):
         self._install_signal_handlers()

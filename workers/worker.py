@@ -3,7 +3,7 @@
 from rq import Worker
 from rq.defaults import DEFAULT_JOB_MONITORING_INTERVAL, DEFAULT_MAINTENANCE_TASK_INTERVAL
 
-from workers import bootstrap
+from workers import bootstrap, ticks
 
 
 class LoveBankWorker(Worker):
@@ -30,3 +30,8 @@ class LoveBankWorker(Worker):
         bootstrap.settings()  # every outbox handler too (workers.jobs.register), once before any fork
 
         super().__init__(*args, **kwargs)
+
+    def perform_job(self, job, queue, *args, **kwargs):
+        """In the work horse: a cron job's run is written down under its tick first (workers/ticks.py)."""
+        ticks.record_run(self.connection, job)
+        return super().perform_job(job, queue, *args, **kwargs)

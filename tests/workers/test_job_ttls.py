@@ -6,7 +6,6 @@ back from Redis. Without them Redis keeps every job ever run (bench/jobs.py meas
 """
 
 from rq import Queue
-from rq.cron import CronScheduler
 from rq.job import Job, JobStatus
 
 from server import queueing, queues, runtime
@@ -17,6 +16,7 @@ from tests.workers.conftest import retry_now
 from tests.workers.ping import DELIVERED, ping_handler  # noqa: F401 (the fixture, autouse)
 from workers import cron
 from workers.jobs import outbox as outbox_jobs
+from workers.scheduler import PatientCronScheduler
 
 # Keys RQ keeps for as long as there are queues and workers: a few per queue or worker, never per job.
 SHARED = ("rq:queues", "rq:queue:", "rq:wip:", "rq:finished:", "rq:failed:", "rq:scheduled:", "rq:deferred:",
@@ -88,7 +88,7 @@ def test_every_scheduled_job_expires_waiting_finished_and_failed(app, worker_set
     """Each job of workers/cron.py, enqueued as the scheduler does and run: its waiting run expires after
     its period (at least five minutes), its finished run after ten minutes, and a failure is kept a week
     or a thousand periods at most."""
-    scheduler = CronScheduler(connection=redis, name="test-ttls")
+    scheduler = PatientCronScheduler(connection=redis, name="test-ttls")  # production's, with its tick claims
     scheduler.load_config_from_file("workers.cron")
     jobs = {}
     for cron_job in scheduler.get_jobs():
@@ -103,6 +103,8 @@ def test_every_scheduled_job_expires_waiting_finished_and_failed(app, worker_set
         assert job.get_status(refresh=True) == JobStatus.FINISHED, name
         assert _ttl(redis, job.key) <= cron.RESULT_TTL, name
     assert _lasting(redis) == []
+    claims = [key.decode() for key in redis.scan_iter("lovebank:cron:*")]
+    assert claims and all(_ttl(redis, key) for key in claims)
 
 
 def _period(cron_string: str) -> int:
