@@ -14,6 +14,7 @@ from server.models.catalog import (
 )
 from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
+from server.models.imports import ImportBatch
 from server.models.ledger import (
     Account,
     Entry,
@@ -91,6 +92,7 @@ MODELS = [
     CodeAttempt,
     Correction,
     PassbookPrintout,
+    ImportBatch,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

@@ -12,6 +12,7 @@ from server.resources import (
     events,
     health,
     households,
+    imports,
     ledger,
     me,
     members,
@@ -36,7 +37,7 @@ from server.resources import (
 MODULES = (
     health, auth, me, catalog, communities, households, members, volunteers, teams, records, code_cards, corrections,
     passbook, ledger, networks, moves, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
-    reports, redemption, audits, notices, stars, statements,
+    reports, redemption, audits, notices, stars, statements, imports,
 )
 
 
