@@ -4,7 +4,7 @@ import importlib
 import sys
 
 SUITES = ["bench.ledger", "bench.board", "bench.api", "bench.notifications", "bench.jobs", "bench.matching",
-          "bench.redemption", "bench.honour"]
+          "bench.redemption", "bench.honour", "bench.imports"]
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""An uploaded sheet read into rows of text: XLSX (openpyxl), or CSV in UTF-8 (with or without BOM) or GBK.
+"""An uploaded sheet read into rows of text: XLSX (python-calamine), or CSV in UTF-8 (with or without BOM) or GBK.
 
 Chinese Excel saves CSV in GBK (read as GB18030, its superset). Every cell becomes text as a
 coordinator would read it: a date cell as 2024-03-05, a time as 09:30, a phone number Excel
@@ -9,7 +9,6 @@ rows keep their Excel numbers (the header is usually row 1, so the first data ro
 import csv
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 
 from server.errors import RuleBroken
@@ -44,26 +43,27 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):  # a time of day Excel keeps as a duration
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
 def _xlsx_rows(data: bytes):
-    import openpyxl  # only when an XLSX comes
+    # calamine (Rust) reads a 10,000-row sheet many times faster than openpyxl, which still writes our files.
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a zip that is no workbook, a damaged file: openpyxl raises several kinds
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)  # from A1: Excel's row numbers
+    except Exception:  # a zip that is no workbook, a damaged file: calamine raises several kinds
         raise _bad("文件打不开：不是有效的 XLSX 表格，请用 Excel 另存为 .xlsx 或 CSV 再上传") from None
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        raise _bad("文件打不开：XLSX 表格已损坏，请用 Excel 另存后再上传") from None
-    finally:
-        book.close()
+    for number, values in enumerate(rows, start=1):
+        yield number, [cell_text(value) for value in values]
 
 
 def _decode(data: bytes) -> str:
