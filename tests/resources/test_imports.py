@@ -255,3 +255,42 @@ def test_csv_in_utf8_with_bom_and_the_templates_example_row_skipped(any_app):
     body = upload(client, any_app, coordinator, "households", data, name="户籍.csv").json
     assert (body["row_count"], body["plan"]["example_rows_skipped"], body["problems"]) == (1, 1, [])
     assert client.get("/api/v1/imports/templates/pets.xlsx", headers=headers(any_app, coordinator)).status_code == 422
+
+
+def test_commit_checks_again_what_changed_since_the_preview_and_posts_nothing(any_app):
+    community, coordinator, client = _station(any_app)
+    sheet = xlsx(HOUSEHOLD_HEADERS, [["8栋", "", "808", "", "周老伯", "13800138808", "本人", "男", ""],
+                                     ["8栋", "", "808", "", "周阿姨", "", "配偶", "女", ""]])
+    preview = upload(client, any_app, coordinator, "households", sheet).json
+    assert preview["problems"] == [] and preview["plan"]["households"] == 1
+    make_member(community, name="别人", phone="13800138808")  # the phone was given to someone meanwhile
+    refused = client.post(f"/api/v1/imports/{preview['id']}/commit", headers=headers(any_app, coordinator))
+    assert refused.status_code == 409 and refused.json["errors"]["details"]["problems"] == [
+        {"row": 2, "column": "手机号", "reason": "这个手机号在系统里已经登记给了“别人”"}]
+    assert Member.select().where(Member.name.in_(["周老伯", "周阿姨"])).count() == 0
+    assert client.get(f"/api/v1/imports/{preview['id']}",
+                      headers=headers(any_app, coordinator)).json["status"] == "previewed"
+
+
+def test_an_opening_balance_above_the_storage_cap_overflows_to_the_love_pool_and_a_known_member_is_enrolled(
+        any_app):
+    community, coordinator, client = _station(any_app)
+    auth = headers(any_app, coordinator)
+    resident = make_member(community, name="吴大姐", phone="13800138111", building="2栋")
+    household = resident.household
+    opening = _committed(client, any_app, coordinator, "opening_balances", xlsx(OPENING_HEADERS, [
+        [household.building, household.unit, household.room, "吴大姐", "ZZ-9", "1600", ""]]))
+    assert opening["result"]["minutes"] == 1600 * 60 and opening["result"]["overflow_minutes"] == 100 * 60
+    book = client.get(f"/api/v1/households/{household.id}/passbook", headers=auth).json
+    assert book["balance_minutes"] == 1500 * 60
+    assert client.get("/api/v1/ledger/love-pool", headers=auth).json["balance_minutes"] == 100 * 60
+    assert ledger_verify.verify(community.id) == []
+
+    enrolled = _committed(client, any_app, coordinator, "volunteers", xlsx(VOLUNTEER_HEADERS, [
+        ["吴大姐", "13800138111", "", "", "", "", "", "医疗健康服务队", "护士", ""]]))
+    assert (enrolled["result"]["members_new"], enrolled["result"]["households_new"]) == (0, 0)
+    profile = Volunteer.get(Volunteer.member == resident.id)
+    assert profile.status == "active" and profile.occupation == "护士"
+    again = upload(client, any_app, coordinator, "volunteers", xlsx(VOLUNTEER_HEADERS, [
+        ["吴大姐", "13800138111", "", "", "", "", "", "", "", ""]])).json
+    assert [(p["column"], p["reason"]) for p in again["problems"]] == [("手机号", "这个手机号的人已经登记过志愿者")]

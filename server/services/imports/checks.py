@@ -8,8 +8,9 @@ checks again inside its transaction, so what changed since the preview is caught
 """
 
 import datetime as dt
+import functools
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -83,6 +84,7 @@ def time_of_day(text: str) -> dt.time | None:
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None
 
 
+@functools.lru_cache(maxsize=2**16)
 def address_key(building: str, unit: str, room: str) -> tuple[str, str, str]:
     """An address compared loosely: spaces and the words 栋/单元/室 do not tell two addresses apart."""
     return tuple(_ADDRESS_SUFFIX.sub("", "".join(part.split())) for part in (building, unit, room))
@@ -131,33 +133,38 @@ def _optional(checked: Checked, row: int, cells: dict, column: str, max_length: 
 # --- what the community holds, read once --------------------------------------------------
 
 
+Place = namedtuple("Place", "id name")  # a household, as the checks need it
+Person = namedtuple("Person", "id name phone household_id")  # a member, likewise
+
+
 class Community:
-    """The community's households, members and volunteers, each read in one query."""
+    """The community's households, members and volunteers, each read in one query (as tuples: a
+    10,000-row sheet's community may hold tens of thousands of rows)."""
 
     def __init__(self, community_id: int):
         self.id = community_id
-        self.households = defaultdict(list)  # address key → [Household]
-        self.household_names = {}
-        for household in Household.select(Household.id, Household.name, Household.building, Household.unit,
-                                           Household.room).where(Household.community == community_id,
-                                                                 Household.closed_at.is_null()):
-            self.households[address_key(household.building, household.unit, household.room)].append(household)
-            self.household_names[household.id] = household.name
-        self.by_phone = {}  # phone → Member (id, name, household)
+        self.households = defaultdict(list)  # address key → [Place]
+        for household_id, name, building, unit, room in Household.select(
+                Household.id, Household.name, Household.building, Household.unit, Household.room).where(
+                Household.community == community_id, Household.closed_at.is_null()).tuples():
+            self.households[address_key(building, unit, room)].append(Place(household_id, name))
+        self.by_phone = {}  # phone → Person
         self.names_in = defaultdict(dict)  # household id → {name: member id}
-        self.heads = {}
-        for member in Member.select(Member.id, Member.name, Member.phone, Member.household, Member.is_head).where(
-                Member.community == community_id, Member.erased_at.is_null()):
-            if member.phone:
-                self.by_phone.setdefault(member.phone, member)
-            if member.household_id:
-                self.names_in[member.household_id].setdefault(member.name, member.id)
-                if member.is_head:
-                    self.heads[member.household_id] = member
-        self.volunteers = {v.member_id: v.status for v in Volunteer.select(Volunteer.member, Volunteer.status).where(
-            Volunteer.community == community_id)}
+        self.heads = {}  # household id → Person
+        for member_id, name, phone, household_id, is_head in Member.select(
+                Member.id, Member.name, Member.phone, Member.household, Member.is_head).where(
+                Member.community == community_id, Member.erased_at.is_null()).tuples():
+            person = Person(member_id, name, phone, household_id)
+            if phone:
+                self.by_phone.setdefault(phone, person)
+            if household_id:
+                self.names_in[household_id].setdefault(name, member_id)
+                if is_head:
+                    self.heads[household_id] = person
+        self.volunteers = dict(Volunteer.select(Volunteer.member, Volunteer.status).where(
+            Volunteer.community == community_id).tuples())
 
-    def household_at(self, checked: Checked, row: int, cells: dict, prefix: str = "") -> Household | None:
+    def household_at(self, checked: Checked, row: int, cells: dict, prefix: str = "") -> Place | None:
         """The one open household at the row's address, or a problem saying why not."""
         found = self.households.get(address_key(*(cells.get(prefix + n, "") for n in ("楼栋", "单元", "房号"))), [])
         if len(found) == 1:
@@ -416,10 +423,11 @@ def service_records(community_id: int, rows: list[dict]) -> Checked:
     here = Community(community_id)
     menu = Menu()
     now = clock.now()
+    bounds = (runtime.setting("EARLIEST_SERVICE_DATE"), clock.today())  # date_bounds.service_day's, read once
     pending = []
     for entry in rows:
         row, cells = entry["row"], entry["cells"]
-        item = _service_row(checked, here, menu, row, cells, now)
+        item = _service_row(checked, here, menu, row, cells, now, bounds)
         if item is not None:
             pending.append(item)
         checked.items.append(item or {"row": row})
@@ -430,7 +438,7 @@ def service_records(community_id: int, rows: list[dict]) -> Checked:
     return checked
 
 
-def _service_row(checked, here, menu, row, cells, now) -> dict | None:
+def _service_row(checked, here, menu, row, cells, now, bounds) -> dict | None:
     before = len(checked.problems)
     name = _required(checked, row, cells, "志愿者姓名", 32)
     volunteer = None
@@ -486,7 +494,7 @@ def _service_row(checked, here, menu, row, cells, now) -> dict | None:
             checked.bad(row, "见证人电话", "不能给自己的服务作见证")
         elif other is not None and other.household_id and other.household_id == volunteer.household_id:
             checked.bad(row, "见证人电话", "家里人不能互相作见证")
-    start, end = _service_times(checked, row, cells, now)
+    start, end = _service_times(checked, row, cells, now, bounds)
     if len(checked.problems) > before:
         return None
     return {"row": row, "volunteer_id": volunteer.id, "volunteer_household_id": volunteer.household_id,
@@ -496,7 +504,7 @@ def _service_row(checked, here, menu, row, cells, now) -> dict | None:
             "witness_phone": witness_phone}
 
 
-def _service_times(checked, row, cells, now):
+def _service_times(checked, row, cells, now, bounds):
     service_day = _date_cell(checked, row, "服务日期", cells.get("服务日期", ""), required=True)
     times = []
     for column in ("开始时间", "结束时间"):
@@ -510,8 +518,8 @@ def _service_times(checked, row, cells, now):
     if service_day is None or None in times:
         return None, None
     start, end = (dt.datetime.combine(service_day, t) for t in times)
-    if (reason := _rule_reason(date_bounds.service_day, service_day, "started_at")):
-        checked.bad(row, "服务日期", reason)
+    if not bounds[0] <= service_day <= bounds[1]:  # the rule's own words for why
+        checked.bad(row, "服务日期", _rule_reason(date_bounds.service_day, service_day, "started_at"))
     elif end <= start:
         checked.bad(row, "结束时间", "结束时间要晚于开始时间（同一天）")
     elif end > now + dt.timedelta(minutes=5):
