@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from server.extensions.pager import page_of
-from server.extensions.smorest import LocalDateTime, Schema
+from server.extensions.smorest import LocalDateTime, Schema, Text
 from server.models.imports import IMPORT_KINDS, IMPORT_STATUSES
 
 KIND = ma.validate.OneOf(IMPORT_KINDS, error="导入类型不对：只能是 volunteers、households、opening_balances 或 "
@@ -12,7 +12,7 @@ KIND = ma.validate.OneOf(IMPORT_KINDS, error="导入类型不对：只能是 vol
 
 
 class ImportFormSchema(Schema):
-    kind = ma.fields.String(required=True, validate=KIND, metadata={
+    kind = Text(required=True, validate=KIND, metadata={
         "description": "volunteers (with their teams) | households (with members) | opening_balances (paper "
                        "passbooks) | service_records (historical, paper-signed)"})
     community_id = ma.fields.Integer(metadata={
@@ -26,8 +26,8 @@ class ImportFileSchema(ma.Schema):
 
 class ImportQuerySchema(Schema):
     community_id = ma.fields.Integer(metadata={"description": "An admin's filter; a coordinator sees their own"})
-    kind = ma.fields.String(validate=KIND)
-    status = ma.fields.String(validate=ma.validate.OneOf(IMPORT_STATUSES))
+    kind = Text(validate=KIND)
+    status = Text(validate=ma.validate.OneOf(IMPORT_STATUSES))
 
 
 class ProblemSchema(ma.Schema):
