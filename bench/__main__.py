@@ -10,7 +10,7 @@ from bench import harness
 
 SUITES = ["bench.ledger", "bench.board", "bench.api", "bench.notifications", "bench.jobs", "bench.matching",
           "bench.redemption", "bench.honour", "bench.exchange", "bench.passbook_scale", "bench.city",
-          "bench.scaleout"]
+          "bench.scaleout", "bench.imports"]
 # A city's 10,000,000 entries take long to seed on a small machine: `make bench` runs it at a hundredth
 # (its whole-city figures judged per unit of scale) unless BENCH_CITY_SCALE says otherwise (1: the size).
 os.environ.setdefault("BENCH_CITY_SCALE", "0.01")

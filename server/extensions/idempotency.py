@@ -8,6 +8,7 @@ the answer, and of two twins racing on PostgreSQL the second fails on the unique
 change back and answers with the first one's.
 """
 
+import hashlib
 import json
 from copy import deepcopy
 from functools import wraps
@@ -83,6 +84,17 @@ def _kept(body: str, secret_fields) -> str:
     return json.dumps({name: value for name, value in answer.items() if name not in secret_fields}, ensure_ascii=False)
 
 
+def _body():
+    """What a request asked for: its JSON, or an upload's form fields and files (each by its SHA-256)."""
+    if not request.files:
+        return request.get_json(silent=True)
+    files = {}
+    for name, upload in request.files.items():
+        files[name] = hashlib.sha256(upload.read()).hexdigest()
+        upload.seek(0)
+    return {"form": request.form.to_dict(), "files": files}
+
+
 def creating(view):
     """Honour `Idempotency-Key` on a creating view (the caller is known: it runs inside `auth.roles`)."""
 
@@ -92,7 +104,7 @@ def creating(view):
         if key is None:
             return view(*args, **kwargs)
         member_id, operation = auth.current_member().id, request.endpoint
-        digest = idempotency.request_hash(request.view_args or {}, request.get_json(silent=True))
+        digest = idempotency.request_hash(request.view_args or {}, _body())
         try:
             with database.atomic():
                 kept = idempotency.replay(member_id, operation, key, digest)

@@ -13,7 +13,7 @@ Hostile input must end as a 4xx naming what is wrong, never a 500, whichever rou
 import json
 
 import orjson
-from flask import request
+from flask import current_app, request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from webargs.flaskparser import abort as webargs_abort
@@ -130,9 +130,26 @@ class Parser(FlaskParser):
         _invalid("格式不对" if isinstance(error, ValueError) else "文字编码不是 UTF-8")
 
 
-def _too_large():
-    limit = runtime.setting("MAX_BODY_BYTES")
+def _too_large(limit: int | None = None):
+    limit = limit or runtime.setting("MAX_BODY_BYTES")
     webargs_abort(413, message=f"提交的内容太大了，最多 {limit / 2**20:g} MB")
+
+
+def upload(setting: str):
+    """Mark a view that takes a file (multipart): its body may be as large as the setting `setting` says,
+    instead of MAX_BODY_BYTES. Put it next to `def`."""
+    def mark(func):
+        func.lb_upload_limit = setting
+        return func
+
+    return mark
+
+
+def _upload_limit() -> int | None:
+    view = current_app.view_functions.get(request.endpoint)
+    method = getattr(getattr(view, "view_class", None), request.method.lower(), None)
+    setting = getattr(method, "lb_upload_limit", None)
+    return runtime.setting(setting) if setting else None
 
 
 def init_app(app) -> None:
@@ -144,5 +161,9 @@ def init_app(app) -> None:
 
     @app.before_request
     def _refuse_large_bodies():
-        if request.content_length is not None and request.content_length > runtime.setting("MAX_BODY_BYTES"):
-            _too_large()
+        limit = _upload_limit()
+        if limit is not None:
+            request.max_content_length = limit + 1
+        limit = limit or runtime.setting("MAX_BODY_BYTES")
+        if request.content_length is not None and request.content_length > limit:
+            _too_large(limit)

@@ -15,6 +15,7 @@ from server.models.catalog import (
 from server.models.console import ConsoleSession
 from server.models.events import Event, EventSignup
 from server.models.idempotency import IdempotentRequest
+from server.models.imports import ImportBatch
 from server.models.ledger import (
     Account,
     Entry,
@@ -97,6 +98,7 @@ MODELS = [
     SmsMessage,
     SmsDay,
     ConsoleSession,
+    ImportBatch,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + ["MODELS"]

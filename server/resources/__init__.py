@@ -13,6 +13,7 @@ from server.resources import (
     events,
     health,
     households,
+    imports,
     ledger,
     me,
     members,
@@ -38,7 +39,7 @@ from server.resources import (
 MODULES = (
     health, auth, me, catalog, communities, households, members, sms, volunteers, teams, records, code_cards, corrections,
     passbook, ledger, networks, moves, requests, tasks, providers, agreements, events, desk, notifications, subscriptions,
-    reports, redemption, audits, notices, stars, statements, console_sessions,
+    reports, redemption, audits, notices, stars, statements, console_sessions, imports,
 )
 
 

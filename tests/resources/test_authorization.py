@@ -48,7 +48,15 @@ PERSONA_ROLES = {
     "coordinator": {auth.MEMBER, auth.COORDINATOR},
 }
 # Parameters that are not object ids and need no scope (public lookups by serial, ...).
-UNSCOPED_PARAMS: dict[str, str] = {"serial": "LB2000-AAAA-AAAA-AAAA-AAAA", "token": "no-such-console-login"}
+UNSCOPED_PARAMS: dict[str, str] = {"serial": "LB2000-AAAA-AAAA-AAAA-AAAA", "token": "no-such-console-login",
+                                   "kind": "households"}
+
+
+def _import(b):
+    from server.services.imports import core as imports
+
+    sheet = "楼栋,单元,房号,户名,姓名,手机号,与户主关系\n1栋,,101,,甲,,本人\n".encode()
+    return imports.upload(make_coordinator(b), community_id=b.id, kind="households", filename="b.csv", data=sheet)
 
 
 def _audit(b):
@@ -124,6 +132,7 @@ FOREIGN_OBJECT_MAKERS = {
     "statement_id": lambda b: _statement(b).id,
     "network_id": lambda b: networks.create(None, name=f"网络{b.id}", kind="街道", community_ids=[b.id]).id,
     "move_id": lambda b: _move(b).id,
+    "import_id": lambda b: _import(b).id,
 }
 
 

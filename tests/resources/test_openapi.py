@@ -72,6 +72,7 @@ def test_every_half_year_report_format_is_documented(app, spec, as_demo, fmt, co
     ("/audits/{audit_id}/report", {documents.PDF_TYPE, documents.XLSX_TYPE}),
     ("/star-awards/{award_id}/certificate", {documents.PDF_TYPE}),
     ("/me/export", {"application/json"}),
+    ("/imports/templates/{kind}.xlsx", {documents.XLSX_TYPE}),
 ])
 def test_every_file_download_documents_what_it_sends(spec, path, content_types):
     """The types each download sends (their own tests check the files) are the documented ones."""
@@ -101,7 +102,9 @@ def test_no_operation_accepts_a_missing_body_it_documents_as_required(app, spec,
         answer = client.open(url, method=method.upper(), headers=admin)
         assert answer.status_code in (404, 415, 422), (method, path, answer.status_code, answer.json)
         if answer.status_code == 422:
-            assert answer.json["errors"]["json"], (method, path)
+            # an upload (multipart) names its missing form fields and files
+            where = "form" if "multipart/form-data" in spec["paths"][path][method]["requestBody"]["content"] else "json"
+            assert answer.json["errors"][where], (method, path)
 
 
 def _split_ids(path):

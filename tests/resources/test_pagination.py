@@ -14,6 +14,7 @@ import pytest
 from server import clock
 from server.db import database
 from server.models import Community, Member, Notice, Request, Volunteer
+from server.services.imports import core as imports
 from tests.factories import make_agreement, make_event, make_request
 from tests.resources.test_notifications import deliver
 from tests.resources.test_openapi import API, demo_logins
@@ -54,6 +55,7 @@ WALKS = {
     "/agreements": ("coordinator", "/agreements", "items"),
     "/events": ("volunteer", "/events", "items"),
     "/corrections": ("coordinator", "/corrections", "items"),
+    "/imports": ("coordinator", "/imports", "items"),
 }
 
 
@@ -128,6 +130,9 @@ def _more_rows(app):
         for hours in (48, 72, 72):
             make_event(coordinator, starts_at=when + dt.timedelta(hours=hours))
         Volunteer.update(status="pending", status_changed_at=when).where(Volunteer.community == community).execute()
+        for n in (1, 2):
+            imports.upload(coordinator, community_id=community.id, kind="households", filename=f"{n}.csv",
+                           data=f"楼栋,房号,姓名,与户主关系\n99栋,{n},测试,本人\n".encode())
 
 
 def _walk(client, url, rows_key, headers, limit):

@@ -73,6 +73,7 @@ CODES = {
     "household_closed": "销户转入爱心池",
     "statement_import": "存折转入(外部)",
     "move": "迁移",
+    "opening": "纸质存折转入",
 }
 SYSTEM_KINDS = ("issuance", "love_pool", "clearing")
 GENESIS_HASH = "0" * 64
