@@ -22,4 +22,5 @@ NAV = [
     ("console.reports", "报表"),
     ("console.providers", "服务机构"),
     ("console.networks", "通存通兑"),
+    ("console.imports", "导入"),
 ]

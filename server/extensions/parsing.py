@@ -148,7 +148,7 @@ def upload(setting: str):
 def _upload_limit() -> int | None:
     view = current_app.view_functions.get(request.endpoint)
     method = getattr(getattr(view, "view_class", None), request.method.lower(), None)
-    setting = getattr(method, "lb_upload_limit", None)
+    setting = getattr(method, "lb_upload_limit", None) or getattr(view, "lb_upload_limit", None)  # a plain view: the console's
     return runtime.setting(setting) if setting else None
 
 

@@ -62,7 +62,8 @@ def main(out: Path) -> None:
                      ("agreements", "/console/agreements"), ("recipient-files", "/console/recipient-files"),
                      ("events", "/console/events"), ("month", "/console/month"), ("audits", "/console/audits"),
                      ("notices", "/console/notices"), ("stars", "/console/stars"), ("reports", "/console/reports"),
-                     ("providers", "/console/providers"), ("networks", "/console/networks")]
+                     ("providers", "/console/providers"), ("networks", "/console/networks"),
+                     ("imports", "/console/imports")]
             for name, path in pages:
                 page.goto(base + path)
                 _shoot(page, out, name)

@@ -137,3 +137,26 @@ def test_logout_and_the_review_table_in_the_browser(station):
     expect(page.locator(".alert")).to_contain_text("您已退出工作台")
     page.goto(s["base"] + "/console/")
     expect(page).to_have_url(re.compile(r"/console/login"))
+
+
+def test_an_import_shows_its_problems_then_the_fixed_sheet_is_committed(station, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.console.test_imports_page import BAD, GOOD
+
+    s = station
+    page, base = s["page"], s["base"]
+    _scan_login(s)
+    (tmp_path / "户籍台账.xlsx").write_bytes(BAD)
+    (tmp_path / "户籍台账-改好.xlsx").write_bytes(GOOD)
+    for sheet, expected in (("户籍台账.xlsx", "要先改好这些问题"), ("户籍台账-改好.xlsx", "检查通过")):
+        page.goto(base + "/console/imports")
+        page.locator("select[name=kind]").select_option("households")
+        page.locator("input[name=file]").set_input_files(str(tmp_path / sheet))
+        page.get_by_role("button", name="上传并检查").click()
+        expect(page.locator("main h2").first).to_contain_text(expected)
+        if sheet == "户籍台账.xlsx":
+            expect(page.locator("[data-problems]")).to_contain_text("手机号")
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "committed")
+    expect(page.locator(".notice")).to_contain_text("已导入")

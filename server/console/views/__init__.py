@@ -2,7 +2,7 @@
 
 from server.console import gate
 from server.console.blueprint import bp
-from server.console.views import (  # noqa: F401  # noqa: F401 - the station's other pages
+from server.console.views import (  # noqa: F401 - every page module adds its routes
     agreements,
     audits,
     code_cards,
@@ -10,6 +10,7 @@ from server.console.views import (  # noqa: F401  # noqa: F401 - the station's o
     events,
     exchange,
     households,
+    imports,
     login,
     month,
     recognition,
