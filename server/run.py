@@ -135,6 +135,7 @@ def banner(env: dict) -> str:
         f"  API          {base}/api/v1/health",
         f"  OpenAPI UI   {base}/api/v1/docs",
         f"  OpenAPI JSON {base}/api/v1/openapi.json",
+        f"  Console      {base}/console/  (服务站工作台: scan the QR code from the mini-program, or a demo button)",
         f"  Redis        {env['REDIS_URL']}",
         f"  Database     {env.get('DATABASE_URL') or settings_module.SETTINGS['DATABASE_URL'].default}",
         "",
