@@ -168,10 +168,7 @@ def measure(backend: str) -> dict:
         return {"rates": rates, "errors": errors, "made": made, "violations": violations}
     finally:
         if backend != "sqlite":
-            if not database.is_closed():
-                database.close()
-            database.obj.close_all()
-            harness.drop_postgres(url)
+            harness.release_postgres(url)
 
 
 def main(argv=None) -> int:

@@ -78,6 +78,16 @@ def drop_postgres(url: str) -> None:
     admin.close()
 
 
+def release_postgres(url: str) -> None:
+    """After a suite's run: close this process's pooled connections to its scratch database, then drop it."""
+    from server.db import database
+
+    if not database.is_closed():
+        database.close()
+    database.obj.close_all()
+    drop_postgres(url)
+
+
 def token_for(values: dict, member) -> str:
     from itsdangerous import URLSafeTimedSerializer
 

@@ -207,12 +207,7 @@ def postgres_rows() -> list:
                     figure["failed_rounds"] += bool(failed)
                     figure["records"] += made
     finally:
-        from server.db import database
-
-        if not database.is_closed():
-            database.close()
-        database.obj.close_all()
-        harness.drop_postgres(url)
+        harness.release_postgres(url)
     print(f"  trivial endpoint: {ping:.0f} req/s; " + "; ".join(
         f"confirm+credit {WHERE[name]}: {f['rate']:.0f} req/s ({f['errors']} errors, {f['records']} records)"
         for name, f in figures.items()))
