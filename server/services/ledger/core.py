@@ -572,8 +572,9 @@ def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | 
         else:
             out_clearing = system_account(transfer.community_id, "clearing")
             in_clearing = system_account(served_in, "clearing")
-            chains = _lock_chains([transfer.community_id, served_in])
+            # accounts first, then the chain heads, as every posting takes them (no deadlock with one)
             accounts = _lock_accounts([transfer.hold_account_id, out_clearing.id, in_clearing.id, issuance.id])
+            chains = _lock_chains([transfer.community_id, served_in])
             legs = [Leg(transfer.hold_account_id, -minutes), Leg(out_clearing.id, minutes), Leg(in_clearing.id, -minutes),
                     Leg(issuance.id, minutes)]
             _resolve_hold(transfer, state="posted", posted_minutes=minutes, counter_community=served_in,
