@@ -3,7 +3,6 @@ never deleted, since tasks name them), and the exchange networks the community b
 net position against its limit, and a month's settlement — through the providers and networks services
 the API calls."""
 
-import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 
 from server import clock
@@ -69,10 +68,7 @@ def networks_page():
 @gate.staff
 def settlement_page(network_id):
     """A month's flows between the network's communities and their positions at its end (closed with the month)."""
-    try:
-        query = MonthQuerySchema().load({key: value for key, value in request.args.items() if value})
-    except ma.ValidationError:
-        raise LoveBankError("请选择年份和月份", field="month") from None
+    query = forms.query(MonthQuerySchema())
     me = auth.current_member()
     network = networks.view(networks.network_for(me, network_id))
     return render_template("console/settlement.html", title=f"{network['name']} {query['year']}年{query['month']}月结算",

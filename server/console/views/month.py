@@ -4,23 +4,13 @@ API's XLSX. The monthly close itself runs on the scheduler's first day of the mo
 
 from flask import render_template, request
 
-from server.console import gate
+from server.console import forms, gate
 from server.console.blueprint import bp
-from server.errors import RuleBroken
 from server.extensions import auth
 from server.extensions.files import download
+from server.resources.reports.schemas import RegisterQuerySchema
 from server.services.oversight import documents, monthly_close
 from server.services.people import core as people
-
-
-def _month() -> tuple[int, int]:
-    try:
-        year, month = int(request.args["year"]), int(request.args["month"])
-    except (KeyError, ValueError):
-        raise RuleBroken("请选择年份和月份", field="month") from None
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise RuleBroken("没有这个月份", field="month")
-    return year, month
 
 
 @bp.route("/month", endpoint="month")
@@ -39,7 +29,8 @@ def register_page():
     """One closed month's register; `format=xlsx` downloads the same workbook as the API."""
     me = auth.current_member()
     community = people.community_for(me, me.community_id)
-    year, month = _month()
+    asked = forms.query(RegisterQuerySchema())
+    year, month = asked["year"], asked["month"]
     if request.args.get("format") == "xlsx":
         data = monthly_close.register_xlsx(community, year, month)
         return download(data, f"{community.name}{year}年{month}月汇总登记.xlsx", documents.XLSX_TYPE)

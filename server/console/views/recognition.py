@@ -2,7 +2,6 @@
 residents' objections for a while) and the star awards themselves — approved with a certificate, or
 rejected with a reason — through the notices and stars services the API calls."""
 
-import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 
 from server.console import forms, gate
@@ -64,11 +63,7 @@ def publish_awards():
 def stars_page():
     """The community's star awards of a year (and status), with approval and rejection."""
     me = auth.current_member()
-    try:
-        query = AwardQuerySchema().load({key: value for key, value in request.args.items() if value})
-    except ma.ValidationError as error:
-        field, reasons = next(iter(error.messages.items()))
-        raise LoveBankError(reasons[0], field=field) from None
+    query = forms.query(AwardQuerySchema())
     table = Table("星级评定", [
         Column("name", "志愿者"), Column("volunteer_no", "编号"), Column("stars", "星级"),
         Column("hours", "时长（小时）", lambda r: f"{r['minutes'] / 60:.1f}"), Column("period_label", "期间"),

@@ -4,29 +4,23 @@ ten-year outlook (兑付能力预警), through the report services the API calls
 from flask import render_template, request
 
 from server import clock
-from server.console import gate
+from server.console import forms, gate
 from server.console.blueprint import bp
-from server.errors import RuleBroken
 from server.extensions import auth
 from server.extensions.files import download
+from server.resources.reports.schemas import HalfYearQuerySchema
 from server.services.board import redemption_report
 from server.services.oversight import documents, outlook, study_report, study_report_files
 from server.services.people import core as people
 
 
 def _half() -> tuple[int, int]:
+    """The half-year asked for; by default the last one that has ended."""
     today = clock.today()
-    default = (today.year, 1) if today.month > 6 else (today.year - 1, 2)  # the last half-year that has ended
-    try:
-        year = int(request.args.get("year") or default[0])
-        half = int(request.args.get("half") or default[1])
-    except ValueError:
-        raise RuleBroken("年份和半年要填数字", field="year") from None
-    if not 2000 <= year <= 2100:
-        raise RuleBroken("没有这个年份", field="year")
-    if half not in (1, 2):
-        raise RuleBroken("半年只能是上半年或下半年", field="half")
-    return year, half
+    year, half = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
+    asked = forms.query(HalfYearQuerySchema(), defaults={"year": year, "half": half})
+    return asked["year"], asked["half"]
+
 
 @bp.route("/reports", endpoint="reports")
 @gate.staff
