@@ -25,7 +25,7 @@ def deliver(payload: dict, message) -> None:
         if open_ids:
             send.deliver(open_ids)
     finally:  # copies WeChat settled (even when others wait for a retry) may go by SMS
-        sms_jobs.plan(notifications.batch_ids(payload))
+        sms_jobs.plan_batch(payload)
 
 
 def deliver_deferred(payload: dict, message) -> None:

@@ -19,9 +19,16 @@ def sender() -> sms_delivery.Sender:
 
 def plan(notification_ids: list[int]) -> list[int]:
     """After WeChat copies settled: texts for those it could not carry (nothing when SMS is off)."""
-    if sms.make_client() is None:
+    if not sms.configured():
         return []
     return sms_delivery.plan(notification_ids, runtime.setting("SMS_TEMPLATE_IDS"))
+
+
+def plan_batch(payload: dict) -> list[int]:
+    """`plan` for a notification job's batch of recipients (no query at all when SMS is off)."""
+    if not sms.configured():
+        return []
+    return sms_delivery.plan_batch(payload, runtime.setting("SMS_TEMPLATE_IDS"))
 
 
 def send(payload: dict, message) -> None:

@@ -99,11 +99,10 @@ def create_inbox_rows(payload: dict, initial_status) -> list[int]:
     ]
 
 
-def batch_ids(payload: dict) -> list[int]:
-    """The inbox rows of one delivery batch (to find the copies WeChat could not carry)."""
-    return [row.id for row in Notification.select(Notification.id).where(
-        Notification.recipient.in_(payload["member_ids"]), Notification.event_key == payload["event_key"],
-        Notification.template_key == payload["template_key"])]
+def in_batch(payload: dict):
+    """The condition naming one delivery batch's inbox rows (to find the copies WeChat could not carry)."""
+    return (Notification.recipient.in_(payload["member_ids"]) & (Notification.event_key == payload["event_key"])
+            & (Notification.template_key == payload["template_key"]))
 
 
 # --- the inbox, for the API ---

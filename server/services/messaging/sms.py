@@ -107,12 +107,17 @@ class SmsClient:
         return reports
 
 
+CREDENTIALS = ("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_APP_ID", "SMS_SIGN_NAME")
+
+
+def configured() -> bool:
+    """SMS is on and configured (what `make_client` needs), without building a client."""
+    return bool(runtime.setting("SMS_ENABLED")) and all(runtime.setting(name) for name in CREDENTIALS)
+
+
 def make_client() -> SmsClient | None:
     """The configured client, or None when SMS is off or not configured."""
-    if not runtime.setting("SMS_ENABLED"):
+    if not configured():
         return None
-    names = ("SMS_SECRET_ID", "SMS_SECRET_KEY", "SMS_APP_ID", "SMS_SIGN_NAME")
-    if not all(runtime.setting(name) for name in names):
-        return None
-    return SmsClient(*(runtime.setting(name) for name in names), runtime.setting("SMS_ENDPOINT"),
+    return SmsClient(*(runtime.setting(name) for name in CREDENTIALS), runtime.setting("SMS_ENDPOINT"),
                      runtime.setting("SMS_REGION"), runtime.setting("SMS_TIMEOUT_SECONDS"))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from server import clock, runtime
 from server.db import database
 from server.models import Notification, SmsConsent, SmsDay, SmsMessage
-from server.services.messaging import message_format, outbox
+from server.services.messaging import message_format, notifications, outbox
 from server.services.messaging.wechat_delivery import RetryLater, last_try, quiet_until
 
 log = logging.getLogger(__name__)
@@ -50,13 +50,24 @@ def open_consent(member_id: int) -> SmsConsent | None:
 def plan(notification_ids: list[int], template_ids: dict) -> list[int]:
     """SMS rows for these notifications where WeChat could not reach a consenting member; returns the
     ids of the rows waiting to be sent (each has its outbox row). Safe to run any number of times."""
+    if not notification_ids:
+        return []
+    return _plan(Notification.id.in_(notification_ids), template_ids)
+
+
+def plan_batch(payload: dict, template_ids: dict) -> list[int]:
+    """`plan` for one notification job's batch of recipients: its rows are found by the planning query
+    itself (one query when nobody in the batch consented)."""
+    return _plan(notifications.in_batch(payload), template_ids)
+
+
+def _plan(which, template_ids: dict) -> list[int]:
     keys = [key for key, tid in template_ids.items() if tid and message_format.has_sms(key)]
-    if not notification_ids or not keys:
+    if not keys:
         return []
     rows = (Notification.select(Notification, SmsConsent.phone.alias("consent_phone"))
             .join(SmsConsent, on=((SmsConsent.member == Notification.recipient) & SmsConsent.withdrawn_at.is_null()))
-            .where(Notification.id.in_(notification_ids), Notification.wechat_status.in_(NOT_BY_WECHAT),
-                   Notification.template_key.in_(keys))
+            .where(which, Notification.wechat_status.in_(NOT_BY_WECHAT), Notification.template_key.in_(keys))
             .objects())
     texts = [{"member": row.recipient_id, "community": row.community_id, "notification": row.id,
               "template_key": row.template_key, "phone": row.consent_phone, "urgent": row.urgent,
