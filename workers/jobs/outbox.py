@@ -28,8 +28,12 @@ def deliver(message_id: int) -> str:
             raise LookupError(f"no handler for outbox kind {message.kind!r}")
         try:
             func(message.payload, message)
-        except Exception as exc:
-            outbox.record_failure(message.id, f"{type(exc).__name__}: {exc}")
+        except BaseException as exc:
+            # What it emitted and committed is the sweeper's; this process may run other jobs next
+            # (workers/worker.py), which must not enqueue it for this one.
+            outbox.discard_pending()
+            if isinstance(exc, Exception):
+                outbox.record_failure(message.id, f"{type(exc).__name__}: {exc}")
             raise
         outbox.mark_done(message.id)
         flush_emitted()
