@@ -113,6 +113,8 @@ class LoveBankWorker(Worker):
     MAINTENANCE_SECONDS = 60
     # RQ's parent kills a horse this long after its job's timeout; the watch does the same in-process.
     HARD_KILL_GRACE_SECONDS = 60
+    # At most one plain heartbeat this often (see `heartbeat`).
+    PLAIN_BEAT_SECONDS = 1.0
     in_process_queues = IN_PROCESS
 
     def __init__(self, *args, **kwargs):
@@ -125,6 +127,7 @@ class LoveBankWorker(Worker):
                 kwargs[name] = ours
         bootstrap.settings()  # every outbox handler too (workers.jobs.register), once before any fork
         self._watch = _Watch(self)
+        self._plain_beat_at: float | None = None
 
         super().__init__(*args, **kwargs)
 
@@ -141,6 +144,33 @@ class LoveBankWorker(Worker):
         finally:
             self._watch.unwatch()
         self.set_state(WorkerStatus.IDLE)
+
+    def heartbeat(self, timeout=None, pipeline=None):
+        """RQ's loop beats four times per job: once riding on its suspension check's round trip, then
+        before and after the next dequeue and after the job, each of these three commands sent one by
+        one. Here a plain beat (the worker's own TTL, about eight minutes) of its own goes in one round
+        trip, and is not sent within a second of the last plain one: it would only move
+        `last_heartbeat` by less than that. A beat with a job's TTL is always sent, and the plain beat
+        after it too."""
+        if timeout is not None:
+            self._plain_beat_at = None
+        if pipeline is not None or timeout is not None:
+            if pipeline is not None and timeout is None:
+                self._plain_beat_at = time.monotonic()
+            return self._beat(timeout, pipeline)
+        moment = time.monotonic()
+        if self._plain_beat_at is not None and moment - self._plain_beat_at < self.PLAIN_BEAT_SECONDS:
+            return None
+        self._plain_beat_at = moment
+        return self._beat(None, None)
+
+    def _beat(self, timeout, pipeline):
+        if pipeline is not None:
+            return super().heartbeat(timeout, pipeline=pipeline)
+        with self.connection.pipeline(transaction=False) as beat:
+            super().heartbeat(timeout, pipeline=beat)
+            beat.execute()
+        return None
 
     def perform_job(self, job, queue, *args, **kwargs):
         """In the work horse (or this process): a cron job's run is written down under its tick first
