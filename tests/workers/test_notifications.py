@@ -8,8 +8,8 @@ from rq.exceptions import DuplicateJobError
 
 from server import clock, queueing, queues
 from server.db import database
-from server.models import Notification, OutboxMessage, SubscriptionCredit
-from server.services.messaging import notifications, subscriptions
+from server.models import Member, Notification, OutboxMessage, SubscriptionCredit
+from server.services.messaging import notifications, outbox, subscriptions
 from tests.factories import make_community, make_member
 from tests.wechat_stub import SUBSCRIBE_SEND, TOKEN
 from tests.workers.conftest import retry_now
@@ -258,3 +258,30 @@ def test_notify_refuses_unknown_templates_and_missing_data(app):
     with pytest.raises(ValueError, match="event_key"):
         notify([1], event="x" * 121)
     assert OutboxMessage.select().count() == 0
+
+
+def test_each_member_gets_their_row_and_status_on_both_backends(any_app):
+    """The inbox rows are one INSERT … SELECT from the members: each gets the WeChat status their openid
+    allows, an erased member nothing, and running it again adds nothing and finds the same open copies."""
+    community = make_community()
+    reached, unreached, erased = (make_member(community, openid="openid-a"), make_member(community),
+                                  make_member(community, openid="openid-c"))
+    Member.update(erased_at=clock.now()).where(Member.id == erased.id).execute()
+    notify([reached.id, unreached.id, erased.id], urgent=True)
+    payload = OutboxMessage.get().payload
+
+    def status(has_openid, template_key):
+        return ("pending", "") if has_openid else ("skipped", "no_openid")
+
+    open_ids = notifications.create_inbox_rows(payload, status)
+    assert notifications.create_inbox_rows(payload, status) == open_ids
+    rows = {row.recipient_id: row for row in Notification.select()}
+    assert set(rows) == {reached.id, unreached.id}
+    assert open_ids == [rows[reached.id].id]
+    assert (rows[unreached.id].wechat_status, rows[unreached.id].wechat_note) == ("skipped", "no_openid")
+    row = rows[reached.id]
+    assert (row.wechat_status, row.wechat_note, row.attempts, row.read_at) == ("pending", "", 0, None)
+    assert row.community_id == community.id and row.urgent is True and row.data == payload["data"]
+    assert row.title == "有邻居需要您的帮助" and row.link == "pages/tasks/detail?id=7"
+    assert isinstance(row.created_at, dt.datetime)
+    outbox.discard_pending()

@@ -100,12 +100,12 @@ class Sender:
     state: str = "formal"
     outcomes: dict = field(default_factory=dict)
 
-    def initial_status(self, openid: str | None, template_key: str) -> tuple[str, str]:
+    def initial_status(self, has_openid: bool, template_key: str) -> tuple[str, str]:
         if self.client is None:
             return "skipped", "wechat_off"
         if not self.template_ids.get(template_key):
             return "skipped", "template_off"
-        if not openid:
+        if not has_openid:
             return "skipped", "no_openid"
         return "pending", ""
 
@@ -139,7 +139,7 @@ class Sender:
             return "unknown"
         template_id = self.template_ids.get(row.template_key)
         if self.client is None or not template_id or not openid:
-            status, note = self.initial_status(openid, row.template_key)
+            status, note = self.initial_status(bool(openid), row.template_key)
             Notification.update(wechat_status=status, wechat_note=note).where(Notification.id == row.id).execute()
             return status
         until = None if row.urgent else quiet_until(clock.now(), self.quiet_hours)
