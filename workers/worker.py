@@ -113,8 +113,8 @@ class LoveBankWorker(Worker):
     MAINTENANCE_SECONDS = 60
     # RQ's parent kills a horse this long after its job's timeout; the watch does the same in-process.
     HARD_KILL_GRACE_SECONDS = 60
-    # At most one plain heartbeat this often (see `heartbeat`).
-    PLAIN_BEAT_SECONDS = 1.0
+    # A plain heartbeat, or the same state, is not written again within this (see `heartbeat`).
+    ECHO_SECONDS = 1.0
     in_process_queues = IN_PROCESS
 
     def __init__(self, *args, **kwargs):
@@ -127,7 +127,8 @@ class LoveBankWorker(Worker):
                 kwargs[name] = ours
         bootstrap.settings()  # every outbox handler too (workers.jobs.register), once before any fork
         self._watch = _Watch(self)
-        self._plain_beat_at: float | None = None
+        self._beat_at = self._state_at = float("-inf")
+        self._state_written: str | None = None
 
         super().__init__(*args, **kwargs)
 
@@ -146,31 +147,33 @@ class LoveBankWorker(Worker):
         self.set_state(WorkerStatus.IDLE)
 
     def heartbeat(self, timeout=None, pipeline=None):
-        """RQ's loop beats four times per job: once riding on its suspension check's round trip, then
-        before and after the next dequeue and after the job, each of these three commands sent one by
-        one. Here a plain beat (the worker's own TTL, about eight minutes) of its own goes in one round
-        trip, and is not sent within a second of the last plain one: it would only move
-        `last_heartbeat` by less than that. A beat with a job's TTL is always sent, and the plain beat
-        after it too."""
-        if timeout is not None:
-            self._plain_beat_at = None
-        if pipeline is not None or timeout is not None:
-            if pipeline is not None and timeout is None:
-                self._plain_beat_at = time.monotonic()
-            return self._beat(timeout, pipeline)
+        """RQ's loop beats four times per job: after the job, then riding on its suspension check's
+        round trip, then before and after the next dequeue, each beat three commands sent one by one.
+        Here a beat of its own (RQ's plain one: the worker's TTL, about eight minutes) goes in one round
+        trip, and is not sent within `ECHO_SECONDS` of the last beat of any kind: it would only move
+        `last_heartbeat` by less than that. After a job the beat riding on the suspension check, which
+        always comes before the next dequeue waits, renews the worker's TTL. A beat with a TTL of its
+        own (a job's) is always sent."""
         moment = time.monotonic()
-        if self._plain_beat_at is not None and moment - self._plain_beat_at < self.PLAIN_BEAT_SECONDS:
+        if pipeline is None and timeout is None and moment - self._beat_at < self.ECHO_SECONDS:
             return None
-        self._plain_beat_at = moment
-        return self._beat(None, None)
-
-    def _beat(self, timeout, pipeline):
+        self._beat_at = moment
         if pipeline is not None:
             return super().heartbeat(timeout, pipeline=pipeline)
         with self.connection.pipeline(transaction=False) as beat:
             super().heartbeat(timeout, pipeline=beat)
             beat.execute()
         return None
+
+    def set_state(self, state, pipeline=None):
+        """RQ writes IDLE after a job and again as the next dequeue begins: the same value is not
+        written again within `ECHO_SECONDS`."""
+        moment = time.monotonic()
+        if pipeline is None and state == self._state_written and moment - self._state_at < self.ECHO_SECONDS:
+            self._state = state
+            return
+        self._state_written, self._state_at = state, moment
+        super().set_state(state, pipeline=pipeline)
 
     def perform_job(self, job, queue, *args, **kwargs):
         """In the work horse (or this process): a cron job's run is written down under its tick first
