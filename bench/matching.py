@@ -77,7 +77,9 @@ def seed(count: int):
                           "name": f"志愿者{n}", "roles": "resident,volunteer", "created_at": now}
                          for n in range(count)])
         first_volunteer = (Volunteer.select(Volunteer.id).order_by(Volunteer.id.desc()).scalar() or 0) + 1
+        # the household's building and area on the profile, as people.place_volunteers keeps them
         _insert(Volunteer, [{"member": first_member + n, "community": community.id, "volunteer_no": f"BM-{n:06d}",
+                             "building": BUILDINGS[(n % households_n) % 60], "area": AREAS[((n % households_n) % 60) // 15],
                              "specialties": rng.choice(["", "", "家电维修", "水电", "量血压", "书法"]),
                              "availability_mask": rng.getrandbits(21) & rng.getrandbits(21),
                              "status": "active" if rng.random() > 0.05 else "retired", "registered_at": now}

@@ -156,19 +156,14 @@ def search_words(task: Task) -> list[str]:
 
 
 def best_candidates(task: Task, opening_id: int | None, *, now: dt.datetime) -> list[tuple[float, dict, match_score.Facts]]:
-    """This round's best (total, components, facts), best first: the same as a full scan's (a short list
-    too near-tied to prove it is read again, four times longer); reads only (bench/matching.py times it)."""
+    """This round's best (total, components, facts), best first: the same as a full scan's, read part by part
+    — free in the task's building, then its area, … — until proven (match_score.best). Reads only
+    (bench/matching.py times it)."""
     weights = runtime.setting("MATCH_WEIGHTS")
     top = runtime.setting("MATCH_TOP_K_PAYBACK" if task.priority else "MATCH_TOP_K")
     bits, words, exclude = match_score.window_bits(task.window_start, task.window_end), search_words(task), gave_back(task.id)
-    limit = max(top, runtime.setting("MATCH_SHORTLIST"))
-    while True:
-        rows, outside = match_score.bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude,
-                                                      opening_id=opening_id)
-        ranked = match_score.rank(match_score.facts_for(rows, words=words, now=now), weights)[:top]
-        if match_score.proven(ranked, top, outside, weights):
-            return ranked
-        limit *= 4
+    return match_score.best(task, bits=bits, weights=weights, top=top, limit=max(top, runtime.setting("MATCH_SHORTLIST")),
+                            words=words, now=now, exclude=exclude, opening_id=opening_id)
 
 
 def _choose(task: Task, opening: TaskOpening, round_no: int) -> None:
