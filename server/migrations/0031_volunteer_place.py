@@ -16,13 +16,16 @@ def up(migrator, db):
             'WHERE "member"."id" = "volunteer"."member_id") '
             'WHERE EXISTS (SELECT 1 FROM "member" WHERE "member"."id" = "volunteer"."member_id" '
             'AND "member"."household_id" IS NOT NULL)')
-    migrator.migrate(migrator.add_index('volunteer', ('community_id', 'building')),
-                     migrator.add_index('volunteer', ('community_id', 'area')))
+    # status, availability and member too: matching skips the busy and the inactive inside the index
+    db.execute_sql('CREATE INDEX "volunteer_matching_building" ON "volunteer" '
+                   '("community_id", "building", "status", "availability_mask", "member_id")')
+    db.execute_sql('CREATE INDEX "volunteer_matching_area" ON "volunteer" '
+                   '("community_id", "area", "status", "availability_mask", "building", "member_id")')
 
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_index('volunteer', 'volunteer_community_id_area'),
-                     migrator.drop_index('volunteer', 'volunteer_community_id_building'))
+    db.execute_sql('DROP INDEX "volunteer_matching_area"')
+    db.execute_sql('DROP INDEX "volunteer_matching_building"')
     # Not the migrator either way: SQLite (3.35+) drops a plain column in place, keeping the triggers.
     db.execute_sql('ALTER TABLE "volunteer" DROP COLUMN "area"')
     db.execute_sql('ALTER TABLE "volunteer" DROP COLUMN "building"')

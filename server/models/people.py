@@ -125,8 +125,15 @@ class Volunteer(BaseModel):
     area = CharField(max_length=32, default="")
 
     class Meta:
-        indexes = ((("community", "status"), False), (("community", "building"), False),
-                   (("community", "area"), False))
+        indexes = ((("community", "status"), False),)
+
+
+# Matching reads a task's building, then its area, among active volunteers free in the task's window: with
+# status, availability and member in the index, those it skips are skipped without reading their rows.
+Volunteer.add_index(Volunteer.index(Volunteer.community, Volunteer.building, Volunteer.status,
+                                    Volunteer.availability_mask, Volunteer.member, name="volunteer_matching_building"))
+Volunteer.add_index(Volunteer.index(Volunteer.community, Volunteer.area, Volunteer.status, Volunteer.availability_mask,
+                                    Volunteer.building, Volunteer.member, name="volunteer_matching_area"))
 
 
 class HardshipPeriod(BaseModel):
