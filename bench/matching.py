@@ -7,8 +7,10 @@ buildings of four areas, one to three service intentions each, a third in a team
 availability bits, task history (claims, completions, no-shows) and yearly hours for
 some. The task is a repair in 3号楼 on Saturday morning. Timed, median of several runs:
 
-  fast   matching.best_candidates: the SQL short list (indexes, `availability_mask & bits`,
-         MATCH_SHORTLIST rows), history and hours for those only, the score in Python;
+  fast   matching.best_candidates: the community read part by part — free in the task's building,
+         then in its area, … — through the volunteers' (community, building/area, status,
+         availability) indexes, each part only for whoever can still enter the top K; history and
+         hours for those only, the score in Python; it stops once the top K is proven;
   naive  every volunteer of the community loaded with their household, intentions,
          teams, task history and yearly hours, every one scored in Python with the same
          formula (match_score.score), sorted.

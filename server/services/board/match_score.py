@@ -23,20 +23,25 @@ Eligible: active volunteers of the task's community, not erased, not of the reci
 household, in the task's team when it requires one, fitting the category (an intention
 or a team serving it) — and not the volunteer who gave this task back or did not come.
 
-Never a scan in Python. SQL finds the eligible through indexes — the category's
-volunteers through VolunteerIntention (category, volunteer), a serving team's through
-VolunteerTeam (team), each checked against the volunteer's community, status and
-`availability_mask & bits` — and orders them by the part of the score it can compute
-(fit without specialties, availability, proximity; ties by the per-task hash). While at
-least MATCH_SHORTLIST of them are free in the task's window, only those are read;
-otherwise the list is filled up with the others. Two grouped queries add the task
-history and yearly hours of the short list only, and Python scores it in full. What SQL
-leaves out weighs at most 0.1·fit + fairness + reliability + stars (`extra_most`), so the
-top K is proven the same as a full scan's when the K-th total beats the best coarse score
-anyone left off could have plus that much (`proven`); when it does not (a near-tied list),
-the caller reads a longer list, up to every eligible volunteer. Exact, not an
-approximation: tests/services/test_match_score.py and bench/matching.py compare it with a
-full scan.
+Never a scan in Python, and not every eligible volunteer either. The coarse score (fit without
+specialties, availability, proximity) is the same for everyone who lives in the same place and is free
+or busy alike, but for the fit: so the community is read in parts (`parts`) — the task's building,
+the rest of its area, the rest, each split into those free in the task's window and the others —
+best first. Each part comes through its index (community with the volunteer's copy of the household's
+building or area, status and availability: people.place_volunteers keeps the copy), each volunteer's
+fit through one probe of VolunteerIntention (volunteer, category) and one of VolunteerTeam (volunteer,
+team), ordered by the coarse score (ties by the per-task hash), at most MATCH_SHORTLIST of a part. Two
+grouped queries add the task history and yearly hours of what was read, and Python scores it in full.
+
+What SQL leaves out weighs at most 0.1·fit + fairness + reliability + stars (`extra_most`). So once K
+volunteers are scored, a part is read only for whoever's coarse score beats the K-th total less that
+(fewer probes: in the benchmark's community, only the area's volunteers fitting both ways); and the top
+K is proven the same as a full scan's when the K-th total beats, by that much, the best coarse score
+anyone not read could have: the best of the parts still to come, that threshold, the last row of a part
+cut at the limit (`proven`). Matching stops at the first part after which it is proven; when the last
+part still does not prove it (a near-tied list), everything is read again four times longer, up to
+every eligible volunteer. Exact, not an approximation: tests/services/test_match_score.py and
+bench/matching.py compare it with a full scan.
 """
 
 import datetime as dt
