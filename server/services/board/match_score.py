@@ -111,10 +111,10 @@ def tiebreak(member_id: int, task_id: int) -> int:
     return (member_id * 7919 + _offset(task_id)) % HASH_PRIME
 
 
-def _sql_tiebreak(task_id: int):
+def _sql_tiebreak(task_id: int, member_id=M.id):
     # peewee's `%` means LIKE, and a literal % would confuse psycopg2: a mod b = a - (a / b) * b
     # (integer division on both backends; BIGINT so large ids cannot overflow PostgreSQL's integer).
-    hashed = Cast(M.id, "BIGINT") * 7919 + _offset(task_id)
+    hashed = Cast(member_id, "BIGINT") * 7919 + _offset(task_id)
     return hashed - (hashed / HASH_PRIME) * HASH_PRIME
 
 
@@ -303,18 +303,22 @@ def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_
         fitting = [joined | chose] if joined is not None else [chose]
     available = _flag(Volunteer.availability_mask.bin_and(bits) != 0) if part.available is None else SQL(
         "1" if part.available else "0")
-    query = (
-        Volunteer.select(M.id.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
-                         team.alias("team"), available.alias("available"), _sql_tiebreak(task.id).alias("tiebreak"))
-        .join(M, on=(Volunteer.member == M.id))
-        .where(_communities(task), Volunteer.status == "active", M.erased_at.is_null(), *part.where, *fitting)
-    )
+    # The member (not erased, not of the recipient's household) is one probe per volunteer left: a join
+    # would let PostgreSQL, pricing the part at a thousand rows, scan and hash every member instead.
+    person = M.select(SQL("1")).where(M.id == Volunteer.member, M.erased_at.is_null())
     if task.recipient_household_id:
-        query = query.where(M.household.is_null() | (M.household != task.recipient_household_id))
+        person = person.where(M.household.is_null() | (M.household != task.recipient_household_id))
+    query = (
+        Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
+                         team.alias("team"), available.alias("available"),
+                         _sql_tiebreak(task.id, Volunteer.member).alias("tiebreak"))
+        .where(_communities(task), Volunteer.status == "active", *part.where, *fitting,
+               fn.EXISTS(person.limit(1).offset(0)))
+    )
     if exclude:
-        query = query.where(M.id.not_in(list(exclude)))
+        query = query.where(Volunteer.member.not_in(list(exclude)))
     if opening_id is not None:
-        query = query.where(M.id.not_in(
+        query = query.where(Volunteer.member.not_in(
             TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == opening_id)))
     # best fit first (the intention weighs more than a team): the flags' columns, each probe made once a row
     fit = (SQL("intention").desc(), SQL("team").desc()) if weights["fit"] >= 0 else (SQL("intention"), SQL("team"))
