@@ -150,26 +150,29 @@ def _flag(condition):
     return Case(None, [(condition, 1)], 0)
 
 
-def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None) -> list[dict]:
+def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None,
+              communities=None) -> list[dict]:
     """The best `limit` eligible volunteers by the SQL-computable part of the score."""
-    return bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude, opening_id=opening_id)[0]
+    return bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude, opening_id=opening_id,
+                             communities=communities)[0]
 
 
 def bounded_shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(),
-                      opening_id=None) -> tuple[list[dict], float | None]:
+                      opening_id=None, communities=None) -> tuple[list[dict], float | None]:
     """The short list, and the best coarse score anyone left off it could have (None: nobody was left off).
 
     Volunteers free in the task's window come first: while at least `limit` of them fit,
     the others are not read at all (`availability_mask & bits` filters; one left off has at
     best a full fit and the task's building); otherwise the list is filled up with the rest,
-    in the same order.
+    in the same order. `communities` (ids) replaces whose volunteers are eligible: the network's
+    communities with room, for a payback opened to it (server/services/board/network_tasks.py).
     """
     if weights["availability"] > 0:
-        rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=True)
+        rows = _shortlist(task, bits, weights, limit, exclude, opening_id, communities, available_only=True)
         if len(rows) >= limit:
             not_free = weights["fit"] * min(1.0, FIT_INTENTION + FIT_TEAM) + weights["proximity"] * NEAR_BUILDING
             return rows, max(float(rows[-1]["coarse"]), not_free)
-    rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=False)
+    rows = _shortlist(task, bits, weights, limit, exclude, opening_id, communities, available_only=False)
     return rows, float(rows[-1]["coarse"]) if len(rows) >= limit else None
 
 
@@ -194,7 +197,7 @@ def proven(ranked: list, top: int, outside: float | None, weights: dict[str, flo
     return ranked[top - 1][0] > outside + extra_most(weights) + PROOF_MARGIN
 
 
-def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_only: bool) -> list[dict]:
+def _shortlist(task, bits, weights, limit, exclude, opening_id, communities, *, available_only: bool) -> list[dict]:
     """One SELECT per way of fitting (the intention; a team only), each driven by its index, in one UNION ALL.
 
     Flags come from joins, not correlated subqueries: PostgreSQL then plans hash or merge
@@ -205,7 +208,7 @@ def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_onl
     VI = VolunteerIntention
 
     def branch(intention, team):
-        return _select(task, bits, weights, intention, team, available_only, exclude, opening_id)
+        return _select(task, bits, weights, intention, team, available_only, exclude, opening_id, communities)
 
     if task.team_id:  # only the team's members, with or without the intention
         return _ordered(
@@ -228,22 +231,29 @@ def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_onl
     return _ordered(chose.union_all(team_only), limit)
 
 
-def _communities(task):
-    """The task's community; for a payback opened to its network (通存通兑), every member community."""
+def _communities(task, communities=None):
+    """The task's community; for a payback opened to its network (通存通兑), every member community — or
+    the communities the caller names."""
+    if communities is not None:
+        return Volunteer.community.in_(list(communities))
     if getattr(task, "network_id", None):
         members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
         return Volunteer.community.in_(members)
     return Volunteer.community == task.community_id
 
 
-def _select(task, bits, weights, intention, team, available_only, exclude, opening_id):
+def _select(task, bits, weights, intention, team, available_only, exclude, opening_id, communities):
     """Active volunteers of the task's community, minus whom it must not ask, with the coarse score."""
     available = _flag(Volunteer.availability_mask.bin_and(bits) != 0)
     near = []
+    # Across a network, 3号楼 of another community is not the task's building.
+    across = communities is not None or getattr(task, "network_id", None)
+    here = (Household.community == task.community_id) if across else None
     if task.building:
-        near.append((Household.building == task.building, NEAR_BUILDING))
+        near.append((Household.building == task.building if here is None else (Household.building == task.building) & here,
+                     NEAR_BUILDING))
     if task.area:
-        near.append((Household.area == task.area, NEAR_AREA))
+        near.append((Household.area == task.area if here is None else (Household.area == task.area) & here, NEAR_AREA))
     proximity = Case(None, near, 0) if near else SQL("0")
     coarse = (weights["fit"] * (FIT_INTENTION * intention + FIT_TEAM * team)
               + weights["availability"] * available + weights["proximity"] * proximity)
@@ -254,7 +264,7 @@ def _select(task, bits, weights, intention, team, available_only, exclude, openi
         .join(M, on=(Volunteer.member == M.id))
         .join(Household, JOIN.LEFT_OUTER, on=(M.household == Household.id))
         .switch(Volunteer)
-        .where(_communities(task), Volunteer.status == "active", M.erased_at.is_null())
+        .where(_communities(task, communities), Volunteer.status == "active", M.erased_at.is_null())
     )
     if available_only:
         query = query.where(Volunteer.availability_mask.bin_and(bits) != 0)

@@ -72,6 +72,21 @@ def check_room(from_community_id: int, to_community_id: int, minutes: int) -> No
                 community_id=community_id, limit_minutes=limit or 0, position_minutes=position, asked_minutes=delta)
 
 
+def communities_with_room(from_community_id: int, minutes: int) -> list[int]:
+    """The other members of the community's network that `minutes` may cross to now (check_room's rule,
+    for all of them in two queries, refusing none): whose volunteers may be asked to serve across."""
+    member = membership(from_community_id)
+    if member is None:
+        return []
+    limits = dict(NetworkMember.select(NetworkMember.community, NetworkMember.limit_minutes)
+                  .where(NetworkMember.network == member.network_id).tuples())
+    held = positions(limits)
+    if abs(held.get(from_community_id, 0) + minutes) > limits[from_community_id]:
+        return []
+    return sorted(community_id for community_id, limit in limits.items()
+                  if community_id != from_community_id and abs(held.get(community_id, 0) - minutes) <= limit)
+
+
 def network_scope(network_id: int):
     """The auth gate's scope for /networks/<id>/…: its member communities (None: no such network)."""
     if not Network.select().where(Network.id == network_id).exists():
