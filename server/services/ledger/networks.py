@@ -20,6 +20,7 @@ from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Account, Community, Entry, Member, Network, NetworkMember, NetworkSettlement
 from server.services.ledger import core as ledger
 from server.services.ledger.statements import month_bounds, month_over
+from server.services.messaging import notifications
 from server.services.people import privacy
 
 MAX_NETWORKS = 200  # the listing is a bounded plain array
@@ -328,8 +329,27 @@ def close_month(year: int, month: int) -> int:
             figures = compute_settlement(network, year, month)
             NetworkSettlement.insert(network=network.id, year=year, month=month, flows=figures["flows"],
                                      positions=figures["positions"], closed_at=clock.now()).on_conflict_ignore().execute()
+            _publish(network, year, month, figures)
             stored += 1
     return stored
+
+
+def _publish(network: Network, year: int, month: int, figures: dict) -> None:
+    """Tell each member community's coordinators their figures of the settlement just stored (once: the
+    event key names the network, the month and the community); the page shows the whole settlement."""
+    for line in figures["positions"]:
+        community_id = line["community_id"]
+        coordinators = privacy.coordinator_ids(community_id)
+        if not coordinators:
+            continue
+        out = sum(flow["minutes"] for flow in figures["flows"] if flow["from_community_id"] == community_id)
+        came = sum(flow["minutes"] for flow in figures["flows"] if flow["to_community_id"] == community_id)
+        notifications.notify(coordinators, f"network:{network.id}:settlement:{year}-{month:02d}:{community_id}",
+                             "coordinator_alert", {
+                                 "subject": "通存通兑月度结算",
+                                 "summary": f"{network.name}{year}年{month}月：本社区转出{_hours(out)}、转入{_hours(came)}，"
+                                            f"月末{position_label(line['position_minutes'])}",
+                                 "when": clock.now(), "page": "pages/station/network"})
 
 
 def exchange_figures(community_id: int, start, end) -> dict | None:
