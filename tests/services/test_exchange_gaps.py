@@ -73,3 +73,18 @@ def test_a_gift_across_waits_for_the_relatives_household_to_confirm_the_kinship(
     ledger_ops.confirm_kinship(make_coordinator(hpl), kinship)
     with pytest.raises(LoveBankError):
         ledger_ops.gift(giver, to_household_id=relative.household_id, minutes=60, note="", key="gift-before-both")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 15 §1: ledger.post records a transfer's minutes as the sum of its positive legs; a movement across "
+    "communities has two (the giver's clearing +n and the receiver +n), so a 60-minute gift across is stored and "
+    "answered (GET /transfers/{id}, the console) as 120 minutes, and so is its reversal and a move"))
+def test_a_gift_across_is_as_many_minutes_as_it_moved(any_app):
+    hpl, xfy = make_community("和平里"), make_community("幸福苑")
+    networks.create(make_admin(), name="和平街道", kind="街道", community_ids=[hpl.id, xfy.id])
+    giver, relative = make_member(hpl), make_member(xfy)
+    _fund(giver, 300, "fund-giver")
+    kinship = ledger_ops.request_kinship(giver, invite_code=relative.household.invite_code, relation="母亲")
+    ledger_ops.confirm_kinship(make_coordinator(hpl), kinship)
+    gift = ledger_ops.gift(giver, to_household_id=relative.household_id, minutes=60, note="", key="gift-across-60")
+    assert gift.minutes == 60
