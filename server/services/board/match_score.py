@@ -45,7 +45,9 @@ bench/matching.py compare it with a full scan.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from peewee import SQL, Case, Cast, fn
 
@@ -174,17 +176,21 @@ class Part:
                 + weights["availability"] * (self.available is True) + weights["proximity"] * self.proximity)
 
 
-def parts(task, *, bits: int, weights: dict[str, float]) -> list[Part]:
+def parts(task, *, bits: int, weights: dict[str, float], across: bool = False) -> list[Part]:
     """The task's building, the rest of its area, the rest of the community — each split into those free
-    in the window and the others — best `most` first (free in the building first, with any weights ≥ 0)."""
-    places = []
+    in the window and the others — best `most` first (free in the building first, with any weights ≥ 0).
+    `across` (volunteers of other communities may be asked): 3号楼 of another community is not the task's
+    building, so the building and the area are the task's community's, and the rest is everyone else."""
+    places, here = [], ((Volunteer.community == task.community_id,) if across else ())
+    building = (Volunteer.building != task.building,) if task.building else ()
     if task.building:
-        places.append(((Volunteer.building == task.building,), NEAR_BUILDING))
+        places.append((here + (Volunteer.building == task.building,), NEAR_BUILDING))
     if task.area:
-        places.append(((Volunteer.area == task.area,) + ((Volunteer.building != task.building,) if task.building
-                                                         else ()), NEAR_AREA))
-    places.append((((Volunteer.building != task.building,) if task.building else ())
-                   + ((Volunteer.area != task.area,) if task.area else ()), 0.0))
+        places.append((here + (Volunteer.area == task.area,) + building, NEAR_AREA))
+    rest = building + ((Volunteer.area != task.area,) if task.area else ())
+    if across and rest:
+        rest = ((Volunteer.community != task.community_id) | reduce(operator.and_, rest),)
+    places.append((rest, 0.0))
     free = Volunteer.availability_mask.bin_and(bits)
     times = [((free != 0,), True), ((free == 0,), False)] if weights["availability"] > 0 else [((), None)]
     found = [Part(where + when, proximity, available, 0.0) for where, proximity in places for when, available in times]
@@ -207,7 +213,7 @@ def _fits(task, teams: list[int], part: Part, weights: dict[str, float], above: 
 
 
 def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, words: list[str], now: dt.datetime,
-         exclude=(), opening_id=None) -> list[tuple[float, dict[str, float], Facts]]:
+         exclude=(), opening_id=None, communities=None) -> list[tuple[float, dict[str, float], Facts]]:
     """The best `top` (total, components, facts) of every eligible volunteer, best first: the same as a full
     scan's, read part by part (`parts`) until proven (`proven`).
 
@@ -216,11 +222,13 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
     (the others are below it whatever SQL left out). What is not read is bounded by the `most` of the parts
     still to come, that threshold, and the last row of a part cut at `limit`; when that bound does not prove
     the top K after the last part (a near-tied list), everything is read again with a limit four times longer.
+    `communities` (ids) replaces whose volunteers are eligible: the network's communities with room, for a
+    payback opened to it (server/services/board/network_tasks.py).
     """
     teams = serving_teams(task)
     bounded = min(weights.values()) >= 0  # a negative weight bounds nothing: every part is read in full
     while True:
-        found = parts(task, bits=bits, weights=weights)
+        found = parts(task, bits=bits, weights=weights, across=_across(task, communities))
         facts, ranked, left, cut = [], [], None, None
         for n, part in enumerate(found):
             above = None
@@ -228,7 +236,7 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
                 above = ranked[top - 1][0] - extra_most(weights) - 2 * PROOF_MARGIN
                 left = above if left is None else max(left, above)
             fits = _fits(task, teams, part, weights, above)
-            rows = _read(task, part, fits, teams, bits, weights, limit, exclude, opening_id) if fits else []
+            rows = _read(task, part, fits, teams, bits, weights, limit, exclude, opening_id, communities) if fits else []
             if len(rows) >= limit:
                 cut = rows[-1]["coarse"] if cut is None else max(cut, rows[-1]["coarse"])
             facts += facts_for(rows, words=words, now=now)
@@ -239,13 +247,14 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
         limit *= 4
 
 
-def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None) -> list[dict]:
+def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None,
+              communities=None) -> list[dict]:
     """The best `limit` eligible volunteers by the SQL-computable part of the score, best first (every part
     read; matching's `best` reads only what it needs)."""
     teams = serving_teams(task)
-    rows = [row for part in parts(task, bits=bits, weights=weights)
+    rows = [row for part in parts(task, bits=bits, weights=weights, across=_across(task, communities))
             for row in _read(task, part, _fits(task, teams, part, weights, None), teams, bits, weights, limit,
-                             exclude, opening_id)]
+                             exclude, opening_id, communities)]
     return sorted(rows, key=lambda row: (-row["coarse"], row["tiebreak"], row["member_id"]))[:limit]
 
 
@@ -270,15 +279,22 @@ def proven(ranked: list, top: int, outside: float | None, weights: dict[str, flo
     return ranked[top - 1][0] > outside + extra_most(weights) + PROOF_MARGIN
 
 
-def _communities(task):
-    """The task's community; for a payback opened to its network (通存通兑), every member community."""
+def _across(task, communities) -> bool:
+    return communities is not None or bool(getattr(task, "network_id", None))
+
+
+def _communities(task, communities=None):
+    """The task's community; for a payback opened to its network (通存通兑), every member community — or
+    the communities the caller names."""
+    if communities is not None:
+        return Volunteer.community.in_(list(communities))
     if getattr(task, "network_id", None):
         members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
         return Volunteer.community.in_(members)
     return Volunteer.community == task.community_id
 
 
-def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_id) -> list[dict]:
+def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_id, communities) -> list[dict]:
     """One part's best `limit` among those fitting one of `fits` ways, best coarse score first: active
     volunteers of the task's community in the part, minus whom the task must not ask. Driven by the part's
     index (community with building, area, or status); each volunteer's fit is one probe of (volunteer,
@@ -312,7 +328,7 @@ def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_
         Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
                          team.alias("team"), available.alias("available"),
                          _sql_tiebreak(task.id, Volunteer.member).alias("tiebreak"))
-        .where(_communities(task), Volunteer.status == "active", *part.where, *fitting,
+        .where(_communities(task, communities), Volunteer.status == "active", *part.where, *fitting,
                fn.EXISTS(person.limit(1).offset(0)))
     )
     if exclude:
