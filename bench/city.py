@@ -118,7 +118,7 @@ COLUMNS = {
     "member": ("id", "community_id", "household_id", "name", "gender", "phone", "relation", "is_head", "roles",
                "token_version", "created_at"),
     "volunteer": ("id", "member_id", "community_id", "volunteer_no", "occupation", "specialties", "availability_mask",
-                  "status", "status_note", "registered_at", "public_name"),
+                  "status", "status_note", "registered_at", "public_name", "building", "area"),
     "account": ("id", "key", "community_id", "household_id", "kind", "posted_minutes", "pending_minutes", "opened_at"),
     "transfer": ("id", "community_id", "code", "state", "idempotency_key", "body_hash", "minutes", "posted_minutes",
                  "hold_account_id", "record_id", "reason", "details", "effective_date", "created_at", "resolved_at"),
@@ -169,7 +169,7 @@ def seed(out, size: Size, *, today: dt.date, category_id: int, rng: random.Rando
                  "resident,volunteer" if h <= size.volunteers else "resident", 0, opened))
         if h <= size.volunteers:
             out.add("volunteer", COLUMNS["volunteer"],
-                    (h, h, c, f"V{h:07d}", "", "[]", 0, "active", "", opened, False))
+                    (h, h, c, f"V{h:07d}", "", "[]", 0, "active", "", opened, False, f"{h % 40 + 1}号楼", ""))
             volunteers[c].append((h, h, account_id))
         households[c].append((h, h, account_id))
         balance[account_id] = 0

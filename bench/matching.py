@@ -7,8 +7,10 @@ buildings of four areas, one to three service intentions each, a third in a team
 availability bits, task history (claims, completions, no-shows) and yearly hours for
 some. The task is a repair in 3号楼 on Saturday morning. Timed, median of several runs:
 
-  fast   matching.best_candidates: the SQL short list (indexes, `availability_mask & bits`,
-         MATCH_SHORTLIST rows), history and hours for those only, the score in Python;
+  fast   matching.best_candidates: the community read part by part — free in the task's building,
+         then in its area, … — through the volunteers' (community, building/area, status,
+         availability) indexes, each part only for whoever can still enter the top K; history and
+         hours for those only, the score in Python; it stops once the top K is proven;
   naive  every volunteer of the community loaded with their household, intentions,
          teams, task history and yearly hours, every one scored in Python with the same
          formula (match_score.score), sorted.
@@ -77,7 +79,9 @@ def seed(count: int):
                           "name": f"志愿者{n}", "roles": "resident,volunteer", "created_at": now}
                          for n in range(count)])
         first_volunteer = (Volunteer.select(Volunteer.id).order_by(Volunteer.id.desc()).scalar() or 0) + 1
+        # the household's building and area on the profile, as people.place_volunteers keeps them
         _insert(Volunteer, [{"member": first_member + n, "community": community.id, "volunteer_no": f"BM-{n:06d}",
+                             "building": BUILDINGS[(n % households_n) % 60], "area": AREAS[((n % households_n) % 60) // 15],
                              "specialties": rng.choice(["", "", "家电维修", "水电", "量血压", "书法"]),
                              "availability_mask": rng.getrandbits(21) & rng.getrandbits(21),
                              "status": "active" if rng.random() > 0.05 else "retired", "registered_at": now}

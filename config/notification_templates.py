@@ -71,7 +71,8 @@ _TEMPLATES = (
         key="task_offer",
         label="有人需要帮助时通知我",
         title="有邻居需要您的帮助",
-        body="{category}：{summary}。时间：{when:human}。地点：{place}。愿意帮忙的话，请打开爱心银行接单。",
+        # `origin` names the requester's community to a volunteer of another (a payback opened to the network).
+        body="{origin}{category}：{summary}。时间：{when:human}。地点：{place}。愿意帮忙的话，请打开爱心银行接单。",
         page="pages/tasks/detail?id={task_id}",
         fields=(
             Field("thing1", "thing", "{category}：{summary}"),
@@ -79,6 +80,7 @@ _TEMPLATES = (
             Field("thing3", "thing", "{place}"),
             Field("thing4", "thing", "点击查看详情并接单"),
         ),
+        defaults={"origin": ""},
     ),
     Template(
         key="task_claimed",

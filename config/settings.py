@@ -197,7 +197,7 @@ SETTINGS: dict[str, Setting] = {
     "MATCH_WEIGHTS": Setting(MATCH_WEIGHTS, _weights, "Weights of the matching score's components (each scored 0–1): `fit=3,availability=2,...`; names not given keep their default."),
     "MATCH_TOP_K": Setting(5, int, "How many volunteers each matching round asks about an ordinary task."),
     "MATCH_TOP_K_PAYBACK": Setting(10, int, "How many volunteers each matching round asks about a payback (优先回馈) task."),
-    "MATCH_SHORTLIST": Setting(300, int, "How many volunteers the SQL pre-ranking first hands to the full score (per round); a list too near-tied to prove its top K the same as a full scan's is read again four times longer."),
+    "MATCH_SHORTLIST": Setting(300, int, "How many volunteers of each part matching reads (the task's building, its area, the rest; free in its window first) the SQL pre-ranking hands to the full score at most; a part too near-tied to prove its top K the same as a full scan's is read again four times longer."),
     "ESCALATE_AFTER_MINUTES": Setting(120, int, "An ordinary task still unclaimed this long after it opened: the next volunteers are asked (round 2)."),
     "ALERT_AFTER_MINUTES": Setting(480, int, "An ordinary task still unclaimed this long after it opened: its community's coordinators are alerted."),
     "ESCALATE_AFTER_MINUTES_PAYBACK": Setting(30, int, "`ESCALATE_AFTER_MINUTES` for payback tasks."),

@@ -51,7 +51,9 @@ def register_commands(app) -> None:
 
         community_id = None
         if community_code:
-            community_id = Community.get(Community.code == community_code).id
+            community_id = Community.select(Community.id).where(Community.code == community_code).scalar()
+            if community_id is None:
+                raise click.BadParameter(f"no community with the code {community_code!r}", param_hint="--community")
         violations = ledger_verify.verify(community_id)
         for violation in violations:
             click.echo(f"{violation.rule}: {violation.detail} {violation.as_dict()}")

@@ -82,3 +82,35 @@ def test_existing_volunteers_stay_active_on_sqlite(tmp_path):
 def test_existing_volunteers_stay_active_on_postgres():
     with scratch_postgres() as (url,):
         _volunteers_keep_their_status(url)
+
+
+def _volunteers_get_their_households_address(url: str):
+    """0031 copies each volunteer's household building and area onto the profile ("" without a household)."""
+    db = init_db(url)
+    migrations.runner(db).up("0030_city_indexes")
+    db.execute_sql("INSERT INTO community (name, code, district, created_at) VALUES ('和平里', 'HPL', '', '2026-01-01 00:00:00')")
+    db.execute_sql("INSERT INTO household (community_id, name, building, unit, room, area, invite_code, opened_at) "
+                   "VALUES (1, '王家', '3号楼', '2单元', '301', '东区', 'INVITE01', '2026-01-01 00:00:00')")
+    for n, household in enumerate(("1", "NULL"), start=1):
+        db.execute_sql(
+            "INSERT INTO member (community_id, household_id, name, gender, phone, relation, is_head, roles, token_version, "
+            f"created_at) VALUES (1, {household}, '志愿者{n}', '', '', '', false, 'resident,volunteer', 0, "
+            "'2026-01-01 00:00:00')")
+        db.execute_sql(
+            "INSERT INTO volunteer (member_id, community_id, volunteer_no, occupation, specialties, availability_mask, "
+            f"status, status_note, public_name, registered_at) VALUES ({n}, 1, 'HPL-0000{n}', '', '', 0, 'active', '', "
+            "false, '2026-01-01 00:00:00')")
+    assert "0031_volunteer_place" in migrations.migrate(db)
+    rows = db.execute_sql("SELECT building, area FROM volunteer ORDER BY id").fetchall()
+    db.close()
+    assert [tuple(row) for row in rows] == [("3号楼", "东区"), ("", "")]
+
+
+def test_volunteers_get_their_households_address_on_sqlite(tmp_path):
+    _volunteers_get_their_households_address(f"sqlite:///{tmp_path / 'a.db'}")
+
+
+@pytest.mark.postgres
+def test_volunteers_get_their_households_address_on_postgres():
+    with scratch_postgres() as (url,):
+        _volunteers_get_their_households_address(url)

@@ -9,6 +9,8 @@ const api = require('../api/request')
 const kinships = (opts) => api.get('/kinships', null, opts)
 const linkKin = (body, opts) => api.post('/kinships', body, opts)
 const confirmKin = (id, opts) => api.post(`/kinships/${id}/confirm`, {}, opts)
+/** The relative household (or its station for it) confirms a kinship across communities. */
+const acceptKin = (id, opts) => api.post(`/kinships/${id}/accept`, {}, opts)
 
 function withKey(key, opts) {
   return { ...opts, headers: { 'Idempotency-Key': key } }
@@ -19,4 +21,4 @@ const gift = (body, key, opts) => api.post('/ledger/gifts', body, withKey(key, o
 /** body: {minutes, note}. */
 const donate = (body, key, opts) => api.post('/ledger/donations', body, withKey(key, opts))
 
-module.exports = { kinships, linkKin, confirmKin, gift, donate }
+module.exports = { kinships, linkKin, confirmKin, acceptKin, gift, donate }

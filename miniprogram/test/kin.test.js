@@ -30,7 +30,7 @@ describe('kin page (亲情转赠和爱心池)', () => {
     expect(t).toContain('李家登记：您是他们家的母亲')
     expect(t).toContain('✓服务站已确认，可以转赠')
     expect(t).toContain('…等服务站确认')
-    expect(t).toContain('请带上户口本或亲属关系证明')
+    expect(t).toContain('等和平里社区服务站核实后确认。') // 周家 named us: their station checks
     expect(page.querySelectorAll('.gift-to')).toHaveLength(1)
   })
 
@@ -128,6 +128,30 @@ describe('kin page (亲情转赠和爱心池)', () => {
     expect(text(page)).toContain('⚠ 邀请码不对，请向亲属核对')
   })
 
+  test('a relative in another community asks us to confirm: the kinship says so, and 属实 posts the acceptance', async () => {
+    const { calls } = installWx(routes({ 'POST /kinships/3/accept': kin.accepted }), { member: resident })
+    const page = await renderPage('kin')
+    const t = text(page)
+    expect(t).toContain('吴家（幸福苑社区）')
+    expect(t).toContain('…等亲属家庭确认')
+    expect(page.querySelectorAll('.accept-kin')).toHaveLength(1)
+    await tap(page, '.accept-kin')
+    expect(wx.showModal.mock.calls[0][0].content).toBe('吴家登记：您是他们家的母亲。属实请确认，确认后两家可以互相转赠时间。')
+    expect(callsTo(calls, 'POST', '/kinships/3/accept')).toHaveLength(1)
+    expect(wx.showToast.mock.calls[0][0].title).toBe('已确认')
+  })
+
+  test('the asking side, across communities, is told it waits for the relative household', async () => {
+    const asking = Object.assign({}, kin.accepted, { household_id: 1, household_name: '王家', relative_household_id: 7,
+      relative_household_name: '吴家', household_community_name: '和平里社区', relative_community_name: '幸福苑社区',
+      relative_accepted: false, waiting_for: ['relative'], confirmed: false })
+    installWx(routes({ 'GET /kinships': [asking] }), { member: resident })
+    const page = await renderPage('kin')
+    expect(text(page)).toContain('吴家在幸福苑社区，还要等他们家在小程序里确认（或到他们的服务站确认）。')
+    expect(page.querySelectorAll('.accept-kin')).toHaveLength(0)
+    expect(page.querySelectorAll('.gift-to')).toHaveLength(0)
+  })
+
   test('an error loading says why', async () => {
     installWx(routes({ 'GET /kinships': { offline: true } }), { member: resident })
     expect(text(await renderPage('kin'))).toContain('网络没有连上')
@@ -145,6 +169,17 @@ describe('station kinships (服务站 · 亲属关系确认)', () => {
     await tap(page, '.confirm')
     expect(wx.showModal.mock.calls[0][0].content).toContain('户口本')
     expect(callsTo(calls, 'POST', '/kinships/2/confirm')).toHaveLength(1)
+  })
+
+  test('a household of ours named from another community: the station confirms for an elder without a phone', async () => {
+    const { calls } = installWx({ 'GET /kinships': kin.coordinator, 'POST /kinships/3/accept': kin.accepted }, { member: fixture('me-coordinator') })
+    const page = await renderPage('station/kinships')
+    expect(text(page)).toContain('外社区登记了本社区居民（1）')
+    expect(text(page)).toContain('吴家（幸福苑社区） → 王家')
+    await tap(page, '.accept')
+    expect(wx.showModal.mock.calls[0][0].content).toContain('请先问过王家本人')
+    expect(callsTo(calls, 'POST', '/kinships/3/accept')).toHaveLength(1)
+    expect(wx.showToast.mock.calls[0][0].title).toBe('已代为确认')
   })
 
   test('none yet', async () => {

@@ -81,6 +81,24 @@ describe('payback opened to the network (也请邻近社区的志愿者帮忙)',
     expect(text(page)).not.toContain('来自幸福苑社区')
   })
 
+  test('a neighbour\'s offer reads 来自XX社区 in the inbox and opens the task page, which says it too', async () => {
+    const offer = {
+      id: 9, title: '有邻居需要您的帮助', urgent: true, read_at: null, created_at: '2026-12-01T07:30:00+08:00',
+      body: '来自和平里社区，优先回馈·陪同就医：去医院复查。时间：12月1日（周二）上午8:30。地点：和平里社区3号楼。愿意帮忙的话，请打开爱心银行接单。',
+      link: 'pages/tasks/detail?id=41',
+    }
+    installWx({
+      'GET /notifications': { items: [offer], next_cursor: null }, 'POST /notifications/read': {},
+      'GET /tasks/41': { ...fixture('board').items[0], from_other_community: true, community_name: '和平里社区' },
+    }, { member: fixture('me-volunteer') })
+    const inbox = await renderPage('inbox')
+    expect(text(inbox)).toContain('来自和平里社区，优先回馈')
+    await tap(inbox, '.msg')
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/tasks/detail?id=41' })
+    const page = await renderPage('tasks/detail', { id: '41' })
+    expect(text(page)).toContain('来自和平里社区')
+  })
+
   test('the task page shows 来自XX社区 too', async () => {
     installWx({ 'GET /tasks/41': { ...fixture('board').items[0], from_other_community: true, community_name: '和平里社区' } },
       { member: fixture('me-volunteer') })

@@ -1,4 +1,4 @@
-const { installWx, renderPage, text, fixture } = require('./helpers')
+const { installWx, renderPage, text, fixture, callsTo, flush } = require('./helpers')
 
 const coordinator = fixture('me-coordinator')
 const networks = fixture('networks')
@@ -14,6 +14,36 @@ describe('通存通兑 (the network\'s positions)', () => {
     expect(t).toContain('额度 50.0 小时')
     expect(page.querySelectorAll('.member')).toHaveLength(2)
     expect(page.querySelectorAll('.position.owes')).toHaveLength(1)
+  })
+
+  test('last month\'s settlement shows under the positions: the hours between each pair of communities', async () => {
+    const settlement = {
+      network_id: 1, year: 2026, month: 11, closed: true, closed_at: '2026-12-01T03:00:00+08:00',
+      flows: [{ from_community_id: 1, from_community_name: '和平里社区', to_community_id: 2, to_community_name: '幸福苑社区', minutes: 90, transfers: 2 }],
+      positions: [],
+    }
+    const { calls } = installWx({ 'GET /networks': networks.list, 'GET /networks/1/settlements': settlement },
+      { member: coordinator })
+    const page = await renderPage('station/network')
+    await flush()
+    const t = text(page)
+    expect(t).toContain('2026年11月结算')
+    expect(t).toContain('已结算')
+    expect(t).toContain('和平里社区 → 幸福苑社区：1.5 小时（2笔）')
+    const { query } = callsTo(calls, 'GET', '/networks/1/settlements')[0]
+    const [year, month] = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7).split('-').map(Number)
+    expect([Number(query.year), Number(query.month)]).toEqual(month === 1 ? [year - 1, 12] : [year, month - 1])
+  })
+
+  test('a month not closed yet says its figures still move; a month without exchange says so', async () => {
+    installWx({
+      'GET /networks': networks.list,
+      'GET /networks/1/settlements': { network_id: 1, year: 2026, month: 11, closed: false, flows: [], positions: [] },
+    }, { member: coordinator })
+    const page = await renderPage('station/network')
+    await flush()
+    expect(text(page)).toContain('还没有结账')
+    expect(text(page)).toContain('这个月社区之间没有时间往来。')
   })
 
   test('a community in no network says so', async () => {

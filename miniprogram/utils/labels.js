@@ -94,6 +94,7 @@ const AWARD_STATUS = {
 const KINSHIP_STATUS = {
   confirmed: { text: '服务站已确认，可以转赠', mark: '✓', tone: TONES.done },
   waiting: { text: '等服务站确认', mark: '…', tone: TONES.wait },
+  relative: { text: '等亲属家庭确认', mark: '…', tone: TONES.wait },
 }
 
 /** What a signer signs as, in the words on the button and in the list of parties. */

@@ -166,7 +166,9 @@ class MemberYear(BaseModel):
 
 
 class Kinship(BaseModel):
-    """Two households of direct relatives, confirmed once by a coordinator: gifts may flow."""
+    """Two households of direct relatives, confirmed once by the asking household's coordinator, and — when the
+    relative household lives in another community — accepted once by that household (or its station on its
+    behalf): then gifts may flow."""
 
     household = ForeignKeyField(Household, backref="kinships", on_delete="RESTRICT")
     relative_household = ForeignKeyField(Household, backref="kinships_in", on_delete="RESTRICT")
@@ -174,6 +176,8 @@ class Kinship(BaseModel):
     requested_by = ForeignKeyField(Member, backref="kinships_requested", on_delete="RESTRICT")
     confirmed_by = ForeignKeyField(Member, null=True, backref="kinships_confirmed", on_delete="RESTRICT")
     confirmed_at = DateTimeField(null=True)
+    relative_accepted_by = ForeignKeyField(Member, null=True, backref="kinships_accepted", on_delete="RESTRICT")
+    relative_accepted_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
 
     class Meta:

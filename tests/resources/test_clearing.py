@@ -16,10 +16,14 @@ def _post(client, url, body, who, key=None):
 
 
 def _related(app, client, giver, relative, station):
-    """The giver's household names the relative's (invite code); the giver's station confirms."""
+    """The giver's household names the relative's (invite code); the giver's station confirms, and the relative's
+    household confirms from its side (across communities, both households)."""
     kinship = _post(client, "/api/v1/kinships", {"invite_code": relative.household.invite_code, "relation": "母亲"},
                     headers(app, giver)).json
     assert client.post(f"/api/v1/kinships/{kinship['id']}/confirm", headers=station).status_code == 200
+    accepted = client.post(f"/api/v1/kinships/{kinship['id']}/accept", headers=headers(app, relative))
+    assert accepted.status_code == 200, accepted.json
+    assert accepted.json["confirmed"] and accepted.json["waiting_for"] == []
 
 
 def _fund(client, household_id, minutes, station, key):
@@ -231,3 +235,33 @@ def test_a_month_of_settlements_is_closed_with_the_monthly_close(any_app):
         assert monthly_close.register(hpl, 2026, 3)["balanced"]
         assert monthly_close.register(xfy, 2026, 3)["clearing_minutes"] == -90
     _verified(client, hpl_station, xfy_station, third_station)
+
+
+def test_the_relatives_station_confirms_for_an_elder_without_a_phone(any_app):
+    app, client = any_app, any_app.test_client()
+    hpl, xfy, third = make_community("和平里"), make_community("幸福苑"), make_community("东风里")
+    hpl_station, xfy_station = headers(app, make_coordinator(hpl)), headers(app, make_coordinator(xfy))
+    volunteer, wu = make_member(hpl, name="王志愿"), make_member(xfy, name="吴奶奶")
+    _post(client, "/api/v1/networks", {"name": "和平街道", "kind": "街道", "community_ids": [hpl.id, xfy.id]},
+          headers(app, make_admin()), key="network-1")
+    _fund(client, volunteer.household_id, 300, hpl_station, "fund-volunteer")
+    kinship = _post(client, "/api/v1/kinships", {"invite_code": wu.household.invite_code, "relation": "母亲"},
+                    headers(app, volunteer)).json
+    assert kinship["across_communities"] and kinship["waiting_for"] == ["station", "relative"]
+    assert client.post(f"/api/v1/kinships/{kinship['id']}/confirm", headers=hpl_station).status_code == 200
+    refused = _post(client, "/api/v1/ledger/gifts", {"to_household_id": wu.household_id, "minutes": 60, "note": ""},
+                    headers(app, volunteer), key="gift-early")
+    assert refused.status_code == 422 and refused.json["errors"]["rule"] == "kinship_not_accepted"
+    # 幸福苑's station lists the kinship and confirms for 吴奶奶; a third community's station gets 404.
+    listed = client.get("/api/v1/kinships", headers=xfy_station).json
+    assert [k["id"] for k in listed] == [kinship["id"]] and listed[0]["waiting_for"] == ["relative"]
+    outsider = client.post(f"/api/v1/kinships/{kinship['id']}/accept", headers=headers(app, make_coordinator(third)))
+    assert outsider.status_code == 404
+    # Only the asking household's station confirms the relationship itself.
+    assert client.post(f"/api/v1/kinships/{kinship['id']}/confirm", headers=xfy_station).status_code == 403
+    accepted = client.post(f"/api/v1/kinships/{kinship['id']}/accept", headers=xfy_station)
+    assert accepted.status_code == 200 and accepted.json["confirmed"], accepted.json
+    gift = _post(client, "/api/v1/ledger/gifts", {"to_household_id": wu.household_id, "minutes": 60, "note": ""},
+                 headers(app, volunteer), key="gift-late")
+    assert gift.status_code == 201 and gift.json["minutes"] == 60, gift.json
+    _verified(client, hpl_station, xfy_station)

@@ -25,6 +25,7 @@ def _world():
     ledger_ops.adjust(station, Household.get_by_id(giver.household_id), minutes=600, reason="存入", key="fund")
     kinship = ledger_ops.request_kinship(giver, invite_code=relative.household.invite_code, relation="女儿")
     ledger_ops.confirm_kinship(station, kinship)
+    ledger_ops.accept_kinship(relative, kinship)
     return a, b, network, giver, relative
 
 
@@ -112,6 +113,7 @@ def test_gifts_both_ways_at_once_neither_deadlock_nor_drift(pg_app):
                           reason="存入", key=f"fund-{member.id}")
     kinship = ledger_ops.request_kinship(here, invite_code=there.household.invite_code, relation="女儿")
     ledger_ops.confirm_kinship(make_coordinator(a), kinship)
+    ledger_ops.accept_kinship(there, kinship)
     threads, per_thread = 8, 10
     barrier = threading.Barrier(threads)
 

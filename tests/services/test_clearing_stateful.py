@@ -70,6 +70,7 @@ def machine_for(url_factory):
                     kinship = ledger_ops.request_kinship(self.members[a], invite_code=self.households[b].invite_code,
                                                          relation="女儿")
                     ledger_ops.confirm_kinship(self.stations[a], kinship)
+                    ledger_ops.accept_kinship(self.members[b], kinship)
             self.limits = [240, 240, 240]
             network = networks.create(None, name="街道网络", kind="街道", community_ids=[c.id for c in self.communities],
                                       limits=[{"community_id": c.id, "limit_minutes": limit}

@@ -126,3 +126,24 @@ def test_a_near_tie_is_not_proven_and_a_weight_below_zero_proves_nothing():
     assert not match_score.proven(ranked, 1, 9.0 - match_score.extra_most(WEIGHTS), WEIGHTS)
     assert not match_score.proven(ranked, 2, 0.0, WEIGHTS)  # fewer than K on the list: someone left off may fit
     assert not match_score.proven(ranked, 1, 0.0, {**WEIGHTS, "stars": -1})
+
+
+def test_reading_part_by_part_is_exact_whatever_the_weights_and_the_tasks_address(any_app, monkeypatch):
+    """The building, the area, the rest, free first, each read only for whoever can still enter the top K
+    (match_score.best): the same top K as the naive scan when availability or proximity weighs nothing,
+    a weight is negative (nothing bounds: every part is read), or the task has no building or no area."""
+    from bench.matching import naive, seed
+    from server.services.board import matching
+
+    task = seed(400)
+    now = clock.now()
+    for weights in ({}, {"availability": 0}, {"proximity": 0, "fit": 0}, {"stars": -1}, {"fairness": 0, "reliability": 0}):
+        monkeypatch.setitem(runtime._settings, "MATCH_WEIGHTS", {**WEIGHTS, **weights})
+        for building, area in (("3号楼", "东区"), ("", "东区"), ("", ""), ("3号楼", "")):
+            task.building, task.area = building, area
+            for shortlist in (1, 300):
+                monkeypatch.setitem(runtime._settings, "MATCH_SHORTLIST", shortlist)
+                scan, _ = naive(task, now)
+                best = matching.best_candidates(task, None, now=now)
+                assert [(total, facts.member_id) for total, _, facts in best] == [
+                    (total, facts.member_id) for total, _, facts in scan], (weights, building, area, shortlist)

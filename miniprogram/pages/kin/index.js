@@ -1,6 +1,7 @@
 /**
  * 亲情转赠和爱心池: name a direct relative's household by its invite code (the station confirms
- * it), gift hours to a confirmed relative, donate hours to the community's love pool. Each
+ * it; a relative household in another community confirms too, here or at its own station), gift
+ * hours to a confirmed relative, donate hours to the community's love pool. Each
  * intended gift or donation gets one Idempotency-Key, kept while it is unanswered: sending it
  * again after a lost answer reuses the key, so the hours move once.
  */
@@ -16,14 +17,31 @@ const nav = require('../../utils/nav')
 const AMOUNTS = [30, 60, 120, 300, 600].map((m) => ({ minutes: m, text: format.hours(m) }))
 const RELATIONS = labels.RELATIONS.filter((r) => r !== '本人')
 
+/** Who still has to confirm, in words for my side of the kinship. */
+function waitingText(k, named) {
+  const waiting = k.waiting_for || []
+  if (waiting.includes('station')) {
+    return named ? '请带上户口本或亲属关系证明，到服务站确认。' : `等${k.household_community_name}服务站核实后确认。`
+  }
+  if (waiting.includes('relative') && named) {
+    return `${k.relative_household_name}在${k.relative_community_name}，还要等他们家在小程序里确认（或到他们的服务站确认）。`
+  }
+  return ''
+}
+
 /** A kinship from my household's side: the other household, and how the relation was named. */
 function relative(k, mine) {
   const named = k.household_id === mine
+  const other = named ? k.relative_community_name : k.household_community_name
+  const where = k.across_communities ? `（${other}）` : ''
+  const waiting = k.waiting_for || []
   return Object.assign({}, k, {
     otherId: named ? k.relative_household_id : k.household_id,
-    otherName: named ? k.relative_household_name : k.household_name,
+    otherName: (named ? k.relative_household_name : k.household_name) + where,
     relationText: named ? `您登记：这是您${k.relation}的家` : `${k.household_name}登记：您是他们家的${k.relation}`,
-    status: k.confirmed ? 'confirmed' : 'waiting',
+    status: k.confirmed ? 'confirmed' : (waiting.includes('station') ? 'waiting' : 'relative'),
+    waitingText: waitingText(k, named),
+    mayAccept: !named && waiting.includes('relative'),
   })
 }
 
@@ -64,6 +82,17 @@ Component({
         nav.toast('已提交')
         this.setData({ link: { invite_code: '', relation: '' } })
         return this.load()
+      })
+    },
+
+    /** The relative household says yes: 对方家庭登记的亲属关系属实. */
+    onAccept(e) {
+      const k = this.data.relatives.find((r) => r.id === e.currentTarget.dataset.id)
+      return this.act(() => ledger.acceptKin(k.id), '已确认', {
+        title: '确认亲属关系',
+        content: `${k.household_name}登记：您是他们家的${k.relation}。属实请确认，确认后两家可以互相转赠时间。`,
+        confirmText: '属实，确认',
+        cancelText: '不对',
       })
     },
 

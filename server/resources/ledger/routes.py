@@ -77,7 +77,8 @@ class Gifts(MethodView):
     def post(self, headers, body):
         """Gift hours to a relative's household (亲情转赠), within the yearly cap
 
-        Only to a household whose kinship a coordinator has confirmed.
+        Only to a household whose kinship a coordinator has confirmed (and, across communities, the relative
+        household too: `POST /kinships/{id}/accept`).
         """
         return transfer_view(ledger_ops.gift(auth.current_member(), key=transfer_key(headers["idempotency_key"]), **body))
 
@@ -149,6 +150,20 @@ class KinshipConfirm(MethodView):
         """Confirm a kinship once (the coordinator has checked the relationship)"""
         me = auth.current_member()
         return kinship_view(ledger_ops.confirm_kinship(me, ledger_ops.kinship_for(me, kinship_id)))
+
+
+@blp.route("/kinships/<int:kinship_id>/accept")
+class KinshipAccept(MethodView):
+    @auth.roles(auth.RESIDENT, auth.COORDINATOR)
+    @blp.response(200, KinshipSchema)
+    def post(self, kinship_id):
+        """The relative household confirms a kinship across communities (once)
+
+        A member of the named relative household, or that household's own station on its behalf (an elder
+        without a phone). Gifts across communities need this and the asking household's station.
+        """
+        me = auth.current_member()
+        return kinship_view(ledger_ops.accept_kinship(me, ledger_ops.kinship_for(me, kinship_id)))
 
 
 @blp.route("/households/<int:household_id>/statements")

@@ -107,8 +107,20 @@ class KinshipSchema(Schema):
     relative_household_id = ma.fields.Integer()
     relative_household_name = ma.fields.String()
     relation = ma.fields.String(validate=ma.validate.OneOf(RELATIONS))
-    confirmed = ma.fields.Boolean()
+    across_communities = ma.fields.Boolean(metadata={"description": "the two households live in different communities"})
+    household_community_id = ma.fields.Integer()
+    household_community_name = ma.fields.String()
+    relative_community_id = ma.fields.Integer()
+    relative_community_name = ma.fields.String()
+    confirmed = ma.fields.Boolean(metadata={"description": "gifts may flow: the asking household's station confirmed, "
+                                                            "and across communities the relative household too"})
+    station_confirmed = ma.fields.Boolean(metadata={"description": "the asking household's station checked it"})
     confirmed_at = LocalDateTime(allow_none=True)
+    relative_accepted = ma.fields.Boolean(metadata={"description": "the relative household (or its station on its "
+                                                                    "behalf) confirmed; needed across communities"})
+    relative_accepted_at = LocalDateTime(allow_none=True)
+    waiting_for = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(["station", "relative"])),
+                                 metadata={"description": "who has yet to confirm: station, relative"})
 
 
 class MonthSchema(Schema):

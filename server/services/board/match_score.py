@@ -23,29 +23,36 @@ Eligible: active volunteers of the task's community, not erased, not of the reci
 household, in the task's team when it requires one, fitting the category (an intention
 or a team serving it) — and not the volunteer who gave this task back or did not come.
 
-Never a scan in Python. SQL finds the eligible through indexes — the category's
-volunteers through VolunteerIntention (category, volunteer), a serving team's through
-VolunteerTeam (team), each checked against the volunteer's community, status and
-`availability_mask & bits` — and orders them by the part of the score it can compute
-(fit without specialties, availability, proximity; ties by the per-task hash). While at
-least MATCH_SHORTLIST of them are free in the task's window, only those are read;
-otherwise the list is filled up with the others. Two grouped queries add the task
-history and yearly hours of the short list only, and Python scores it in full. What SQL
-leaves out weighs at most 0.1·fit + fairness + reliability + stars (`extra_most`), so the
-top K is proven the same as a full scan's when the K-th total beats the best coarse score
-anyone left off could have plus that much (`proven`); when it does not (a near-tied list),
-the caller reads a longer list, up to every eligible volunteer. Exact, not an
-approximation: tests/services/test_match_score.py and bench/matching.py compare it with a
-full scan.
+Never a scan in Python, and not every eligible volunteer either. The coarse score (fit without
+specialties, availability, proximity) is the same for everyone who lives in the same place and is free
+or busy alike, but for the fit: so the community is read in parts (`parts`) — the task's building,
+the rest of its area, the rest, each split into those free in the task's window and the others —
+best first. Each part comes through its index (community with the volunteer's copy of the household's
+building or area, status and availability: people.place_volunteers keeps the copy), each volunteer's
+fit through one probe of VolunteerIntention (volunteer, category) and one of VolunteerTeam (volunteer,
+team), ordered by the coarse score (ties by the per-task hash), at most MATCH_SHORTLIST of a part. Two
+grouped queries add the task history and yearly hours of what was read, and Python scores it in full.
+
+What SQL leaves out weighs at most 0.1·fit + fairness + reliability + stars (`extra_most`). So once K
+volunteers are scored, a part is read only for whoever's coarse score beats the K-th total less that
+(fewer probes: in the benchmark's community, only the area's volunteers fitting both ways); and the top
+K is proven the same as a full scan's when the K-th total beats, by that much, the best coarse score
+anyone not read could have: the best of the parts still to come, that threshold, the last row of a part
+cut at the limit (`proven`). Matching stops at the first part after which it is proven; when the last
+part still does not prove it (a near-tied list), everything is read again four times longer, up to
+every eligible volunteer. Exact, not an approximation: tests/services/test_match_score.py and
+bench/matching.py compare it with a full scan.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
-from peewee import JOIN, SQL, Case, Cast, fn
+from peewee import SQL, Case, Cast, fn
 
+from server.models import Member as M
 from server.models import (
-    Household,
     MemberYear,
     NetworkMember,
     TaskCandidate,
@@ -55,7 +62,6 @@ from server.models import (
     VolunteerIntention,
     VolunteerTeam,
 )
-from server.models import Member as M
 from server.services.recognition import stars
 
 FIT_INTENTION, FIT_TEAM, FIT_SPECIALTY = 0.6, 0.3, 0.1
@@ -107,10 +113,10 @@ def tiebreak(member_id: int, task_id: int) -> int:
     return (member_id * 7919 + _offset(task_id)) % HASH_PRIME
 
 
-def _sql_tiebreak(task_id: int):
+def _sql_tiebreak(task_id: int, member_id=M.id):
     # peewee's `%` means LIKE, and a literal % would confuse psycopg2: a mod b = a - (a / b) * b
     # (integer division on both backends; BIGINT so large ids cannot overflow PostgreSQL's integer).
-    hashed = Cast(M.id, "BIGINT") * 7919 + _offset(task_id)
+    hashed = Cast(member_id, "BIGINT") * 7919 + _offset(task_id)
     return hashed - (hashed / HASH_PRIME) * HASH_PRIME
 
 
@@ -150,27 +156,106 @@ def _flag(condition):
     return Case(None, [(condition, 1)], 0)
 
 
-def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None) -> list[dict]:
-    """The best `limit` eligible volunteers by the SQL-computable part of the score."""
-    return bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude, opening_id=opening_id)[0]
+# The ways to fit a task (intention, team): both, the intention only, a team only.
+FITS = ((1, 1), (1, 0), (0, 1))
 
 
-def bounded_shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(),
-                      opening_id=None) -> tuple[list[dict], float | None]:
-    """The short list, and the best coarse score anyone left off it could have (None: nobody was left off).
+@dataclass(frozen=True)
+class Part:
+    """Eligible volunteers who share a proximity and (when it weighs) whether they are free in the task's
+    window, so share the coarse score but for the fit. `most` is the best coarse score anyone in it can
+    have (both ways of fitting)."""
 
-    Volunteers free in the task's window come first: while at least `limit` of them fit,
-    the others are not read at all (`availability_mask & bits` filters; one left off has at
-    best a full fit and the task's building); otherwise the list is filled up with the rest,
-    in the same order.
+    where: tuple
+    proximity: float
+    available: bool | None  # None: availability weighs nothing, so the part mixes free and not free
+    most: float
+
+    def coarse(self, weights: dict[str, float], intention: int, team: int) -> float:
+        return (weights["fit"] * (FIT_INTENTION * intention + FIT_TEAM * team)
+                + weights["availability"] * (self.available is True) + weights["proximity"] * self.proximity)
+
+
+def parts(task, *, bits: int, weights: dict[str, float], across: bool = False) -> list[Part]:
+    """The task's building, the rest of its area, the rest of the community — each split into those free
+    in the window and the others — best `most` first (free in the building first, with any weights ≥ 0).
+    `across` (volunteers of other communities may be asked): 3号楼 of another community is not the task's
+    building, so the building and the area are the task's community's, and the rest is everyone else."""
+    places, here = [], ((Volunteer.community == task.community_id,) if across else ())
+    building = (Volunteer.building != task.building,) if task.building else ()
+    if task.building:
+        places.append((here + (Volunteer.building == task.building,), NEAR_BUILDING))
+    if task.area:
+        places.append((here + (Volunteer.area == task.area,) + building, NEAR_AREA))
+    rest = building + ((Volunteer.area != task.area,) if task.area else ())
+    if across and rest:
+        rest = ((Volunteer.community != task.community_id) | reduce(operator.and_, rest),)
+    places.append((rest, 0.0))
+    free = Volunteer.availability_mask.bin_and(bits)
+    times = [((free != 0,), True), ((free == 0,), False)] if weights["availability"] > 0 else [((), None)]
+    found = [Part(where + when, proximity, available, 0.0) for where, proximity in places for when, available in times]
+    found = [Part(p.where, p.proximity, p.available, p.coarse(weights, 1, 1)) for p in found]
+    return sorted(found, key=lambda part: -part.most)  # stable: the building before the area on a tie
+
+
+def serving_teams(task) -> list[int]:
+    """The teams whose members fit the task: the one it requires, or those serving its category."""
+    if task.team_id:
+        return [task.team_id]
+    return [link.team_id for link in TeamCategory.select(TeamCategory.team).where(TeamCategory.category == task.category_id)]
+
+
+def _fits(task, teams: list[int], part: Part, weights: dict[str, float], above: float | None) -> list[tuple[int, int]]:
+    """The ways of fitting this part's volunteers may have to count: all, or those whose coarse score
+    beats `above` (when nobody below it can reach the top K)."""
+    fits = [(i, t) for i, t in FITS if (t or not task.team_id) and (teams or not t)]
+    return fits if above is None else [(i, t) for i, t in fits if part.coarse(weights, i, t) > above]
+
+
+def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, words: list[str], now: dt.datetime,
+         exclude=(), opening_id=None, communities=None) -> list[tuple[float, dict[str, float], Facts]]:
+    """The best `top` (total, components, facts) of every eligible volunteer, best first: the same as a full
+    scan's, read part by part (`parts`) until proven (`proven`).
+
+    Each part's best `limit` by coarse score is read, then scored in full. Once K are scored, a part is read
+    only for whoever could still enter the top K: a coarse score above the K-th total less `extra_most`
+    (the others are below it whatever SQL left out). What is not read is bounded by the `most` of the parts
+    still to come, that threshold, and the last row of a part cut at `limit`; when that bound does not prove
+    the top K after the last part (a near-tied list), everything is read again with a limit four times longer.
+    `communities` (ids) replaces whose volunteers are eligible: the network's communities with room, for a
+    payback opened to it (server/services/board/network_tasks.py).
     """
-    if weights["availability"] > 0:
-        rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=True)
-        if len(rows) >= limit:
-            not_free = weights["fit"] * min(1.0, FIT_INTENTION + FIT_TEAM) + weights["proximity"] * NEAR_BUILDING
-            return rows, max(float(rows[-1]["coarse"]), not_free)
-    rows = _shortlist(task, bits, weights, limit, exclude, opening_id, available_only=False)
-    return rows, float(rows[-1]["coarse"]) if len(rows) >= limit else None
+    teams = serving_teams(task)
+    bounded = min(weights.values()) >= 0  # a negative weight bounds nothing: every part is read in full
+    while True:
+        found = parts(task, bits=bits, weights=weights, across=_across(task, communities))
+        facts, ranked, left, cut = [], [], None, None
+        for n, part in enumerate(found):
+            above = None
+            if bounded and len(ranked) >= top:
+                above = ranked[top - 1][0] - extra_most(weights) - 2 * PROOF_MARGIN
+                left = above if left is None else max(left, above)
+            fits = _fits(task, teams, part, weights, above)
+            rows = _read(task, part, fits, teams, bits, weights, limit, exclude, opening_id, communities) if fits else []
+            if len(rows) >= limit:
+                cut = rows[-1]["coarse"] if cut is None else max(cut, rows[-1]["coarse"])
+            facts += facts_for(rows, words=words, now=now)
+            ranked = rank(facts, weights)[:top]
+            outside = [later.most for later in found[n + 1:]] + [b for b in (left, cut) if b is not None]
+            if proven(ranked, top, max(outside) if outside else None, weights):
+                return ranked
+        limit *= 4
+
+
+def shortlist(task, *, bits: int, weights: dict[str, float], limit: int, exclude=(), opening_id=None,
+              communities=None) -> list[dict]:
+    """The best `limit` eligible volunteers by the SQL-computable part of the score, best first (every part
+    read; matching's `best` reads only what it needs)."""
+    teams = serving_teams(task)
+    rows = [row for part in parts(task, bits=bits, weights=weights, across=_across(task, communities))
+            for row in _read(task, part, _fits(task, teams, part, weights, None), teams, bits, weights, limit,
+                             exclude, opening_id, communities)]
+    return sorted(rows, key=lambda row: (-row["coarse"], row["tiebreak"], row["member_id"]))[:limit]
 
 
 # Totals are rounded to four places and SQL adds in floating point: a bound must beat by more than that.
@@ -194,82 +279,71 @@ def proven(ranked: list, top: int, outside: float | None, weights: dict[str, flo
     return ranked[top - 1][0] > outside + extra_most(weights) + PROOF_MARGIN
 
 
-def _shortlist(task, bits, weights, limit, exclude, opening_id, *, available_only: bool) -> list[dict]:
-    """One SELECT per way of fitting (the intention; a team only), each driven by its index, in one UNION ALL.
-
-    Flags come from joins, not correlated subqueries: PostgreSQL then plans hash or merge
-    joins and does not price the query high enough to start JIT compilation or parallel
-    workers, which cost more than this query takes.
-    """
-    category = task.category_id
-    VI = VolunteerIntention
-
-    def branch(intention, team):
-        return _select(task, bits, weights, intention, team, available_only, exclude, opening_id)
-
-    if task.team_id:  # only the team's members, with or without the intention
-        return _ordered(
-            branch(_flag(VI.id.is_null(False)), SQL("1"))
-            .join(VolunteerTeam, on=((VolunteerTeam.volunteer == Volunteer.id) & (VolunteerTeam.team == task.team_id)))
-            .join(VI, JOIN.LEFT_OUTER, on=((VI.volunteer == Volunteer.id) & (VI.category == category))), limit)
-    teams = [link.team_id for link in TeamCategory.select(TeamCategory.team).where(TeamCategory.category == category)]
-    # those who chose the category (through its intention index) ...
-    chose = branch(SQL("1"), SQL("0")).join(VI, on=((VI.volunteer == Volunteer.id) & (VI.category == category)))
-    if not teams:
-        return _ordered(chose, limit)
-    serving = (VolunteerTeam.select(VolunteerTeam.volunteer.alias("volunteer_id"))
-               .where(VolunteerTeam.team.in_(teams)).distinct().alias("serving"))
-    chose = branch(SQL("1"), _flag(serving.c.volunteer_id.is_null(False))).join(
-        VI, on=((VI.volunteer == Volunteer.id) & (VI.category == category))).join(
-        serving, JOIN.LEFT_OUTER, on=(serving.c.volunteer_id == Volunteer.id))
-    # ... and those who only belong to a team serving it
-    team_only = branch(SQL("0"), SQL("1")).join(serving, on=(serving.c.volunteer_id == Volunteer.id)).where(
-        ~fn.EXISTS(VI.select(SQL("1")).where((VI.volunteer == Volunteer.id) & (VI.category == category))))
-    return _ordered(chose.union_all(team_only), limit)
+def _across(task, communities) -> bool:
+    return communities is not None or bool(getattr(task, "network_id", None))
 
 
-def _communities(task):
-    """The task's community; for a payback opened to its network (通存通兑), every member community."""
+def _communities(task, communities=None):
+    """The task's community; for a payback opened to its network (通存通兑), every member community — or
+    the communities the caller names."""
+    if communities is not None:
+        return Volunteer.community.in_(list(communities))
     if getattr(task, "network_id", None):
         members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
         return Volunteer.community.in_(members)
     return Volunteer.community == task.community_id
 
 
-def _select(task, bits, weights, intention, team, available_only, exclude, opening_id):
-    """Active volunteers of the task's community, minus whom it must not ask, with the coarse score."""
-    available = _flag(Volunteer.availability_mask.bin_and(bits) != 0)
-    near = []
-    if task.building:
-        near.append((Household.building == task.building, NEAR_BUILDING))
-    if task.area:
-        near.append((Household.area == task.area, NEAR_AREA))
-    proximity = Case(None, near, 0) if near else SQL("0")
-    coarse = (weights["fit"] * (FIT_INTENTION * intention + FIT_TEAM * team)
-              + weights["availability"] * available + weights["proximity"] * proximity)
-    query = (
-        Volunteer.select(M.id.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
-                         team.alias("team"), available.alias("available"), proximity.alias("proximity"),
-                         coarse.alias("coarse"), _sql_tiebreak(task.id).alias("tiebreak"))
-        .join(M, on=(Volunteer.member == M.id))
-        .join(Household, JOIN.LEFT_OUTER, on=(M.household == Household.id))
-        .switch(Volunteer)
-        .where(_communities(task), Volunteer.status == "active", M.erased_at.is_null())
-    )
-    if available_only:
-        query = query.where(Volunteer.availability_mask.bin_and(bits) != 0)
+def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_id, communities) -> list[dict]:
+    """One part's best `limit` among those fitting one of `fits` ways, best coarse score first: active
+    volunteers of the task's community in the part, minus whom the task must not ask. Driven by the part's
+    index (community with building, area, or status); each volunteer's fit is one probe of (volunteer,
+    category) and one of (volunteer, team)."""
+    VI, VT = VolunteerIntention, VolunteerTeam
+    need_intention, need_team = all(i for i, _ in fits), all(t for _, t in fits)
+    # Either way of fitting will do: one index probe per volunteer. PostgreSQL would rather hash every
+    # intention in the category (tens of thousands) for a part of a few hundred; an OFFSET keeps it from
+    # turning the EXISTS into that (a required fit stays a plain EXISTS: a semi-join, its best plan).
+    per_row = not need_intention and not need_team
+
+    def exists(query):
+        return fn.EXISTS(query.limit(1).offset(0) if per_row else query)
+
+    chose = exists(VI.select(SQL("1")).where(VI.volunteer == Volunteer.id, VI.category == task.category_id))
+    joined = exists(VT.select(SQL("1")).where(VT.volunteer == Volunteer.id, VT.team.in_(teams))) if teams else None
+    intention = SQL("1") if need_intention else _flag(chose)
+    team = SQL("1") if need_team else _flag(joined) if joined is not None else SQL("0")
+    # a team's members are fewer than a category's: probe the team first, the intention only for them
+    fitting = ([joined] if need_team else []) + ([chose] if need_intention else [])
+    if not fitting:
+        fitting = [joined | chose] if joined is not None else [chose]
+    available = _flag(Volunteer.availability_mask.bin_and(bits) != 0) if part.available is None else SQL(
+        "1" if part.available else "0")
+    # The member (not erased, not of the recipient's household) is one probe per volunteer left: a join
+    # would let PostgreSQL, pricing the part at a thousand rows, scan and hash every member instead.
+    person = M.select(SQL("1")).where(M.id == Volunteer.member, M.erased_at.is_null())
     if task.recipient_household_id:
-        query = query.where(M.household.is_null() | (M.household != task.recipient_household_id))
+        person = person.where(M.household.is_null() | (M.household != task.recipient_household_id))
+    query = (
+        Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
+                         team.alias("team"), available.alias("available"),
+                         _sql_tiebreak(task.id, Volunteer.member).alias("tiebreak"))
+        .where(_communities(task, communities), Volunteer.status == "active", *part.where, *fitting,
+               fn.EXISTS(person.limit(1).offset(0)))
+    )
     if exclude:
-        query = query.where(M.id.not_in(list(exclude)))
+        query = query.where(Volunteer.member.not_in(list(exclude)))
     if opening_id is not None:
-        query = query.where(M.id.not_in(
+        query = query.where(Volunteer.member.not_in(
             TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == opening_id)))
-    return query
-
-
-def _ordered(query, limit: int) -> list[dict]:
-    return list(query.order_by(SQL("coarse").desc(), SQL("tiebreak"), SQL("member_id")).limit(limit).dicts())
+    # best fit first (the intention weighs more than a team): the flags' columns, each probe made once a row
+    fit = (SQL("intention").desc(), SQL("team").desc()) if weights["fit"] >= 0 else (SQL("intention"), SQL("team"))
+    rows = list(query.order_by(*fit, SQL("tiebreak"), SQL("member_id")).limit(limit).dicts())
+    for row in rows:
+        row["proximity"] = part.proximity
+        row["coarse"] = part.coarse(weights, row["intention"], row["team"]) + (
+            weights["availability"] * row["available"] if part.available is None else 0)
+    return rows
 
 
 def history(member_ids: list[int], since: dt.datetime) -> dict[int, dict[str, int]]:

@@ -17,6 +17,12 @@ asked as a TaskCandidate with the score's breakdown and notifies them (`task_off
 event key with the task, opening and round). A re-run finds its candidates stored and
 asks nobody twice. `escalate()` runs every few minutes: each step is a guarded UPDATE
 on the opening (rounds 1 → 2, alerted_at NULL → now), so it happens once.
+
+A payback opened to its network (通存通兑, server/services/board/network_tasks.py) is matched
+across the network's communities whose limits leave room for its minutes, and has one more
+round per opening (NETWORK_ROUND, `ask_network`): the best K volunteers of the *other*
+communities, asked when it is opened to the network (or opens again), after any reservation.
+A volunteer of another community reads 来自XX社区 in the offer.
 """
 
 import datetime as dt
@@ -28,6 +34,7 @@ from server import clock, runtime
 from server.db import database, is_postgres
 from server.errors import Forbidden, RuleBroken
 from server.models import (
+    Community,
     Member,
     Task,
     TaskCandidate,
@@ -39,6 +46,7 @@ from server.models import (
     VolunteerTeam,
 )
 from server.services.board import catalog, match_score
+from server.services.ledger import networks
 from server.services.messaging import notifications, outbox
 from server.services.people import privacy
 from server.services.recognition import stars
@@ -47,6 +55,8 @@ log = logging.getLogger(__name__)
 
 KIND = "matching"
 PRIORITY_KIND = "matching.priority"
+# The network's other communities, asked once per opening of a payback opened to the network.
+NETWORK_ROUND = 3
 
 COMPONENT_LABELS = {"fit": "服务对口", "availability": "时间合适", "proximity": "住得近", "fairness": "轮流机会",
                     "reliability": "守约记录", "stars": "星级"}
@@ -73,7 +83,25 @@ def task_opened(task: Task) -> TaskOpening | None:
     TaskOpening.update(closed_at=now).where(TaskOpening.task == task.id, TaskOpening.id != opening.id,
                                             TaskOpening.closed_at.is_null()).execute()
     _emit_round(opening, min(opening.rounds, 1))
+    if task.network_id is not None:
+        ask_network(task, opening)
     return opening
+
+
+def ask_network(task: Task, opening: TaskOpening | None = None) -> bool:
+    """Call inside the transaction that opens a payback task to its network (or opens such a task again):
+    the network round of the task's current opening runs after commit, or when the preferred volunteer's
+    reservation ends. Once per opening (the outbox key names it). False when the task has no opening yet
+    (held for review: `task_opened` asks when it is published)."""
+    if opening is None:
+        opening = TaskOpening.get_or_none(TaskOpening.task == task.id, TaskOpening.closed_at.is_null())
+        if opening is None:
+            return False
+    now = clock.now()
+    due = task.reserved_until if _reserved(task, now) else None
+    outbox.emit(PRIORITY_KIND, f"task:{task.id}:opening:{opening.id}:round:{NETWORK_ROUND}",
+                {"opening_id": opening.id, "round": NETWORK_ROUND}, due_at=due)
+    return True
 
 
 def _reserved(task: Task, now: dt.datetime) -> bool:
@@ -110,6 +138,8 @@ def run_round(opening_id: int, round_no: int) -> list[TaskCandidate]:
         if not chosen:
             if round_no == 0:
                 _choose_preferred(task, opening)
+            elif round_no == NETWORK_ROUND:
+                _choose_network(task, opening)
             else:
                 _choose(task, opening, round_no)
             chosen = _asked(opening.id, round_no)
@@ -147,6 +177,24 @@ def _choose_preferred(task: Task, opening: TaskOpening) -> None:
                          ).on_conflict_ignore().execute()
 
 
+def _choose_network(task: Task, opening: TaskOpening) -> None:
+    """The network round: the best K of the network's other communities whose limits leave room for the
+    task's minutes (a volunteer who could not be credited is not asked). Not while it is reserved."""
+    if task.network_id is None or _reserved(task, clock.now()):
+        return
+    room = networks.communities_with_room(task.community_id, task.estimated_minutes)
+    if room:
+        _choose(task, opening, NETWORK_ROUND, communities=room)
+
+
+def _askable(task: Task) -> list[int] | None:
+    """Whose volunteers an ordinary round may ask: the task's community (None), or for a payback opened to
+    its network, it and the members its limits leave room for."""
+    if task.network_id is None:
+        return None
+    return [task.community_id, *networks.communities_with_room(task.community_id, task.estimated_minutes)]
+
+
 def search_words(task: Task) -> list[str]:
     """What a volunteer's specialties must mention to count: the item, or the category."""
     words = [catalog.category_name(task.category_id)]
@@ -155,26 +203,23 @@ def search_words(task: Task) -> list[str]:
     return words
 
 
-def best_candidates(task: Task, opening_id: int | None, *, now: dt.datetime) -> list[tuple[float, dict, match_score.Facts]]:
-    """This round's best (total, components, facts), best first: the same as a full scan's (a short list
-    too near-tied to prove it is read again, four times longer); reads only (bench/matching.py times it)."""
+def best_candidates(task: Task, opening_id: int | None, *, now: dt.datetime,
+                    communities: list[int] | None = None) -> list[tuple[float, dict, match_score.Facts]]:
+    """This round's best (total, components, facts), best first: the same as a full scan's, read part by part
+    — free in the task's building, then its area, … — until proven (match_score.best). Reads only
+    (bench/matching.py times it). `communities`: whose volunteers are eligible, when not the task's own."""
     weights = runtime.setting("MATCH_WEIGHTS")
     top = runtime.setting("MATCH_TOP_K_PAYBACK" if task.priority else "MATCH_TOP_K")
     bits, words, exclude = match_score.window_bits(task.window_start, task.window_end), search_words(task), gave_back(task.id)
-    limit = max(top, runtime.setting("MATCH_SHORTLIST"))
-    while True:
-        rows, outside = match_score.bounded_shortlist(task, bits=bits, weights=weights, limit=limit, exclude=exclude,
-                                                      opening_id=opening_id)
-        ranked = match_score.rank(match_score.facts_for(rows, words=words, now=now), weights)[:top]
-        if match_score.proven(ranked, top, outside, weights):
-            return ranked
-        limit *= 4
+    return match_score.best(task, bits=bits, weights=weights, top=top, limit=max(top, runtime.setting("MATCH_SHORTLIST")),
+                            words=words, now=now, exclude=exclude, opening_id=opening_id, communities=communities)
 
 
-def _choose(task: Task, opening: TaskOpening, round_no: int) -> None:
+def _choose(task: Task, opening: TaskOpening, round_no: int, *, communities: list[int] | None = None) -> None:
     weights = runtime.setting("MATCH_WEIGHTS")
     now = clock.now()
-    best = best_candidates(task, opening.id, now=now)
+    best = best_candidates(task, opening.id, now=now,
+                           communities=communities if communities is not None else _askable(task))
     if not best:
         return
     notes = _notes(task, [facts for *_, facts in best])
@@ -229,17 +274,31 @@ def _team_names(task: Task, member_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def offer_data(task: Task) -> dict:
-    """The `task_offer` message: the building only (the address shows once claimed)."""
+def offer_data(task: Task, *, community_name: str | None = None) -> dict:
+    """The `task_offer` message: the building only (the address shows once claimed). To a volunteer of
+    another community (a payback opened to the network) it says whose: 来自XX社区, and the place with it."""
     category = catalog.category_name(task.category_id)
-    return {"category": f"优先回馈·{category}" if task.priority else category,
+    data = {"category": f"优先回馈·{category}" if task.priority else category,
             "summary": (task.description or task.title)[:30], "when": task.window_start,
             "place": task.building or task.area or "本社区", "task_id": task.id}
+    if community_name:
+        data.update(origin=f"来自{community_name}，", place=f"{community_name}{task.building or task.area}")
+    return data
 
 
 def _offer(task: Task, opening: TaskOpening, round_no: int, chosen: list[TaskCandidate]) -> None:
-    notifications.notify([c.volunteer_id for c in chosen], f"task:{task.id}:offer:{opening.id}:{round_no}",
-                         "task_offer", offer_data(task), urgent=task.priority)
+    ids = [c.volunteer_id for c in chosen]
+    key = f"task:{task.id}:offer:{opening.id}:{round_no}"
+    across = []
+    if task.network_id is not None:  # a payback opened to the network: some may live in another community
+        across = [member_id for (member_id,) in Member.select(Member.id).where(
+            Member.id.in_(ids), Member.community != task.community_id).tuples()]
+    here = [member_id for member_id in ids if member_id not in across]
+    if here:
+        notifications.notify(here, key, "task_offer", offer_data(task), urgent=task.priority)
+    if across:
+        name = Community.select(Community.name).where(Community.id == task.community_id).scalar()
+        notifications.notify(across, key, "task_offer", offer_data(task, community_name=name), urgent=task.priority)
 
 
 # --- escalation -----------------------------------------------------------------------

@@ -3,6 +3,8 @@
     payback request ──open_to_network──▶ Task.network = the community's network
       (the requester's choice when opening it, later by the household or its coordinator,
        or the at-risk job when nobody in the community has claimed it)
+        ├▶ the best K volunteers of the network's other communities whose limits leave room are asked
+        │  once per opening (matching's network round, `task_offer` saying 来自XX社区)
         └▶ volunteers of the network's other communities see it on their board (marked with its
            community) and in matching; one claims it (the limits must leave room for its minutes),
            checks in and out; the requester's household witnesses; on confirmation the volunteer is
@@ -16,6 +18,7 @@ from server import clock
 from server.db import database
 from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Community, Household, Member, NetworkMember, Request, ServiceRecord, Task, Volunteer
+from server.services.board import matching
 from server.services.ledger import networks
 from server.services.people import privacy
 
@@ -49,6 +52,7 @@ def open_to_network(request: Request, *, reason: str, actor: Member | None = Non
         if not opened:
             return False
         Task.update(network=network_id).where(Task.id == task.id).execute()
+        matching.ask_network(task)  # the neighbours who fit it best are told now, not only shown it
     return True
 
 

@@ -63,6 +63,7 @@ def _settle(community_id: int, member: Member | None, item: dict, opened: dict, 
         created["members"].append(member.id)
     elif household_id is not None:
         Member.update(household=household_id).where(Member.id == member.id).execute()
+        people.place_volunteers(household_id)
         member = Member.get_by_id(member.id)
     if household_id is None:
         household = _open(member, community_id, place)

@@ -467,6 +467,14 @@ def overflow_note(overflow: int, minutes: int) -> str:
 # --- posting ------------------------------------------------------------------------
 
 
+def moved_minutes(legs, accounts, community_id: int) -> int:
+    """How many minutes a transfer moves: its positive legs on its own community's chain. A movement between
+    two communities has a positive leg on each side (the sender's clearing account, the receiver), and counting
+    both would double it."""
+    return sum(leg.minutes for leg in legs
+               if leg.minutes > 0 and (leg.community_id or accounts[leg.account_id].community_id) == community_id)
+
+
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
          counter_community_id: int | None = None, actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(), chain=None,
          savepoint: bool = True) -> Transfer:
@@ -500,7 +508,7 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
             chains = _lock_chains(communities)
         try:
             legs, extra = legs_for(accounts)
-            moved = sum(leg.minutes for leg in legs if leg.minutes > 0)
+            moved = moved_minutes(legs, accounts, community_id)
             if moved <= 0:
                 raise RuleBroken("记账的时间必须大于0", field="minutes", rule="minutes_positive")
         except LoveBankError:

@@ -97,7 +97,8 @@ def _check_yearly_cap(account_id: int, code: str, minutes: int, setting: str, wh
 
 
 def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinship:
-    """A household names a relative's household (by its invite code); a coordinator confirms once."""
+    """A household names a relative's household (by its invite code); its station confirms once, and a relative
+    household in another community confirms too (`accept_kinship`): a gift across needs both households."""
     household = people.own_household(actor)
     relative = Household.get_or_none(Household.invite_code == invite_code.strip().upper())
     if relative is None:
@@ -112,9 +113,29 @@ def request_kinship(actor: Member, *, invite_code: str, relation: str) -> Kinshi
 
 
 def confirm_kinship(actor: Member, kinship: Kinship) -> Kinship:
+    """The asking household's station has checked the relationship (户口本, 亲属关系证明)."""
     _require_coordinator(actor, kinship.household.community_id)
     Kinship.update(confirmed_by=actor, confirmed_at=clock.now()).where(
         Kinship.id == kinship.id, Kinship.confirmed_at.is_null()).execute()
+    return Kinship.get_by_id(kinship.id)
+
+
+def across(kinship: Kinship) -> bool:
+    """The two households live in different communities: the relative household must confirm as well."""
+    return kinship.household.community_id != kinship.relative_household.community_id
+
+
+def accept_kinship(actor: Member, kinship: Kinship) -> Kinship:
+    """The relative household agrees that it is the asking household's relative (issue 15 §3: kinship across
+    communities is confirmed by both households): one of its members, or its own station on its behalf for an
+    elder without a phone. Once; within one community the station's confirmation is enough."""
+    relative = kinship.relative_household
+    if actor.household_id != relative.id and not privacy.coordinates(actor, relative.community_id):
+        raise Forbidden("只有被登记的亲属家庭（或它的服务站）可以确认")
+    if not across(kinship):
+        raise RuleBroken("两家在同一个社区，由服务站确认就可以了", field="kinship_id", rule="same_community")
+    Kinship.update(relative_accepted_by=actor, relative_accepted_at=clock.now()).where(
+        Kinship.id == kinship.id, Kinship.relative_accepted_at.is_null()).execute()
     return Kinship.get_by_id(kinship.id)
 
 
@@ -124,7 +145,8 @@ def kinship_for(viewer: Member, kinship_id: int) -> Kinship:
         raise NotFound()
     if viewer.household_id in (kinship.household_id, kinship.relative_household_id):
         return kinship
-    if privacy.coordinates(viewer, kinship.household.community_id):
+    if (privacy.coordinates(viewer, kinship.household.community_id)
+            or privacy.coordinates(viewer, kinship.relative_household.community_id)):
         return kinship
     raise NotFound()
 
@@ -138,35 +160,54 @@ def transfer_scope(transfer_id: int):
     return row[0] if row[1] is None else tuple(row)
 
 
-def kinship_scope(kinship_id: int) -> int | None:
-    """The auth gate's scope for /kinships/<id>/…: the community of the household that asked (None: missing)."""
-    return (Kinship.select(Household.community).join(Household, on=(Kinship.household == Household.id))
-            .where(Kinship.id == kinship_id).scalar())
+def kinship_scope(kinship_id: int):
+    """The auth gate's scope for /kinships/<id>/…: the asking household's community, and the relative's when
+    it is another one (both stations see it; None: missing)."""
+    Relative = Household.alias()
+    row = (Kinship.select(Household.community, Relative.community)
+           .join(Household, on=(Kinship.household == Household.id))
+           .join(Relative, on=(Kinship.relative_household == Relative.id))
+           .where(Kinship.id == kinship_id).tuples().first())
+    if row is None:
+        return None
+    return row[0] if row[0] == row[1] else tuple(row)
 
 
 def kinships(viewer: Member) -> list[Kinship]:
-    """A household's kinships either way round; for coordinators (and admins), their community's requests."""
-    query = Kinship.select().join(Household, on=(Kinship.household == Household.id))
+    """A household's kinships either way round; for coordinators (and admins), those of their community's
+    households either way round (a relative in another community confirms through its own station)."""
+    Relative = Household.alias()
+    query = (Kinship.select().join(Household, on=(Kinship.household == Household.id))
+             .join(Relative, on=(Kinship.relative_household == Relative.id)))
     if viewer.has_role("coordinator") or viewer.has_role("admin"):
-        query = query.where(Household.community == viewer.community_id)
+        query = query.where((Household.community == viewer.community_id) | (Relative.community == viewer.community_id))
     else:
         query = query.where((Kinship.household == viewer.household_id) | (Kinship.relative_household == viewer.household_id))
     return list(query.order_by(Kinship.id))
 
 
-def _related(a: int, b: int) -> bool:
-    return Kinship.select().where(
-        Kinship.confirmed_at.is_null(False),
+def _kinships_between(a: int, b: int) -> list[Kinship]:
+    return list(Kinship.select().where(
         ((Kinship.household == a) & (Kinship.relative_household == b))
-        | ((Kinship.household == b) & (Kinship.relative_household == a)),
-    ).exists()
+        | ((Kinship.household == b) & (Kinship.relative_household == a))))
+
+
+def kinship_in_force(kinship: Kinship) -> bool:
+    """Gifts may flow: the asking household's station confirmed it, and across communities the relative
+    household confirmed it too."""
+    return (kinship.confirmed_at is not None
+            and (kinship.relative_accepted_at is not None or not across(kinship)))
 
 
 def gift(actor: Member, *, to_household_id: int, minutes: int, note: str, key: str) -> Transfer:
     """亲情转赠: hours to a confirmed relative's household, within the yearly cap."""
     source = people.own_household(actor)
     target = Household.get_or_none(Household.id == to_household_id)
-    if target is None or not _related(source.id, target.id):
+    kin = _kinships_between(source.id, target.id) if target is not None else []
+    if not any(kinship_in_force(k) for k in kin):
+        if any(k.confirmed_at is not None for k in kin):
+            raise RuleBroken("对方家庭还没有确认亲属关系：请对方在小程序“亲情转赠”里确认，或到对方服务站确认",
+                             field="to_household_id", rule="kinship_not_accepted")
         raise RuleBroken("只能转赠给服务站确认过的直系亲属家庭", field="to_household_id", rule="not_relative")
     if target.closed_at is not None:
         raise people.HouseholdClosed(field="to_household_id")

@@ -20,6 +20,7 @@ from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Account, Community, Entry, Member, Network, NetworkMember, NetworkSettlement
 from server.services.ledger import core as ledger
 from server.services.ledger.statements import month_bounds, month_over
+from server.services.messaging import notifications
 from server.services.people import privacy
 
 MAX_NETWORKS = 200  # the listing is a bounded plain array
@@ -70,6 +71,21 @@ def check_room(from_community_id: int, to_community_id: int, minutes: int) -> No
                 f"超出{name}的通兑额度：额度为{_hours(limit or 0)}，目前{now}，这次要{'转出' if delta > 0 else '转入'}"
                 f"{_hours(minutes)}，请等社区之间结算或服务站调高额度后再接单", field="minutes",
                 community_id=community_id, limit_minutes=limit or 0, position_minutes=position, asked_minutes=delta)
+
+
+def communities_with_room(from_community_id: int, minutes: int) -> list[int]:
+    """The other members of the community's network that `minutes` may cross to now (check_room's rule,
+    for all of them in two queries, refusing none): whose volunteers may be asked to serve across."""
+    member = membership(from_community_id)
+    if member is None:
+        return []
+    limits = dict(NetworkMember.select(NetworkMember.community, NetworkMember.limit_minutes)
+                  .where(NetworkMember.network == member.network_id).tuples())
+    held = positions(limits)
+    if abs(held.get(from_community_id, 0) + minutes) > limits[from_community_id]:
+        return []
+    return sorted(community_id for community_id, limit in limits.items()
+                  if community_id != from_community_id and abs(held.get(community_id, 0) - minutes) <= limit)
 
 
 def network_scope(network_id: int):
@@ -313,8 +329,27 @@ def close_month(year: int, month: int) -> int:
             figures = compute_settlement(network, year, month)
             NetworkSettlement.insert(network=network.id, year=year, month=month, flows=figures["flows"],
                                      positions=figures["positions"], closed_at=clock.now()).on_conflict_ignore().execute()
+            _publish(network, year, month, figures)
             stored += 1
     return stored
+
+
+def _publish(network: Network, year: int, month: int, figures: dict) -> None:
+    """Tell each member community's coordinators their figures of the settlement just stored (once: the
+    event key names the network, the month and the community); the page shows the whole settlement."""
+    for line in figures["positions"]:
+        community_id = line["community_id"]
+        coordinators = privacy.coordinator_ids(community_id)
+        if not coordinators:
+            continue
+        out = sum(flow["minutes"] for flow in figures["flows"] if flow["from_community_id"] == community_id)
+        came = sum(flow["minutes"] for flow in figures["flows"] if flow["to_community_id"] == community_id)
+        notifications.notify(coordinators, f"network:{network.id}:settlement:{year}-{month:02d}:{community_id}",
+                             "coordinator_alert", {
+                                 "subject": "通存通兑月度结算",
+                                 "summary": f"{network.name}{year}年{month}月：本社区转出{_hours(out)}、转入{_hours(came)}，"
+                                            f"月末{position_label(line['position_minutes'])}",
+                                 "when": clock.now(), "page": "pages/station/network"})
 
 
 def exchange_figures(community_id: int, start, end) -> dict | None:

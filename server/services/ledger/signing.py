@@ -281,7 +281,8 @@ def check(document: dict | str, keys: list[dict]) -> dict:
         if signed_at is None or start is None or signed_at < start or (end is not None and signed_at > end):
             reasons.append(_reason("outside_validity"))
     return {"valid": not reasons, "reasons": reasons, "key_id": key_id, "community": fields["community"],
-            "community_name": fields["community_name"], "period": fields["period"], "closing": fields["closing"],
+            "community_name": fields["community_name"], "household": fields["household"], "period": fields["period"],
+            "closing": fields["closing"],
             "digest": digest(fields)}
 
 

@@ -3,9 +3,12 @@
 The statement is checked against the trusted keys (TRUSTED_STATEMENT_KEYS_FILE, the shape of
 `GET /api/v1/keys`), never against whatever key it names; it is credited once, whatever the number of
 tries: the transfer's key is `statement_import:<sha256 of the canonical form>`, so the same statement
-imported twice posts once, and imported into a second household is refused (409). The legs are those of
-a credit (issuance −n; the household +kept; love pool +what passes the storage cap), n the closing
-balance; the passbook line names the source ("导入：<community> <period> 存折").
+imported twice posts once, and imported into a second household is refused (409). A household's hours come
+over once whatever the number of its statements: a later month's statement of a source household already
+imported brings only what its closing adds to what came before (refused when nothing), an older one nothing.
+The legs are those of a credit (issuance −n; the household +kept; love pool +what passes the storage cap),
+n the closing balance less what came before; the passbook line names the source
+("导入：<community> <period> 存折").
 """
 
 import json
@@ -47,6 +50,17 @@ def source_label(community_name: str, period: str) -> str:
     return f"导入：{community_name} {year}年{int(month)}月 存折" if month.isdigit() else f"导入：{community_name} {period} 存折"
 
 
+def imported_before(community_code: str, household_id: int) -> int:
+    """Minutes already credited from one source household's statements and not reversed (statement imports are
+    few: read them all)."""
+    reversed_ids = Transfer.select(Transfer.reverses).where(Transfer.reverses.is_null(False))
+    rows = (Transfer.select(Transfer.minutes, Transfer.details)
+            .where(Transfer.code == "statement_import", Transfer.state == "posted", Transfer.id.not_in(reversed_ids)))
+    return sum(row.minutes for row in rows
+               if (row.details or {}).get("source_community") == community_code
+               and (row.details or {}).get("source_household") == household_id)
+
+
 def import_statement(document: dict | str, household_id: int) -> tuple[Transfer, bool]:
     """Verify against the trusted keys and credit the closing balance to the household, once.
     Returns the transfer and whether this call posted it (False: imported before)."""
@@ -65,8 +79,7 @@ def import_statement(document: dict | str, household_id: int) -> tuple[Transfer,
         rule = "untrusted_key" if first["code"] == "unknown_key" else first["code"]
         raise RuleBroken(f"存折校验没有通过：{first['message']}", field="statement", rule=rule,
                          reasons=result["reasons"])
-    minutes = result["closing"]
-    if minutes <= 0:
+    if result["closing"] <= 0:
         raise RuleBroken("存折月末余额为0或负数，没有可以转入的时间", field="closing", rule="minutes_positive")
     account = ledger.household_account(household.id)
     issuance, pool = ledger.system_accounts(household.community_id)
@@ -74,15 +87,23 @@ def import_statement(document: dict | str, household_id: int) -> tuple[Transfer,
     label = source_label(result["community_name"], result["period"])
 
     def legs_for(accounts):
+        # Under the household's lock: what this source household brought before (a replay finds its own row).
+        before = imported_before(result["community"], result["household"])
+        minutes = result["closing"] - before
+        if minutes <= 0:
+            raise RuleBroken(f"这户在{result['community_name']}的时间已经转入过{before / 60:g}小时，这张存折没有更多可以转入的",
+                             field="statement", rule="already_imported", imported_minutes=before)
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[account.id], accounts[pool.id], minutes, cap)
-        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
+        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes),
+                      "imported_before_minutes": before}
 
     key = f"statement_import:{result['digest']}"
     before = Transfer.select().where(Transfer.idempotency_key == key).exists()
     transfer = ledger.post(
         community_id=household.community_id, code="statement_import", key=key,
         body={"household": household.id, "digest": result["digest"]}, reason=label,
-        details={"content": label, "source_community": result["community"], "source_period": result["period"],
+        details={"content": label, "source_community": result["community"], "source_household": result["household"],
+                 "source_period": result["period"],
                  "source_key_id": result["key_id"], "statement_digest": result["digest"]},
         account_ids=[account.id, issuance.id, pool.id], legs_for=legs_for,
     )

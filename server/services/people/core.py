@@ -6,7 +6,7 @@ from server import clock
 from server.db import Prepared, database, is_postgres
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.keyset import Keyset
-from server.models import Community, Household, Member
+from server.models import Community, Household, Member, Volunteer
 from server.services.people import date_bounds, privacy, sms_consent
 
 # No 0/O, 1/I/L: the code is read aloud and typed by elderly residents.
@@ -33,6 +33,17 @@ def lock_household(household_id: int) -> Household:
     already holds the lock): a join and the erasure that would close the household go one after the other."""
     query = Household.select().where(Household.id == household_id)
     return (query.for_update() if is_postgres() else query).get()
+
+
+def place_volunteers(household_id: int) -> None:
+    """The household's building and area onto its members' volunteer profiles (matching finds a task's
+    neighbours by them there: server/services/board/match_score.py). Called in the transaction that
+    gives a household its address, a member a household, or takes the address away."""
+    building, area = Household.select(Household.building, Household.area).where(
+        Household.id == household_id).tuples().get()
+    Volunteer.update(building=building, area=area).where(
+        Volunteer.member.in_(Member.select(Member.id).where(Member.household == household_id)),
+        (Volunteer.building != building) | (Volunteer.area != area)).execute()
 
 
 def new_invite_code() -> str:
@@ -64,6 +75,7 @@ def open_household(member: Member, *, community_id: int, name: str, building="",
         member.relation = member.relation or "本人"
         add_role(member, "resident")
         member.save()
+        place_volunteers(household.id)
         for hook in _household_opened_hooks:
             hook(household)
     return household
@@ -86,6 +98,7 @@ def join_household(member: Member, *, invite_code: str, relation: str) -> Househ
         member.is_head = False
         add_role(member, "resident")
         member.save()
+        place_volunteers(household.id)
     return household
 
 

@@ -270,6 +270,7 @@ def _leave_household(household_id: int, names: list[str]) -> None:
     names.append(household.name)
     Household.update(name=ERASED_HOUSEHOLD, building="", unit="", room="", area="", invite_code=people.new_invite_code(),
                      closed_at=clock.now()).where(Household.id == household_id).execute()
+    people.place_volunteers(household_id)
     ledger_ops.close_account(household)
 
 

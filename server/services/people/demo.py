@@ -126,7 +126,8 @@ def load() -> bool:
 
 def _exchange(hpl, xfy, li, wu, zhao, admin) -> None:
     """通存通兑: the admin puts both communities into one network (和平街道); 李建国 of 和平里 names 吴家 of
-    幸福苑 as his relatives, his station confirms, and he gifts them an hour through the clearing accounts."""
+    幸福苑 as his relatives, his station confirms, 吴大爷 confirms from his side (both households, across
+    communities), and 李建国 gifts them an hour through the clearing accounts."""
     from server.models import Household
     from server.services.ledger import ledger_ops, networks
 
@@ -137,6 +138,7 @@ def _exchange(hpl, xfy, li, wu, zhao, admin) -> None:
                       key="demo:li:paper-passbook")
     kinship = ledger_ops.request_kinship(li, invite_code=Household.get_by_id(wu.household_id).invite_code, relation="父亲")
     ledger_ops.confirm_kinship(zhao, kinship)
+    ledger_ops.accept_kinship(wu, kinship)
     ledger_ops.gift(li, to_household_id=wu.household_id, minutes=60, note="给岳父家，天冷了请人帮忙打扫",
                     key="demo:li:gift-to-wu")
 

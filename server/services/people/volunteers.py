@@ -88,6 +88,8 @@ def _fill(member: Member, volunteer: Volunteer, data: dict) -> None:
     volunteer.specialties = data.pop("specialties", "")
     volunteer.availability_mask = availability_to_mask(data.pop("availability", []))
     volunteer.public_name = data.pop("public_name", False)
+    if member.household_id is not None:  # the household's address, as people.place_volunteers keeps it
+        volunteer.building, volunteer.area = member.household.building, member.household.area
     _apply_political(volunteer, data)
     if volunteer.id is None:
         volunteer.volunteer_no = uuid.uuid4().hex[:24]
