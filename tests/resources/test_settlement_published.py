@@ -43,6 +43,7 @@ def test_the_closed_settlement_is_published_to_each_communitys_coordinators_once
     kinship = _post(client, "/api/v1/kinships", {"invite_code": relative.household.invite_code, "relation": "母亲"},
                     headers(app, giver)).json
     assert client.post(f"/api/v1/kinships/{kinship['id']}/confirm", headers=hpl_station).status_code == 200
+    assert client.post(f"/api/v1/kinships/{kinship['id']}/accept", headers=headers(app, relative)).status_code == 200
     assert _post(client, "/api/v1/ledger/gifts", {"to_household_id": relative.household_id, "minutes": 90},
                  headers(app, giver), key="gift-across").status_code == 201
     assert _told(network["id"]) == {}
