@@ -74,7 +74,7 @@ def test_the_city_closed_by_a_pool_of_processes_is_closed_once_and_verifies(seed
     its own connection: every household closed once, every statement signed and matching its entries,
     one key per community, and the parent's connection still usable after."""
     monkeypatch.setattr(monthly_close, "POOL_FROM_HOUSEHOLDS", 1)
-    monkeypatch.setattr(monthly_close.os, "cpu_count", lambda: 2)  # a pool even on a one-core runner
+    monkeypatch.setattr(monthly_close.os, "cpu_count", lambda: 1)  # a pool of two even on a one-core runner
     closed = monthly_close.close_last_month()
     per_community = SIZE.households // SIZE.communities
     assert closed == {c: per_community for c in range(1, SIZE.communities + 1)}
