@@ -158,9 +158,10 @@ def close_community_month(community_id: int, year: int, month: int) -> int:
     """Close the month for every household of a community; returns how many statements exist for it.
 
     Set-based, in one transaction holding the community's chain (issue 17: a city's 300,000 households
-    closed one transaction and a dozen queries each took half an hour): every household's balance and
-    statement in one query, the entries dated since the month began in another, its members' service minutes
-    in two more, every statement signed here with the key looked up once and written together. The figures
+    closed one transaction and a dozen queries each took half an hour): its households, their balances and
+    statements in two queries (`_households_of`), the entries dated since the month began in one more, its
+    members' service minutes in two, every statement signed here with the key looked up once and written
+    together. The figures
     are `close_month`'s, household by household."""
     if not month_over(year, month):
         raise RuleBroken("只能结已经过完的月份", field="month", rule="month_not_over")
