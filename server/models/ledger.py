@@ -99,7 +99,8 @@ class Entry(BaseModel):
     hash = CharField(max_length=64)
 
     class Meta:
-        indexes = ((("community", "seq"), True), (("account", "id"), False))
+        # (account, effective_date): the monthly close reads a month's entries by date (migration 0032).
+        indexes = ((("community", "seq"), True), (("account", "id"), False), (("account", "effective_date"), False))
 
 
 class LedgerChain(BaseModel):

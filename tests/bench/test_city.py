@@ -8,8 +8,18 @@ import pytest
 from bench import city
 from server import clock
 from server.db import database
-from server.models import Account, Entry, LedgerChain, MemberYear, ServiceRecord, Statement, Transfer
+from server.models import (
+    Account,
+    Entry,
+    LedgerChain,
+    MemberYear,
+    ServiceRecord,
+    SigningKey,
+    Statement,
+    Transfer,
+)
 from server.services.ledger import ledger_verify, signing, statements
+from server.services.oversight import monthly_close
 
 pytestmark = pytest.mark.postgres
 
@@ -57,3 +67,21 @@ def test_the_set_based_close_matches_the_entries_and_signs_every_statement(seede
     for statement in Statement.select():
         assert signing.verify(signing.signed(statement))["valid"]
     assert statements.close_community_month(1, year, month) == counts[0]  # closing twice changes nothing
+
+
+def test_the_city_closed_by_a_pool_of_processes_is_closed_once_and_verifies(seeded, monkeypatch):
+    """At a city's size the scheduled close runs communities side by side in forked processes, each with
+    its own connection: every household closed once, every statement signed and matching its entries,
+    one key per community, and the parent's connection still usable after."""
+    monkeypatch.setattr(monthly_close, "POOL_FROM_HOUSEHOLDS", 1)
+    monkeypatch.setattr(monthly_close.os, "cpu_count", lambda: 1)  # a pool of two even on a one-core runner
+    closed = monthly_close.close_last_month()
+    per_community = SIZE.households // SIZE.communities
+    assert closed == {c: per_community for c in range(1, SIZE.communities + 1)}
+    assert Statement.select().count() == SIZE.households
+    assert SigningKey.select().count() == SIZE.communities
+    assert ledger_verify.verify() == []
+    for statement in Statement.select():
+        assert signing.verify(signing.signed(statement))["valid"]
+    assert monthly_close.close_last_month() == closed  # the next day's run closes nothing
+    assert Statement.select().count() == SIZE.households

@@ -11,7 +11,7 @@ from server import clock
 from server.models import Account, Entry, Household, Statement
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify
-from server.services.ledger.statements import month_bounds
+from server.services.ledger.statements import _per_member, month_bounds, month_sums
 from server.services.oversight import monthly_close
 from tests.factories import (
     credited_record,
@@ -60,6 +60,28 @@ def test_statement_figures_equal_the_ledger(march):
         assert statement.minutes_in == sum(e.minutes for e in entries if e.minutes > 0)
         assert statement.minutes_out == -sum(e.minutes for e in entries if e.minutes < 0)
         assert statement.closing_minutes == Account.get_by_id(statement.account_id).posted_minutes
+    assert ledger_verify.verify(community.id) == []
+
+
+def test_a_month_closed_after_the_next_began_has_the_figures_its_own_entries_give(march):
+    """The close reads each household's balance now less what was dated since the month began: hours
+    that moved in April before March was closed are not March's, and every figure is the one
+    `close_month`'s sums over March's own entries give (per member too)."""
+    community, coordinator, volunteer, resident = march
+    clock.freeze(dt.datetime(2026, 4, 2, 15, 0))
+    credited_record(volunteer, resident, minutes=60)  # April
+    ledger_ops.adjust(coordinator, Household.get_by_id(resident.household_id), minutes=45, reason="补记", key="apr")
+    monthly_close.close_last_month()
+    start, end = month_bounds(2026, 3)
+    statements = list(Statement.select())
+    assert len(statements) == 3
+    for statement in statements:
+        assert (statement.opening_minutes, statement.minutes_in, statement.minutes_out) == \
+            month_sums(statement.account_id, start, end)
+        assert statement.per_member == _per_member(statement.household_id, start, end)
+    li = Statement.get(Statement.household == volunteer.household_id)
+    assert (li.opening_minutes, li.minutes_in, li.minutes_out, li.closing_minutes) == (0, 120, 30, 90)
+    assert li.per_member == [{"member_id": volunteer.id, "name": "李建国", "minutes": 120}]
     assert ledger_verify.verify(community.id) == []
 
 

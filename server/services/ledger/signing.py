@@ -13,6 +13,7 @@ import binascii
 import datetime as dt
 import hashlib
 import json
+from types import SimpleNamespace
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.fernet import Fernet, InvalidToken
@@ -194,6 +195,33 @@ def sign_with(statement, household, community: Community, chain: LedgerChain | N
     statement.signed_form = data.decode("utf-8")
     statement.key_id, statement.signature = key.key_id, b64url(private.sign(data))
     return statement
+
+
+class CloseSigner:
+    """Signs the statements of one community's close, all over the chain head held and with the key looked
+    up once: what `sign_with` does for each, with what is the same for all of them (the community, the
+    period, the chain head, `signed_at`) put in the canonical fields once. The fields are `_fields`'s and
+    the bytes `canonical`'s, so the signed form is exactly `sign_with`'s (tests/services/test_signing.py)."""
+
+    def __init__(self, community: Community, chain: LedgerChain | None, key: SigningKey,
+                 private: Ed25519PrivateKey, year: int, month: int, closed_at: dt.datetime):
+        self.chain_seq = chain.last_seq if chain else 0
+        self.chain_hash = chain.last_hash if chain else ledger.GENESIS_HASH
+        self.key_id = key.key_id
+        self._sign = private.sign
+        common = SimpleNamespace(year=year, month=month, opening_minutes=0, minutes_in=0, minutes_out=0,
+                                 closing_minutes=0, chain_seq=self.chain_seq, chain_hash=self.chain_hash,
+                                 closed_at=closed_at)
+        self._common = _fields(common, SimpleNamespace(id=0), community)
+
+    def sign(self, household_id: int, opening: int, minutes_in: int, minutes_out: int,
+             closing: int) -> tuple[str, str]:
+        """(signed form, signature) of one household's figures."""
+        fields = self._common.copy()
+        fields.update(household=household_id, opening=opening, out=minutes_out, closing=closing)
+        fields["in"] = minutes_in
+        data = canonical(fields)
+        return data.decode("utf-8"), b64url(self._sign(data))
 
 
 def signed(statement: Statement) -> dict | None:

@@ -7,13 +7,14 @@ twice changes nothing (UNIQUE account, year, month). Each statement is signed as
 community's chain head at that moment (`signing`, docs/ledger.md "Signed statements").
 """
 
+import csv
 import datetime as dt
-from types import SimpleNamespace
+import io
 
-from peewee import JOIN, Case, fn
+from peewee import Case, Value, fn
 
 from server import clock
-from server.db import database
+from server.db import database, is_postgres
 from server.errors import NotFound, RuleBroken
 from server.models import Account, Community, Entry, Household, LedgerChain, Member, ServiceRecord, Statement
 from server.services.ledger import core as ledger
@@ -157,24 +158,19 @@ def close_community_month(community_id: int, year: int, month: int) -> int:
     """Close the month for every household of a community; returns how many statements exist for it.
 
     Set-based, in one transaction holding the community's chain (issue 17: a city's 300,000 households
-    closed one transaction and a dozen queries each took half an hour): the month's sums of every
-    household account that has no statement yet in one query, its members' service minutes in another,
-    every statement signed here with the key looked up once and written in one INSERT. The figures are
-    `close_month`'s, household by household."""
+    closed one transaction and a dozen queries each took half an hour): its households, their balances and
+    statements in two queries (`_households_of`), the entries dated since the month began in one more, its
+    members' service minutes in two, every statement signed here with the key looked up once and written
+    together. The figures
+    are `close_month`'s, household by household."""
     if not month_over(year, month):
         raise RuleBroken("只能结已经过完的月份", field="month", rule="month_not_over")
     start, end = month_bounds(year, month)
     with database.atomic():
         ledger.hold_community(community_id)
-        # Every household with an account, and its statement for the month if it has one (by the unique
-        # index (account, year, month): a city's month holds 300,000 statements).
-        households = list(Household.select(Household.id, Account.id, Statement.id)
-                          .join(Account, on=(Account.household == Household.id))
-                          .join(Statement, JOIN.LEFT_OUTER, on=((Statement.account == Account.id)
-                                                                & (Statement.year == year) & (Statement.month == month)))
-                          .where(Household.community == community_id)
-                          .order_by(Household.id).tuples())
-        still_open = [(household, account) for household, account, statement in households if statement is None]
+        households = _households_of(community_id, year, month)
+        still_open = [(household, account, posted) for household, account, posted, statement in households
+                      if statement is None]
         if still_open:
             _close_together(community_id, still_open, year, month, start, end)
     return len(households)
@@ -184,49 +180,124 @@ _STATEMENT_COLUMNS = ("account_id", "household_id", "year", "month", "opening_mi
                       "closing_minutes", "per_member", "closed_at", "chain_seq", "chain_hash", "signed_form", "key_id",
                       "signature")
 _ROWS_PER_INSERT = 500
+_IDS_PER_QUERY = 1000
 
 
-def _close_together(community_id: int, households: list[tuple[int, int]], year: int, month: int, start: dt.date,
-                    end: dt.date) -> None:
-    """`close_month` for many (household, account) of one community at once (the caller holds its chain).
+def _households_of(community_id: int, year: int, month: int) -> list[tuple[int, int, int, int | None]]:
+    """(household, account, balance now, statement of the month or None) of every household of the community
+    with an account, by household. Each step is read by its own index whatever the planner believes of the
+    month: joined in one query, PostgreSQL read every statement of the month so far by (year, month) for each
+    community (the month's statements are new, so its statistics say there are none), a cost growing with
+    the square of the city, and every account of the city by a hash join."""
+    ids = [household for (household,) in Household.select(Household.id).where(Household.community == community_id)
+           .order_by(Household.id).tuples()]
+    # The statement as a subquery per account, found by account: the account's statements (one a month) are
+    # read by an index on account. `+ 0`: no index can answer year or month, so the (year, month) index is never
+    # taken. The statistics of a month being closed (none of its statements yet) made that index look best, and
+    # each probe then read every statement of the month so far (at a third of a city, 2.9 billion rows and
+    # twelve minutes).
+    statement = (Statement.select(Statement.id).where((Statement.account == Account.id) & (Statement.year + 0 == year)
+                                                       & (Statement.month + 0 == month)))
+    accounts = {}
+    for chunk in _chunks(ids):
+        accounts.update({household: (account, posted, statement_id) for household, account, posted, statement_id in (
+            Account.select(Account.household, Account.id, Account.posted_minutes, statement)
+            .where(_among(Account.household, chunk)).tuples())})
+    return [(household, *accounts[household]) for household in ids if household in accounts]
 
-    A city closes 300,000 households on the 1st: the rows are written by multi-row INSERTs whose SQL is
-    put together here, since peewee's insert of as many model rows cost more than everything else."""
-    sums = month_sums_of([account_id for _, account_id in households], start, end)
+
+def _chunks(ids: list[int]):
+    for chunk in range(0, len(ids), _IDS_PER_QUERY):
+        yield ids[chunk:chunk + _IDS_PER_QUERY]
+
+
+def _among(field, ids: list[int]):
+    """`field IN ids`: on PostgreSQL as `= ANY(%s)` with the ids as one array (peewee renders an IN list as a
+    parameter per id, which at a city's size cost more than running the queries)."""
+    if is_postgres():
+        return field == fn.ANY(Value(ids, unpack=False))
+    return field.in_(ids)
+
+
+def _figures_since(balances: dict[int, int], start: dt.date, end: dt.date) -> dict[int, tuple[int, int, int]]:
+    """{account: (opening, in, out)} of the month [start, end) from each account's balance now (`balances`,
+    `Account.posted_minutes`) less what was dated since `start`: only the entries of the month and after are
+    read (index (account, effective_date)), however old the ledger. Right only while the accounts' chain is
+    held (the cached balance and the entries then agree: verify-ledger's `cached_posted`)."""
+    inside = Entry.effective_date < end
+    since = {account: (0, 0, 0) for account in balances}
+    for chunk in _chunks(list(balances)):
+        since.update({account: (int(total), int(minutes_in), -int(minutes_out)) for account, total, minutes_in, minutes_out in (
+            Entry.select(Entry.account, fn.SUM(Entry.minutes),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes > 0), Entry.minutes)], 0)), 0),
+                         fn.COALESCE(fn.SUM(Case(None, [(inside & (Entry.minutes < 0), Entry.minutes)], 0)), 0))
+            .where(_among(Entry.account, chunk), Entry.effective_date >= start)
+            .group_by(Entry.account).tuples())})
+    return {account: (balances[account] - total, minutes_in, minutes_out)
+            for account, (total, minutes_in, minutes_out) in since.items()}
+
+
+def _served(household_ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[dict]]:
+    """{household: per_member} of the month, as `_per_member` (members by volunteer id): the households'
+    members first, then their credited records by index (volunteer, started_at). (Joined in one query,
+    PostgreSQL read every record of the city once per community.)"""
+    members = {}
+    for chunk in _chunks(household_ids):
+        members.update({member_id: (household_id, name) for member_id, household_id, name in (
+            Member.select(Member.id, Member.household, Member.name).where(_among(Member.household, chunk)).tuples())})
     served = {}
-    ids = [household for household, _ in households]
-    for chunk in range(0, len(ids), 1000):
-        for household_id, member_id, name, minutes in (
-            ServiceRecord.select(Member.household, ServiceRecord.volunteer, Member.name,
-                                 fn.SUM(ServiceRecord.credited_minutes))
-            .join(Member, on=(ServiceRecord.volunteer == Member.id))
-            # The households named, so that their members' records are read by index (volunteer, started_at).
-            .where(Member.household.in_(ids[chunk:chunk + 1000]), ServiceRecord.status == "credited",
+    for chunk in _chunks(sorted(members)):
+        for member_id, minutes in (
+            ServiceRecord.select(ServiceRecord.volunteer, fn.SUM(ServiceRecord.credited_minutes))
+            .where(_among(ServiceRecord.volunteer, chunk), ServiceRecord.status == "credited",
                    ServiceRecord.started_at >= dt.datetime.combine(start, dt.time()),
                    ServiceRecord.started_at < dt.datetime.combine(end, dt.time()))
-            .group_by(Member.household, ServiceRecord.volunteer, Member.name)
-            .order_by(ServiceRecord.volunteer).tuples()
+            .group_by(ServiceRecord.volunteer).order_by(ServiceRecord.volunteer).tuples()
         ):
+            household_id, name = members[member_id]
             served.setdefault(household_id, []).append({"member_id": member_id, "name": name,
                                                         "minutes": int(minutes or 0)})
+    return served
+
+
+def _close_together(community_id: int, households: list[tuple[int, int, int]], year: int, month: int,
+                    start: dt.date, end: dt.date) -> None:
+    """`close_month` for many (household, account, balance now) of one community at once (the caller holds
+    its chain).
+
+    A city closes 300,000 households on the 1st: the rows go to PostgreSQL by COPY (elsewhere by multi-row
+    INSERTs), since peewee's insert of as many model rows cost more than everything else."""
+    figures = _figures_since({account: posted for _, account, posted in households}, start, end)
+    served = _served([household for household, _, _ in households], start, end)
     closed_at = clock.now()
-    community = Community.get_by_id(community_id)
     chain = LedgerChain.get_or_none(LedgerChain.community == community_id)
     key, private = signing.signing_key(community_id, at=closed_at)
+    signer = signing.CloseSigner(Community.get_by_id(community_id), chain, key, private, year, month, closed_at)
+    per_member = Statement.per_member.db_value
     rows = []
-    for household_id, account_id in households:
-        opening, minutes_in, minutes_out = sums.get(account_id, (0, 0, 0))
-        statement = signing.sign_with(
-            SimpleNamespace(year=year, month=month, opening_minutes=opening, minutes_in=minutes_in,
-                            minutes_out=minutes_out, closing_minutes=opening + minutes_in - minutes_out,
-                            closed_at=closed_at),
-            SimpleNamespace(id=household_id), community, chain, key, private)
-        rows.append((account_id, household_id, year, month, opening, minutes_in, minutes_out, statement.closing_minutes,
-                     Statement.per_member.db_value(served.get(household_id, [])), closed_at, statement.chain_seq,
-                     statement.chain_hash, statement.signed_form, statement.key_id, statement.signature))
+    for household_id, account_id, _ in households:
+        opening, minutes_in, minutes_out = figures[account_id]
+        closing = opening + minutes_in - minutes_out
+        signed_form, signature = signer.sign(household_id, opening, minutes_in, minutes_out, closing)
+        rows.append((account_id, household_id, year, month, opening, minutes_in, minutes_out, closing,
+                     per_member(served.get(household_id, [])), closed_at, signer.chain_seq, signer.chain_hash,
+                     signed_form, signer.key_id, signature))
+    _insert_statements(rows)
+
+
+def _insert_statements(rows: list[tuple]) -> None:
+    """Write statement rows (`_STATEMENT_COLUMNS`). The caller holds the community's chain, under which no
+    other close can write these households' statements: on PostgreSQL one COPY (a statement already there
+    is an IntegrityError, not skipped)."""
+    columns = ", ".join(_STATEMENT_COLUMNS)
+    if is_postgres():
+        data = io.StringIO()
+        csv.writer(data, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+        data.seek(0)
+        database.cursor().copy_expert(f'COPY "statement" ({columns}) FROM STDIN WITH (FORMAT csv)', data)
+        return
     one = "(" + ", ".join([database.obj.param] * len(_STATEMENT_COLUMNS)) + ")"
     for chunk in range(0, len(rows), _ROWS_PER_INSERT):
         batch = rows[chunk:chunk + _ROWS_PER_INSERT]
-        database.execute_sql(
-            f'INSERT INTO "statement" ({", ".join(_STATEMENT_COLUMNS)}) VALUES {", ".join([one] * len(batch))} '
-            "ON CONFLICT DO NOTHING", [value for row in batch for value in row])
+        database.execute_sql(f'INSERT INTO "statement" ({columns}) VALUES {", ".join([one] * len(batch))} '
+                             "ON CONFLICT DO NOTHING", [value for row in batch for value in row])

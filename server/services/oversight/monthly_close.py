@@ -9,9 +9,14 @@ pool, issuance and clearing — the hours that crossed to or from other communit
 the month also stores every exchange network's settlement for it.
 """
 
+import multiprocessing
+import multiprocessing.util
+import os
+
 from peewee import fn
 
 from server import clock
+from server.db import database, is_postgres
 from server.errors import RuleBroken
 from server.models import Account, Community, Household, Statement
 from server.services.ledger import networks, statements
@@ -20,20 +25,87 @@ from server.services.oversight.documents import Table
 
 
 def close_last_month() -> dict[int, int]:
-    """Close the month before today for every community; safe to run any day, any number of times."""
+    """Close the month before today for every community; safe to run any day, any number of times.
+
+    It runs every day: which communities are already closed is read for all of them in two grouped
+    queries, and those still open are closed (by several processes at a city's size, `_close_all`)."""
     year, month = statements.previous_month(clock.today())
-    closed = {community.id: close_if_open(community.id, year, month) for community in Community.select()}
+    households = _households_per_community()
+    closed = _statements_per_community(year, month)
+    result, still_open = {}, []
+    for (community_id,) in Community.select(Community.id).order_by(Community.id).tuples():
+        result[community_id] = closed.get(community_id, 0)
+        if result[community_id] < households.get(community_id, 0):
+            still_open.append(community_id)
+    to_close = sum(households[c] - closed.get(c, 0) for c in still_open)
+    result.update(_close_all(still_open, year, month, to_close))
     networks.close_month(year, month)
-    return closed
+    return result
+
+
+# At a city's size the close is bound by CPU: signing (an Ed25519 signature is ~0.1 ms here) and, on the
+# database, the statements' rows and indexes. Each community is closed in its own transaction holding its
+# own chain, so communities close side by side in forked processes, each with its own connection
+# (server.db forgets the parent's connections in a forked child). PostgreSQL only: SQLite has one writer.
+# Two processes per core: each waits for PostgreSQL about half its time (4 closed a tenth of a city here
+# about 10% faster than 2, on 2 cores shared with the database).
+POOL_FROM_HOUSEHOLDS = 2_000
+PROCESSES_PER_CORE = 2
+
+
+def _close_all(community_ids: list[int], year: int, month: int, households: int) -> dict[int, int]:
+    """{community: statements} after closing each community's month: in this process, or by a pool of
+    processes (two per core) when there are many households to close on PostgreSQL."""
+    processes = min((os.cpu_count() or 1) * PROCESSES_PER_CORE, len(community_ids))
+    if processes < 2 or households < POOL_FROM_HOUSEHOLDS or not is_postgres():
+        return {c: statements.close_community_month(c, year, month) for c in community_ids}
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_pool_started)
+    try:
+        counts = pool.map(_close_one, [(c, year, month) for c in community_ids], chunksize=1)
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+    return dict(zip(community_ids, counts, strict=True))
+
+
+def _pool_started() -> None:
+    # The child's own connections are closed when it ends (multiprocessing runs its finalizers then).
+    multiprocessing.util.Finalize(None, database.obj.close_all, exitpriority=10)
+
+
+def _close_one(task: tuple[int, int, int]) -> int:
+    community_id, year, month = task
+    try:
+        return statements.close_community_month(community_id, year, month)
+    finally:
+        database.close()
 
 
 def close_if_open(community_id: int, year: int, month: int) -> int:
     """Close the month unless every household of the community already has its statement."""
-    households = Account.select().where(Account.community == community_id, Account.kind == "household").count()
-    closed = _statements(community_id, year, month).count()
+    households = _households_per_community(community_id).get(community_id, 0)
+    closed = _statements_per_community(year, month, community_id).get(community_id, 0)
     if closed >= households:
         return closed
     return statements.close_community_month(community_id, year, month)
+
+
+def _households_per_community(community_id: int | None = None) -> dict[int, int]:
+    """{community: household accounts} (of one community, or of all)."""
+    query = Account.select(Account.community, fn.COUNT(Account.id)).where(Account.kind == "household")
+    if community_id is not None:
+        query = query.where(Account.community == community_id)
+    return dict(query.group_by(Account.community).tuples())
+
+
+def _statements_per_community(year: int, month: int, community_id: int | None = None) -> dict[int, int]:
+    """{community: statements of the month} (of one community, or of all), by the households' community."""
+    query = (Statement.select(Household.community, fn.COUNT(Statement.id)).join(Household)
+             .where(Statement.year == year, Statement.month == month))
+    if community_id is not None:
+        query = query.where(Household.community == community_id)
+    return dict(query.group_by(Household.community).tuples())
 
 
 def _statements(community_id: int, year: int, month: int):
