@@ -6,7 +6,7 @@ from flask import Flask
 
 from config import settings as settings_module
 from server import clock, db, queueing, runtime
-from server.extensions import connections, errors, limits, parsing, reconnect, sessions
+from server.extensions import connections, errors, limits, parsing, reconnect
 from server.extensions.json import OrjsonProvider
 from server.extensions.smorest import Api
 
@@ -51,7 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     parsing.init_app(app)  # first: bounds `<int:...>` before routes are added, refuses large bodies before all else
     db.init_db(values["DATABASE_URL"])
     connections.init_app(app)
-    sessions.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
     reconnect.init_app(app)

@@ -110,26 +110,11 @@ def _wait(seconds: int) -> str:
     return f"{seconds}秒" if seconds < 60 else f"{math.ceil(seconds / 60)}分钟"
 
 
-def _nothing_to_count() -> bool:
-    """A read outside the guarded areas: every limit above exempts it (most requests are such reads)."""
-    return request.method not in WRITE_METHODS and _request_area() is None
-
-
-class _Limiter(Limiter):
-    """Flask-Limiter, which for a request nothing counts returns before building, sorting and testing every
-    limit (its own request filters run after much of that work: a third of a trivial request's time)."""
-
-    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
-        if _nothing_to_count():
-            return
-        super()._check_request_limit(callable_name, in_middleware)
-
-
 def init_app(app) -> Limiter:
     config = app.config
     if config["FORWARDED_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["FORWARDED_HOPS"])
-    limiter = _Limiter(
+    limiter = Limiter(
         _by_address,
         default_limits=[*_guards(), *_writes()],
         in_memory_fallback=_guards(),

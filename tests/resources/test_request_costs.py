@@ -1,6 +1,6 @@
 """What every request pays beyond its own work (issue 17, per-request overhead), and that cutting it changed
-no answer: the statements a hot read asks, the Redis round trips of the rate limits, no Flask session, and the
-pager's plain first page read as the parser would."""
+no answer: the statements a hot read asks, the Redis round trips of the rate limits, and the pager's plain
+first page read as the parser would."""
 
 import pytest
 import redis.connection
@@ -50,7 +50,7 @@ def test_hot_reads_ask_the_database_once_or_twice(any_app):
 
 def test_reads_skip_the_rate_limits_and_a_write_takes_one_round_trip(app, redis_trips):
     """A read outside the guarded areas is counted by no limit, so it goes to Redis not at all; a write goes
-    once (its member's write limit); a guarded read (a certificate check) still counts."""
+    once (its member's write limit: one script); a guarded read (a certificate check) counts."""
     client = app.test_client()
     member = headers(app, make_member(make_community()))
     client.get("/api/v1/me", headers=member)
@@ -64,23 +64,6 @@ def test_reads_skip_the_rate_limits_and_a_write_takes_one_round_trip(app, redis_
     redis_trips.clear()
     assert client.get("/api/v1/certificates/NOSUCH/verify").status_code == 404
     assert len(redis_trips) == 1
-
-
-def test_the_api_opens_no_flask_session_and_the_console_does(app):
-    """The console's one-time messages (`flash`) live in Flask's cookie session; the API keeps none."""
-    from flask import session
-
-    from server.console.blueprint import bp
-    from server.extensions.sessions import CONSOLE_PREFIX
-
-    assert bp.url_prefix == CONSOLE_PREFIX
-    assert "Set-Cookie" not in app.test_client().get("/api/v1/health/ping").headers
-    with app.test_request_context("/api/v1/me"):
-        assert dict(session) == {}
-        with pytest.raises(RuntimeError, match="no Flask session"):
-            session["x"] = 1
-    with app.test_request_context("/console/counter"):
-        session["x"] = 1  # the console's own
 
 
 @pytest.mark.parametrize("query", [
