@@ -4,6 +4,10 @@
   the trivial endpoint (`GET /api/v1/health/ping`) through the same app.
 * The first page's latency with 10,000 open tasks within 1.5× of that with 100.
 
+Both communities are in one exchange network (通存通兑), and some payback tasks of each are opened to it, so
+each reader's board is its own community's open tasks and the other's opened ones (one query, two ordered
+index reads: server/services/board/core.py).
+
 Run: `make bench` or `.venv/bin/python -m bench.board`.
 """
 
@@ -19,10 +23,12 @@ def seed(values):
     from server import clock
     from server.db import database
     from server.models import Household, Member, ServiceCategory, Task, Volunteer, VolunteerIntention
+    from server.services.ledger import networks
     from tests.factories import make_community, make_member, make_volunteer
 
     now = clock.now().replace(microsecond=0)
     big, small = make_community(name="大社区", code="BIG"), make_community(name="小社区", code="SMALL")
+    network = networks.create(None, name="压测街道", kind="街道", community_ids=[big.id, small.id])
     category = ServiceCategory.get(ServiceCategory.code == "repairs")
     readers = {}
     for community in (big, small):
@@ -55,6 +61,8 @@ def seed(values):
                              "estimated_minutes": 60, "urgency": "urgent" if n % 7 == 0 else "normal",
                              "priority": n % 50 == 0, "board_order": (0 if n % 50 == 0 else 2) + (0 if n % 7 == 0 else 1),
                              "recipient": resident[community.id].id, "recipient_household": household.id,
+                             # every payback of the small community, one in ten of the big one's: opened to the network
+                             "network": network.id if n % 50 == 0 and (community is small or n % 500 == 0) else None,
                              "status": "open", "created_at": now - dt.timedelta(minutes=n)})
             for chunk in range(0, len(rows), 500):
                 Task.insert_many(rows[chunk:chunk + 500]).execute()

@@ -120,7 +120,9 @@ def _token_data(token: str) -> dict:
     return hit[0]
 
 
-def member_from_token(token: str) -> Member:
+def member_from_token(token: str, load=None) -> Member:
+    """The member a login token names, or 401. `load(member_id)` reads the member (None: there is none)
+    instead of the gate's own lookup; see `roles`."""
     try:
         data = _token_data(token)
     except SignatureExpired:
@@ -131,7 +133,7 @@ def member_from_token(token: str) -> Member:
     # with this key for something else, or by an older version, is refused like a forged one.
     if not isinstance(data, dict) or not is_id(data.get("m")) or type(data.get("v")) is not int:
         raise Unauthenticated("登录信息无效，请重新登录", rule="token_invalid")
-    member = _MEMBER_BY_ID.first(data["m"])
+    member = (load or _MEMBER_BY_ID.first)(data["m"])
     if member is None or member.token_version != data["v"] or member.erased_at is not None:
         raise Unauthenticated("登录信息已失效，请重新登录", rule="token_revoked")
     return member
@@ -162,11 +164,11 @@ def token_member_id() -> int | None:
     return member_id if isinstance(member_id, int) and not isinstance(member_id, bool) else None
 
 
-def _authenticate() -> Member:
+def _authenticate(load=None) -> Member:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         raise Unauthenticated()
-    return member_from_token(header[len("Bearer "):].strip())
+    return member_from_token(header[len("Bearer "):].strip(), load)
 
 
 def has_any_role(member: Member, allowed: tuple[str, ...]) -> bool:
@@ -225,19 +227,24 @@ def _document(wrapper, allowed: tuple[str, ...]) -> None:
     wrapper._apidoc = doc
 
 
-def roles(*allowed: str):
-    """Only logged-in members holding one of `allowed` roles (admins always) get through."""
+def roles(*allowed: str, member=None):
+    """Only logged-in members holding one of `allowed` roles (admins always) get through.
+
+    `member`, a service function of a member id, reads the logged-in member in place of the gate's own
+    lookup, for a hot view that reads more about them anyway: `/me` reads the member and what surrounds them
+    in one statement (on PostgreSQL every statement is a round trip). It answers the Member row, or None
+    when there is none, and the gate checks it as always (token version, erasure, roles, scopes)."""
     for role in allowed:
         assert role in ROLE_DOC and role != PUBLIC, role
 
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
-            member = _authenticate()
-            if not has_any_role(member, allowed):
+            caller = _authenticate(member)
+            if not has_any_role(caller, allowed):
                 raise Forbidden(rule="role_required")
-            _check_scopes(member)
-            g.member = member
+            _check_scopes(caller)
+            g.member = caller
             return func(*args, **kwargs)
 
         wrapper.lb_access = allowed

@@ -90,6 +90,22 @@ def parameters_schema(keyset: Keyset, *, limit: int = DEFAULT_LIMIT, max_limit: 
     return CursorParametersSchema()
 
 
+def plain_first_page(keyset: Keyset, args, *, limit: int = DEFAULT_LIMIT,
+                     max_limit: int = MAX_LIMIT) -> CursorParameters | None:
+    """A first page asked for plainly — no `cursor`, and no `limit` or one `limit` of digits in range — read
+    without the parser (what it would have read); None for anything else, which the parser reads and answers.
+    The first page is most of what the board and the passbook serve, and parsing cost more than their query."""
+    if "cursor" in args:
+        return None
+    given = args.getlist("limit")
+    if not given:
+        return CursorParameters(keyset, None, limit)
+    if len(given) == 1 and len(given[0]) <= 6 and given[0].isascii() and given[0].isdigit() \
+            and 1 <= int(given[0]) <= max_limit:
+        return CursorParameters(keyset, None, int(given[0]))
+    return None
+
+
 def next_cursor_field(**metadata) -> ma.fields.String:
     """`next_cursor` as every paged answer documents it."""
     return ma.fields.String(allow_none=True, metadata={

@@ -91,7 +91,9 @@ class Blueprint(BaseBlueprint):
         def decorator(func):
             @functools.wraps(func)
             def wrapper(*args, **kwargs):
-                params = self.PAGINATION_ARGUMENTS_PARSER.parse(schema, request, location="query")
+                params = pager.plain_first_page(keyset, request.args, limit=limit, max_limit=max_limit)
+                if params is None:
+                    params = self.PAGINATION_ARGUMENTS_PARSER.parse(schema, request, location="query")
                 if pager_class is None:
                     kwargs["pagination_parameters"] = params
                 result, status, headers = unpack_tuple_response(func(*args, **kwargs))

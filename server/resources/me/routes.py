@@ -7,7 +7,7 @@ from server.extensions.files import download
 from server.extensions.smorest import Blueprint
 from server.resources.me.schemas import ErasedSchema, ErasureSchema, MeSchema, MeUpdateSchema
 from server.services.people import core as people
-from server.services.people import data_rights
+from server.services.people import data_rights, me
 from server.services.people.me import me_view
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The logged-in member")
@@ -15,7 +15,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The logged
 
 @blp.route("")
 class Me(MethodView):
-    @auth.roles(auth.MEMBER)
+    @auth.roles(auth.MEMBER, member=me.signed_in)
     @blp.response(200, MeSchema)
     def get(self):
         """Who am I: roles, household, community and volunteer status"""

@@ -8,10 +8,10 @@ recipient's name, unit and phone stay masked until the task is claimed.
 
 import datetime as dt
 
-from peewee import JOIN, Tuple
+from peewee import SQL, Select, Tuple
 
 from server import clock
-from server.db import Prepared
+from server.db import Prepared, database
 from server.errors import RuleBroken
 from server.keyset import Keyset
 from server.models import Community, Member, Provider, Request, Task, Volunteer, VolunteerTeam
@@ -19,66 +19,86 @@ from server.services.board import assignment, catalog, network_tasks, promise
 from server.services.board.tasks import status_label
 from server.services.people import privacy
 
-_COLUMNS = (Task.id, Task.source, Task.priority, Task.category, Task.item, Task.title, Task.description, Task.area,
-            Task.building, Task.place, Task.window_start, Task.window_end, Task.estimated_minutes, Task.urgency,
-            Task.status, Task.volunteer, Task.recipient, Task.recipient_household, Task.held, Task.board_order,
-            Task.created_at, Task.request, Task.agreement, Task.community, Member.name.alias("recipient_name"),
-            Member.phone.alias("recipient_phone"), Task.provider, Task.reserved_for, Task.reserved_until,
-            Request.promise_due_at, Task.network)
 _NAMES = ("id", "source", "priority", "category", "item", "title", "description", "area", "building", "place",
           "window_start", "window_end", "estimated_minutes", "urgency", "status", "volunteer", "recipient",
           "recipient_household", "held", "board_order", "created_at", "request", "agreement", "community",
-          "recipient_name", "recipient_phone", "provider", "reserved_for", "reserved_until", "promise_due_at", "network")
+          "recipient_name", "recipient_phone", "provider", "reserved_for", "reserved_until", "promise_due_at", "network",
+          "community_name")
 
 
 def _select():
-    """A task's columns with its recipient's name and phone and its payback request's promise."""
-    return (Task.select(*_COLUMNS)
-            .join(Member, join_type=JOIN.LEFT_OUTER, on=(Task.recipient == Member.id))
-            .switch(Task).join(Request, join_type=JOIN.LEFT_OUTER, on=(Task.request == Request.id)))
-_TEAMS_OF = Prepared(lambda member_id: VolunteerTeam.select(VolunteerTeam.team)
-                     .join(Volunteer).where(Volunteer.member == member_id).tuples())
+    """A task's columns with its recipient's name and phone, its payback request's promise and its community's
+    name: scalar subqueries, not joins, because PostgreSQL plans every statement afresh, and it plans a task
+    with three joins in about twice the time it plans one with three subqueries (docs/benchmarks.md, "The
+    board"), which was more than running it."""
+    recipient = Member.id == Task.recipient
+    columns = {"recipient_name": Member.select(Member.name).where(recipient),
+               "recipient_phone": Member.select(Member.phone).where(recipient),
+               "promise_due_at": Request.select(Request.promise_due_at).where(Request.id == Task.request),
+               "community_name": Community.select(Community.name).where(Community.id == Task.community)}
+    return Task.select(*[columns[name].alias(name) if name in columns else getattr(Task, name) for name in _NAMES])
+
+
 _PREPARED: dict[tuple, Prepared] = {}
 
 
 def _board_query(shape: tuple):
-    """Build the query for one combination of filters; parameters come in a fixed order."""
-    category, team_arity, only_team, day, area, after, include_held, in_network = shape
-    hide_reserved = not include_held  # a coordinator sees everything; a volunteer not another's reserved task
+    """Build the query for one combination of filters; parameters come in a fixed order.
+
+    One statement (the board is a hot path, and on PostgreSQL every statement is a round trip): a volunteer's
+    teams are a subquery, the names subqueries. A volunteer whose community is in a network also sees the
+    payback tasks opened to it by the network's other communities: their board is two pages, each read in
+    order from its own index (community, status, board_order, created_at, id) and (network, status, …) and cut
+    at the limit, merged with UNION ALL and cut again. An OR of the two conditions could use neither index for
+    the order: both backends read every open task and sorted them (docs/benchmarks.md, "The board").
+    """
+    category, only_team, day, area, after, coordinator, in_network = shape
 
     def build(*params):
         params = list(params)
         community, limit = params.pop(0), params.pop(0)
-        if in_network:  # also the network's payback tasks opened to it (通存通兑)
-            query = _select().where((Task.community == community) | (Task.network == params.pop(0)),
-                                    Task.status == "open")
-        else:
-            query = _select().where(Task.community == community, Task.status == "open")
-        if not include_held:
-            query = query.where(Task.held == False)  # noqa: E712 - SQL, not Python truthiness
-        if hide_reserved:
+        network = params.pop(0) if in_network else None
+        conditions = []
+        if not coordinator:  # a coordinator sees everything; a volunteer not what is held, another's reservation
             now, viewer = params.pop(0), params.pop(0)
-            query = query.where(Task.reserved_until.is_null() | (Task.reserved_until <= now)
-                                | (Task.reserved_for == viewer))
+            conditions += [Task.held == False,  # noqa: E712 - SQL, not Python truthiness
+                           Task.reserved_until.is_null() | (Task.reserved_until <= now) | (Task.reserved_for == viewer),
+                           # tasks for anyone and for the volunteer's own teams
+                           Task.team.is_null() | Task.team.in_(VolunteerTeam.select(VolunteerTeam.team).join(Volunteer)
+                                                               .where(Volunteer.member == viewer))]
         if category:
-            query = query.where(Task.category == params.pop(0))
-        if team_arity is not None:
-            teams = [params.pop(0) for _ in range(team_arity)]
-            query = query.where(Task.team.is_null() | Task.team.in_(teams) if teams else Task.team.is_null())
-        if only_team:
-            query = query.where(Task.team == params.pop(0))
+            conditions.append(Task.category == params.pop(0))
+        if only_team:  # with the teams' condition above: nothing when the volunteer is not in the team
+            conditions.append(Task.team == params.pop(0))
         if day:
             start = params.pop(0)
             end = params.pop(0)
-            query = query.where(Task.window_end >= start, Task.window_start < end)
+            conditions += [Task.window_end >= start, Task.window_start < end]
         if area:
-            query = query.where(Task.area == params.pop(0))
+            conditions.append(Task.area == params.pop(0))
         if after:
             order, created, task_id = params.pop(0), params.pop(0), params.pop(0)
-            query = query.where(Tuple(Task.board_order, Task.created_at, Task.id) > Tuple(order, created, task_id))
-        return query.order_by(Task.board_order, Task.created_at, Task.id).limit(limit).tuples()
+            conditions.append(Tuple(Task.board_order, Task.created_at, Task.id) > Tuple(order, created, task_id))
+
+        def page(*where):
+            return (_select().where(*where, Task.status == "open", *conditions)
+                    .order_by(Task.board_order, Task.created_at, Task.id).limit(limit))
+
+        if not in_network:
+            return page(Task.community == community).tuples()
+        pages = (_whole(page(Task.community == community), "own")
+                 .union_all(_whole(page(Task.network == network, Task.community != community), "opened")))
+        merged = pages.alias("board")
+        return (Select([merged], [SQL("*")]).order_by(merged.c.board_order, merged.c.created_at, merged.c.id)
+                .limit(limit).bind(database).tuples())
 
     return build
+
+
+def _whole(query, name: str):
+    """`SELECT * FROM (query)`: a page that keeps its own ORDER BY and LIMIT inside a UNION ALL (SQLite
+    allows neither on a compound's members)."""
+    return Select([query.alias(name)], [SQL("*")]).bind(database)
 
 
 # The order the board is paged in (its prepared keyset query is a hot path).
@@ -90,18 +110,15 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
     """One page of the board and the key `(board_order, created_at, id)` to go on from (None at the
     end); `after` is the previous page's."""
     coordinator = privacy.coordinates(viewer, viewer.community_id)
-    team_ids = None if coordinator else [team for (team,) in _TEAMS_OF.tuples(viewer.id)]
-    if team_id is not None and team_ids is not None and team_id not in team_ids:
-        return [], None  # another team's tasks: none this volunteer may take
     category_id = None
     if category:
         category_id = catalog.category_id(category)
         if category_id is None:
             raise RuleBroken("没有这个服务类别", field="category", rule="unknown_category")
-    # A volunteer whose community is in a network also sees the payback tasks opened to it.
+    # A volunteer whose community is in a network also sees the payback tasks opened to it (通存通兑).
     network_id = None if coordinator else network_tasks.network_of(viewer.community_id)
-    shape = (bool(category_id), None if team_ids is None else len(team_ids), team_id is not None, bool(date), bool(area),
-             bool(after), coordinator, network_id is not None)
+    shape = (bool(category_id), team_id is not None, bool(date), bool(area), bool(after), coordinator,
+             network_id is not None)
     prepared = _PREPARED.get(shape)
     if prepared is None:
         prepared = _PREPARED[shape] = Prepared(_board_query(shape))
@@ -112,8 +129,6 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
         params += [clock.now(), viewer.id]
     if category_id:
         params.append(category_id)
-    if team_ids is not None:
-        params.extend(team_ids)
     if team_id is not None:
         params.append(team_id)
     if date:
@@ -126,8 +141,7 @@ def listing(viewer: Member, *, category: str | None = None, team_id: int | None 
     rows = [dict(zip(_NAMES, row, strict=True)) for row in prepared.tuples(*params)]
     offset = _offset()
     last = rows[limit - 1] if len(rows) > limit else None
-    names = community_names({row["community"] for row in rows[:limit]})
-    return ([task_line(row, viewer, coordinator=coordinator, offset=offset, names=names) for row in rows[:limit]],
+    return ([task_line(row, viewer, coordinator=coordinator, offset=offset) for row in rows[:limit]],
             (last["board_order"], last["created_at"], last["id"]) if last else None)
 
 
@@ -145,13 +159,7 @@ def _offset() -> str:
     return clock.aware(dt.datetime(2000, 1, 1)).isoformat()[19:]
 
 
-def community_names(community_ids) -> dict[int, str]:
-    ids = sorted(set(community_ids))
-    return dict(Community.select(Community.id, Community.name).where(Community.id.in_(ids)).tuples()) if ids else {}
-
-
-def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None,
-              names: dict[int, str] | None = None) -> dict:
+def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, offset: str | None = None) -> dict:
     """A task as the viewer may see it, JSON-ready (used verbatim by the response)."""
     mine = row["volunteer"] == viewer.id
     family = viewer.household_id is not None and viewer.household_id == row["recipient_household"]
@@ -189,7 +197,7 @@ def task_line(row: dict, viewer: Member, *, coordinator: bool | None = None, off
         # A payback opened to the network (通存通兑): the board marks one from a neighbouring community.
         "open_to_network": bool(row.get("network")),
         "community_id": row["community"],
-        "community_name": (names if names is not None else community_names([row["community"]])).get(row["community"], ""),
+        "community_name": row["community_name"],
         "from_other_community": row["community"] != viewer.community_id,
     }
 
@@ -257,6 +265,4 @@ def mine(viewer: Member, *, active: bool = True):
     rows = (_select()
             .where(Task.volunteer == viewer.id, Task.status.in_(list(statuses)))
             .order_by(Task.window_start, Task.id).limit(100).dicts())
-    rows = list(rows)
-    names = community_names({row["community"] for row in rows})
-    return [task_line(row, viewer, names=names) for row in rows]
+    return [task_line(row, viewer) for row in rows]

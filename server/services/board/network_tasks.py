@@ -15,7 +15,7 @@ Opening is recorded once (a guarded UPDATE of `Request.network_opened_at`): when
 """
 
 from server import clock
-from server.db import database
+from server.db import Prepared, database
 from server.errors import Conflict, NotFound, RuleBroken
 from server.models import Community, Household, Member, NetworkMember, Request, ServiceRecord, Task, Volunteer
 from server.services.board import matching
@@ -27,9 +27,14 @@ REASONS = {"requester": "老人自己选择", "household": "家人选择", "coor
 LABEL = "已向邻近社区开放"
 
 
-def network_of(community_id: int) -> int | None:
-    member = networks.membership(community_id)
-    return member.network_id if member is not None else None
+# Asked by every volunteer's board (a hot path): one prepared lookup, its SQL rendered once.
+_NETWORK_OF = Prepared(lambda community_id: NetworkMember.select(NetworkMember.network)
+                       .where(NetworkMember.community == community_id))
+
+
+def network_of(community_id: int | None) -> int | None:
+    """The network a community belongs to (None: none, or no community)."""
+    return None if community_id is None else _NETWORK_OF.scalar(community_id)
 
 
 def open_to_network(request: Request, *, reason: str, actor: Member | None = None) -> bool:

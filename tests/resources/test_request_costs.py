@@ -1,0 +1,91 @@
+"""What every request pays beyond its own work (issue 17, per-request overhead), and that cutting it changed
+no answer: the statements a hot read asks, the Redis round trips of the rate limits, and the pager's plain
+first page read as the parser would."""
+
+import pytest
+import redis.connection
+from werkzeug.datastructures import MultiDict
+
+from server.extensions import pager
+from server.services.board import core as board
+from tests.factories import (
+    headers,
+    make_community,
+    make_coordinator,
+    make_member,
+    make_request,
+    make_volunteer,
+)
+from tests.sql_log import statements
+
+
+@pytest.fixture
+def redis_trips(monkeypatch):
+    """Round trips to Redis from this process (a pipeline or a script is one), counted as they are sent."""
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_hot_reads_ask_the_database_once_or_twice(any_app):
+    """/me is the login check itself; the board the login check, the volunteer's network and the board."""
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    make_request(make_member(community))
+    client, token = any_app.test_client(), headers(any_app, volunteer)
+    coordinator = headers(any_app, make_coordinator(community))
+    for path, who, expected in (("/api/v1/me", token, 1), ("/api/v1/tasks", token, 3), ("/api/v1/tasks", coordinator, 2),
+                                ("/api/v1/health/ping", token, 0)):
+        client.get(path, headers=who)  # the catalog's names, read once per process
+        with statements() as seen:
+            assert client.get(path, headers=who).status_code == 200
+        assert len(seen) == expected, (path, seen)
+
+
+def test_reads_skip_the_rate_limits_and_a_write_takes_one_round_trip(app, redis_trips):
+    """A read outside the guarded areas is counted by no limit, so it goes to Redis not at all; a write goes
+    once (its member's write limit: one script); a guarded read (a certificate check) counts."""
+    client = app.test_client()
+    member = headers(app, make_member(make_community()))
+    client.get("/api/v1/me", headers=member)
+    client.post("/api/v1/notifications/read-all", json={}, headers=member)  # Redis scripts loaded, connections open
+    redis_trips.clear()
+    for path in ("/api/v1/me", "/api/v1/tasks", "/api/v1/health/ping", "/api/v1/me/passbook"):
+        client.get(path, headers=member)
+    assert redis_trips == []
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=member).status_code == 200
+    assert len(redis_trips) == 1 and b"EVALSHA" in redis_trips[0][0]
+    redis_trips.clear()
+    assert client.get("/api/v1/certificates/NOSUCH/verify").status_code == 404
+    assert len(redis_trips) == 1
+
+
+@pytest.mark.parametrize("query", [
+    "", "limit=1", "limit=20", "limit=50", "limit=020", "limit=0", "limit=51", "limit=-1", "limit=+5", "limit= 5",
+    "limit=5.0", "limit=abc", "limit=", "limit=1&limit=2", "limit=９", "limit=99999999999999999999", "cursor=",
+    "cursor=abc", "limit=3&cursor=abc", "category=repairs", "other=1&limit=7",
+])
+def test_the_plain_first_page_is_what_the_parser_reads(app, query):
+    """Where the pager reads a first page itself it reads what the parser would; anything else goes to the parser."""
+    from urllib.parse import parse_qsl
+
+    from server.extensions.smorest import Blueprint
+
+    args = MultiDict(parse_qsl(query, keep_blank_values=True))
+    plain = pager.plain_first_page(board.ORDER, args, limit=20, max_limit=50)
+    with app.test_request_context(f"/?{query}"):
+        try:
+            parsed = Blueprint.PAGINATION_ARGUMENTS_PARSER.parse(
+                pager.parameters_schema(board.ORDER, limit=20, max_limit=50), location="query")
+        except Exception:  # noqa: BLE001 - refused (422): the plain reading must have left it to the parser
+            parsed = None
+    if plain is None:
+        assert query not in ("", "limit=1", "limit=020", "other=1&limit=7", "category=repairs"), query
+        return
+    assert parsed is not None and (plain.after, plain.limit) == (parsed.after, parsed.limit), query
