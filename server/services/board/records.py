@@ -538,8 +538,8 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
                 "outcome": credit_outcome(minutes, overflow)})
         for name, value in fields.items():
             setattr(record, name, value)
+        _know_names(record, actor, volunteer)  # before the hook: a payback's hold names who served
         _settled(record)
-    _know_names(record, actor, volunteer)
 
 
 def _redeem(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
@@ -593,10 +593,11 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
         # their own community, naming the one served; the hold then posts through both clearing accounts. Lock
         # what both postings touch now, accounts then chain heads in id order, as every posting does.
         crossing = network_tasks.crossing_details(record.community_id, target.community_id)
-        held = [target.id, issuance.id, pool.id]
-        if record.recipient_household_id is not None:
-            held.append(ledger.household_account(record.recipient_household_id).id)
-        ledger.lock_crossing([record.community_id, target.community_id], held)
+        households = [record.recipient_household_id] if record.recipient_household_id is not None else []
+        ledger.lock_crossing([record.community_id, target.community_id], [target.id, issuance.id, pool.id], households)
+    # What the settled hook needs to post a payback's hold in the same transaction, without asking again:
+    # where the volunteer was credited (the serving community) and what the crossing's transfers say.
+    record.credited_in, record.crossing = target.community_id, crossing
 
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,

@@ -281,6 +281,8 @@ def _locking(query):
 
 
 _CHAIN = Prepared(lambda community_id: _locking(LedgerChain.select().where(LedgerChain.community == community_id)))
+_TWO_CHAINS = Prepared(lambda first, second: _locking(LedgerChain.select().where(
+    LedgerChain.community.in_([first, second])).order_by(LedgerChain.community)))
 _ACCOUNTS = {n: Prepared(lambda *ids: _locking(Account.select().where(Account.id.in_(list(ids))).order_by(Account.id)))
              for n in (1, 2, 3)}
 
@@ -290,6 +292,8 @@ def _lock_chains(community_ids) -> dict[int, LedgerChain]:
     ids = sorted(set(community_ids))
     if len(ids) == 1:
         return {ids[0]: _CHAIN.first(ids[0])}
+    if len(ids) == 2:
+        return {chain.community_id: chain for chain in _TWO_CHAINS.rows(*ids)}
     query = _locking(LedgerChain.select().where(LedgerChain.community.in_(ids)).order_by(LedgerChain.community))
     return {chain.community_id: chain for chain in query}
 
@@ -547,7 +551,22 @@ def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "
     return transfer
 
 
-def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | None = None) -> Transfer:
+# What posting a hold touches, read in one query (PostgreSQL: locked, in id order, as every posting takes
+# them): at home the hold's household account and the community's issuance; served by a neighbour the
+# household account, its community's clearing, and the serving community's clearing and issuance.
+_HOLD_ACCOUNTS_HOME = Prepared(lambda account_id, community_id: _locking(Account.select().where(
+    (Account.id == account_id)
+    | ((Account.community == community_id) & Account.household.is_null() & (Account.kind == "issuance")))
+    .order_by(Account.id)))
+_HOLD_ACCOUNTS_ACROSS = Prepared(lambda account_id, out_id, in_id: _locking(Account.select().where(
+    (Account.id == account_id)
+    | ((Account.community == out_id) & Account.household.is_null() & (Account.kind == "clearing"))
+    | ((Account.community == in_id) & Account.household.is_null() & Account.kind.in_(["clearing", "issuance"])))
+    .order_by(Account.id)))
+_TRANSFER = Prepared(lambda transfer_id: Transfer.select().where(Transfer.id == transfer_id))
+
+
+def post_hold(transfer_id: int | Transfer, *, minutes: int, details=None, served_in: int | None = None) -> Transfer:
     """Spend at most the held minutes; release the rest. Happens once.
 
     Spending nothing is a release (voided), never a hold "posted" for 0 minutes. `served_in`: the
@@ -555,33 +574,36 @@ def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | 
     minutes then cross to it through both clearing accounts — household −n, its clearing +n | the
     serving community's clearing −n, its issuance +n (it issued the volunteer's credit) — both chain heads
     locked in community order, the limits checked; the hold names that community (`counter_community`).
+    `transfer_id` may be the hold's row, read in the caller's transaction (its resolution is guarded).
     """
     with database.atomic():
-        transfer = Transfer.get_by_id(transfer_id)
+        transfer = transfer_id if isinstance(transfer_id, Transfer) else _TRANSFER.first(transfer_id)
+        if transfer is None:
+            raise NotFound()
         if minutes < 0 or minutes > transfer.minutes:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
         if minutes == 0:
-            return void_hold(transfer_id)
-        across = served_in is not None and served_in != transfer.community_id
-        issuance = system_account(served_in if across else transfer.community_id, "issuance")
-        if not across:
-            accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
-            chains = _lock_chains([transfer.community_id])
-            legs = [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)]
-            _resolve_hold(transfer, state="posted", posted_minutes=minutes, details={**transfer.details, **(details or {})})
+            return void_hold(transfer.id)
+        home = transfer.community_id
+        across = served_in is not None and served_in != home
+        # accounts first, then the chain heads, as every posting takes them (no deadlock with one)
+        if across:
+            rows = _HOLD_ACCOUNTS_ACROSS.rows(transfer.hold_account_id, home, served_in)
         else:
-            out_clearing = system_account(transfer.community_id, "clearing")
-            in_clearing = system_account(served_in, "clearing")
-            # accounts first, then the chain heads, as every posting takes them (no deadlock with one)
-            accounts = _lock_accounts([transfer.hold_account_id, out_clearing.id, in_clearing.id, issuance.id])
-            chains = _lock_chains([transfer.community_id, served_in])
-            legs = [Leg(transfer.hold_account_id, -minutes), Leg(out_clearing.id, minutes), Leg(in_clearing.id, -minutes),
-                    Leg(issuance.id, minutes)]
-            _resolve_hold(transfer, state="posted", posted_minutes=minutes, counter_community=served_in,
-                          details={**transfer.details, **(details or {})})
-            transfer.counter_community_id = served_in
+            rows = _HOLD_ACCOUNTS_HOME.rows(transfer.hold_account_id, home)
+        accounts = {account.id: account for account in rows}
+        kinds = {(account.community_id, account.kind): account.id for account in rows}
+        chains = _lock_chains([home, served_in] if across else [home])
+        fields = {"state": "posted", "posted_minutes": minutes, "details": {**transfer.details, **(details or {})}}
+        if not across:
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(kinds[home, "issuance"], minutes)]
+        else:
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(kinds[home, "clearing"], minutes),
+                    Leg(kinds[served_in, "clearing"], -minutes), Leg(kinds[served_in, "issuance"], minutes)]
+            fields["counter_community"] = served_in
+        _resolve_hold(transfer, **fields)
         _apply_legs(transfer, legs, accounts, chains, day=clock.today())
-    return Transfer.get_by_id(transfer_id)
+    return transfer
 
 
 def void_hold(transfer_id: int) -> Transfer:
@@ -591,17 +613,40 @@ def void_hold(transfer_id: int) -> Transfer:
     return Transfer.get_by_id(transfer_id)
 
 
-def _resolve_hold(transfer: Transfer, **fields) -> None:
-    """A pending hold leaves `pending` once (a guarded UPDATE) and stops counting as held; call in a transaction."""
-    resolved = (
-        Transfer.update(resolved_at=clock.now(), **fields)
-        .where(Transfer.id == transfer.id, Transfer.state == "pending")
-        .execute()
-    )
+_RESOLVE = {
+    "voided": Prepared(lambda now, transfer_id: Transfer.update(state="voided", resolved_at=now).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+    "posted": Prepared(lambda now, minutes, details, transfer_id: Transfer.update(
+        state="posted", resolved_at=now, posted_minutes=minutes, details=details).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+    "posted_across": Prepared(lambda now, minutes, details, counter, transfer_id: Transfer.update(
+        state="posted", resolved_at=now, posted_minutes=minutes, details=details, counter_community=counter).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+}
+_RELEASE = Prepared(lambda minutes, account_id: Account.update(pending_minutes=Account.pending_minutes - minutes)
+                    .where(Account.id == account_id))
+
+
+def _resolve_hold(transfer: Transfer, *, state: str, posted_minutes: int = 0, details=None,
+                  counter_community: int | None = None) -> None:
+    """A pending hold leaves `pending` once (a guarded UPDATE) and stops counting as held; call in a transaction.
+    The instance takes the new values."""
+    now = clock.now()
+    if state == "voided":
+        resolved = _RESOLVE["voided"].rowcount(now, transfer.id)
+    elif counter_community is None:
+        resolved = _RESOLVE["posted"].rowcount(now, posted_minutes, Transfer.details.db_value(details), transfer.id)
+    else:
+        resolved = _RESOLVE["posted_across"].rowcount(now, posted_minutes, Transfer.details.db_value(details),
+                                                      counter_community, transfer.id)
     if resolved != 1:
         raise AlreadyResolved("这笔冻结已经结算或取消过了")
-    Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
-        Account.id == transfer.hold_account_id).execute()
+    _RELEASE.rowcount(transfer.minutes, transfer.hold_account_id)
+    transfer.state, transfer.resolved_at = state, now
+    if state == "posted":
+        transfer.posted_minutes, transfer.details = posted_minutes, details
+        if counter_community is not None:
+            transfer.counter_community_id = counter_community
 
 
 def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
@@ -656,13 +701,31 @@ def add_member_year(member_id: int, year: int, minutes: int) -> None:
     _ADD_MEMBER_YEAR.rowcount(member_id, year, minutes, minutes)
 
 
-def lock_crossing(community_ids, account_ids) -> None:
+_CROSSING_LOCKS: dict[tuple[int, int, int], Prepared] = {}
+
+
+def lock_crossing(community_ids, account_ids, household_ids=()) -> None:
     """Inside the caller's transaction, before postings that cross between communities: lock the given
-    accounts and the communities' clearing accounts, then their chain heads, each in id order — the order
-    every posting takes them in, so two crossings (or a crossing and a gift) cannot deadlock."""
-    clearing = [system_account(community_id, "clearing").id for community_id in community_ids]
-    _lock_accounts([*account_ids, *clearing])
-    _lock_chains(community_ids)
+    accounts, the given households' accounts and the communities' clearing accounts (one statement), then
+    their chain heads, each in id order — the order every posting takes them in, so two crossings (or a
+    crossing and a gift) cannot deadlock. SQLite: nothing to do, the IMMEDIATE transaction holds the write
+    lock."""
+    if not is_postgres():
+        return
+    communities, accounts, households = sorted(set(community_ids)), list(account_ids), list(household_ids)
+    arity = (len(accounts), len(households), len(communities))
+    prepared = _CROSSING_LOCKS.get(arity)
+    if prepared is None:
+        def build(*params):
+            a, h = params[:arity[0]], params[arity[0]:arity[0] + arity[1]]
+            c = params[arity[0] + arity[1]:]
+            return Account.select(Account.id).where(
+                Account.id.in_(list(a)) | Account.household.in_(list(h))
+                | (Account.household.is_null() & (Account.kind == "clearing") & Account.community.in_(list(c)))
+            ).order_by(Account.id).for_update()
+        prepared = _CROSSING_LOCKS[arity] = Prepared(build)
+    prepared.tuples(*accounts, *households, *communities)
+    _lock_chains(communities)
 
 
 def hold_communities(community_ids) -> None:
