@@ -586,7 +586,8 @@ def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str,
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
                      reason: str = "", details: dict | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id)
+    # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case).
+    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id)
     crossing = {}
     if target.community_id != record.community_id:
         # A volunteer of a neighbouring community served a payback opened to the network (通存通兑): credited in
@@ -607,7 +608,8 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=key or f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes}, reason=reason,
-        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, actor=actor, record_id=record.id,
+        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, locked=chain is None and not crossing,
+        actor=actor, record_id=record.id,
         details={**passbook_details(record, volunteer), **crossing, **(details or {})},
         counter_community_id=record.community_id if crossing else None,
         savepoint=False,  # the caller's transaction ends on any error
