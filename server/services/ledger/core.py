@@ -45,7 +45,7 @@ import json
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from server import clock
 from server.db import Prepared, database, instance, is_postgres
@@ -306,7 +306,7 @@ _CHAIN = Prepared(lambda community_id: _locking(LedgerChain.select().where(Ledge
 _TWO_CHAINS = Prepared(lambda first, second: _locking(LedgerChain.select().where(
     LedgerChain.community.in_([first, second])).order_by(LedgerChain.community)))
 _ACCOUNTS = {n: Prepared(lambda *ids: _locking(Account.select().where(Account.id.in_(list(ids))).order_by(Account.id)))
-             for n in (1, 2, 3)}
+             for n in (1, 2, 3, 4)}
 
 
 def _lock_chains(community_ids) -> dict[int, LedgerChain]:
@@ -351,6 +351,12 @@ _MOVE = {
     "issuance": Prepared(lambda delta, account_id: Account.update(posted_minutes=Account.posted_minutes + delta)
                          .where(Account.id == account_id)
                          .returning(Account.posted_minutes)),
+    # The community's network limit bounds its position both ways; no network, no limit row: nothing moves.
+    "clearing": Prepared(lambda delta, account_id, community_id: Account.update(
+        posted_minutes=Account.posted_minutes + delta).where(
+        Account.id == account_id,
+        fn.ABS(Account.posted_minutes + delta) <= NetworkMember.select(NetworkMember.limit_minutes).where(
+            NetworkMember.community == community_id)).returning(Account.posted_minutes)),
 }
 _CHAIN_HEAD = Prepared(lambda seq, digest, chain_id: LedgerChain.update(last_seq=seq, last_hash=digest)
                        .where(LedgerChain.id == chain_id))
@@ -362,7 +368,7 @@ _INSERT_ENTRIES = {
     n: Prepared(lambda *values, n=n: Entry.insert_many([
         dict(zip(_ENTRY_COLUMNS, values[i * len(_ENTRY_COLUMNS):(i + 1) * len(_ENTRY_COLUMNS)], strict=True))
         for i in range(n)]))
-    for n in (1, 2, 3)
+    for n in (1, 2, 3, 4)  # 4: a movement between two communities
 }
 
 
@@ -402,12 +408,8 @@ def _move(account: Account, delta: int) -> int | None:
     """New posted balance, or None when a floor refused (household: available; love pool: posted;
     clearing: the community's network limit either way, none when it is in no network)."""
     if account.kind == "clearing":
-        limit = NetworkMember.select(NetworkMember.limit_minutes).where(NetworkMember.community == account.community_id)
-        rows = list(Account.update(posted_minutes=Account.posted_minutes + delta).where(
-            Account.id == account.id, Account.posted_minutes + delta <= limit,
-            (Account.posted_minutes + delta) * -1 <= limit).returning(Account.posted_minutes).execute())
-        return rows[0].posted_minutes if rows else None
-    if account.kind == "issuance":
+        rows = _MOVE["clearing"].rows(delta, account.id, account.community_id)
+    elif account.kind == "issuance":
         rows = _MOVE["issuance"].rows(delta, account.id)
     else:
         rows = _MOVE[account.kind].rows(delta, account.id, max(0, -delta))
