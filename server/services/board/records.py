@@ -538,8 +538,8 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
                 "outcome": credit_outcome(minutes, overflow)})
         for name, value in fields.items():
             setattr(record, name, value)
+        _know_names(record, actor, volunteer)  # before the hook: a payback's hold names who served
         _settled(record)
-    _know_names(record, actor, volunteer)
 
 
 def _redeem(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
@@ -586,17 +586,19 @@ def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str,
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
                      reason: str = "", details: dict | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id)
+    # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case).
+    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id)
     crossing = {}
     if target.community_id != record.community_id:
         # A volunteer of a neighbouring community served a payback opened to the network (通存通兑): credited in
         # their own community, naming the one served; the hold then posts through both clearing accounts. Lock
         # what both postings touch now, accounts then chain heads in id order, as every posting does.
         crossing = network_tasks.crossing_details(record.community_id, target.community_id)
-        held = [target.id, issuance.id, pool.id]
-        if record.recipient_household_id is not None:
-            held.append(ledger.household_account(record.recipient_household_id).id)
-        ledger.lock_crossing([record.community_id, target.community_id], held)
+        households = [record.recipient_household_id] if record.recipient_household_id is not None else []
+        ledger.lock_crossing([record.community_id, target.community_id], [target.id, issuance.id, pool.id], households)
+    # What the settled hook needs to post a payback's hold in the same transaction, without asking again:
+    # where the volunteer was credited (the serving community) and what the crossing's transfers say.
+    record.credited_in, record.crossing = target.community_id, crossing
 
     def legs_for(accounts):
         legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
@@ -606,7 +608,8 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
     return ledger.post(
         community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
         key=key or f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes}, reason=reason,
-        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, actor=actor, record_id=record.id,
+        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, locked=chain is None and not crossing,
+        actor=actor, record_id=record.id,
         details={**passbook_details(record, volunteer), **crossing, **(details or {})},
         counter_community_id=record.community_id if crossing else None,
         savepoint=False,  # the caller's transaction ends on any error

@@ -22,7 +22,7 @@ the same transaction (server/services/board/matching.py) and asks volunteers aft
 import datetime as dt
 
 from server import clock, runtime
-from server.db import database
+from server.db import Prepared, database
 from server.errors import Conflict, Forbidden, NotFound, RuleBroken
 from server.models import (
     Member,
@@ -322,18 +322,25 @@ def close_too_short(task: Task, record: ServiceRecord, *, actor: Member | None) 
     _release_hold(task)
 
 
+# The settled hook runs in every confirmation's transaction: its reads are rendered once.
+_TASK = Prepared(lambda task_id: Task.select().where(Task.id == task_id))
+_TASK_OF_RECORD = Prepared(lambda record_id: Task.select(Task).join(TaskVisit, on=(TaskVisit.task == Task.id))
+                           .where(TaskVisit.record == record_id).limit(1))
+_HOLD_OF_REQUEST = Prepared(lambda request_id: Transfer.select(Transfer).join(Request, on=(Request.hold == Transfer.id))
+                            .where(Request.id == request_id))
+
+
 def on_record_settled(record: ServiceRecord) -> None:
     """A task's record was credited, found too short (or confirmed awaiting approval): move the task along.
 
     For a payback task the hold is spent now: the credited minutes, never more than held.
     """
     if record.source == "provider":
-        task = Task.get_by_id(record.task_id)
+        task = _TASK.first(record.task_id)
     elif record.source in ("task", "agreement"):
-        visit = TaskVisit.get_or_none(TaskVisit.record == record.id)
-        if visit is None:
+        task = _TASK_OF_RECORD.first(record.id)
+        if task is None:
             return
-        task = Task.get_by_id(visit.task_id)
     else:
         return  # self-reports and events have no task
     if record.status == "too_short":
@@ -343,8 +350,7 @@ def on_record_settled(record: ServiceRecord) -> None:
         if task.status in ("done", "confirmed"):
             transition(task, "credit", actor=None, closed_at=clock.now())
         if task.source == "payback":
-            request = Request.get_by_id(task.request_id)
-            hold = Transfer.get_by_id(request.hold_id)
+            hold = _HOLD_OF_REQUEST.first(task.request_id)
             if hold.state == "pending":
                 spent = min(record.credited_minutes or 0, hold.minutes)
                 details = {
@@ -356,10 +362,13 @@ def on_record_settled(record: ServiceRecord) -> None:
                     details.update(served_by=record.provider.name, provider=record.provider.name,
                                    provider_id=record.provider_id)
                 else:
-                    details["served_by"] = record.volunteer.name
-                served_in = network_tasks.serving_community(record)
+                    known = getattr(record, "known_names", {})  # the crediting noted the volunteer's name
+                    details["served_by"] = known.get(record.volunteer_id) or record.volunteer.name
+                # Where the credit just posted, and what its crossing said, when the crediting noted them.
+                served_in = getattr(record, "credited_in", None) or network_tasks.serving_community(record)
                 if served_in is not None and served_in != task.community_id:
-                    details.update(network_tasks.crossing_details(task.community_id, served_in))
-                ledger.post_hold(hold.id, minutes=spent, details=details, served_in=served_in)
+                    details.update(getattr(record, "crossing", None)
+                                   or network_tasks.crossing_details(task.community_id, served_in))
+                ledger.post_hold(hold, minutes=spent, details=details, served_in=served_in)
     elif record.status == "confirmed" and task.status == "done":
         transition(task, "confirm", actor=None)

@@ -45,7 +45,7 @@ import json
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from server import clock
 from server.db import Prepared, database, instance, is_postgres
@@ -168,9 +168,31 @@ _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
                                       .where(Account.household == household_id)))).tuples())
 
 
-def accounts_for_credit(household_id: int) -> tuple[Account, Account, Account, LedgerChain]:
+# PostgreSQL, crediting a household of the community the caller names: the three accounts read and locked
+# (in id order, as every posting takes them) in one statement. No rows for the household: it is elsewhere.
+_CREDIT_ACCOUNTS_LOCKED = Prepared(lambda household_id, community_id: Account.select(*_CREDIT_FIELDS).where(
+    (Account.community == community_id)
+    # nothing at all (nothing locked) when the household's account is in another community
+    & (Account.community == Account.select(Account.community).where(Account.household == household_id))
+    & ((Account.household == household_id)
+       | (Account.household.is_null() & Account.kind.in_(["issuance", "love_pool"])))).order_by(Account.id)
+    .for_update().tuples())
+
+
+def accounts_for_credit(household_id: int, community_id: int | None = None) -> tuple[Account, Account, Account,
+                                                                                    LedgerChain | None]:
     """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query
-    (the accounts hold the fields posting reads)."""
+    (the accounts hold the fields posting reads).
+
+    On PostgreSQL, given the community the household is expected in (a record's), the accounts come back
+    locked and the chain head as None (`post` locks it, after the accounts): pass them to `post` with
+    `locked=True`. A household found in another community is read as without `community_id`, unlocked
+    (its caller locks what a crossing touches first)."""
+    if community_id is not None and is_postgres():
+        rows = _CREDIT_ACCOUNTS_LOCKED.tuples(household_id, community_id)
+        by_kind = {row[3]: instance(Account, dict(zip(_CREDIT_NAMES, row, strict=True))) for row in rows}
+        if "household" in by_kind:
+            return by_kind["household"], by_kind["issuance"], by_kind["love_pool"], None
     rows = _CREDIT_ACCOUNTS.tuples(household_id)
     accounts = [instance(Account, dict(zip(_CREDIT_NAMES, row, strict=False))) for row in rows]
     by_kind = {account.kind: account for account in accounts}
@@ -281,8 +303,10 @@ def _locking(query):
 
 
 _CHAIN = Prepared(lambda community_id: _locking(LedgerChain.select().where(LedgerChain.community == community_id)))
+_TWO_CHAINS = Prepared(lambda first, second: _locking(LedgerChain.select().where(
+    LedgerChain.community.in_([first, second])).order_by(LedgerChain.community)))
 _ACCOUNTS = {n: Prepared(lambda *ids: _locking(Account.select().where(Account.id.in_(list(ids))).order_by(Account.id)))
-             for n in (1, 2, 3)}
+             for n in (1, 2, 3, 4)}
 
 
 def _lock_chains(community_ids) -> dict[int, LedgerChain]:
@@ -290,6 +314,8 @@ def _lock_chains(community_ids) -> dict[int, LedgerChain]:
     ids = sorted(set(community_ids))
     if len(ids) == 1:
         return {ids[0]: _CHAIN.first(ids[0])}
+    if len(ids) == 2:
+        return {chain.community_id: chain for chain in _TWO_CHAINS.rows(*ids)}
     query = _locking(LedgerChain.select().where(LedgerChain.community.in_(ids)).order_by(LedgerChain.community))
     return {chain.community_id: chain for chain in query}
 
@@ -325,6 +351,12 @@ _MOVE = {
     "issuance": Prepared(lambda delta, account_id: Account.update(posted_minutes=Account.posted_minutes + delta)
                          .where(Account.id == account_id)
                          .returning(Account.posted_minutes)),
+    # The community's network limit bounds its position both ways; no network, no limit row: nothing moves.
+    "clearing": Prepared(lambda delta, account_id, community_id: Account.update(
+        posted_minutes=Account.posted_minutes + delta).where(
+        Account.id == account_id,
+        fn.ABS(Account.posted_minutes + delta) <= NetworkMember.select(NetworkMember.limit_minutes).where(
+            NetworkMember.community == community_id)).returning(Account.posted_minutes)),
 }
 _CHAIN_HEAD = Prepared(lambda seq, digest, chain_id: LedgerChain.update(last_seq=seq, last_hash=digest)
                        .where(LedgerChain.id == chain_id))
@@ -336,8 +368,32 @@ _INSERT_ENTRIES = {
     n: Prepared(lambda *values, n=n: Entry.insert_many([
         dict(zip(_ENTRY_COLUMNS, values[i * len(_ENTRY_COLUMNS):(i + 1) * len(_ENTRY_COLUMNS)], strict=True))
         for i in range(n)]))
+    for n in (1, 2, 3, 4)  # 4: a movement between two communities
+}
+
+
+# PostgreSQL: the entries and their chain's new head in one statement (a data-modifying WITH runs to
+# completion whether or not the UPDATE reads it): one round trip fewer on every posting in one community.
+_APPEND_AND_ADVANCE = {
+    n: Prepared(lambda *values, n=n: LedgerChain.update(last_seq=values[-3], last_hash=values[-2]).where(
+        LedgerChain.id == values[-1]).with_cte(Entry.insert_many([
+            dict(zip(_ENTRY_COLUMNS, values[i * len(_ENTRY_COLUMNS):(i + 1) * len(_ENTRY_COLUMNS)], strict=True))
+            for i in range(n)]).cte("appended")))
     for n in (1, 2, 3)
 }
+
+
+def _append(rows: list[dict], chains: dict[int, LedgerChain]) -> None:
+    """Insert the entries and move the chain heads on."""
+    prepared = _APPEND_AND_ADVANCE.get(len(rows)) if is_postgres() and len(chains) == 1 else None
+    if prepared is not None:
+        (chain,) = chains.values()
+        prepared.rowcount(*[row[name] for row in rows for name in _ENTRY_COLUMNS], chain.last_seq, chain.last_hash,
+                          chain.id)
+        return
+    _insert_entries(rows)
+    for chain in chains.values():
+        _CHAIN_HEAD.rowcount(chain.last_seq, chain.last_hash, chain.id)
 
 
 def _insert_entries(rows: list[dict]) -> None:
@@ -352,12 +408,8 @@ def _move(account: Account, delta: int) -> int | None:
     """New posted balance, or None when a floor refused (household: available; love pool: posted;
     clearing: the community's network limit either way, none when it is in no network)."""
     if account.kind == "clearing":
-        limit = NetworkMember.select(NetworkMember.limit_minutes).where(NetworkMember.community == account.community_id)
-        rows = list(Account.update(posted_minutes=Account.posted_minutes + delta).where(
-            Account.id == account.id, Account.posted_minutes + delta <= limit,
-            (Account.posted_minutes + delta) * -1 <= limit).returning(Account.posted_minutes).execute())
-        return rows[0].posted_minutes if rows else None
-    if account.kind == "issuance":
+        rows = _MOVE["clearing"].rows(delta, account.id, account.community_id)
+    elif account.kind == "issuance":
         rows = _MOVE["issuance"].rows(delta, account.id)
     else:
         rows = _MOVE[account.kind].rows(delta, account.id, max(0, -delta))
@@ -410,13 +462,11 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                      "prev_hash": chain.last_hash, "hash": digest})
         chain.last_seq, chain.last_hash = seq, digest
     try:
-        _insert_entries(rows)
+        _append(rows, chains)
     except IntegrityError as exc:
         if "month" in str(exc) and "closed" in str(exc):
             raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
         raise
-    for chain in chains.values():
-        _CHAIN_HEAD.rowcount(chain.last_seq, chain.last_hash, chain.id)
 
 
 def _hours(minutes: int) -> str:
@@ -477,7 +527,7 @@ def moved_minutes(legs, accounts, community_id: int) -> int:
 
 def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason: str = "", details=None,
          counter_community_id: int | None = None, actor=None, on_behalf_of=None, record_id=None, reverses=None, account_ids=(), accounts=(), chain=None,
-         savepoint: bool = True) -> Transfer:
+         savepoint: bool = True, locked: bool = False) -> Transfer:
     """Post a transfer: lock the chain and the accounts, let `legs_for(accounts)` size the legs, apply them.
 
     `legs_for` receives the locked accounts and returns (legs, extra_details) — sizing
@@ -487,8 +537,9 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
     transaction if there is one, in a savepoint unless `savepoint=False` (for a caller
     whose transaction ends on any error anyway). `accounts` may pass rows the caller read
     inside its transaction: on SQLite that transaction already holds the write lock, so
-    they are current; PostgreSQL locks and re-reads them. `chain`, the accounts'
-    community's chain head read the same way, likewise. `counter_community_id`: the other
+    they are current; PostgreSQL locks and re-reads them, unless `locked` says the caller
+    read them FOR UPDATE in this transaction (in id order). `chain`, the accounts'
+    community's chain head read the same way, likewise (SQLite only: PostgreSQL locks it here). `counter_community_id`: the other
     community of a movement between two (its legs pass through both clearing accounts).
     """
     if code not in CODES:
@@ -496,13 +547,13 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
     digest = body_hash(body)
     # A savepoint when nested: a refused leg must not leave the caller's transaction half-written.
     with database.atomic() if savepoint or not database.in_transaction() else nullcontext():
-        held = bool(accounts) and not is_postgres() and database.in_transaction()
+        held = bool(accounts) and database.in_transaction() and (locked or not is_postgres())
         if held:
             accounts = {account.id: account for account in accounts}
         else:
             accounts = _lock_accounts(account_ids or [a.id for a in accounts])
         communities = {a.community_id for a in accounts.values()}
-        if held and chain is not None and communities == {chain.community_id}:
+        if held and chain is not None and not is_postgres() and communities == {chain.community_id}:
             chains = {chain.community_id: chain}
         else:
             chains = _lock_chains(communities)
@@ -555,7 +606,22 @@ def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "
     return transfer
 
 
-def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | None = None) -> Transfer:
+# What posting a hold touches, read in one query (PostgreSQL: locked, in id order, as every posting takes
+# them): at home the hold's household account and the community's issuance; served by a neighbour the
+# household account, its community's clearing, and the serving community's clearing and issuance.
+_HOLD_ACCOUNTS_HOME = Prepared(lambda account_id, community_id: _locking(Account.select().where(
+    (Account.id == account_id)
+    | ((Account.community == community_id) & Account.household.is_null() & (Account.kind == "issuance")))
+    .order_by(Account.id)))
+_HOLD_ACCOUNTS_ACROSS = Prepared(lambda account_id, out_id, in_id: _locking(Account.select().where(
+    (Account.id == account_id)
+    | ((Account.community == out_id) & Account.household.is_null() & (Account.kind == "clearing"))
+    | ((Account.community == in_id) & Account.household.is_null() & Account.kind.in_(["clearing", "issuance"])))
+    .order_by(Account.id)))
+_TRANSFER = Prepared(lambda transfer_id: Transfer.select().where(Transfer.id == transfer_id))
+
+
+def post_hold(transfer_id: int | Transfer, *, minutes: int, details=None, served_in: int | None = None) -> Transfer:
     """Spend at most the held minutes; release the rest. Happens once.
 
     Spending nothing is a release (voided), never a hold "posted" for 0 minutes. `served_in`: the
@@ -563,33 +629,36 @@ def post_hold(transfer_id: int, *, minutes: int, details=None, served_in: int | 
     minutes then cross to it through both clearing accounts — household −n, its clearing +n | the
     serving community's clearing −n, its issuance +n (it issued the volunteer's credit) — both chain heads
     locked in community order, the limits checked; the hold names that community (`counter_community`).
+    `transfer_id` may be the hold's row, read in the caller's transaction (its resolution is guarded).
     """
     with database.atomic():
-        transfer = Transfer.get_by_id(transfer_id)
+        transfer = transfer_id if isinstance(transfer_id, Transfer) else _TRANSFER.first(transfer_id)
+        if transfer is None:
+            raise NotFound()
         if minutes < 0 or minutes > transfer.minutes:
             raise RuleBroken(f"实际时长不能超过冻结的{transfer.minutes / 60:g}小时", field="minutes", rule="post_exceeds_hold")
         if minutes == 0:
-            return void_hold(transfer_id)
-        across = served_in is not None and served_in != transfer.community_id
-        issuance = system_account(served_in if across else transfer.community_id, "issuance")
-        if not across:
-            accounts = _lock_accounts([transfer.hold_account_id, issuance.id])
-            chains = _lock_chains([transfer.community_id])
-            legs = [Leg(transfer.hold_account_id, -minutes), Leg(issuance.id, minutes)]
-            _resolve_hold(transfer, state="posted", posted_minutes=minutes, details={**transfer.details, **(details or {})})
+            return void_hold(transfer.id)
+        home = transfer.community_id
+        across = served_in is not None and served_in != home
+        # accounts first, then the chain heads, as every posting takes them (no deadlock with one)
+        if across:
+            rows = _HOLD_ACCOUNTS_ACROSS.rows(transfer.hold_account_id, home, served_in)
         else:
-            out_clearing = system_account(transfer.community_id, "clearing")
-            in_clearing = system_account(served_in, "clearing")
-            # accounts first, then the chain heads, as every posting takes them (no deadlock with one)
-            accounts = _lock_accounts([transfer.hold_account_id, out_clearing.id, in_clearing.id, issuance.id])
-            chains = _lock_chains([transfer.community_id, served_in])
-            legs = [Leg(transfer.hold_account_id, -minutes), Leg(out_clearing.id, minutes), Leg(in_clearing.id, -minutes),
-                    Leg(issuance.id, minutes)]
-            _resolve_hold(transfer, state="posted", posted_minutes=minutes, counter_community=served_in,
-                          details={**transfer.details, **(details or {})})
-            transfer.counter_community_id = served_in
+            rows = _HOLD_ACCOUNTS_HOME.rows(transfer.hold_account_id, home)
+        accounts = {account.id: account for account in rows}
+        kinds = {(account.community_id, account.kind): account.id for account in rows}
+        chains = _lock_chains([home, served_in] if across else [home])
+        fields = {"state": "posted", "posted_minutes": minutes, "details": {**transfer.details, **(details or {})}}
+        if not across:
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(kinds[home, "issuance"], minutes)]
+        else:
+            legs = [Leg(transfer.hold_account_id, -minutes), Leg(kinds[home, "clearing"], minutes),
+                    Leg(kinds[served_in, "clearing"], -minutes), Leg(kinds[served_in, "issuance"], minutes)]
+            fields["counter_community"] = served_in
+        _resolve_hold(transfer, **fields)
         _apply_legs(transfer, legs, accounts, chains, day=clock.today())
-    return Transfer.get_by_id(transfer_id)
+    return transfer
 
 
 def void_hold(transfer_id: int) -> Transfer:
@@ -599,17 +668,40 @@ def void_hold(transfer_id: int) -> Transfer:
     return Transfer.get_by_id(transfer_id)
 
 
-def _resolve_hold(transfer: Transfer, **fields) -> None:
-    """A pending hold leaves `pending` once (a guarded UPDATE) and stops counting as held; call in a transaction."""
-    resolved = (
-        Transfer.update(resolved_at=clock.now(), **fields)
-        .where(Transfer.id == transfer.id, Transfer.state == "pending")
-        .execute()
-    )
+_RESOLVE = {
+    "voided": Prepared(lambda now, transfer_id: Transfer.update(state="voided", resolved_at=now).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+    "posted": Prepared(lambda now, minutes, details, transfer_id: Transfer.update(
+        state="posted", resolved_at=now, posted_minutes=minutes, details=details).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+    "posted_across": Prepared(lambda now, minutes, details, counter, transfer_id: Transfer.update(
+        state="posted", resolved_at=now, posted_minutes=minutes, details=details, counter_community=counter).where(
+        Transfer.id == transfer_id, Transfer.state == "pending")),
+}
+_RELEASE = Prepared(lambda minutes, account_id: Account.update(pending_minutes=Account.pending_minutes - minutes)
+                    .where(Account.id == account_id))
+
+
+def _resolve_hold(transfer: Transfer, *, state: str, posted_minutes: int = 0, details=None,
+                  counter_community: int | None = None) -> None:
+    """A pending hold leaves `pending` once (a guarded UPDATE) and stops counting as held; call in a transaction.
+    The instance takes the new values."""
+    now = clock.now()
+    if state == "voided":
+        resolved = _RESOLVE["voided"].rowcount(now, transfer.id)
+    elif counter_community is None:
+        resolved = _RESOLVE["posted"].rowcount(now, posted_minutes, Transfer.details.db_value(details), transfer.id)
+    else:
+        resolved = _RESOLVE["posted_across"].rowcount(now, posted_minutes, Transfer.details.db_value(details),
+                                                      counter_community, transfer.id)
     if resolved != 1:
         raise AlreadyResolved("这笔冻结已经结算或取消过了")
-    Account.update(pending_minutes=Account.pending_minutes - transfer.minutes).where(
-        Account.id == transfer.hold_account_id).execute()
+    _RELEASE.rowcount(transfer.minutes, transfer.hold_account_id)
+    transfer.state, transfer.resolved_at = state, now
+    if state == "posted":
+        transfer.posted_minutes, transfer.details = posted_minutes, details
+        if counter_community is not None:
+            transfer.counter_community_id = counter_community
 
 
 def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
@@ -664,13 +756,31 @@ def add_member_year(member_id: int, year: int, minutes: int) -> None:
     _ADD_MEMBER_YEAR.rowcount(member_id, year, minutes, minutes)
 
 
-def lock_crossing(community_ids, account_ids) -> None:
+_CROSSING_LOCKS: dict[tuple[int, int, int], Prepared] = {}
+
+
+def lock_crossing(community_ids, account_ids, household_ids=()) -> None:
     """Inside the caller's transaction, before postings that cross between communities: lock the given
-    accounts and the communities' clearing accounts, then their chain heads, each in id order — the order
-    every posting takes them in, so two crossings (or a crossing and a gift) cannot deadlock."""
-    clearing = [system_account(community_id, "clearing").id for community_id in community_ids]
-    _lock_accounts([*account_ids, *clearing])
-    _lock_chains(community_ids)
+    accounts, the given households' accounts and the communities' clearing accounts (one statement), then
+    their chain heads, each in id order — the order every posting takes them in, so two crossings (or a
+    crossing and a gift) cannot deadlock. SQLite: nothing to do, the IMMEDIATE transaction holds the write
+    lock."""
+    if not is_postgres():
+        return
+    communities, accounts, households = sorted(set(community_ids)), list(account_ids), list(household_ids)
+    arity = (len(accounts), len(households), len(communities))
+    prepared = _CROSSING_LOCKS.get(arity)
+    if prepared is None:
+        def build(*params):
+            a, h = params[:arity[0]], params[arity[0]:arity[0] + arity[1]]
+            c = params[arity[0] + arity[1]:]
+            return Account.select(Account.id).where(
+                Account.id.in_(list(a)) | Account.household.in_(list(h))
+                | (Account.household.is_null() & (Account.kind == "clearing") & Account.community.in_(list(c)))
+            ).order_by(Account.id).for_update()
+        prepared = _CROSSING_LOCKS[arity] = Prepared(build)
+    prepared.tuples(*accounts, *households, *communities)
+    _lock_chains(communities)
 
 
 def hold_communities(community_ids) -> None:
