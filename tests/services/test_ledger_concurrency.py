@@ -167,3 +167,39 @@ def test_simultaneous_confirmations_credit_once(pg_app):
     assert Transfer.select().where(Transfer.record_id == record.id).count() == 1
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 120
     assert ledger_verify.verify() == []
+
+
+def test_a_payback_confirmation_locks_the_elders_account_with_the_credit_before_any_chain_head(pg_app, postgres_url):
+    """Confirming a payback credits the volunteer (accounts, then the chain head) and spends the elder's hold in
+    the same transaction. Were the elder's account locked only then, after the chain head, a gift by the elder at
+    that moment (the elder's account, then the chain head) would deadlock with it: so the credit's first statement
+    locks it too. Checked without timing: while that statement's locks are held, another connection cannot take
+    the elder's account (NOWAIT), and the chain head is still free."""
+    import psycopg2
+    from psycopg2 import errors
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    elder = make_member(community)
+    other = psycopg2.connect(postgres_url)
+    other.autocommit = True
+
+    def lockable(sql, *params):
+        try:
+            other.cursor().execute(sql + " NOWAIT", params)
+            return True
+        except errors.LockNotAvailable:
+            return False
+
+    elder_account = "SELECT id FROM account WHERE household_id = %s FOR UPDATE"
+    chain_head = "SELECT id FROM ledger_chain WHERE community_id = %s FOR UPDATE"
+    try:
+        with database.atomic():
+            ledger.accounts_for_credit(volunteer.household_id, community.id, also_lock=elder.household_id)
+            assert not lockable(elder_account, elder.household_id)
+            assert lockable(chain_head, community.id)
+        with database.atomic():  # without it, as before: the elder's account is free until the hold is spent
+            ledger.accounts_for_credit(volunteer.household_id, community.id)
+            assert lockable(elder_account, elder.household_id)
+    finally:
+        other.close()

@@ -586,8 +586,10 @@ def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str,
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
                      reason: str = "", details: dict | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case).
-    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id)
+    # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case), with the
+    # recipient household's account, which a payback's hold spends next in this transaction.
+    target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id,
+                                                               also_lock=record.recipient_household_id)
     crossing = {}
     if target.community_id != record.community_id:
         # A volunteer of a neighbouring community served a payback opened to the network (通存通兑): credited in

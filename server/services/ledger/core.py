@@ -169,28 +169,35 @@ _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
 
 
 # PostgreSQL, crediting a household of the community the caller names: the three accounts read and locked
-# (in id order, as every posting takes them) in one statement. No rows for the household: it is elsewhere.
-_CREDIT_ACCOUNTS_LOCKED = Prepared(lambda household_id, community_id: Account.select(*_CREDIT_FIELDS).where(
+# (in id order, as every posting takes them) in one statement, with another household's account of that
+# community the same transaction posts to next (a payback's hold). No rows for the household: it is elsewhere.
+_CREDIT_ACCOUNTS_LOCKED = Prepared(lambda household_id, also_household_id, community_id: Account.select(
+    *_CREDIT_FIELDS).where(
     (Account.community == community_id)
     # nothing at all (nothing locked) when the household's account is in another community
     & (Account.community == Account.select(Account.community).where(Account.household == household_id))
-    & ((Account.household == household_id)
+    & ((Account.household == household_id) | (Account.household == also_household_id)
        | (Account.household.is_null() & Account.kind.in_(["issuance", "love_pool"])))).order_by(Account.id)
     .for_update().tuples())
 
 
-def accounts_for_credit(household_id: int, community_id: int | None = None) -> tuple[Account, Account, Account,
-                                                                                    LedgerChain | None]:
+def accounts_for_credit(household_id: int, community_id: int | None = None, *, also_lock: int | None = None
+                        ) -> tuple[Account, Account, Account, LedgerChain | None]:
     """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query
     (the accounts hold the fields posting reads).
 
     On PostgreSQL, given the community the household is expected in (a record's), the accounts come back
     locked and the chain head as None (`post` locks it, after the accounts): pass them to `post` with
     `locked=True`. A household found in another community is read as without `community_id`, unlocked
-    (its caller locks what a crossing touches first)."""
+    (its caller locks what a crossing touches first). `also_lock`: another household of that community whose
+    account the same transaction posts to after the chain head is taken (a payback's hold, spent when its
+    service is confirmed), locked in this one statement so that the accounts are all taken before the chain
+    head, in id order, as every posting takes them: a gift by that household at the same moment cannot
+    deadlock with the confirmation."""
     if community_id is not None and is_postgres():
-        rows = _CREDIT_ACCOUNTS_LOCKED.tuples(household_id, community_id)
-        by_kind = {row[3]: instance(Account, dict(zip(_CREDIT_NAMES, row, strict=True))) for row in rows}
+        rows = _CREDIT_ACCOUNTS_LOCKED.tuples(household_id, also_lock or household_id, community_id)
+        by_kind = {row[3]: instance(Account, dict(zip(_CREDIT_NAMES, row, strict=True))) for row in rows
+                   if row[3] != "household" or row[2] == household_id}
         if "household" in by_kind:
             return by_kind["household"], by_kind["issuance"], by_kind["love_pool"], None
     rows = _CREDIT_ACCOUNTS.tuples(household_id)
