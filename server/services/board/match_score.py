@@ -51,6 +51,7 @@ from functools import reduce
 
 from peewee import SQL, Case, Cast, fn
 
+from server.db import database
 from server.models import Member as M
 from server.models import (
     MemberYear,
@@ -140,8 +141,12 @@ def score(facts: Facts, weights: dict[str, float]) -> tuple[float, dict[str, flo
 def rank(facts: list[Facts], weights: dict[str, float]) -> list[tuple[float, dict[str, float], Facts]]:
     """Best first: total, then the per-task hash, then the id (deterministic: a re-run ranks alike)."""
     scored = [(*score(f, weights), f) for f in facts]
-    scored.sort(key=lambda row: (-row[0], row[2].tiebreak, row[2].member_id))
+    scored.sort(key=_order)
     return scored
+
+
+def _order(row) -> tuple:
+    return -row[0], row[2].tiebreak, row[2].member_id
 
 
 def mentions(specialties: str, words: list[str]) -> bool:
@@ -229,7 +234,7 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
     bounded = min(weights.values()) >= 0  # a negative weight bounds nothing: every part is read in full
     while True:
         found = parts(task, bits=bits, weights=weights, across=_across(task, communities))
-        facts, ranked, left, cut = [], [], None, None
+        ranked, left, cut = [], None, None
         for n, part in enumerate(found):
             above = None
             if bounded and len(ranked) >= top:
@@ -239,8 +244,8 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
             rows = _read(task, part, fits, teams, bits, weights, limit, exclude, opening_id, communities) if fits else []
             if len(rows) >= limit:
                 cut = rows[-1]["coarse"] if cut is None else max(cut, rows[-1]["coarse"])
-            facts += facts_for(rows, words=words, now=now)
-            ranked = rank(facts, weights)[:top]
+            # the top K of everything read is the top K of the last top K and the new rows: each scored once
+            ranked = sorted(ranked + rank(facts_for(rows, words=words, now=now), weights), key=_order)[:top]
             outside = [later.most for later in found[n + 1:]] + [b for b in (left, cut) if b is not None]
             if proven(ranked, top, max(outside) if outside else None, weights):
                 return ranked
@@ -346,19 +351,39 @@ def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_
     return rows
 
 
+def _placeholders(count: int) -> str:
+    return ", ".join([database.param] * count)
+
+
+# History and hours of the volunteers read, as SQL written once: peewee would render an IN list of
+# hundreds of ids value by value on every call (more CPU than the database takes to answer it).
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+_E, _Y = TaskEvent, MemberYear
+_HISTORY_SQL = (
+    f"SELECT {_q(_E.volunteer.column_name)}, {_q(_E.kind.column_name)}, COUNT(DISTINCT {_q(_E.task.column_name)}), "
+    f"SUM(CASE WHEN {_q(_E.at.column_name)} >= {{p}} THEN 1 ELSE 0 END) FROM {_q(_E._meta.table_name)} "
+    f"WHERE {_q(_E.volunteer.column_name)} IN ({{ids}}) AND {_q(_E.kind.column_name)} IN ({{kinds}}) "
+    f"GROUP BY {_q(_E.volunteer.column_name)}, {_q(_E.kind.column_name)}"
+)
+_YEARS_SQL = (
+    f"SELECT {_q(_Y.member.column_name)}, MAX({_q(_Y.minutes.column_name)}) FROM {_q(_Y._meta.table_name)} "
+    f"WHERE {_q(_Y.member.column_name)} IN ({{ids}}) AND {_q(_Y.year.column_name)} IN ({{p}}, {{p}}) "
+    f"GROUP BY {_q(_Y.member.column_name)}"
+)
+
+
 def history(member_ids: list[int], since: dt.datetime) -> dict[int, dict[str, int]]:
     """Per volunteer: tasks claimed recently, completed, not attended and given back (TaskEvent)."""
     counts = {member_id: dict.fromkeys(("recent_claims", "completed", "no_shows", "releases"), 0)
               for member_id in member_ids}
     if not member_ids:
         return counts
-    rows = (
-        TaskEvent.select(TaskEvent.volunteer, TaskEvent.kind, fn.COUNT(fn.DISTINCT(TaskEvent.task)),
-                         fn.SUM(_flag(TaskEvent.at >= since)))
-        .where(TaskEvent.volunteer.in_(member_ids), TaskEvent.kind.in_(HISTORY_KINDS))
-        .group_by(TaskEvent.volunteer, TaskEvent.kind)
-        .tuples()
-    )
+    sql = _HISTORY_SQL.format(p=database.param, ids=_placeholders(len(member_ids)),
+                              kinds=_placeholders(len(HISTORY_KINDS)))
+    rows = database.execute_sql(sql, [TaskEvent.at.db_value(since), *member_ids, *HISTORY_KINDS]).fetchall()
     for member_id, kind, tasks, recent in rows:
         facts = counts[member_id]
         if kind == "claim":
@@ -376,9 +401,8 @@ def yearly_minutes(member_ids: list[int], year: int) -> dict[int, int]:
     """The better of this year's and last year's credited minutes."""
     if not member_ids:
         return {}
-    rows = (MemberYear.select(MemberYear.member, fn.MAX(MemberYear.minutes))
-            .where(MemberYear.member.in_(member_ids), MemberYear.year.in_([year, year - 1]))
-            .group_by(MemberYear.member).tuples())
+    sql = _YEARS_SQL.format(p=database.param, ids=_placeholders(len(member_ids)))
+    rows = database.execute_sql(sql, [*member_ids, year, year - 1]).fetchall()
     return {member_id: int(minutes or 0) for member_id, minutes in rows}
 
 
