@@ -48,6 +48,7 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from types import SimpleNamespace
 
 from peewee import SQL, Case, Cast, fn
 
@@ -114,10 +115,11 @@ def tiebreak(member_id: int, task_id: int) -> int:
     return (member_id * 7919 + _offset(task_id)) % HASH_PRIME
 
 
-def _sql_tiebreak(task_id: int, member_id=M.id):
+def _sql_tiebreak(offset, member_id=M.id):
+    """`tiebreak` in SQL, `offset` being the task's `_offset` (or its stand-in)."""
     # peewee's `%` means LIKE, and a literal % would confuse psycopg2: a mod b = a - (a / b) * b
     # (integer division on both backends; BIGINT so large ids cannot overflow PostgreSQL's integer).
-    hashed = Cast(member_id, "BIGINT") * 7919 + _offset(task_id)
+    hashed = Cast(member_id, "BIGINT") * 7919 + offset
     return hashed - (hashed / HASH_PRIME) * HASH_PRIME
 
 
@@ -169,9 +171,9 @@ FITS = ((1, 1), (1, 0), (0, 1))
 class Part:
     """Eligible volunteers who share a proximity and (when it weighs) whether they are free in the task's
     window, so share the coarse score but for the fit. `most` is the best coarse score anyone in it can
-    have (both ways of fitting)."""
+    have (both ways of fitting). `place`: "building", "area" (the rest of it) or "rest"."""
 
-    where: tuple
+    place: str
     proximity: float
     available: bool | None  # None: availability weighs nothing, so the part mixes free and not free
     most: float
@@ -185,22 +187,31 @@ def parts(task, *, bits: int, weights: dict[str, float], across: bool = False) -
     """The task's building, the rest of its area, the rest of the community — each split into those free
     in the window and the others — best `most` first (free in the building first, with any weights ≥ 0).
     `across` (volunteers of other communities may be asked): 3号楼 of another community is not the task's
-    building, so the building and the area are the task's community's, and the rest is everyone else."""
-    places, here = [], ((Volunteer.community == task.community_id,) if across else ())
-    building = (Volunteer.building != task.building,) if task.building else ()
-    if task.building:
-        places.append((here + (Volunteer.building == task.building,), NEAR_BUILDING))
-    if task.area:
-        places.append((here + (Volunteer.area == task.area,) + building, NEAR_AREA))
-    rest = building + ((Volunteer.area != task.area,) if task.area else ())
-    if across and rest:
-        rest = ((Volunteer.community != task.community_id) | reduce(operator.and_, rest),)
-    places.append((rest, 0.0))
-    free = Volunteer.availability_mask.bin_and(bits)
-    times = [((free != 0,), True), ((free == 0,), False)] if weights["availability"] > 0 else [((), None)]
-    found = [Part(where + when, proximity, available, 0.0) for where, proximity in places for when, available in times]
-    found = [Part(p.where, p.proximity, p.available, p.coarse(weights, 1, 1)) for p in found]
+    building, so the building and the area are the task's community's, and the rest is everyone else
+    (`_where` writes each part's conditions)."""
+    places = ([("building", NEAR_BUILDING)] if task.building else []) + (
+        [("area", NEAR_AREA)] if task.area else []) + [("rest", 0.0)]
+    times = [True, False] if weights["availability"] > 0 else [None]
+    found = [Part(place, proximity, available, 0.0) for place, proximity in places for available in times]
+    found = [Part(p.place, p.proximity, p.available, p.coarse(weights, 1, 1)) for p in found]
     return sorted(found, key=lambda part: -part.most)  # stable: the building before the area on a tie
+
+
+def _where(shape, a) -> tuple:
+    """The part's conditions on Volunteer (`shape.place`, `shape.available`), from the task's values `a`
+    (community_id, building, area, bits)."""
+    here = (Volunteer.community == a.community_id,) if shape.across else ()
+    building = (Volunteer.building != a.building,) if shape.building else ()
+    if shape.place == "building":
+        where = here + (Volunteer.building == a.building,)
+    elif shape.place == "area":
+        where = here + (Volunteer.area == a.area,) + building
+    else:
+        where = building + ((Volunteer.area != a.area,) if shape.area else ())
+        if shape.across and where:
+            where = ((Volunteer.community != a.community_id) | reduce(operator.and_, where),)
+    free = Volunteer.availability_mask.bin_and(a.bits)
+    return where + (() if shape.available is None else (free != 0,) if shape.available else (free == 0,))
 
 
 def serving_teams(task) -> list[int]:
@@ -288,23 +299,101 @@ def _across(task, communities) -> bool:
     return communities is not None or bool(getattr(task, "network_id", None))
 
 
-def _communities(task, communities=None):
+def _communities(shape, a):
     """The task's community; for a payback opened to its network (通存通兑), every member community — or
     the communities the caller names."""
-    if communities is not None:
-        return Volunteer.community.in_(list(communities))
-    if getattr(task, "network_id", None):
-        members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
+    if shape.communities is not None:
+        return Volunteer.community.in_(a.communities)
+    if shape.network:
+        members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == a.network)
         return Volunteer.community.in_(members)
-    return Volunteer.community == task.community_id
+    return Volunteer.community == a.community_id
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one part's read looks like apart from its values: one SQL text per shape and dialect."""
+
+    place: str
+    available: bool | None
+    across: bool
+    building: bool
+    area: bool
+    fits: tuple
+    teams: int
+    recipient: bool
+    exclude: int
+    opening: bool
+    communities: int | None  # how many the caller names, or None
+    network: bool
+    fit_first: bool
+
+
+_STAND_IN = 7_100_000_000
+
+
+class _ByShape:
+    """SQL that peewee renders once per dialect and shape with stand-in values, then runs with the real
+    ones (as server/db/prepared.py's `Prepared`, which takes a fixed number of values: here lists of any
+    length, their length in the shape). Rendering a part's read cost about as much CPU as SQLite took to
+    answer the building's part."""
+
+    def __init__(self, build):
+        self.build, self.cache = build, {}
+
+    def tuples(self, shape: _Shape, values: dict) -> list[tuple]:
+        key = (type(database.obj), shape)
+        compiled = self.cache.get(key)
+        if compiled is None:
+            stand_ins, named, n = {}, {}, _STAND_IN
+            for name, value in values.items():
+                if isinstance(value, list):
+                    stand_ins[name] = list(range(n, n + len(value)))
+                    named.update({n + i: (name, i) for i in range(len(value))})
+                    n += len(value)
+                else:
+                    stand_ins[name], named[n] = n, (name, None)
+                    n += 1
+            sql, params = self.build(shape, SimpleNamespace(**stand_ins)).sql()
+            slots = []
+            for param in params:
+                stand_in = int(param) if type(param) is int or (type(param) is str and param.isdigit()) else None
+                slots.append((*named[stand_in], None) if stand_in in named else (None, None, param))
+            if len(self.cache) >= 512:  # shapes are few; lists of many lengths must not grow it for ever
+                self.cache.clear()
+            compiled = self.cache[key] = (sql, slots)
+        sql, slots = compiled
+        args = [constant if name is None else values[name] if index is None else values[name][index]
+                for name, index, constant in slots]
+        return database.execute_sql(sql, args).fetchall()
 
 
 def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_id, communities) -> list[dict]:
-    """One part's best `limit` among those fitting one of `fits` ways, best coarse score first: active
-    volunteers of the task's community in the part, minus whom the task must not ask. Driven by the part's
-    index (community with building, area, or status); each volunteer's fit is one probe of (volunteer,
-    category) and one of (volunteer, team)."""
+    """One part's best `limit` among those fitting one of `fits` ways, best coarse score first (`_read_query`),
+    the coarse score added."""
+    network = communities is None and bool(getattr(task, "network_id", None))
+    shape = _Shape(part.place, part.available, _across(task, communities), bool(task.building), bool(task.area),
+                   tuple(fits), len(teams), bool(task.recipient_household_id), len(exclude), opening_id is not None,
+                   None if communities is None else len(communities), network, weights["fit"] >= 0)
+    values = {"community_id": task.community_id, "building": task.building, "area": task.area, "bits": bits,
+              "category": task.category_id, "teams": list(teams), "offset": _offset(task.id),
+              "recipient": task.recipient_household_id, "exclude": list(exclude), "opening": opening_id,
+              "communities": list(communities or ()), "network": getattr(task, "network_id", None), "limit": limit}
+    rows = []
+    for member_id, specialties, intention, team, available, hashed in _READS.tuples(shape, values):
+        rows.append({"member_id": member_id, "specialties": specialties, "intention": intention, "team": team,
+                     "available": available, "tiebreak": hashed, "proximity": part.proximity,
+                     "coarse": part.coarse(weights, intention, team) + (
+                         weights["availability"] * available if part.available is None else 0)})
+    return rows
+
+
+def _read_query(shape: _Shape, a):
+    """A part's read: active volunteers of the task's community in the part, minus whom the task must not
+    ask. Driven by the part's index (community with building, area, or status); each volunteer's fit is one
+    probe of (volunteer, category) and one of (volunteer, team). `a` holds the values (or stand-ins)."""
     VI, VT = VolunteerIntention, VolunteerTeam
+    fits = shape.fits
     need_intention, need_team = all(i for i, _ in fits), all(t for _, t in fits)
     # Either way of fitting will do: one index probe per volunteer. PostgreSQL would rather hash every
     # intention in the category (tens of thousands) for a part of a few hundred; an OFFSET keeps it from
@@ -314,41 +403,39 @@ def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_
     def exists(query):
         return fn.EXISTS(query.limit(1).offset(0) if per_row else query)
 
-    chose = exists(VI.select(SQL("1")).where(VI.volunteer == Volunteer.id, VI.category == task.category_id))
-    joined = exists(VT.select(SQL("1")).where(VT.volunteer == Volunteer.id, VT.team.in_(teams))) if teams else None
+    chose = exists(VI.select(SQL("1")).where(VI.volunteer == Volunteer.id, VI.category == a.category))
+    joined = exists(VT.select(SQL("1")).where(VT.volunteer == Volunteer.id, VT.team.in_(a.teams))) if shape.teams else None
     intention = SQL("1") if need_intention else _flag(chose)
     team = SQL("1") if need_team else _flag(joined) if joined is not None else SQL("0")
     # a team's members are fewer than a category's: probe the team first, the intention only for them
     fitting = ([joined] if need_team else []) + ([chose] if need_intention else [])
     if not fitting:
         fitting = [joined | chose] if joined is not None else [chose]
-    available = _flag(Volunteer.availability_mask.bin_and(bits) != 0) if part.available is None else SQL(
-        "1" if part.available else "0")
+    available = _flag(Volunteer.availability_mask.bin_and(a.bits) != 0) if shape.available is None else SQL(
+        "1" if shape.available else "0")
     # The member (not erased, not of the recipient's household) is one probe per volunteer left: a join
     # would let PostgreSQL, pricing the part at a thousand rows, scan and hash every member instead.
     person = M.select(SQL("1")).where(M.id == Volunteer.member, M.erased_at.is_null())
-    if task.recipient_household_id:
-        person = person.where(M.household.is_null() | (M.household != task.recipient_household_id))
+    if shape.recipient:
+        person = person.where(M.household.is_null() | (M.household != a.recipient))
     query = (
         Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
                          team.alias("team"), available.alias("available"),
-                         _sql_tiebreak(task.id, Volunteer.member).alias("tiebreak"))
-        .where(_communities(task, communities), Volunteer.status == "active", *part.where, *fitting,
+                         _sql_tiebreak(a.offset, Volunteer.member).alias("tiebreak"))
+        .where(_communities(shape, a), Volunteer.status == "active", *_where(shape, a), *fitting,
                fn.EXISTS(person.limit(1).offset(0)))
     )
-    if exclude:
-        query = query.where(Volunteer.member.not_in(list(exclude)))
-    if opening_id is not None:
+    if shape.exclude:
+        query = query.where(Volunteer.member.not_in(a.exclude))
+    if shape.opening:
         query = query.where(Volunteer.member.not_in(
-            TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == opening_id)))
+            TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == a.opening)))
     # best fit first (the intention weighs more than a team): the flags' columns, each probe made once a row
-    fit = (SQL("intention").desc(), SQL("team").desc()) if weights["fit"] >= 0 else (SQL("intention"), SQL("team"))
-    rows = list(query.order_by(*fit, SQL("tiebreak"), SQL("member_id")).limit(limit).dicts())
-    for row in rows:
-        row["proximity"] = part.proximity
-        row["coarse"] = part.coarse(weights, row["intention"], row["team"]) + (
-            weights["availability"] * row["available"] if part.available is None else 0)
-    return rows
+    fit = (SQL("intention").desc(), SQL("team").desc()) if shape.fit_first else (SQL("intention"), SQL("team"))
+    return query.order_by(*fit, SQL("tiebreak"), SQL("member_id")).limit(a.limit)
+
+
+_READS = _ByShape(_read_query)
 
 
 def _placeholders(count: int) -> str:
