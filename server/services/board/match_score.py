@@ -418,8 +418,11 @@ def _read_query(shape: _Shape, a):
     person = M.select(SQL("1")).where(M.id == Volunteer.member, M.erased_at.is_null())
     if shape.recipient:
         person = person.where(M.household.is_null() | (M.household != a.recipient))
+    # read for the volunteers kept only: the rest of the read is the part's index alone (index-only)
+    profile = Volunteer.alias()
+    specialties = profile.select(profile.specialties).where(profile.id == Volunteer.id).alias("specialties")
     query = (
-        Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
+        Volunteer.select(Volunteer.member.alias("member_id"), specialties, intention.alias("intention"),
                          team.alias("team"), available.alias("available"),
                          _sql_tiebreak(a.offset, Volunteer.member).alias("tiebreak"))
         .where(_communities(shape, a), Volunteer.status == "active", *_where(shape, a), *fitting,
