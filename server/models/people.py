@@ -129,11 +129,13 @@ class Volunteer(BaseModel):
 
 
 # Matching reads a task's building, then its area, among active volunteers free in the task's window: with
-# status, availability and member in the index, those it skips are skipped without reading their rows.
+# status, availability and member in the index, those it skips are skipped without reading their rows. The id
+# (its fit is probed by it) makes the read index-only on PostgreSQL too (SQLite's indexes carry the rowid).
 Volunteer.add_index(Volunteer.index(Volunteer.community, Volunteer.building, Volunteer.status,
-                                    Volunteer.availability_mask, Volunteer.member, name="volunteer_matching_building"))
+                                    Volunteer.availability_mask, Volunteer.member, Volunteer.id,
+                                    name="volunteer_matching_building"))
 Volunteer.add_index(Volunteer.index(Volunteer.community, Volunteer.area, Volunteer.status, Volunteer.availability_mask,
-                                    Volunteer.building, Volunteer.member, name="volunteer_matching_area"))
+                                    Volunteer.building, Volunteer.member, Volunteer.id, name="volunteer_matching_area"))
 
 
 class HardshipPeriod(BaseModel):

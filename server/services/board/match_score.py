@@ -48,9 +48,11 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from types import SimpleNamespace
 
 from peewee import SQL, Case, Cast, fn
 
+from server.db import database
 from server.models import Member as M
 from server.models import (
     MemberYear,
@@ -113,10 +115,11 @@ def tiebreak(member_id: int, task_id: int) -> int:
     return (member_id * 7919 + _offset(task_id)) % HASH_PRIME
 
 
-def _sql_tiebreak(task_id: int, member_id=M.id):
+def _sql_tiebreak(offset, member_id=M.id):
+    """`tiebreak` in SQL, `offset` being the task's `_offset` (or its stand-in)."""
     # peewee's `%` means LIKE, and a literal % would confuse psycopg2: a mod b = a - (a / b) * b
     # (integer division on both backends; BIGINT so large ids cannot overflow PostgreSQL's integer).
-    hashed = Cast(member_id, "BIGINT") * 7919 + _offset(task_id)
+    hashed = Cast(member_id, "BIGINT") * 7919 + offset
     return hashed - (hashed / HASH_PRIME) * HASH_PRIME
 
 
@@ -140,8 +143,12 @@ def score(facts: Facts, weights: dict[str, float]) -> tuple[float, dict[str, flo
 def rank(facts: list[Facts], weights: dict[str, float]) -> list[tuple[float, dict[str, float], Facts]]:
     """Best first: total, then the per-task hash, then the id (deterministic: a re-run ranks alike)."""
     scored = [(*score(f, weights), f) for f in facts]
-    scored.sort(key=lambda row: (-row[0], row[2].tiebreak, row[2].member_id))
+    scored.sort(key=_order)
     return scored
+
+
+def _order(row) -> tuple:
+    return -row[0], row[2].tiebreak, row[2].member_id
 
 
 def mentions(specialties: str, words: list[str]) -> bool:
@@ -164,9 +171,9 @@ FITS = ((1, 1), (1, 0), (0, 1))
 class Part:
     """Eligible volunteers who share a proximity and (when it weighs) whether they are free in the task's
     window, so share the coarse score but for the fit. `most` is the best coarse score anyone in it can
-    have (both ways of fitting)."""
+    have (both ways of fitting). `place`: "building", "area" (the rest of it) or "rest"."""
 
-    where: tuple
+    place: str
     proximity: float
     available: bool | None  # None: availability weighs nothing, so the part mixes free and not free
     most: float
@@ -180,22 +187,31 @@ def parts(task, *, bits: int, weights: dict[str, float], across: bool = False) -
     """The task's building, the rest of its area, the rest of the community — each split into those free
     in the window and the others — best `most` first (free in the building first, with any weights ≥ 0).
     `across` (volunteers of other communities may be asked): 3号楼 of another community is not the task's
-    building, so the building and the area are the task's community's, and the rest is everyone else."""
-    places, here = [], ((Volunteer.community == task.community_id,) if across else ())
-    building = (Volunteer.building != task.building,) if task.building else ()
-    if task.building:
-        places.append((here + (Volunteer.building == task.building,), NEAR_BUILDING))
-    if task.area:
-        places.append((here + (Volunteer.area == task.area,) + building, NEAR_AREA))
-    rest = building + ((Volunteer.area != task.area,) if task.area else ())
-    if across and rest:
-        rest = ((Volunteer.community != task.community_id) | reduce(operator.and_, rest),)
-    places.append((rest, 0.0))
-    free = Volunteer.availability_mask.bin_and(bits)
-    times = [((free != 0,), True), ((free == 0,), False)] if weights["availability"] > 0 else [((), None)]
-    found = [Part(where + when, proximity, available, 0.0) for where, proximity in places for when, available in times]
-    found = [Part(p.where, p.proximity, p.available, p.coarse(weights, 1, 1)) for p in found]
+    building, so the building and the area are the task's community's, and the rest is everyone else
+    (`_where` writes each part's conditions)."""
+    places = ([("building", NEAR_BUILDING)] if task.building else []) + (
+        [("area", NEAR_AREA)] if task.area else []) + [("rest", 0.0)]
+    times = [True, False] if weights["availability"] > 0 else [None]
+    found = [Part(place, proximity, available, 0.0) for place, proximity in places for available in times]
+    found = [Part(p.place, p.proximity, p.available, p.coarse(weights, 1, 1)) for p in found]
     return sorted(found, key=lambda part: -part.most)  # stable: the building before the area on a tie
+
+
+def _where(shape, a) -> tuple:
+    """The part's conditions on Volunteer (`shape.place`, `shape.available`), from the task's values `a`
+    (community_id, building, area, bits)."""
+    here = (Volunteer.community == a.community_id,) if shape.across else ()
+    building = (Volunteer.building != a.building,) if shape.building else ()
+    if shape.place == "building":
+        where = here + (Volunteer.building == a.building,)
+    elif shape.place == "area":
+        where = here + (Volunteer.area == a.area,) + building
+    else:
+        where = building + ((Volunteer.area != a.area,) if shape.area else ())
+        if shape.across and where:
+            where = ((Volunteer.community != a.community_id) | reduce(operator.and_, where),)
+    free = Volunteer.availability_mask.bin_and(a.bits)
+    return where + (() if shape.available is None else (free != 0,) if shape.available else (free == 0,))
 
 
 def serving_teams(task) -> list[int]:
@@ -229,7 +245,7 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
     bounded = min(weights.values()) >= 0  # a negative weight bounds nothing: every part is read in full
     while True:
         found = parts(task, bits=bits, weights=weights, across=_across(task, communities))
-        facts, ranked, left, cut = [], [], None, None
+        ranked, left, cut = [], None, None
         for n, part in enumerate(found):
             above = None
             if bounded and len(ranked) >= top:
@@ -239,8 +255,8 @@ def best(task, *, bits: int, weights: dict[str, float], top: int, limit: int, wo
             rows = _read(task, part, fits, teams, bits, weights, limit, exclude, opening_id, communities) if fits else []
             if len(rows) >= limit:
                 cut = rows[-1]["coarse"] if cut is None else max(cut, rows[-1]["coarse"])
-            facts += facts_for(rows, words=words, now=now)
-            ranked = rank(facts, weights)[:top]
+            # the top K of everything read is the top K of the last top K and the new rows: each scored once
+            ranked = sorted(ranked + rank(facts_for(rows, words=words, now=now), weights), key=_order)[:top]
             outside = [later.most for later in found[n + 1:]] + [b for b in (left, cut) if b is not None]
             if proven(ranked, top, max(outside) if outside else None, weights):
                 return ranked
@@ -283,23 +299,101 @@ def _across(task, communities) -> bool:
     return communities is not None or bool(getattr(task, "network_id", None))
 
 
-def _communities(task, communities=None):
+def _communities(shape, a):
     """The task's community; for a payback opened to its network (通存通兑), every member community — or
     the communities the caller names."""
-    if communities is not None:
-        return Volunteer.community.in_(list(communities))
-    if getattr(task, "network_id", None):
-        members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == task.network_id)
+    if shape.communities is not None:
+        return Volunteer.community.in_(a.communities)
+    if shape.network:
+        members = NetworkMember.select(NetworkMember.community).where(NetworkMember.network == a.network)
         return Volunteer.community.in_(members)
-    return Volunteer.community == task.community_id
+    return Volunteer.community == a.community_id
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What one part's read looks like apart from its values: one SQL text per shape and dialect."""
+
+    place: str
+    available: bool | None
+    across: bool
+    building: bool
+    area: bool
+    fits: tuple
+    teams: int
+    recipient: bool
+    exclude: int
+    opening: bool
+    communities: int | None  # how many the caller names, or None
+    network: bool
+    fit_first: bool
+
+
+_STAND_IN = 7_100_000_000
+
+
+class _ByShape:
+    """SQL that peewee renders once per dialect and shape with stand-in values, then runs with the real
+    ones (as server/db/prepared.py's `Prepared`, which takes a fixed number of values: here lists of any
+    length, their length in the shape). Rendering a part's read cost about as much CPU as SQLite took to
+    answer the building's part."""
+
+    def __init__(self, build):
+        self.build, self.cache = build, {}
+
+    def tuples(self, shape: _Shape, values: dict) -> list[tuple]:
+        key = (type(database.obj), shape)
+        compiled = self.cache.get(key)
+        if compiled is None:
+            stand_ins, named, n = {}, {}, _STAND_IN
+            for name, value in values.items():
+                if isinstance(value, list):
+                    stand_ins[name] = list(range(n, n + len(value)))
+                    named.update({n + i: (name, i) for i in range(len(value))})
+                    n += len(value)
+                else:
+                    stand_ins[name], named[n] = n, (name, None)
+                    n += 1
+            sql, params = self.build(shape, SimpleNamespace(**stand_ins)).sql()
+            slots = []
+            for param in params:
+                stand_in = int(param) if type(param) is int or (type(param) is str and param.isdigit()) else None
+                slots.append((*named[stand_in], None) if stand_in in named else (None, None, param))
+            if len(self.cache) >= 512:  # shapes are few; lists of many lengths must not grow it for ever
+                self.cache.clear()
+            compiled = self.cache[key] = (sql, slots)
+        sql, slots = compiled
+        args = [constant if name is None else values[name] if index is None else values[name][index]
+                for name, index, constant in slots]
+        return database.execute_sql(sql, args).fetchall()
 
 
 def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_id, communities) -> list[dict]:
-    """One part's best `limit` among those fitting one of `fits` ways, best coarse score first: active
-    volunteers of the task's community in the part, minus whom the task must not ask. Driven by the part's
-    index (community with building, area, or status); each volunteer's fit is one probe of (volunteer,
-    category) and one of (volunteer, team)."""
+    """One part's best `limit` among those fitting one of `fits` ways, best coarse score first (`_read_query`),
+    the coarse score added."""
+    network = communities is None and bool(getattr(task, "network_id", None))
+    shape = _Shape(part.place, part.available, _across(task, communities), bool(task.building), bool(task.area),
+                   tuple(fits), len(teams), bool(task.recipient_household_id), len(exclude), opening_id is not None,
+                   None if communities is None else len(communities), network, weights["fit"] >= 0)
+    values = {"community_id": task.community_id, "building": task.building, "area": task.area, "bits": bits,
+              "category": task.category_id, "teams": list(teams), "offset": _offset(task.id),
+              "recipient": task.recipient_household_id, "exclude": list(exclude), "opening": opening_id,
+              "communities": list(communities or ()), "network": getattr(task, "network_id", None), "limit": limit}
+    rows = []
+    for member_id, specialties, intention, team, available, hashed in _READS.tuples(shape, values):
+        rows.append({"member_id": member_id, "specialties": specialties, "intention": intention, "team": team,
+                     "available": available, "tiebreak": hashed, "proximity": part.proximity,
+                     "coarse": part.coarse(weights, intention, team) + (
+                         weights["availability"] * available if part.available is None else 0)})
+    return rows
+
+
+def _read_query(shape: _Shape, a):
+    """A part's read: active volunteers of the task's community in the part, minus whom the task must not
+    ask. Driven by the part's index (community with building, area, or status); each volunteer's fit is one
+    probe of (volunteer, category) and one of (volunteer, team). `a` holds the values (or stand-ins)."""
     VI, VT = VolunteerIntention, VolunteerTeam
+    fits = shape.fits
     need_intention, need_team = all(i for i, _ in fits), all(t for _, t in fits)
     # Either way of fitting will do: one index probe per volunteer. PostgreSQL would rather hash every
     # intention in the category (tens of thousands) for a part of a few hundred; an OFFSET keeps it from
@@ -309,41 +403,66 @@ def _read(task, part: Part, fits, teams, bits, weights, limit, exclude, opening_
     def exists(query):
         return fn.EXISTS(query.limit(1).offset(0) if per_row else query)
 
-    chose = exists(VI.select(SQL("1")).where(VI.volunteer == Volunteer.id, VI.category == task.category_id))
-    joined = exists(VT.select(SQL("1")).where(VT.volunteer == Volunteer.id, VT.team.in_(teams))) if teams else None
+    chose = exists(VI.select(SQL("1")).where(VI.volunteer == Volunteer.id, VI.category == a.category))
+    joined = exists(VT.select(SQL("1")).where(VT.volunteer == Volunteer.id, VT.team.in_(a.teams))) if shape.teams else None
     intention = SQL("1") if need_intention else _flag(chose)
     team = SQL("1") if need_team else _flag(joined) if joined is not None else SQL("0")
     # a team's members are fewer than a category's: probe the team first, the intention only for them
     fitting = ([joined] if need_team else []) + ([chose] if need_intention else [])
     if not fitting:
         fitting = [joined | chose] if joined is not None else [chose]
-    available = _flag(Volunteer.availability_mask.bin_and(bits) != 0) if part.available is None else SQL(
-        "1" if part.available else "0")
+    available = _flag(Volunteer.availability_mask.bin_and(a.bits) != 0) if shape.available is None else SQL(
+        "1" if shape.available else "0")
     # The member (not erased, not of the recipient's household) is one probe per volunteer left: a join
     # would let PostgreSQL, pricing the part at a thousand rows, scan and hash every member instead.
     person = M.select(SQL("1")).where(M.id == Volunteer.member, M.erased_at.is_null())
-    if task.recipient_household_id:
-        person = person.where(M.household.is_null() | (M.household != task.recipient_household_id))
+    if shape.recipient:
+        person = person.where(M.household.is_null() | (M.household != a.recipient))
+    # read for the volunteers kept only: the rest of the read is the part's index alone (index-only)
+    profile = Volunteer.alias()
+    specialties = profile.select(profile.specialties).where(profile.id == Volunteer.id).alias("specialties")
     query = (
-        Volunteer.select(Volunteer.member.alias("member_id"), Volunteer.specialties, intention.alias("intention"),
+        Volunteer.select(Volunteer.member.alias("member_id"), specialties, intention.alias("intention"),
                          team.alias("team"), available.alias("available"),
-                         _sql_tiebreak(task.id, Volunteer.member).alias("tiebreak"))
-        .where(_communities(task, communities), Volunteer.status == "active", *part.where, *fitting,
+                         _sql_tiebreak(a.offset, Volunteer.member).alias("tiebreak"))
+        .where(_communities(shape, a), Volunteer.status == "active", *_where(shape, a), *fitting,
                fn.EXISTS(person.limit(1).offset(0)))
     )
-    if exclude:
-        query = query.where(Volunteer.member.not_in(list(exclude)))
-    if opening_id is not None:
+    if shape.exclude:
+        query = query.where(Volunteer.member.not_in(a.exclude))
+    if shape.opening:
         query = query.where(Volunteer.member.not_in(
-            TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == opening_id)))
+            TaskCandidate.select(TaskCandidate.volunteer).where(TaskCandidate.opening == a.opening)))
     # best fit first (the intention weighs more than a team): the flags' columns, each probe made once a row
-    fit = (SQL("intention").desc(), SQL("team").desc()) if weights["fit"] >= 0 else (SQL("intention"), SQL("team"))
-    rows = list(query.order_by(*fit, SQL("tiebreak"), SQL("member_id")).limit(limit).dicts())
-    for row in rows:
-        row["proximity"] = part.proximity
-        row["coarse"] = part.coarse(weights, row["intention"], row["team"]) + (
-            weights["availability"] * row["available"] if part.available is None else 0)
-    return rows
+    fit = (SQL("intention").desc(), SQL("team").desc()) if shape.fit_first else (SQL("intention"), SQL("team"))
+    return query.order_by(*fit, SQL("tiebreak"), SQL("member_id")).limit(a.limit)
+
+
+_READS = _ByShape(_read_query)
+
+
+def _placeholders(count: int) -> str:
+    return ", ".join([database.param] * count)
+
+
+# History and hours of the volunteers read, as SQL written once: peewee would render an IN list of
+# hundreds of ids value by value on every call (more CPU than the database takes to answer it).
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+_E, _Y = TaskEvent, MemberYear
+_HISTORY_SQL = (
+    f"SELECT {_q(_E.volunteer.column_name)}, {_q(_E.kind.column_name)}, COUNT(DISTINCT {_q(_E.task.column_name)}), "
+    f"SUM(CASE WHEN {_q(_E.at.column_name)} >= {{p}} THEN 1 ELSE 0 END) FROM {_q(_E._meta.table_name)} "
+    f"WHERE {_q(_E.volunteer.column_name)} IN ({{ids}}) AND {_q(_E.kind.column_name)} IN ({{kinds}}) "
+    f"GROUP BY {_q(_E.volunteer.column_name)}, {_q(_E.kind.column_name)}"
+)
+_YEARS_SQL = (
+    f"SELECT {_q(_Y.member.column_name)}, MAX({_q(_Y.minutes.column_name)}) FROM {_q(_Y._meta.table_name)} "
+    f"WHERE {_q(_Y.member.column_name)} IN ({{ids}}) AND {_q(_Y.year.column_name)} IN ({{p}}, {{p}}) "
+    f"GROUP BY {_q(_Y.member.column_name)}"
+)
 
 
 def history(member_ids: list[int], since: dt.datetime) -> dict[int, dict[str, int]]:
@@ -352,13 +471,9 @@ def history(member_ids: list[int], since: dt.datetime) -> dict[int, dict[str, in
               for member_id in member_ids}
     if not member_ids:
         return counts
-    rows = (
-        TaskEvent.select(TaskEvent.volunteer, TaskEvent.kind, fn.COUNT(fn.DISTINCT(TaskEvent.task)),
-                         fn.SUM(_flag(TaskEvent.at >= since)))
-        .where(TaskEvent.volunteer.in_(member_ids), TaskEvent.kind.in_(HISTORY_KINDS))
-        .group_by(TaskEvent.volunteer, TaskEvent.kind)
-        .tuples()
-    )
+    sql = _HISTORY_SQL.format(p=database.param, ids=_placeholders(len(member_ids)),
+                              kinds=_placeholders(len(HISTORY_KINDS)))
+    rows = database.execute_sql(sql, [TaskEvent.at.db_value(since), *member_ids, *HISTORY_KINDS]).fetchall()
     for member_id, kind, tasks, recent in rows:
         facts = counts[member_id]
         if kind == "claim":
@@ -376,9 +491,8 @@ def yearly_minutes(member_ids: list[int], year: int) -> dict[int, int]:
     """The better of this year's and last year's credited minutes."""
     if not member_ids:
         return {}
-    rows = (MemberYear.select(MemberYear.member, fn.MAX(MemberYear.minutes))
-            .where(MemberYear.member.in_(member_ids), MemberYear.year.in_([year, year - 1]))
-            .group_by(MemberYear.member).tuples())
+    sql = _YEARS_SQL.format(p=database.param, ids=_placeholders(len(member_ids)))
+    rows = database.execute_sql(sql, [*member_ids, year, year - 1]).fetchall()
     return {member_id: int(minutes or 0) for member_id, minutes in rows}
 
 
