@@ -12,6 +12,7 @@ from server.services.board import records
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify, statements
 from tests.factories import (
+    afternoon,
     credited_record,
     make_community,
     make_coordinator,
@@ -61,6 +62,7 @@ def test_confirmation_credits_once_and_the_legs_sum_to_zero(people):
 
 def test_daily_cap_refuses_more(people):
     _, volunteer, resident = people
+    clock.freeze(afternoon())  # both records on one day whatever the hour (make_record moves them before their hour)
     make_record(volunteer, witness=resident, minutes=300, days_ago=1, start_hour=8)
     with pytest.raises(records.RuleBroken) as refused:
         make_record(volunteer, witness=resident, minutes=200, days_ago=1, start_hour=14)
@@ -72,6 +74,7 @@ def test_crediting_keeps_to_what_the_daily_cap_leaves(people):
     from server.models import Member
 
     _, volunteer, resident = people
+    clock.freeze(afternoon())  # the records of one day on one day whatever the hour
     credited_record(volunteer, resident, minutes=300, days_ago=1, start_hour=8)
     later = make_record(volunteer, witness=resident, minutes=100, days_ago=1, start_hour=14)
     ServiceRecord.update(duration_minutes=240).where(ServiceRecord.id == later.id).execute()
@@ -84,6 +87,7 @@ def test_crediting_keeps_to_what_the_daily_cap_leaves(people):
 
 def test_overlapping_services_are_refused(people):
     _, volunteer, resident = people
+    clock.freeze(afternoon())  # both on one day whatever the hour
     make_record(volunteer, witness=resident, minutes=120, days_ago=1, start_hour=9)
     with pytest.raises(records.RuleBroken) as refused:
         make_record(volunteer, witness=resident, minutes=60, days_ago=1, start_hour=10)
