@@ -22,6 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
+def default_signals() -> None:
+    """A forked client's signals as Python's defaults: a suite that ran an RQ worker in this process (bench.jobs,
+    bench.notifications) left its handlers installed, and a pool client that inherits them raises StopRequested
+    when the pool ends it, sometimes while holding the pool's queue lock, which then hangs every later round."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -170,7 +178,7 @@ def throughput(port: int, method: str, paths: list, *, body=None, headers=None, 
     deadline stops, and that counts as an error — the round measured less than its time."""
     start_at = time.time() + 0.5
     chunks = [paths[n::clients] or paths for n in range(clients)]
-    with mp.get_context("fork").Pool(clients) as pool:
+    with mp.get_context("fork").Pool(clients, initializer=default_signals) as pool:
         results = pool.map(_client, [(port, method, chunk, body, headers, seconds, start_at, once)
                                      for chunk in chunks])
     done = sum(r[0] for r in results)

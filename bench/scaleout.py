@@ -454,7 +454,7 @@ def prove(seconds: float = 60.0, clients: int = 4, *, whole_mix: bool = True) ->
             return [], ["the stack did not come up: " + "; ".join(stack.dead())]
 
         start_at = time.time() + 1.0
-        with mp.get_context("fork").Pool(clients) as pool:
+        with mp.get_context("fork").Pool(clients, initializer=harness.default_signals) as pool:
             results = pool.map(_client, [(ports, worlds[n], database_url, start_at, seconds)
                                          for n in range(clients)])
         end = _local_now()
