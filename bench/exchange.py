@@ -148,21 +148,20 @@ def measure(backend: str) -> dict:
         pools = {kind: Paybacks(world, kind) for kind in ("home", "across")}
         witness = {"Authorization": f"Bearer {world['token']}"}
         rates, errors, made = {"home": 0.0, "across": 0.0}, 0, 0
-        last = {"home": 0.0, "across": 0.0}
         with harness.gunicorn(url) as port:
             # Sized by time, not count: a confirmation is never faster than the trivial endpoint, so the first
-            # round of each kind gets what that managed in a round's time (MIN_RECORDS ran out once
-            # confirmations got faster); later rounds MARGIN × the kind's last rate.
+            # round of each kind gets twice what that managed in a round's time, as bench.ledger's rounds do
+            # (MIN_RECORDS ran out once confirmations got faster); later rounds MARGIN × the kind's last rate.
             ping, _ = harness.throughput(port, "GET", ["/api/v1/health/ping"], seconds=ROUND_SECONDS)
-            last = {kind: ping / MARGIN for kind in last}
+            budget = dict.fromkeys(pools, 2 * ping * ROUND_SECONDS)
             for round_no in range(ROUNDS):
                 # Alternate which goes first, so neither always meets a warmer or a busier machine.
                 for kind in (("home", "across") if round_no % 2 == 0 else ("across", "home")):
-                    ids = pools[kind].take(max(MIN_RECORDS, int(last[kind] * ROUND_SECONDS * MARGIN)))
+                    ids = pools[kind].take(max(MIN_RECORDS, int(budget[kind])))
                     made += len(ids)
                     rate, failed = harness.throughput(port, "POST", [f"/api/v1/service-records/{i}/confirm" for i in ids],
                                                       body={}, headers=witness, seconds=ROUND_SECONDS, once=True)
-                    last[kind] = rate
+                    budget[kind] = rate * ROUND_SECONDS * MARGIN
                     rates[kind] += rate / ROUNDS
                     errors += failed
         _connect()

@@ -62,8 +62,9 @@ def prepare_sqlite(tmpdir: Path):
     return _prepare(f"sqlite:///{tmpdir / 'bench.db'}")
 
 
-def prepare_postgres():
-    """A fresh PostgreSQL database for the run (127.0.0.1:5432, as in CI)."""
+def create_postgres() -> str:
+    """An empty scratch PostgreSQL database (127.0.0.1:5432, as in CI); its URL, pooled as every postgresql:// URL.
+    Drop it with `release_postgres` (or `drop_postgres`)."""
     import uuid
 
     import psycopg2
@@ -73,7 +74,12 @@ def prepare_postgres():
     admin.autocommit = True
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return _prepare(f"postgresql://postgres@127.0.0.1:5432/{name}")  # pooled, as every postgresql:// URL
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+def prepare_postgres():
+    """A fresh PostgreSQL database for the run, migrated and configured in this process."""
+    return _prepare(create_postgres())
 
 
 def drop_postgres(url: str) -> None:

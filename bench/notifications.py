@@ -171,20 +171,6 @@ def run(seconds: float, database_url: str | None) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _scratch_postgres() -> str:
-    """An empty database at 127.0.0.1:5432 for one run (`run` migrates it), dropped by the caller."""
-    import uuid
-
-    import psycopg2
-
-    name = f"lovebank_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect("host=127.0.0.1 port=5432 user=postgres dbname=test")
-    admin.autocommit = True
-    admin.cursor().execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
 def main(argv=None) -> int:
     from bench import harness
 
@@ -198,7 +184,7 @@ def main(argv=None) -> int:
         "sqlite": [None], "postgresql": ["postgresql"], "both": [None, "postgresql"]}[args.backend]
     ok = True
     for url in urls:
-        scratch = _scratch_postgres() if url == "postgresql" else None
+        scratch = harness.create_postgres() if url == "postgresql" else None
         try:
             r = run(args.seconds, scratch or url)
         finally:
