@@ -89,3 +89,27 @@ def test_the_plain_first_page_is_what_the_parser_reads(app, query):
         assert query not in ("", "limit=1", "limit=020", "other=1&limit=7", "category=repairs"), query
         return
     assert parsed is not None and (plain.after, plain.limit) == (parsed.after, parsed.limit), query
+
+
+# A self-report's confirmation, in statements (BEGIN and COMMIT aside): the login check, the record, the
+# volunteer and the day's credited minutes, the accounts (PostgreSQL: locked) and then the chain head (SQLite:
+# read with the accounts), the transfer, the balances — on PostgreSQL with the entries and the chain head —
+# and on SQLite the entries and the chain head, then the record, the yearly total and the notification.
+CONFIRMATION_STATEMENTS = {"sqlite": 11, "postgres": 10}
+
+
+def test_a_confirmation_asks_the_database_so_many_times(any_app, database_url):
+    """The guard on the hottest write's round trips: lower them and lower this."""
+    from server.db import is_postgres
+    from tests.factories import make_record
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    client, token = any_app.test_client(), headers(any_app, witness)
+    first, second = make_record(volunteer, witness=witness, days_ago=1), make_record(volunteer, witness=witness, days_ago=2)
+    assert client.post(f"/api/v1/service-records/{first.id}/confirm", json={}, headers=token).status_code == 200
+    with statements() as seen:
+        answer = client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
+    assert answer.status_code == 200 and answer.json["status"] == "credited"
+    assert len(seen) == CONFIRMATION_STATEMENTS["postgres" if is_postgres() else "sqlite"], seen

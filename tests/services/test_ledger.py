@@ -7,7 +7,16 @@ from peewee import IntegrityError
 
 from server import clock
 from server.db import database, is_postgres
-from server.models import Account, Entry, Household, MemberYear, ServiceRecord, Statement, Transfer
+from server.models import (
+    Account,
+    Entry,
+    Household,
+    LedgerChain,
+    MemberYear,
+    ServiceRecord,
+    Statement,
+    Transfer,
+)
 from server.services.board import records
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify, statements
@@ -186,6 +195,35 @@ def test_hold_refused_when_not_enough_and_void_releases(people):
     assert ledger.available(account_of(resident)) == 0
     ledger.void_hold(hold.id)
     assert ledger.available(account_of(resident)) == 60 and Transfer.get_by_id(hold.id).state == "voided"
+
+
+def test_a_posting_a_floor_refuses_writes_nothing_and_the_transaction_goes_on(people):
+    """The balances move in one guarded UPDATE (on PostgreSQL in the statement that appends the entries):
+    a household that would go below its floor is refused whole, inside the caller's transaction, and the
+    same transaction then posts what the floor allows on the same chain."""
+    community, _, resident = people
+    fund(resident.household_id, 60)
+    account, pool = account_of(resident), ledger.system_account(community.id, "love_pool")
+
+    def donate(minutes, key):
+        return ledger.post(community_id=community.id, code="donation", key=key, body={"minutes": minutes},
+                           account_ids=[account.id, pool.id],
+                           legs_for=lambda accounts: ([ledger.Leg(account.id, -minutes), ledger.Leg(pool.id, minutes)],
+                                                      None))
+
+    def state():
+        return (Entry.select().count(), LedgerChain.get(LedgerChain.community == community.id).last_hash,
+                account_of(resident).posted_minutes, ledger.system_account(community.id, "love_pool").posted_minutes)
+
+    before = state()
+    with database.atomic():
+        with pytest.raises(ledger.InsufficientMinutes) as refused:
+            donate(90, "too-much")
+        assert "还差0.5小时" in refused.value.message and state() == before
+        donate(60, "all-of-it")
+    assert state()[2:] == (0, before[3] + 60)
+    assert Transfer.select().where(Transfer.idempotency_key == "too-much").count() == 0
+    assert ledger_verify.verify() == []
 
 
 def test_reversal_is_a_new_transfer_once_and_never_overdraws(people):

@@ -60,6 +60,7 @@ from server.models import (
     NetworkMember,
     Transfer,
 )
+from server.services.ledger import balances
 
 CODES = {
     "service_credit": "服务存入",
@@ -443,6 +444,17 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     if not set(per_community) <= {transfer.community_id, transfer.counter_community_id}:
         raise ValueError(f"legs outside the transfer's communities: {legs}")
     now, day = clock.now(), day or transfer.effective_date
+    # Floors only, each account once (every posting but a crossing or a move): all balances in one UPDATE,
+    # and on PostgreSQL in one chain that UPDATE goes with the entries (balances.py says how it stays guarded).
+    moving = [(accounts[leg.account_id], leg.minutes) for leg in legs if leg.minutes]
+    together = bool(moving) and all(account.kind in balances.FLOORED for account, _ in moving) \
+        and len({account.id for account, _ in moving}) == len(moving)
+    folded = together and is_postgres() and len(chains) == 1
+    after = None
+    if folded:  # locked, so their posted balances are current (a hold being posted has just released its pending)
+        after = {account.id: account.posted_minutes + delta for account, delta in moving}
+    elif together:
+        after = balances.move(moving)
     rows = []
     for leg in legs:
         account = accounts[leg.account_id]
@@ -451,13 +463,11 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                 continue
             balance_after = account.posted_minutes  # locked (or held) and current: nothing moves
         else:
-            balance_after = _move(account, leg.minutes)
+            balance_after = after.get(account.id) if after is not None else _move(account, leg.minutes)
         if balance_after is None and account.kind == "clearing":
             raise _limit_exceeded(account, leg.minutes)
         if balance_after is None:
-            what = "爱心池" if account.kind == "love_pool" else "家庭存折"
-            short = -leg.minutes - _available_now(account.id)
-            raise InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
+            raise _insufficient(account, leg.minutes)
         account.posted_minutes = balance_after
         community_id = leg.community_id or account.community_id
         chain = chains[community_id]
@@ -469,11 +479,34 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                      "prev_hash": chain.last_hash, "hash": digest})
         chain.last_seq, chain.last_hash = seq, digest
     try:
-        _append(rows, chains)
+        if not folded:
+            _append(rows, chains)
+        elif not balances.move_append_advance(moving, after, rows, _ENTRY_COLUMNS, *chains.values()):
+            raise _refused(moving, after)  # the caller's transaction rolls back what the statement wrote
     except IntegrityError as exc:
         if "month" in str(exc) and "closed" in str(exc):
             raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
         raise
+
+
+def _refused(moving: list[tuple[Account, int]], after: dict[int, int]) -> Exception:
+    """Why a folded posting's accounts did not all arrive where their entries say: the first account left
+    unmoved by its floor (InsufficientMinutes, as the UPDATE of one account refuses), else an account whose
+    balance was not what the caller held (never expected: the accounts are read locked)."""
+    for account, delta in moving:
+        now = Account.get_by_id(account.id)
+        if now.posted_minutes == after[account.id]:
+            continue
+        held = now.pending_minutes if now.kind == "household" else 0
+        if now.kind != "issuance" and now.posted_minutes - held < max(0, -delta):  # the UPDATE's guard
+            return _insufficient(account, delta)
+    return IntegrityError(f"accounts did not move to the balances their entries carry: {after}")
+
+
+def _insufficient(account: Account, delta: int) -> InsufficientMinutes:
+    what = "爱心池" if account.kind == "love_pool" else "家庭存折"
+    short = -delta - _available_now(account.id)
+    return InsufficientMinutes(f"{what}的可用时间不够（还差{short / 60:.1f}小时）")
 
 
 def _hours(minutes: int) -> str:
