@@ -811,10 +811,14 @@ def reverse(transfer_id: int, *, key: str, reason: str, actor=None) -> Transfer:
             raise AlreadyResolved("这笔记账已经冲正过了") from None
 
 
-_ADD_MEMBER_YEAR = Prepared(lambda member_id, year, minutes, again: (
-    MemberYear.insert(member=member_id, year=year, minutes=minutes)
-    .on_conflict(conflict_target=[MemberYear.member, MemberYear.year],
-                 update={MemberYear.minutes: MemberYear.minutes + again})))
+def member_year_added(member_id, year, minutes, again):
+    """The upsert of a volunteer's yearly credited minutes (`again` is `minutes` once more: the increment)."""
+    return (MemberYear.insert(member=member_id, year=year, minutes=minutes)
+            .on_conflict(conflict_target=[MemberYear.member, MemberYear.year],
+                         update={MemberYear.minutes: MemberYear.minutes + again}))
+
+
+_ADD_MEMBER_YEAR = Prepared(member_year_added)
 
 
 def add_member_year(member_id: int, year: int, minutes: int) -> None:
