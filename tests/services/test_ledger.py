@@ -12,6 +12,7 @@ from server.models import (
     Entry,
     Household,
     LedgerChain,
+    Member,
     MemberYear,
     ServiceRecord,
     Statement,
@@ -195,6 +196,27 @@ def test_hold_refused_when_not_enough_and_void_releases(people):
     assert ledger.available(account_of(resident)) == 0
     ledger.void_hold(hold.id)
     assert ledger.available(account_of(resident)) == 60 and Transfer.get_by_id(hold.id).state == "voided"
+
+
+def test_a_confirmation_counts_the_year_and_tells_the_volunteer_once_and_a_refused_one_writes_nothing(people):
+    """On PostgreSQL the record's UPDATE also writes the yearly total and the outbox row: the same rows as
+    the separate statements on SQLite, and a confirmation the record's guard refuses (the volunteer edited the
+    report meanwhile) leaves no transfer, no total and no message."""
+    from server.models import OutboxMessage
+
+    _, volunteer, resident = people
+    record = credited_record(volunteer, resident, minutes=60)
+    (told,) = [m for m in OutboxMessage.select() if m.payload.get("event_key") == f"record:{record.id}:credited"]
+    assert (told.kind, told.payload["member_ids"], told.payload["data"]["minutes"]) == ("notification", [volunteer.id], 60)
+    assert MemberYear.get(MemberYear.member == volunteer.id).minutes == 60
+    stale = make_record(volunteer, witness=resident, minutes=60, days_ago=1)
+    records.edit(Member.get_by_id(volunteer.id), ServiceRecord.get_by_id(stale.id), {"content": "修理冰箱"})
+    with pytest.raises(records.RecordStateError):
+        records.confirm(Member.get_by_id(resident.id), stale)  # the version the witness was shown
+    assert Transfer.select().where(Transfer.record_id == stale.id).count() == 0
+    assert MemberYear.get(MemberYear.member == volunteer.id).minutes == 60
+    assert not [m for m in OutboxMessage.select() if m.payload.get("event_key") == f"record:{stale.id}:credited"]
+    assert ledger_verify.verify() == []
 
 
 def test_a_posting_a_floor_refuses_writes_nothing_and_the_transaction_goes_on(people):

@@ -20,7 +20,7 @@ from server.keyset import Keyset
 from server.models import Household, Member, ServiceRecord
 from server.services.board import catalog, network_tasks
 from server.services.ledger import core as ledger
-from server.services.messaging import content_safety, notifications
+from server.services.messaging import content_safety, notifications, outbox
 from server.services.people import core as people
 from server.services.people import date_bounds, privacy, tokens, volunteers
 
@@ -474,24 +474,33 @@ def _confirm_credit(record_id, version, *values):
 
 
 _CONFIRM_CREDIT = Prepared(_confirm_credit)
-# PostgreSQL: the same UPDATE adds the credited minutes to the volunteer's yearly total in its WITH (one round
-# trip fewer). A refused UPDATE raises below, and the transaction takes the total back with everything else.
-_CONFIRM_CREDIT_COUNTED = Prepared(lambda member_id, year, minutes, again, record_id, version, *values: _confirm_credit(
-    record_id, version, *values).with_cte(ledger.member_year_added(member_id, year, minutes, again).cte("counted")))
+# PostgreSQL: the same UPDATE adds the credited minutes to the volunteer's yearly total and writes the
+# volunteer's notification to the outbox in its WITH (two round trips fewer, with the community's chain head
+# held). A refused UPDATE raises below, and the transaction takes both back with everything else.
+_CONFIRM_CREDIT_COUNTED_TOLD = Prepared(
+    lambda member_id, year, minutes, again, kind, key, payload, created_at, due_at, record_id, version, *values:
+    _confirm_credit(record_id, version, *values).with_cte(
+        ledger.member_year_added(member_id, year, minutes, again).cte("counted"),
+        outbox.emitting(kind, key, payload, created_at, due_at).cte("told")))
+
+
+def _a_witness_confirmation(from_statuses, version: int | None, fields: dict) -> bool:
+    return tuple(from_statuses) == OPEN_FOR_CONFIRMATION and set(fields) == set(_CONFIRM_CREDIT_FIELDS) \
+        and version is not None
 
 
 def _move(record: ServiceRecord, from_statuses, refusal: str, *, version: int | None = None,
-          year_total: tuple[int, int, int] | None = None, **fields) -> bool:
+          also: tuple[tuple, list] | None = None, **fields) -> None:
     """A guarded status change: it happens for exactly one caller, whoever comes first (and, given
-    `version`, only for that version of the record). `year_total` (member, year, minutes): on PostgreSQL a
-    witness's confirmation adds them to the yearly total in the same statement; True when it did."""
-    counted = False
-    if tuple(from_statuses) == OPEN_FOR_CONFIRMATION and set(fields) == set(_CONFIRM_CREDIT_FIELDS) \
-            and version is not None:
+    `version`, only for that version of the record). `also` (a witness's confirmation on PostgreSQL): the
+    yearly total (member, year, minutes) and the outbox row (`outbox.emitting`'s values) written by the
+    same statement."""
+    if _a_witness_confirmation(from_statuses, version, fields):
         values = [fields[name] for name in _CONFIRM_CREDIT_FIELDS]
-        counted = year_total is not None and is_postgres()
-        if counted:
-            moved = _CONFIRM_CREDIT_COUNTED.rowcount(*year_total, year_total[2], record.id, version, *values)
+        if also is not None:
+            (member_id, year, minutes), told = also
+            moved = _CONFIRM_CREDIT_COUNTED_TOLD.rowcount(member_id, year, minutes, minutes, *told, record.id,
+                                                          version, *values)
         else:
             moved = _CONFIRM_CREDIT.rowcount(record.id, version, *values)
     else:
@@ -502,7 +511,6 @@ def _move(record: ServiceRecord, from_statuses, refusal: str, *, version: int | 
         if version is not None and _status(record.id) in OPEN_FOR_CONFIRMATION:
             raise RecordStateError("志愿者刚刚修改了这条记录，请刷新后再确认")
         raise RecordStateError(f"这条记录现在是「{status_label(_status(record.id))}」，{refusal}")
-    return counted
 
 
 # Crediting reads, in one query, the volunteer's name (the passbook prints who served) and
@@ -545,15 +553,20 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         # Reported before too short a service was refused or named at check-out: named now.
         status = "too_short" if is_too_short(record.duration_minutes) else "credited"
         fields.update(status=status, credited_minutes=minutes, transfer=transfer.id if transfer else None)
-        year_total = (volunteer.id, record.started_at.year, minutes) if minutes else None
-        counted = _move(record, from_statuses, refusal, version=version, year_total=year_total, **fields)
         if minutes:
-            if not counted:
-                ledger.add_member_year(*year_total)
+            year_total = (volunteer.id, record.started_at.year, minutes)
             overflow = int(transfer.details.get("overflow_minutes") or 0)
-            notifications.notify([volunteer.id], f"record:{record.id}:credited", "hours_credited", {
+            told = (f"record:{record.id}:credited", "hours_credited", {
                 "category": catalog.category_name(record.category_id), "minutes": minutes,
                 "outcome": credit_outcome(minutes, overflow)})
+        if minutes and is_postgres() and _a_witness_confirmation(from_statuses, version, fields):
+            _move(record, from_statuses, refusal, version=version,
+                  also=(year_total, notifications.notification_row(volunteer.id, *told)), **fields)
+        else:
+            _move(record, from_statuses, refusal, version=version, **fields)
+            if minutes:
+                ledger.add_member_year(*year_total)
+                notifications.notify([volunteer.id], *told)
         for name, value in fields.items():
             setattr(record, name, value)
         _know_names(record, actor, volunteer)  # before the hook: a payback's hold names who served

@@ -50,19 +50,30 @@ def notify(member_ids, event_key: str, template_key: str, data: dict, *, urgent:
     hours. An unknown template or a value the template needs but `data` lacks raises
     here, in the caller's transaction, rather than later in a job.
     """
+    batches = _batches(member_ids, event_key, template_key, data, urgent)
+    for kind, key, payload in batches:
+        outbox.emit(kind, key, payload)
+    return sum(len(payload["member_ids"]) for _, _, payload in batches)
+
+
+def notification_row(member_id: int, event_key: str, template_key: str, data: dict) -> list:
+    """`notify` for one member, as the values of `outbox.emitting`: for a caller that writes the row in
+    one of its own statements (a witness's confirmation on PostgreSQL), inside its transaction."""
+    ((kind, key, payload),) = _batches([member_id], event_key, template_key, data, False)
+    return outbox.emitted(kind, key, payload)
+
+
+def _batches(member_ids, event_key: str, template_key: str, data: dict, urgent: bool) -> list[tuple]:
+    """The outbox rows (kind, key, payload) telling these members, checked against the template."""
     if not event_key or len(event_key) > MAX_EVENT_KEY:
         raise ValueError(f"event_key must be 1..{MAX_EVENT_KEY} characters: {event_key!r}")
     data = _jsonable(data)
     message_format.check(template_key, data)
     ids = sorted({int(member_id) for member_id in member_ids})
     kind = URGENT_KIND if urgent else KIND
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        outbox.emit(kind, f"{template_key}:{event_key}:{digest(chunk)}", {
-            "member_ids": chunk, "event_key": event_key, "template_key": template_key,
-            "data": data, "urgent": urgent,
-        })
-    return len(ids)
+    return [(kind, f"{template_key}:{event_key}:{digest(chunk)}", {
+        "member_ids": chunk, "event_key": event_key, "template_key": template_key, "data": data, "urgent": urgent,
+    }) for chunk in (ids[start:start + BATCH] for start in range(0, len(ids), BATCH))]
 
 
 def create_inbox_rows(payload: dict, initial_status) -> list[int]:

@@ -37,20 +37,32 @@ def route(kind: str, queue: str, *, immediate: bool = False) -> None:
         IMMEDIATE.add(kind)
 
 
+def emitting(kind, key, payload, created_at, due_at):
+    """The INSERT of an outbox row (the values as `emitted` returns them), for a caller that sends it in
+    another statement (a data-modifying WITH)."""
+    return OutboxMessage.insert(kind=kind, key=key, payload=payload, created_at=created_at,
+                                due_at=due_at).on_conflict_ignore()
+
+
 # Most writing requests emit a row: its SQL is rendered once.
-_EMIT = Prepared(lambda kind, key, payload, created_at, due_at: OutboxMessage.insert(
-    kind=kind, key=key, payload=payload, created_at=created_at, due_at=due_at).on_conflict_ignore())
+_EMIT = Prepared(emitting)
 
 
-def emit(kind: str, key: str, payload: dict | None = None, *, due_at: dt.datetime | None = None) -> None:
-    """Record work for the workers; call inside the transaction that makes the change."""
+def emitted(kind: str, key: str, payload: dict | None = None, *, due_at: dt.datetime | None = None) -> list:
+    """`emit`'s row as the values of `emitting`, noted for `flush`: the caller must write it in its
+    transaction (flush enqueues only rows it finds after the commit)."""
     full_key = f"{kind}:{key}"
     now = clock.now()
-    _EMIT.rowcount(kind, full_key, OutboxMessage.payload.db_value(payload or {}), now, due_at or now)
     pending = getattr(_local, "pending", None)
     if pending is None:
         pending = _local.pending = []
     pending.append((kind, full_key))
+    return [kind, full_key, OutboxMessage.payload.db_value(payload or {}), now, due_at or now]
+
+
+def emit(kind: str, key: str, payload: dict | None = None, *, due_at: dt.datetime | None = None) -> None:
+    """Record work for the workers; call inside the transaction that makes the change."""
+    _EMIT.rowcount(*emitted(kind, key, payload, due_at=due_at))
 
 
 def discard_pending() -> None:
