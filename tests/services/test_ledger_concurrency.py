@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from server.db import database
-from server.models import Account, Household, Member, ServiceRecord, Transfer
+from server.models import Account, Entry, Household, LedgerChain, Member, ServiceRecord, Transfer
 from server.services.board import records
 from server.services.ledger import core as ledger
 from server.services.ledger import ledger_ops, ledger_verify
@@ -203,3 +203,44 @@ def test_a_payback_confirmation_locks_the_elders_account_with_the_credit_before_
             assert lockable(elder_account, elder.household_id)
     finally:
         other.close()
+
+
+def test_postings_of_one_community_at_once_keep_one_unbroken_chain(pg_app):
+    """Postings in one community that share no account (household to household) meet only at its chain
+    head, which each takes in its transfer's INSERT; with confirmations (issuance, love pool) among them,
+    all land, numbered one after another, and the chain verifies."""
+    community = make_community()
+    coordinator = make_coordinator(community)
+    pairs = [(make_member(community), make_member(community)) for _ in range(6)]
+    for giver, _ in pairs:
+        ledger_ops.adjust(coordinator, Household.get_by_id(giver.household_id), minutes=60, reason="测试",
+                          key=f"fund-{giver.id}")
+    witness = make_member(community)
+    waiting = [make_record(make_volunteer(community)[0], witness=witness, minutes=60) for _ in range(4)]
+    barrier = threading.Barrier(len(pairs) + len(waiting))
+
+    def give(pair):
+        giver, receiver = (Account.get(Account.household == member.household_id) for member in pair)
+        return ledger.post(community_id=community.id, code="gift", key=f"gift-{giver.id}", body={"to": receiver.id},
+                           account_ids=[giver.id, receiver.id],
+                           legs_for=lambda accounts: ([ledger.Leg(giver.id, -30), ledger.Leg(receiver.id, 30)], None))
+
+    def confirm(record):
+        return records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id))
+
+    def run(job):
+        action, argument = job
+        barrier.wait()
+        try:
+            action(argument)
+            return "posted"
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(len(pairs) + len(waiting)) as pool:
+        outcomes = list(pool.map(run, [(give, pair) for pair in pairs] + [(confirm, record) for record in waiting]))
+    assert outcomes == ["posted"] * (len(pairs) + len(waiting))
+    seqs = [e.seq for e in Entry.select(Entry.seq).where(Entry.community == community.id).order_by(Entry.seq)]
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert LedgerChain.get(LedgerChain.community == community.id).last_seq == len(seqs)
+    assert ledger_verify.verify() == []
