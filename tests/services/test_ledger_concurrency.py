@@ -244,3 +244,49 @@ def test_postings_of_one_community_at_once_keep_one_unbroken_chain(pg_app):
     assert seqs == list(range(1, len(seqs) + 1))
     assert LedgerChain.get(LedgerChain.community == community.id).last_seq == len(seqs)
     assert ledger_verify.verify() == []
+
+
+def test_two_confirmations_of_one_volunteers_day_keep_to_the_daily_cap(pg_app, postgres_url):
+    """Two of a volunteer's services of one day, 300 and 240 minutes, confirmed at the same moment: 480 (the
+    daily cap) is credited in all, not 540. Each confirmation must read the day's credited minutes only once
+    it holds the volunteer's account: read before, both saw an empty day. Checked without timing: another
+    connection holds that account while both confirmations start; once both wait for it, it lets go."""
+    import psycopg2
+
+    from server import clock
+    from tests.factories import afternoon
+
+    clock.freeze(afternoon())  # both records on one day whatever the hour
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    morning = make_record(volunteer, witness=witness, minutes=300, days_ago=1, start_hour=8)
+    later = make_record(volunteer, witness=witness, minutes=100, days_ago=1, start_hour=14)
+    # The day past the cap another way (as an event's record can): 300 + 240 = 540 minutes reported.
+    ServiceRecord.update(duration_minutes=240).where(ServiceRecord.id == later.id).execute()
+    other = psycopg2.connect(postgres_url)
+    try:
+        other.cursor().execute("SELECT id FROM account WHERE household_id = %s FOR UPDATE", (volunteer.household_id,))
+
+        def confirm(record):
+            try:
+                return records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id)).credited_minutes
+            finally:
+                database.close()
+
+        with ThreadPoolExecutor(2) as pool:
+            pending = [pool.submit(confirm, record) for record in (morning, later)]
+            waiting = other.cursor()
+            for _ in range(6000):  # until both wait for the account (a minute at most)
+                waiting.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'")
+                if waiting.fetchone()[0] == 2 or any(future.done() for future in pending):
+                    break
+                time.sleep(0.01)
+            other.rollback()
+            credited = sorted(future.result() for future in pending)
+    finally:
+        other.close()
+    assert sum(credited) == 480 and credited in ([180, 300], [240, 240])
+    assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
+    assert ledger_verify.verify() == []

@@ -548,8 +548,12 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     """
     date_bounds.since_records_began(record.started_at, "started_at")  # also a record stored before the rule
     with database.atomic():
+        # What the credit posts to is locked before the day's credited minutes are read: on PostgreSQL two
+        # confirmations of one volunteer's services of one day wait here for each other, and the second reads
+        # what the first credited (the daily cap). Read first, both saw the day as it was and both were credited.
+        locked = _lock_for_credit(record)
         volunteer, minutes = _volunteer_and_minutes(record)
-        transfer = _credit_transfer(record, volunteer, minutes, actor) if minutes else None
+        transfer = _credit_transfer(record, volunteer, minutes, actor, locked=locked) if minutes else None
         # Reported before too short a service was refused or named at check-out: named now.
         status = "too_short" if is_too_short(record.duration_minutes) else "credited"
         fields.update(status=status, credited_minutes=minutes, transfer=transfer.id if transfer else None)
@@ -614,9 +618,9 @@ def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str,
     return _credit_transfer(record, volunteer, minutes, actor, key=key, reason=reason, details=details)
 
 
-def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
-                     reason: str = "", details: dict | None = None):
-    household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+def _lock_for_credit(record: ServiceRecord) -> tuple:
+    """The accounts crediting `record` posts to (household, issuance, love pool), its chain head (None when
+    `post` takes it) and the crossing's details ({} at home), what a crossing touches locked too."""
     # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case), with the
     # recipient household's account, which a payback's hold spends next in this transaction.
     target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id,
@@ -629,6 +633,13 @@ def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, act
         crossing = network_tasks.crossing_details(record.community_id, target.community_id)
         households = [record.recipient_household_id] if record.recipient_household_id is not None else []
         ledger.lock_crossing([record.community_id, target.community_id], [target.id, issuance.id, pool.id], households)
+    return target, issuance, pool, chain, crossing
+
+
+def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
+                     reason: str = "", details: dict | None = None, locked: tuple | None = None):
+    household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
+    target, issuance, pool, chain, crossing = locked or _lock_for_credit(record)
     # What the settled hook needs to post a payback's hold in the same transaction, without asking again:
     # where the volunteer was credited (the serving community) and what the crossing's transfers say.
     record.credited_in, record.crossing = target.community_id, crossing
