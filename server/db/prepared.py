@@ -1,10 +1,13 @@
 """`Prepared`: hot queries whose SQL is rendered once per dialect, and rows built without peewee's layers.
 
 For the hot paths only (login check, passbook, crediting, the board): docs/architecture.md says when
-it is allowed.
+it is allowed. On PostgreSQL each is also a server-side prepared statement, parsed and planned once per
+connection (`_ServerStatement`).
 """
 
+import itertools
 import logging
+import re
 
 from peewee import (
     CharField,
@@ -18,10 +21,16 @@ from peewee import (
     __exception_wrapper__,
 )
 from peewee import logger as _query_log
+from psycopg2 import Error as _PgError
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 from server.db.connection import database
 
 _SENTINEL = 7_000_000_000
+_NAMES = itertools.count(1)
+# PREPARE's errors for a statement whose parameters' types the server cannot work out without the values
+# (indeterminate, mismatched, no such operator or function for `unknown`): it is sent as text from then on.
+_UNPREPARABLE = {"42P18", "42P08", "42804", "42883", "42725"}
 
 
 def instance(model, data: dict):
@@ -76,6 +85,55 @@ def _model_maker(wrapper, query):
     return make
 
 
+class _ServerStatement:
+    """A `Prepared` query's SQL as a PostgreSQL prepared statement: `PREPARE lb_<n> AS …` once per connection,
+    then `EXECUTE lb_<n>(…)` (PostgreSQL parses and plans a text statement on every run: for a primary-key
+    lookup that was a quarter of the backend's time; docs/benchmarks.md, "Prepared statements").
+
+    Which connection holds which statement is the connection's own `prepared` set (server/db/connection.py's
+    `PreparingConnection`): a connection the pool opens afresh, or a reconnect's, starts empty. A statement
+    survives the transaction it was prepared in (PREPARE is not transactional), and a cached plan is
+    replanned by the server when a table it reads changes.
+    """
+
+    def __init__(self, sql: str):
+        self.name = f"lb_{next(_NAMES)}"
+        slots = []
+
+        def number(match):
+            if match.group() == "%%":
+                return "%"  # PREPARE goes without parameters, so psycopg2 leaves its text as it is
+            slots.append(match)
+            return f"${len(slots)}"
+
+        body = re.sub(r"%[%s]", number, sql)  # psycopg2's placeholders, constants' too, become $1, $2, …
+        self.prepare_sql = f"PREPARE {self.name} AS {body}"
+        self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * len(slots))})" if slots else f"EXECUTE {self.name}"
+        self.text_only = False  # PREPARE refused it: sent as text from then on
+
+    def ready(self, conn, cursor) -> bool:
+        """Prepare the statement on this connection; False when the server refused it (then send the text).
+
+        In a transaction the PREPARE runs inside a savepoint, so that a refusal leaves the caller's
+        transaction as it was."""
+        in_transaction = conn.get_transaction_status() != TRANSACTION_STATUS_IDLE
+        try:
+            if in_transaction:
+                cursor.execute(f"SAVEPOINT lb_prepare; {self.prepare_sql}; RELEASE SAVEPOINT lb_prepare")
+            else:
+                cursor.execute(self.prepare_sql)
+        except _PgError as exc:
+            if conn.closed or not (exc.pgcode or "").startswith("42"):
+                raise  # not the statement's fault (a lost connection, a lock wait cancelled): as the text would
+            if in_transaction:
+                cursor.execute("ROLLBACK TO SAVEPOINT lb_prepare; RELEASE SAVEPOINT lb_prepare")
+            if exc.pgcode in _UNPREPARABLE:
+                self.text_only = True
+            return False
+        conn.prepared.add(self.name)
+        return True
+
+
 class Prepared:
     """A hot query whose SQL peewee builds once per database dialect, then runs with new parameters.
 
@@ -111,11 +169,12 @@ class Prepared:
             # Parameters in order with no constants (the usual case) go to the driver as given.
             plan = None if slots == list(range(arity)) else [
                 (True, slot, None) if isinstance(slot, int) else (False, 0, slot[1]) for slot in slots]
-            compiled = self._cache[key] = (query, sql, plan, isinstance(query, Select))
+            server = _ServerStatement(sql) if isinstance(database.obj, PostgresqlDatabase) else None
+            compiled = self._cache[key] = (query, sql, plan, isinstance(query, Select), server)
         return compiled
 
     def _execute(self, params):
-        query, sql, plan, reads = self._compiled(len(params))
+        query, sql, plan, reads, server = self._compiled(len(params))
         values = params if plan is None else [params[index] if given else constant for given, index, constant in plan]
         db = database.obj
         state = db._state
@@ -123,9 +182,16 @@ class Prepared:
                 and not _query_log.isEnabledFor(logging.DEBUG):
             # A read, or any statement inside a transaction (the write queue has nothing to do), with
             # nobody listening: straight to the driver, as peewee's execute_sql ends, without its layers.
-            cursor = state.conn.cursor()
+            # (Someone listening sees the SQL text: it is sent as text.)
+            conn = state.conn
+            cursor = conn.cursor()
             with __exception_wrapper__:
-                cursor.execute(sql, values)
+                prepared = getattr(conn, "prepared", None)  # a set on a PostgreSQL pool that prepares
+                if prepared is not None and not server.text_only and (
+                        server.name in prepared or server.ready(conn, cursor)):
+                    cursor.execute(server.execute_sql, values)
+                else:
+                    cursor.execute(sql, values)
             return query, cursor
         return query, db.execute_sql(sql, values)
 
