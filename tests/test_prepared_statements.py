@@ -2,6 +2,8 @@
 they replace, a statement the server cannot prepare sent as text without harming the caller's transaction, and
 a connection that dies after preparing replaced by one that prepares afresh."""
 
+import datetime as dt
+
 import psycopg2
 import pytest
 from peewee import OperationalError, Value
@@ -36,6 +38,13 @@ def _terminate(url: str, pid: int) -> None:
             assert cursor.fetchone()[0]
     finally:
         admin.close()
+
+
+def _statement(prepared: Prepared):
+    """The one server-side statement a Prepared query has made (one signature of parameter types)."""
+    (statements,) = [compiled[4] for compiled in prepared._cache.values()]
+    (statement,) = statements.values()
+    return statement
 
 
 def _world():
@@ -86,7 +95,8 @@ def test_prepared_statements_on_and_off_answer_the_same(postgres_url, redis_url,
 
 
 def test_a_statement_the_server_cannot_prepare_is_sent_as_text(pg_app):
-    """`$1 IS NULL` leaves PostgreSQL no way to tell the parameter's type: PREPARE fails. Outside a transaction
+    """`$1 IS NULL` with text for $1 (whose literal is `unknown` until its context types it) leaves PostgreSQL no
+    way to tell the parameter's type: PREPARE fails. Outside a transaction
     and inside one (where the failed PREPARE must not abort the caller's work) the text answers instead, and
     from then on the statement is sent as text."""
     member = make_member(make_community())
@@ -95,21 +105,21 @@ def test_a_statement_the_server_cannot_prepare_is_sent_as_text(pg_app):
     database.close()
     database.connect()
     try:
-        assert unpreparable.scalar(member.id) is None
-        server = next(iter(unpreparable._cache.values()))[4]
+        assert unpreparable.scalar("文字") is None
+        server = _statement(unpreparable)
         assert server.text_only and server.name not in database.obj._state.conn.prepared
 
         other = Prepared(lambda member_id: Member.select(Member.name).where(Value(member_id).is_null()))
         with database.atomic():
             Member.update(name="改名前").where(Member.id == member.id).execute()
-            assert other.scalar(member.id) is None  # PREPARE refused inside the transaction
+            assert other.scalar("文字") is None  # PREPARE refused inside the transaction
             assert preparable.scalar(member.id) == "改名前"  # the transaction goes on, prepared statements too
             Member.update(name="改名后").where(Member.id == member.id).execute()
-        assert next(iter(other._cache.values()))[4].text_only
+        assert _statement(other).text_only
         assert preparable.scalar(member.id) == "改名后"
         names = {name for (name,) in database.execute_sql("SELECT name FROM pg_prepared_statements")}
         assert names == database.obj._state.conn.prepared
-        assert next(iter(preparable._cache.values()))[4].name in names
+        assert _statement(preparable).name in names
     finally:
         database.close()
 
@@ -124,7 +134,7 @@ def test_a_connection_lost_after_preparing_is_replaced_and_prepares_again(pg_app
     try:
         assert lookup.scalar(member.id) == member.name
         first = database.obj._state.conn
-        name = next(iter(lookup._cache.values()))[4].name
+        name = _statement(lookup).name
         assert name in first.prepared
         _terminate(postgres_url, first.get_backend_pid())
         with pytest.raises(OperationalError) as lost:
@@ -141,26 +151,48 @@ def test_a_connection_lost_after_preparing_is_replaced_and_prepares_again(pg_app
 
 
 def test_a_request_whose_connection_dies_between_prepared_statements_runs_again(pg_app, postgres_url, monkeypatch):
-    """The passbook's login check runs as a prepared statement, then its backend is terminated before the
-    passbook's own statement: the read runs again on a fresh connection (server/extensions/reconnect.py), which
+    """The passbook's login check (with its heading) runs as a prepared statement, then its backend is terminated
+    before the page's own statement: the read runs again on a fresh connection (server/extensions/reconnect.py), which
     prepares both afresh, and answers as before."""
     volunteer, _ = _world()
     client = pg_app.test_client()
     token = headers(pg_app, volunteer)
     expected = client.get("/api/v1/me/passbook", headers=token)
     assert expected.status_code == 200
-    heading, pids = passbook_service._HEADING, []
+    page, pids = passbook_service._FIRST_PAGE, []
 
     class TerminateFirst:
-        def tuples(self, *params):
+        def rows(self, *params):
             pid = database.obj._state.conn.get_backend_pid()
             if not pids:
                 _terminate(postgres_url, pid)
             pids.append(pid)
-            return heading.tuples(*params)
+            return page.rows(*params)
 
-    monkeypatch.setattr(passbook_service, "_HEADING", TerminateFirst())
+    monkeypatch.setattr(passbook_service, "_FIRST_PAGE", TerminateFirst())
     answer = client.get("/api/v1/me/passbook", headers=token)
     assert answer.status_code == 200, answer.json
     assert answer.json == expected.json
     assert len(pids) == 2 and pids[0] != pids[1]
+
+
+def test_a_value_beyond_its_columns_type_compares_as_in_the_text(pg_app):
+    """Parameters are declared with the types of the values' literals, not the columns': an id beyond an integer
+    column's range finds nothing (as `WHERE id = 7000000000` does) instead of failing with an overflow, and a
+    datetime compared with a date column is compared as a datetime, not cut to its day."""
+    member = make_member(make_community())
+    by_id = Prepared(lambda member_id: Member.select(Member.name).where(Member.id == member_id))
+    created_after = Prepared(lambda when: Member.select(Member.id).where(Member.created_at.cast("date") >= when))
+    database.close()
+    database.connect()
+    try:
+        with database.atomic():
+            assert by_id.scalar(7_000_000_000) is None
+            assert by_id.scalar(member.id) == member.name
+        today = member.created_at.date()
+        assert created_after.scalar(today) == member.id
+        late = dt.datetime.combine(today, dt.time(23, 59))
+        assert created_after.scalar(late) is None  # the date (midnight) is before 23:59 of the same day
+        assert len(database.obj._state.conn.prepared) == 4  # by_id with int4 and int8, created_after with two types
+    finally:
+        database.close()

@@ -5,6 +5,8 @@ it is allowed. On PostgreSQL each is also a server-side prepared statement, pars
 connection (`_ServerStatement`).
 """
 
+import datetime as dt
+import decimal
 import itertools
 import logging
 import re
@@ -31,6 +33,26 @@ _NAMES = itertools.count(1)
 # PREPARE's errors for a statement whose parameters' types the server cannot work out without the values
 # (indeterminate, mismatched, no such operator or function for `unknown`): it is sent as text from then on.
 _UNPREPARABLE = {"42P18", "42P08", "42804", "42883", "42725"}
+# Each parameter is declared with the type psycopg2's literal for its value has in the text, so that a statement
+# means what its text meant: a column's type is not forced onto a value (7,000,000,000 against an integer column
+# compares, where an integer parameter would overflow; a datetime against a date column compares as a datetime).
+# Text (and None, JSON) stays `unknown`, typed by its context as a quoted literal is.
+_PG_TYPES = {bool: "boolean", float: "float8", decimal.Decimal: "numeric", dt.date: "date", dt.time: "time",
+             bytes: "bytea"}
+_INT4 = 2**31
+
+
+def _signature(values) -> tuple:
+    kinds = []
+    for value in values:
+        kind = type(value)
+        if kind is int:
+            kinds.append("int4" if -_INT4 <= value < _INT4 else "int8")
+        elif kind is dt.datetime:
+            kinds.append("timestamp" if value.tzinfo is None else "timestamptz")
+        else:
+            kinds.append(_PG_TYPES.get(kind, "unknown"))
+    return tuple(kinds)
 
 
 def instance(model, data: dict):
@@ -96,7 +118,7 @@ class _ServerStatement:
     replanned by the server when a table it reads changes.
     """
 
-    def __init__(self, sql: str):
+    def __init__(self, sql: str, kinds: tuple):
         self.name = f"lb_{next(_NAMES)}"
         slots = []
 
@@ -107,7 +129,7 @@ class _ServerStatement:
             return f"${len(slots)}"
 
         body = re.sub(r"%[%s]", number, sql)  # psycopg2's placeholders, constants' too, become $1, $2, …
-        self.prepare_sql = f"PREPARE {self.name} AS {body}"
+        self.prepare_sql = f"PREPARE {self.name}({', '.join(kinds)}) AS {body}" if kinds else f"PREPARE {self.name} AS {body}"
         self.execute_sql = f"EXECUTE {self.name}({', '.join(['%s'] * len(slots))})" if slots else f"EXECUTE {self.name}"
         self.text_only = False  # PREPARE refused it: sent as text from then on
 
@@ -169,7 +191,8 @@ class Prepared:
             # Parameters in order with no constants (the usual case) go to the driver as given.
             plan = None if slots == list(range(arity)) else [
                 (True, slot, None) if isinstance(slot, int) else (False, 0, slot[1]) for slot in slots]
-            server = _ServerStatement(sql) if isinstance(database.obj, PostgresqlDatabase) else None
+            # On PostgreSQL: its prepared statements, one per signature of parameter types (`_signature`).
+            server = {} if isinstance(database.obj, PostgresqlDatabase) else None
             compiled = self._cache[key] = (query, sql, plan, isinstance(query, Select), server)
         return compiled
 
@@ -187,11 +210,12 @@ class Prepared:
             cursor = conn.cursor()
             with __exception_wrapper__:
                 prepared = getattr(conn, "prepared", None)  # a set on a PostgreSQL pool that prepares
-                if prepared is not None and not server.text_only and (
-                        server.name in prepared or server.ready(conn, cursor)):
-                    cursor.execute(server.execute_sql, values)
-                else:
-                    cursor.execute(sql, values)
+                if prepared is not None:
+                    kinds = _signature(values)
+                    statement = server.get(kinds) or server.setdefault(kinds, _ServerStatement(sql, kinds))
+                    if not statement.text_only and (statement.name in prepared or statement.ready(conn, cursor)):
+                        sql = statement.execute_sql
+                cursor.execute(sql, values)
             return query, cursor
         return query, db.execute_sql(sql, values)
 
