@@ -13,9 +13,12 @@ import re
 
 from peewee import (
     CharField,
+    DateField,
+    DateTimeField,
     Field,
     ForeignKeyField,
     IntegerField,
+    ModelDictCursorWrapper,
     ModelObjectCursorWrapper,
     PostgresqlDatabase,
     Select,
@@ -65,11 +68,16 @@ def instance(model, data: dict):
 
 def _driver_type(field):
     """The Python type whose values a field's conversion leaves as they are (integers and text, as
-    both drivers return them), or None when it converts (dates, booleans, JSON)."""
+    both drivers return them; dates and datetimes, as psycopg2 does), or None when it converts (booleans,
+    JSON)."""
     if isinstance(field, ForeignKeyField):
         field = field.rel_field
     if type(field).python_value is not Field.python_value:
         return None
+    if type(field).adapt is DateTimeField.adapt:
+        return dt.datetime  # as psycopg2 returns them (SQLite's driver gives text, which converts)
+    if type(field).adapt is DateField.adapt:
+        return dt.date
     if type(field).adapt is IntegerField.adapt:
         return int
     if type(field).adapt in (CharField.adapt, TextField.adapt):
@@ -77,19 +85,14 @@ def _driver_type(field):
     return None
 
 
-def _model_maker(wrapper, query):
-    """For rows of one model whose every column is one of its fields: build the instance
-    directly (what `Model(**row)` ends with, without a descriptor call per field)."""
-    model = getattr(query, "model", None)
-    if type(wrapper) is not ModelObjectCursorWrapper or wrapper.constructor is not model:
-        return None
+def _row_maker(wrapper, fields):
+    """A row's values keyed by column, converted as the wrapper would, except where the driver already returned
+    what the conversion would leave as it is (`_driver_type`): no converter call for those."""
     columns = wrapper.unique_columns
-    if not set(columns) <= set(model._meta.fields):
-        return None
     plain = [(columns[i], i) for i in wrapper.no_convert]
     converted, checked = [], []
     for i in wrapper.convert:
-        expected = _driver_type(model._meta.fields[columns[i]])
+        expected = _driver_type(fields[i]) if isinstance(fields[i], Field) else None
         if expected is None:
             converted.append((columns[i], i, wrapper.converters[i]))
         else:
@@ -102,9 +105,25 @@ def _model_maker(wrapper, query):
             data[name] = value if value is None or type(value) is expected else convert(value)
         for name, i, convert in converted:
             data[name] = convert(row[i])
-        return instance(model, data)
+        return data
 
     return make
+
+
+def _model_maker(wrapper, query):
+    """For rows of one model whose every column is one of its fields: build the instance
+    directly (what `Model(**row)` ends with, without a descriptor call per field); for `.dicts()` rows, the
+    dict without a converter call per value the driver returned as it stays."""
+    if type(wrapper) is ModelDictCursorWrapper:
+        return _row_maker(wrapper, wrapper.fields)
+    model = getattr(query, "model", None)
+    if type(wrapper) is not ModelObjectCursorWrapper or wrapper.constructor is not model:
+        return None
+    columns = wrapper.unique_columns
+    if not set(columns) <= set(model._meta.fields):
+        return None
+    values = _row_maker(wrapper, [model._meta.fields[name] for name in columns])
+    return lambda row: instance(model, values(row))
 
 
 class _ServerStatement:
