@@ -40,7 +40,7 @@ _UNPREPARABLE = {"42P18", "42P08", "42804", "42883", "42725"}
 # means what its text meant: a column's type is not forced onto a value (7,000,000,000 against an integer column
 # compares, where an integer parameter would overflow; a datetime against a date column compares as a datetime).
 # Text (and None, JSON) stays `unknown`, typed by its context as a quoted literal is.
-_PG_TYPES = {bool: "boolean", float: "float8", decimal.Decimal: "numeric", dt.date: "date", dt.time: "time",
+_PG_TYPES = {bool: "boolean", float: "numeric", decimal.Decimal: "numeric", dt.date: "date", dt.time: "time",
              bytes: "bytea"}
 _INT4 = 2**31
 
