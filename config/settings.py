@@ -108,6 +108,7 @@ SETTINGS: dict[str, Setting] = {
     "ENV": Setting("development", str, "`development`, `test` or `production`. Production refuses to start with the default `SECRET_KEY` or one shorter than 32 characters."),
     "SECRET_KEY": Setting(DEFAULT_SECRET, str, "Signs login tokens and QR tokens. Must be set in production, at least 32 characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."),
     "DATABASE_URL": Setting(f"sqlite:///{VAR / 'lovebank.db'}", str, "peewee database URL: `sqlite:///path` (WAL, foreign keys) or `postgresql://user@host/db`, pooled in each process (a connection per thread in use; `?max_connections=N&timeout=S` caps them, `stale_timeout=S` renews them; `postgresql+pool://` is the same)."),
+    "PG_PREPARED_STATEMENTS": Setting(True, _bool, "PostgreSQL: the hot queries are prepared once per connection (`PREPARE`, then `EXECUTE`), which saves the server parsing and planning them on every request. Turn off behind PgBouncer in transaction mode, where a prepared statement does not survive from one transaction to the next (docs/scaling.md)."),
     "REDIS_URL": Setting("", str, "Redis for RQ and caches. Empty: 127.0.0.1:6379 if it answers, otherwise `make run` starts an embedded Redis under `var/`."),
     "PORT": Setting(8000, int, "Port of the API in `make run`."),
     "TIMEZONE": Setting("Asia/Shanghai", str, "The community's time zone: days, months, quiet hours and caps are counted in it."),

@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     parsing.init_app(app)  # first: bounds `<int:...>` before routes are added, refuses large bodies before all else
-    db.init_db(values["DATABASE_URL"])
+    db.init_db(values["DATABASE_URL"], prepare=values["PG_PREPARED_STATEMENTS"])
     connections.init_app(app)
     errors.init_app(app)
     limits.init_app(app)

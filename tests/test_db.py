@@ -54,9 +54,9 @@ def test_the_write_ahead_log_starts_again_under_steady_writes(tmp_path):
     assert size < 20 * PAGE, f"the log's file grew to {size} bytes ({size // PAGE} pages) in {ROUNDS} rounds"
 
 
-def test_prepared_rows_equal_what_peewee_builds(app):
-    """`Prepared` builds instances without peewee's per-field conversion where a driver already
-    returns the field's type; dates, booleans, nulls and foreign keys must come out the same."""
+def test_prepared_rows_equal_what_peewee_builds(any_app):
+    """`Prepared` builds instances and dicts without peewee's per-field conversion where a driver already
+    returns the field's type; dates, booleans, nulls and foreign keys must come out the same, on both backends."""
     community = make_community()
     member = make_member(community, birth_date=dt.date(1950, 3, 1))
     Member.update(consent_health_at=dt.datetime(2026, 1, 2, 3, 4, 5, 678)).where(Member.id == member.id).execute()
@@ -74,6 +74,15 @@ def test_prepared_rows_equal_what_peewee_builds(app):
         assert built.__data__ == reference.__data__
         assert {name: type(value) for name, value in built.__data__.items()} == {
             name: type(value) for name, value in reference.__data__.items()}
+
+    columns = (ServiceRecord.id, ServiceRecord.started_at, ServiceRecord.public_good, ServiceRecord.volunteer,
+               Member.birth_date, Member.consent_health_at, Member.name.alias("recipient_name"))
+    joined = Prepared(lambda record_id: ServiceRecord.select(*columns).join(Member, on=(ServiceRecord.recipient == Member.id))
+                      .where(ServiceRecord.id == record_id).dicts())
+    reference = ServiceRecord.select(*columns).join(Member, on=(ServiceRecord.recipient == Member.id)).where(
+        ServiceRecord.id == record.id).dicts().get()
+    built = joined.first(record.id)
+    assert built == reference and {k: type(v) for k, v in built.items()} == {k: type(v) for k, v in reference.items()}
 
 
 def test_prepared_queries_still_reach_peewee_query_log_and_hooks(app, caplog):

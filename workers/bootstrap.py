@@ -22,7 +22,7 @@ def settings() -> dict:
         _settings = settings_module.load()
         clock.configure(_settings["TIMEZONE"])
         runtime.configure(_settings)
-        init_db(_settings["DATABASE_URL"])
+        init_db(_settings["DATABASE_URL"], prepare=_settings["PG_PREPARED_STATEMENTS"])
         _wire()
     return _settings
 
@@ -42,7 +42,7 @@ def configure(overrides: dict) -> dict:
     _settings = settings_module.load(overrides)
     clock.configure(_settings["TIMEZONE"])
     runtime.configure(_settings)
-    init_db(_settings["DATABASE_URL"])
+    init_db(_settings["DATABASE_URL"], prepare=_settings["PG_PREPARED_STATEMENTS"])
     _wire()
     return _settings
 

@@ -9,6 +9,7 @@ import os
 import select
 import threading
 import weakref
+from functools import partial
 from pathlib import Path
 
 from peewee import (
@@ -21,6 +22,7 @@ from peewee import (
 )
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from psycopg2.extensions import connection as _psycopg2_connection
 
 from server.db.sqlite import SQLITE_PRAGMAS, QueuedSqliteDatabase
 
@@ -30,6 +32,16 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+pool://", "postg
 
 # Every pool this process made, so that a forked child can forget the parent's connections.
 _pools: "weakref.WeakSet[PostgresPool]" = weakref.WeakSet()
+
+
+class PreparingConnection(_psycopg2_connection):
+    """A psycopg2 connection that remembers which `Prepared` statements it holds on the server
+    (server/db/prepared.py): `prepared` is the set of their names, or None when the pool does not
+    prepare (PgBouncer in transaction mode). A new connection (a reconnect) starts with none."""
+
+    def __init__(self, *args, prepared: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: set[str] | None = set() if prepared else None
 
 
 class PostgresPool(PooledPostgresqlDatabase):
@@ -53,11 +65,19 @@ class PostgresPool(PooledPostgresqlDatabase):
       `MaxConnectionsExceeded`. URL parameters as in peewee: `?max_connections=` caps them
       (`timeout=` seconds to wait for a free one), `stale_timeout=` seconds after which a
       connection is opened afresh.
+    - **Hot statements prepared on the server** (`prepare=True`, the setting `PG_PREPARED_STATEMENTS`):
+      each connection is a `PreparingConnection`, on which a `Prepared` query is parsed once
+      (`PREPARE`) and then only `EXECUTE`d. Off for PgBouncer in transaction mode (docs/scaling.md).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prepare: bool = True, **kwargs):
+        self.prepare = prepare
         super().__init__(*args, **kwargs)
         _pools.add(self)
+
+    def _connect(self):
+        self.connect_params["connection_factory"] = partial(PreparingConnection, prepared=self.prepare)
+        return super()._connect()
 
     def _is_closed(self, conn) -> bool:
         if conn.closed:
@@ -107,8 +127,9 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def open_database(url: str):
-    """A peewee Database for a URL; SQLite files get their folder created; PostgreSQL is pooled."""
+def open_database(url: str, *, prepare: bool = True):
+    """A peewee Database for a URL; SQLite files get their folder created; PostgreSQL is pooled, and
+    prepares its hot statements on the server unless `prepare` is false."""
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///"):]
         if path != ":memory:":
@@ -117,14 +138,14 @@ def open_database(url: str):
             return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
         return QueuedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
     if url.startswith(POSTGRES_SCHEMES):
-        return PostgresPool(**{"max_connections": None, **parse(url)})
+        return PostgresPool(prepare=prepare, **{"max_connections": None, **parse(url)})
     return connect(url)
 
 
-def init_db(url: str):
-    """Point the `database` proxy at a new database. A pool it replaces closes its idle
-    connections (it would otherwise keep them open until collected)."""
-    db = open_database(url)
+def init_db(url: str, *, prepare: bool = True):
+    """Point the `database` proxy at a new database (`prepare`: the setting `PG_PREPARED_STATEMENTS`). A pool
+    it replaces closes its idle connections (it would otherwise keep them open until collected)."""
+    db = open_database(url, prepare=prepare)
     previous = database.obj
     if isinstance(previous, PooledDatabase) and previous is not db:
         previous.close_idle()

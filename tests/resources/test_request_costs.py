@@ -34,14 +34,15 @@ def redis_trips(monkeypatch):
 
 
 def test_hot_reads_ask_the_database_once_or_twice(any_app):
-    """/me is the login check itself; the board the login check, the volunteer's network and the board."""
+    """/me is the login check itself; the board the login check, the volunteer's network and the board; the
+    passbook the login check with the passbook's heading, and the page."""
     community = make_community()
     volunteer, _ = make_volunteer(community)
     make_request(make_member(community))
     client, token = any_app.test_client(), headers(any_app, volunteer)
     coordinator = headers(any_app, make_coordinator(community))
     for path, who, expected in (("/api/v1/me", token, 1), ("/api/v1/tasks", token, 3), ("/api/v1/tasks", coordinator, 2),
-                                ("/api/v1/health/ping", token, 0)):
+                                ("/api/v1/me/passbook", token, 2), ("/api/v1/health/ping", token, 0)):
         client.get(path, headers=who)  # the catalog's names, read once per process
         with statements() as seen:
             assert client.get(path, headers=who).status_code == 200

@@ -13,16 +13,16 @@ from server.services.people import core as people
 blp = Blueprint("passbook", __name__, url_prefix="/api/v1", description="Passbook (爱心储蓄存折)")
 
 
-def _page(household_id, params):
+def _page(household_id, params, heading=None):
     """The service pages the lines itself (its prepared keyset query is a hot path)."""
-    book = passbook.passbook(household_id, after=params.after, limit=params.limit)
+    book = passbook.passbook(household_id, after=params.after, limit=params.limit, heading=heading)
     params.next_after = book.pop("next_after")
     return book
 
 
 @blp.route("/me/passbook")
 class MyPassbook(MethodView):
-    @auth.roles(auth.RESIDENT)
+    @auth.roles(auth.RESIDENT, member=passbook.signed_in)
     @blp.response(200, PassbookSchema)
     @blp.paginate(keyset=passbook.LINES, max_limit=passbook.MAX_PAGE)
     def get(self, pagination_parameters):
@@ -31,7 +31,8 @@ class MyPassbook(MethodView):
         Balance, held and available minutes, the lines newest first (keyset pages: pass
         `next_cursor` back as `cursor`), open holds and each member's yearly totals.
         """
-        return _page(people.own_household_id(auth.current_member()), pagination_parameters)
+        member = auth.current_member()  # read with its household's passbook heading (passbook.signed_in)
+        return _page(people.own_household_id(member), pagination_parameters, member.passbook_heading)
 
 
 @blp.route("/households/<int:household_id>/passbook")
