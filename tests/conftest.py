@@ -41,6 +41,19 @@ PG_AVAILABLE = _pg_available()
 
 
 @contextlib.contextmanager
+def terminate_backend(url: str, pid: int) -> bool:
+    """End one backend of the database at `url` (as a server restart or an administrator would), returning once
+    it is gone (`pg_terminate_backend` with a timeout): True when it was there to end."""
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s, 30000)", (pid,))
+            return cursor.fetchone()[0]
+    finally:
+        admin.close()
+
+
 def scratch_postgres(count: int = 1, prefix: str = "lb_mig"):
     """`count` new, empty PostgreSQL databases (their URLs), dropped afterwards; the test is skipped when
     PostgreSQL does not answer."""

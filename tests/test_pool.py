@@ -11,6 +11,7 @@ import psycopg2
 import pytest
 
 from server.db import PostgresPool, open_database
+from tests.conftest import terminate_backend
 
 pytestmark = pytest.mark.postgres
 
@@ -24,17 +25,6 @@ def pool(postgres_url):
 
 def _pid(db) -> int:
     return db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-
-
-def _terminate(url: str, pid: int) -> bool:
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s, 30000)", (pid,))
-            return cursor.fetchone()[0]
-    finally:
-        admin.close()
 
 
 def _alive(url: str, pid: int) -> bool:
@@ -98,7 +88,7 @@ def test_a_terminated_idle_connection_is_replaced_on_the_next_checkout(pool, pos
     pool.connect()
     dead = _pid(pool)
     pool.close()
-    assert _terminate(postgres_url, dead)
+    assert terminate_backend(postgres_url, dead)
     pool.connect()  # the dead one is found on checkout and thrown away: no error, a new backend
     try:
         fresh = _pid(pool)

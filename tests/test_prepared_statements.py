@@ -4,7 +4,6 @@ a connection that dies after preparing replaced by one that prepares afresh."""
 
 import datetime as dt
 
-import psycopg2
 import pytest
 from peewee import OperationalError, Value
 
@@ -12,7 +11,7 @@ from server.db import Prepared, connection_lost, database, discard_connection
 from server.models import Household, Member
 from server.services.ledger import ledger_ops
 from server.services.ledger import passbook as passbook_service
-from tests.conftest import make_app
+from tests.conftest import make_app, terminate_backend
 from tests.factories import (
     headers,
     make_community,
@@ -28,16 +27,6 @@ READS = ("/api/v1/me", "/api/v1/me/passbook", "/api/v1/me/passbook?limit=2", "/a
          "/api/v1/notifications")
 
 
-def _terminate(url: str, pid: int) -> None:
-    """Terminate one backend of the test database and wait till it is gone."""
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s, 30000)", (pid,))
-            assert cursor.fetchone()[0]
-    finally:
-        admin.close()
 
 
 def _statement(prepared: Prepared):
@@ -136,7 +125,7 @@ def test_a_connection_lost_after_preparing_is_replaced_and_prepares_again(pg_app
         first = database.obj._state.conn
         name = _statement(lookup).name
         assert name in first.prepared
-        _terminate(postgres_url, first.get_backend_pid())
+        assert terminate_backend(postgres_url, first.get_backend_pid())
         with pytest.raises(OperationalError) as lost:
             lookup.scalar(member.id)
         assert connection_lost(lost.value)
@@ -165,7 +154,7 @@ def test_a_request_whose_connection_dies_between_prepared_statements_runs_again(
         def rows(self, *params):
             pid = database.obj._state.conn.get_backend_pid()
             if not pids:
-                _terminate(postgres_url, pid)
+                assert terminate_backend(postgres_url, pid)
             pids.append(pid)
             return page.rows(*params)
 
