@@ -40,7 +40,6 @@ def _pg_available() -> bool:
 PG_AVAILABLE = _pg_available()
 
 
-@contextlib.contextmanager
 def terminate_backend(url: str, pid: int) -> bool:
     """End one backend of the database at `url` (as a server restart or an administrator would), returning once
     it is gone (`pg_terminate_backend` with a timeout): True when it was there to end."""
@@ -54,6 +53,7 @@ def terminate_backend(url: str, pid: int) -> bool:
         admin.close()
 
 
+@contextlib.contextmanager
 def scratch_postgres(count: int = 1, prefix: str = "lb_mig"):
     """`count` new, empty PostgreSQL databases (their URLs), dropped afterwards; the test is skipped when
     PostgreSQL does not answer."""
