@@ -26,7 +26,9 @@ from server.models import Account, Entry, LedgerChain
 FLOORED = frozenset({"household", "love_pool", "issuance"})
 
 
-def _guard(kind: str, account_id, need):
+def floor(kind: str, account_id, need):
+    """The account `account_id` of `kind`, where its floor lets `need` minutes leave (the guard of every balance
+    move but a clearing account's)."""
     if kind == "household":
         return (Account.id == account_id) & (Account.posted_minutes - Account.pending_minutes >= need)
     if kind == "love_pool":
@@ -47,7 +49,7 @@ def _moves(kinds: tuple[str, ...], params):
         need = params[at + 2] if _arity(kind) == 3 else None
         at += _arity(kind)
         whens.append((Account.id == account_id, delta))
-        guards.append(_guard(kind, account_id, need))
+        guards.append(floor(kind, account_id, need))
     return (Account.update(posted_minutes=Account.posted_minutes + Case(None, whens))
             .where(reduce(operator.or_, guards)).returning(Account.id, Account.posted_minutes))
 
@@ -72,6 +74,13 @@ def move(moves: list[tuple[Account, int]]) -> dict[int, int]:
     return dict(prepared.tuples(*_params(moves)))
 
 
+def inserting_entries(columns: tuple[str, ...], values, count: int):
+    """The INSERT of `count` entries whose `columns` are given row after row, flat, in `values`."""
+    width = len(columns)
+    return Entry.insert_many([dict(zip(columns, values[i * width:(i + 1) * width], strict=True))
+                              for i in range(count)])
+
+
 _ALL: dict[tuple, Prepared] = {}
 
 
@@ -81,9 +90,7 @@ def _move_append_advance(kinds: tuple[str, ...], entries: int, columns: tuple[st
     rest = params[moved_params:]
     expected = rest[:2 * len(kinds)]  # (id, balance after) per moved account
     values = rest[2 * len(kinds):]
-    width = len(columns)
-    appended = Entry.insert_many([dict(zip(columns, values[i * width:(i + 1) * width], strict=True))
-                                  for i in range(entries)]).cte("appended")
+    appended = inserting_entries(columns, values, entries).cte("appended")
     arrived = reduce(operator.or_, [(moved.c.id == expected[2 * i]) & (moved.c.posted_minutes == expected[2 * i + 1])
                                     for i in range(len(kinds))])
     every_one = Select([moved], [fn.COUNT(SQL("*"))]).where(arrived)  # the WITH's, not a second one

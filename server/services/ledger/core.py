@@ -251,18 +251,21 @@ _INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
 
 # PostgreSQL: a key already taken inserts nothing and returns no id, and the transaction goes on (a failed
 # INSERT would abort it unless it ran in a savepoint: two statements more on every posting).
-_INSERT_TRANSFER_ONCE = Prepared(lambda key, digest, *values: Transfer.insert(
-    idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))).on_conflict(
-    action="IGNORE", conflict_target=[Transfer.idempotency_key]))
+def _transfer_inserting(key, digest, values):
+    """The transfer's INSERT that a key already taken leaves undone (PostgreSQL: ON CONFLICT DO NOTHING)."""
+    return Transfer.insert(idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))
+                           ).on_conflict(action="IGNORE", conflict_target=[Transfer.idempotency_key])
+
+
+_INSERT_TRANSFER_ONCE = Prepared(lambda key, digest, *values: _transfer_inserting(key, digest, values))
 
 
 # PostgreSQL, a posting in one community: the same INSERT then locks the community's chain head and returns it
 # (its RETURNING reads a FOR UPDATE in its WITH), one round trip fewer. The head is taken after the row is in,
 # still after the accounts; a key already taken returns nothing and locks nothing (the posting is a replay).
 _HEAD = LedgerChain.select(LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash)
-_INSERT_TRANSFER_TAKING_HEAD = Prepared(lambda community_id, key, digest, *values: Transfer.insert(
-    idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))).on_conflict(
-    action="IGNORE", conflict_target=[Transfer.idempotency_key]).with_cte(
+_INSERT_TRANSFER_TAKING_HEAD = Prepared(lambda community_id, key, digest, *values: _transfer_inserting(
+    key, digest, values).with_cte(
     _HEAD.where(LedgerChain.community == community_id).for_update().cte("head")).returning(
     Transfer.id, *[SQL(f'(SELECT "{name}" FROM "head")') for name in ("id", "last_seq", "last_hash")]))
 
@@ -372,14 +375,11 @@ def entry_hash(prev_hash: str, community_id: int, seq: int, account_id: int, tra
 
 # The balance moves and comes back in one statement; a floor that does not hold moves nothing.
 _MOVE = {
-    "household": Prepared(lambda delta, account_id, need: Account.update(posted_minutes=Account.posted_minutes + delta)
-                          .where(Account.id == account_id, Account.posted_minutes - Account.pending_minutes >= need)
-                          .returning(Account.posted_minutes)),
-    "love_pool": Prepared(lambda delta, account_id, need: Account.update(posted_minutes=Account.posted_minutes + delta)
-                          .where(Account.id == account_id, Account.posted_minutes >= need)
-                          .returning(Account.posted_minutes)),
+    **{kind: Prepared(lambda delta, account_id, need, kind=kind: Account.update(
+        posted_minutes=Account.posted_minutes + delta).where(balances.floor(kind, account_id, need))
+        .returning(Account.posted_minutes)) for kind in ("household", "love_pool")},
     "issuance": Prepared(lambda delta, account_id: Account.update(posted_minutes=Account.posted_minutes + delta)
-                         .where(Account.id == account_id)
+                         .where(balances.floor("issuance", account_id, None))
                          .returning(Account.posted_minutes)),
     # The community's network limit bounds its position both ways; no network, no limit row: nothing moves.
     "clearing": Prepared(lambda delta, account_id, community_id: Account.update(
@@ -395,9 +395,7 @@ _CHAIN_HEAD = Prepared(lambda seq, digest, chain_id: LedgerChain.update(last_seq
 _ENTRY_COLUMNS = ("community", "seq", "account", "transfer", "minutes", "balance_after", "effective_date", "created_at",
                   "prev_hash", "hash")
 _INSERT_ENTRIES = {
-    n: Prepared(lambda *values, n=n: Entry.insert_many([
-        dict(zip(_ENTRY_COLUMNS, values[i * len(_ENTRY_COLUMNS):(i + 1) * len(_ENTRY_COLUMNS)], strict=True))
-        for i in range(n)]))
+    n: Prepared(lambda *values, n=n: balances.inserting_entries(_ENTRY_COLUMNS, values, n))
     for n in (1, 2, 3, 4)  # 4: a movement between two communities
 }
 
@@ -519,8 +517,7 @@ def _refused(moving: list[tuple[Account, int]], after: dict[int, int]) -> Except
         now = Account.get_by_id(account.id)
         if now.posted_minutes == after[account.id]:
             continue
-        held = now.pending_minutes if now.kind == "household" else 0
-        if now.kind != "issuance" and now.posted_minutes - held < max(0, -delta):  # the UPDATE's guard
+        if now.kind != "issuance" and _spendable(now) < max(0, -delta):  # the UPDATE's guard (balances.floor)
             return _insufficient(account, delta)
     return IntegrityError(f"accounts did not move to the balances their entries carry: {after}")
 
@@ -552,9 +549,13 @@ def _limit_exceeded(account: Account, minutes: int) -> LimitExceeded:
         community_id=community.id, limit_minutes=limit, position_minutes=position, asked_minutes=minutes)
 
 
-def _available_now(account_id: int) -> int:
-    account = Account.get_by_id(account_id)
+def _spendable(account: Account) -> int:
+    """What may leave the account under its floor: a household's available minutes, another's posted."""
     return account.posted_minutes - account.pending_minutes if account.kind == "household" else account.posted_minutes
+
+
+def _available_now(account_id: int) -> int:
+    return _spendable(Account.get_by_id(account_id))
 
 
 def credit_legs(source: Account, target: Account, pool: Account, minutes: int, cap: int) -> tuple[list[Leg], int]:
