@@ -26,3 +26,17 @@ def _json_ready(value):
 
 def ready(values: dict) -> Ready:
     return Ready({key: _json_ready(value) for key, value in values.items()})
+
+
+def ready_tree(values: dict) -> Ready:
+    """`ready` all the way down, for an answer of nested objects and lists (the outlook's ten years): every
+    object's keys in its schema's order, as `ready`'s."""
+    return Ready({key: _tree(value) for key, value in values.items()})
+
+
+def _tree(value):
+    if isinstance(value, dict):
+        return {key: _tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tree(item) for item in value]
+    return _json_ready(value)

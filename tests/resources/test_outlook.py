@@ -230,3 +230,36 @@ def test_the_demo_shows_an_ageing_community_whose_outlook_is_red(app):
     assert outlook["years"][0]["eligible_households"] >= 3
     assert app.test_client().get("/api/v1/desk", headers=station).json["outlook_warning"]["status"] == "red"
     assert ledger_verify.verify() == []
+
+
+def test_the_outlook_is_what_its_schema_would_write_and_is_made_once(app):
+    """The API's outlook is built JSON-ready with the kept answer (marshmallow does not walk its ten years on
+    every request): it must be exactly what OutlookSchema writes from the raw answer, every object's keys in the
+    schema's order, red (bands to recruit from) and green; and a second request makes nothing again."""
+    import json
+
+    from server.models import Community, Member
+    from server.ready import Ready
+    from server.resources.communities.schemas import OutlookSchema
+    from server.services.oversight import outlook
+    from server.services.people import demo
+    from tests.sql_log import statements
+
+    demo.load()
+    schema = OutlookSchema()
+    red = Community.get(Community.code == "XFY")
+    green = make_community()
+    for community, coordinator in ((red, Member.get(Member.handle == "coordinator-b")),
+                                   (green, make_coordinator(green))):
+        answer = outlook.outlook_answer(coordinator, community.id)
+        walked = schema.dump(outlook.outlook(community))
+        assert isinstance(answer, Ready) and schema.dump(answer) is answer
+        assert json.dumps(answer, ensure_ascii=False) == json.dumps(walked, ensure_ascii=False)
+        assert any(band["recruit"] for band in answer["bands"]) == (community is red)
+        path, station = f"/api/v1/communities/{community.id}/outlook", headers(app, coordinator)
+        assert app.test_client().get(path, headers=station).json == walked
+        with statements() as sent:
+            assert app.test_client().get(path, headers=station).json == walked
+        # the login check, the community (the gate's scope, then its row), and the fingerprint's four index-only
+        # queries: nothing of the outlook's own
+        assert len(sent) == 7, sent

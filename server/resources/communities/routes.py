@@ -45,4 +45,4 @@ class Outlook(MethodView):
         says every assumption in Chinese with the values used. Minutes are integers; `*_text` fields
         are hours for display. Coordinators of the community and admins.
         """
-        return outlook.outlook_for(auth.current_member(), community_id)
+        return outlook.outlook_answer(auth.current_member(), community_id)

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from peewee import JOIN, SQL, Case, fn
 
 from server import clock, runtime
-from server.db import is_postgres
+from server.db import Prepared, is_postgres
 from server.models import (
     Account,
     Community,
@@ -38,6 +38,7 @@ from server.models import (
     Transfer,
     Volunteer,
 )
+from server.ready import Ready, ready_tree
 from server.services.messaging.message_format import hours_text
 from server.services.oversight import documents, kept, study_report
 from server.services.oversight.documents import Chart, Table
@@ -83,20 +84,42 @@ KEEP_SECONDS = 300
 _kept = kept.Kept(KEEP_SECONDS)
 
 
+# The fingerprint's queries run on every request for the outlook (and on the coordinator's desk): rendered
+# once (`Prepared`), since peewee renders SQL each time, and the four of them cost more to render than to run.
+_LAST_SEQ = Prepared(lambda community_id: LedgerChain.select(LedgerChain.last_seq)
+                     .where(LedgerChain.community == community_id))
+_NEWEST_MEMBER = Prepared(lambda community_id: Member.select(fn.MAX(Member.id)).where(Member.community == community_id))
+_VOLUNTEERS_BY_STATUS = Prepared(lambda community_id: Volunteer.select(
+    Volunteer.status, fn.COUNT(Volunteer.id), fn.MAX(Volunteer.id))
+    .where(Volunteer.community == community_id).group_by(Volunteer.status).order_by(Volunteer.status))
+# hardship periods are few: all of them, whichever community (the table has no community index)
+_HARDSHIP = Prepared(lambda: HardshipPeriod.select(fn.COUNT(HardshipPeriod.id), fn.COUNT(HardshipPeriod.ended_at)))
+
+
 def _fingerprint(community_id: int) -> tuple:
-    last_seq = LedgerChain.select(LedgerChain.last_seq).where(LedgerChain.community == community_id).scalar()
-    newest_member = Member.select(fn.MAX(Member.id)).where(Member.community == community_id).scalar()
-    volunteers = (Volunteer.select(Volunteer.status, fn.COUNT(Volunteer.id), fn.MAX(Volunteer.id))
-                  .where(Volunteer.community == community_id).group_by(Volunteer.status).order_by(Volunteer.status))
-    # hardship periods are few: all of them, whichever community (the table has no community index)
-    hardship = HardshipPeriod.select(fn.COUNT(HardshipPeriod.id), fn.COUNT(HardshipPeriod.ended_at))
-    return last_seq, newest_member, tuple(volunteers.tuples()), hardship.tuples().get()
+    return (_LAST_SEQ.scalar(community_id), _NEWEST_MEMBER.scalar(community_id),
+            tuple(map(tuple, _VOLUNTEERS_BY_STATUS.tuples(community_id))), tuple(_HARDSHIP.tuples()[0]))
 
 
 def kept_outlook(community) -> dict:
     """`outlook(community)`, or the answer made earlier today from the same data and settings."""
+    return _kept_answers(community)[0]
+
+
+def outlook_answer(viewer: Member, community_id: int) -> Ready:
+    """The outlook of a community the viewer coordinates (admins: any) as the API answers it, JSON-ready:
+    made once with the kept answer, so the response schema does not walk its ten years again."""
+    return _kept_answers(people.community_for(viewer, community_id))[1]
+
+
+def _kept_answers(community) -> tuple[dict, Ready]:
     key = (community.id, clock.today(), repr(_used_settings()), _fingerprint(community.id))
-    return _kept.get(key, lambda: outlook(community))
+    return _kept.get(key, lambda: _made(community))
+
+
+def _made(community) -> tuple[dict, Ready]:
+    answer = outlook(community)
+    return answer, ready_tree(answer)
 
 
 # --- the queries: each a sum over groups of birth years ---------------------------------------------
@@ -205,9 +228,11 @@ def _band_label(low: int, high: int | None) -> str:
 def _bands(volunteers: dict, this_year: int, bounds: list[int], leaving_age: int) -> list[dict]:
     """The active volunteers by their age this year, with what each band gave and loses within five years."""
     lows = [0, *bounds]
+    # keys in the answer's order (the API passes it through as it is: `ready_tree`)
     bands = [{"label": _band_label(low, (lows[i + 1] - 1) if i + 1 < len(lows) else None), "from_age": low,
               "to_age": (lows[i + 1] - 1) if i + 1 < len(lows) else None, "volunteers": 0, "minutes": 0,
-              "leaving_volunteers": 0, "leaving_minutes": 0} for i, low in enumerate(lows)]
+              "minutes_text": "", "per_volunteer_minutes": 0, "per_volunteer_text": "", "leaving_volunteers": 0,
+              "leaving_minutes": 0, "leaving_minutes_text": "", "recruit": False} for i, low in enumerate(lows)]
     for birth_year, (count, minutes) in volunteers.items():
         if birth_year is None:
             continue
@@ -222,7 +247,6 @@ def _bands(volunteers: dict, this_year: int, bounds: list[int], leaving_age: int
         band["minutes_text"] = hours_text(band["minutes"])
         band["per_volunteer_text"] = hours_text(band["per_volunteer_minutes"])
         band["leaving_minutes_text"] = hours_text(band["leaving_minutes"])
-        band["recruit"] = False
     return bands
 
 
@@ -320,7 +344,7 @@ def _assumptions(today, used, start, end, recent_payback, recent_supply, undated
     last = end - dt.timedelta(days=1)
     window = f"{start.year}年{start.month}月{start.day}日至{last.year}年{last.month}月{last.day}日"
     rate, leaving = used["redemption_rate"], used["volunteer_leaving_age"]
-    return [
+    said = [
         {"key": "today", "value": today.isoformat(),
          "text": f"以{today.year}年{today.month}月{today.day}日的数据预测{today.year + 1}年至{today.year + YEARS}年；"
                  "年龄按当年生日过后的岁数算（年份减出生年份）。不考虑搬迁和去世。"},
@@ -348,6 +372,7 @@ def _assumptions(today, used, start, end, recent_payback, recent_supply, undated
                  f"预警时建议招募的年龄段：{WARN_WITHIN}年后仍不到{leaving}岁的年龄段里，"
                  f"最近12个月人均服务时间最多的{RECRUIT_BANDS}个。"},
     ]
+    return [{"key": a["key"], "text": a["text"], "value": a["value"]} for a in said]  # the answer's order
 
 
 def report_section(period: study_report.Period) -> study_report.Section:
