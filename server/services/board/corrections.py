@@ -136,6 +136,9 @@ def _apply(correction: Correction, actor: Member, *, decided_by: Member | None) 
     if record.status != "credited" or record.transfer_id is None:
         raise records.RecordStateError(f"这条记录现在是「{records.status_label(record.status)}」，不能再更正")
     old_transfer, old_minutes, old_start = record.transfer_id, record.credited_minutes or 0, record.started_at
+    # Locked before the day is read, as a witness's confirmation: a confirmation of the same day at the same
+    # moment then waits, or is waited for and read. (Read again when posting: the reversal moves them first.)
+    records.lock_for_credit(record)
     minutes, credited = _sized(record, correction.started_at, correction.ended_at)  # sized again: the day may have filled
     reason = f"更正服务时间：{correction.reason}"[:300]
     reversal = ledger.reverse(old_transfer, key=f"correction:{correction.id}:reversal", reason=reason, actor=actor)

@@ -551,7 +551,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         # What the credit posts to is locked before the day's credited minutes are read: on PostgreSQL two
         # confirmations of one volunteer's services of one day wait here for each other, and the second reads
         # what the first credited (the daily cap). Read first, both saw the day as it was and both were credited.
-        locked = _lock_for_credit(record)
+        locked = lock_for_credit(record)
         volunteer, minutes = _volunteer_and_minutes(record)
         transfer = _credit_transfer(record, volunteer, minutes, actor, locked=locked) if minutes else None
         # Reported before too short a service was refused or named at check-out: named now.
@@ -611,16 +611,21 @@ def credit_at_desk(coordinator: Member, record: ServiceRecord) -> ServiceRecord:
 
 
 def post_credit(record: ServiceRecord, minutes: int, actor: Member, *, key: str, reason: str = "",
-                details: dict | None = None):
+                details: dict | None = None, locked: tuple | None = None):
     """Post `minutes` for `record` (as it now stands) to the volunteer's household under `key`, the storage
-    cap's overflow to the love pool; the caller moves the record and keeps the yearly totals."""
+    cap's overflow to the love pool; the caller moves the record and keeps the yearly totals. `locked`:
+    `lock_for_credit(record)`'s answer, when nothing has posted to those accounts since."""
     volunteer = Member.get_by_id(record.volunteer_id)
-    return _credit_transfer(record, volunteer, minutes, actor, key=key, reason=reason, details=details)
+    return _credit_transfer(record, volunteer, minutes, actor, key=key, reason=reason, details=details, locked=locked)
 
 
-def _lock_for_credit(record: ServiceRecord) -> tuple:
+def lock_for_credit(record: ServiceRecord) -> tuple:
     """The accounts crediting `record` posts to (household, issuance, love pool), its chain head (None when
-    `post` takes it) and the crossing's details ({} at home), what a crossing touches locked too."""
+    `post` takes it) and the crossing's details ({} at home), what a crossing touches locked too.
+
+    Every credit takes these locks before it reads the volunteer's day (`creditable_minutes`): on PostgreSQL
+    two credits of one volunteer's day then wait for each other, and the second reads what the first
+    credited (the daily cap; docs/ledger.md)."""
     # PostgreSQL: locked at once when the volunteer is of the record's community (the usual case), with the
     # recipient household's account, which a payback's hold spends next in this transaction.
     target, issuance, pool, chain = ledger.accounts_for_credit(record.volunteer_household_id, record.community_id,
@@ -639,7 +644,7 @@ def _lock_for_credit(record: ServiceRecord) -> tuple:
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
                      reason: str = "", details: dict | None = None, locked: tuple | None = None):
     household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
-    target, issuance, pool, chain, crossing = locked or _lock_for_credit(record)
+    target, issuance, pool, chain, crossing = locked or lock_for_credit(record)
     # What the settled hook needs to post a payback's hold in the same transaction, without asking again:
     # where the volunteer was credited (the serving community) and what the crossing's transfers say.
     record.credited_in, record.crossing = target.community_id, crossing

@@ -126,8 +126,10 @@ def service_records(actor: Member, community_id: int, items: list[dict]) -> dict
             ended_at=item["ended_at"], duration_minutes=item["duration_minutes"], content=item["content"],
             witness_name=item["witness_name"], witness_phone=item["witness_phone"], needs_approval=False,
             organiser="纸质服务记录单导入")
+        locked = records.lock_for_credit(record)  # before the day is read, as a witness's confirmation
         minutes = records.creditable_minutes(record)
-        transfer = records.post_credit(record, minutes, actor, key=f"record:{record.id}:credit") if minutes else None
+        transfer = records.post_credit(record, minutes, actor, key=f"record:{record.id}:credit",
+                                       locked=locked) if minutes else None
         status = "too_short" if records.is_too_short(record.duration_minutes) else "credited"
         ServiceRecord.update(status=status, credited_minutes=minutes, transfer=transfer.id if transfer else None,
                              confirmed_by=actor.id, confirmed_at=now, confirmed_via="paper").where(
