@@ -343,6 +343,40 @@ def _credit_beside_a_confirmation(postgres_url, volunteer, witness, waiting_reco
         holder.close()
 
 
+def test_a_correction_beside_a_confirmation_of_the_same_day_keeps_to_the_daily_cap(pg_app, postgres_url, monkeypatch):
+    """A credited 4-hour service corrected to 8 hours while the witness confirms another 4 hours of the same day:
+    480 minutes (the daily cap) credited in all, not 720; the correction sizes the day once it holds the
+    volunteer's account, after the confirmation. (A correction's check of the reported hours would refuse 8 more
+    hours on that day: switched off here, the day is as two reports of one moment can leave it.)"""
+    import datetime as dt
+
+    from server import clock, runtime
+    from server.services.board import corrections
+    from tests.factories import afternoon
+
+    monkeypatch.setitem(runtime._settings, "CORRECTION_APPROVAL_MINUTES", 600)  # posted at once
+    monkeypatch.setattr(records, "_check_day", lambda *args, **kwargs: None)
+    clock.freeze(afternoon())
+    community = make_community()
+    coordinator = make_coordinator(community)
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    corrected = records.confirm(Member.get_by_id(witness.id),
+                                make_record(volunteer, witness=witness, minutes=240, days_ago=1, start_hour=8))
+    waiting = make_record(volunteer, witness=witness, minutes=240, days_ago=1, start_hour=14)
+    start = corrected.started_at.replace(hour=6)
+
+    def correct():
+        corrections.request(Member.get_by_id(coordinator.id), ServiceRecord.get_by_id(corrected.id),
+                            started_at=start, ended_at=start + dt.timedelta(hours=8), reason="实际从早上6点做到下午2点")
+        return ServiceRecord.get_by_id(corrected.id).credited_minutes
+
+    confirmed, corrected_to = _credit_beside_a_confirmation(postgres_url, volunteer, witness, waiting, correct)
+    assert (confirmed, corrected_to) == (240, 240)  # the confirmation went first: the day had 240 minutes left
+    assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
+    assert ledger_verify.verify() == []
+
+
 def test_an_import_of_paper_records_beside_a_confirmation_of_the_same_day_keeps_to_the_daily_cap(pg_app,
                                                                                                    postgres_url):
     """An imported paper record (5 hours) of a day whose other 5-hour service the witness confirms at the same

@@ -212,10 +212,11 @@ def _payback_minutes(community_id: int, start: dt.date, end: dt.date) -> int:
 
 def _used_settings() -> dict:
     """The settings the outlook uses, as the answer shows them."""
+    # the rates as numbers with a fraction whatever an override gave (1 as 1.0), as the answer's schema writes them
     return {"payback_age": runtime.setting("PAYBACK_AGE"),
-            "redemption_rate": runtime.setting("OUTLOOK_REDEMPTION_RATE"),
+            "redemption_rate": float(runtime.setting("OUTLOOK_REDEMPTION_RATE")),
             "volunteer_leaving_age": runtime.setting("OUTLOOK_VOLUNTEER_LEAVING_AGE"),
-            "warn_coverage": runtime.setting("OUTLOOK_WARN_COVERAGE"),
+            "warn_coverage": float(runtime.setting("OUTLOOK_WARN_COVERAGE")),
             "age_bands": list(runtime.setting("OUTLOOK_AGE_BANDS"))}
 
 
