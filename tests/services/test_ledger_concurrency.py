@@ -246,29 +246,52 @@ def test_postings_of_one_community_at_once_keep_one_unbroken_chain(pg_app):
     assert ledger_verify.verify() == []
 
 
-def _lock_waits(postgres_url) -> int:
-    """How many sessions wait for a lock now. Asked outside any transaction: inside one, PostgreSQL answers
-    pg_stat_activity from the snapshot it took at the transaction's first look, and the count never moves."""
+def _one_after_another(postgres_url, household_id: int, *jobs) -> list:
+    """Run `jobs` (functions of no arguments, each in a thread of its own) so that each waits for a lock before
+    the next starts, then let all go: another connection holds the household's account meanwhile. Checked
+    without timing: each step waits until PostgreSQL shows the wait (a minute at most). The jobs' answers."""
     import psycopg2
 
-    watch = psycopg2.connect(postgres_url)
+    def run(job):
+        try:
+            return job()
+        finally:
+            database.close()
+
+    holder, watch = psycopg2.connect(postgres_url), psycopg2.connect(postgres_url)
+    # Each count its own transaction: inside one, PostgreSQL answers pg_stat_activity from the snapshot it
+    # took at the transaction's first look, and the count never moves.
+    watch.autocommit = True
+    waiting = watch.cursor()
     try:
-        watch.autocommit = True
-        with watch.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND wait_event_type = 'Lock'")
-            return cursor.fetchone()[0]
+        holder.cursor().execute("SELECT id FROM account WHERE household_id = %s FOR UPDATE", (household_id,))
+        with ThreadPoolExecutor(len(jobs)) as pool:
+            pending = []
+            for job in jobs:
+                pending.append(pool.submit(run, job))
+                for _ in range(6000):
+                    waiting.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND wait_event_type = 'Lock'")
+                    if waiting.fetchone()[0] >= len(pending) or any(future.done() for future in pending):
+                        break
+                    time.sleep(0.01)
+            holder.rollback()
+            return [future.result() for future in pending]
     finally:
+        holder.close()
         watch.close()
+
+
+def _confirming(witness, record):
+    """A job for `_one_after_another`: the witness confirms the record; the minutes credited."""
+    return lambda: records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id)).credited_minutes
 
 
 def test_two_confirmations_of_one_volunteers_day_keep_to_the_daily_cap(pg_app, postgres_url):
     """Two of a volunteer's services of one day, 300 and 240 minutes, confirmed at the same moment: 480 (the
     daily cap) is credited in all, not 540. Each confirmation must read the day's credited minutes only once
-    it holds the volunteer's account: read before, both saw an empty day. Checked without timing: another
-    connection holds that account while both confirmations start; once both wait for it, it lets go."""
-    import psycopg2
-
+    it holds the volunteer's account: read before, both saw an empty day. Another connection holds that
+    account until both confirmations wait (`_one_after_another`)."""
     from server import clock
     from tests.factories import afternoon
 
@@ -280,67 +303,11 @@ def test_two_confirmations_of_one_volunteers_day_keep_to_the_daily_cap(pg_app, p
     later = make_record(volunteer, witness=witness, minutes=100, days_ago=1, start_hour=14)
     # The day past the cap another way (as an event's record can): 300 + 240 = 540 minutes reported.
     ServiceRecord.update(duration_minutes=240).where(ServiceRecord.id == later.id).execute()
-    other = psycopg2.connect(postgres_url)
-    try:
-        other.cursor().execute("SELECT id FROM account WHERE household_id = %s FOR UPDATE", (volunteer.household_id,))
-
-        def confirm(record):
-            try:
-                return records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id)).credited_minutes
-            finally:
-                database.close()
-
-        with ThreadPoolExecutor(2) as pool:
-            pending = [pool.submit(confirm, record) for record in (morning, later)]
-            for _ in range(6000):  # until both wait for the account (a minute at most)
-                if _lock_waits(postgres_url) == 2 or any(future.done() for future in pending):
-                    break
-                time.sleep(0.01)
-            other.rollback()
-            credited = sorted(future.result() for future in pending)
-    finally:
-        other.close()
+    credited = sorted(_one_after_another(postgres_url, volunteer.household_id, _confirming(witness, morning),
+                                         _confirming(witness, later)))
     assert sum(credited) == 480 and credited in ([180, 300], [240, 240])
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
     assert ledger_verify.verify() == []
-
-
-def _credit_beside_a_confirmation(postgres_url, volunteer, witness, waiting_record, other_credit):
-    """The witness confirms `waiting_record` while `other_credit()` credits the same volunteer's day, in this
-    order: another connection holds the volunteer's account until the confirmation waits for it, then until
-    `other_credit` waits too (behind the confirmation, which holds the community's system accounts); then it
-    lets go. Without timing: each step waits until PostgreSQL shows the wait. Answers both results."""
-    import psycopg2
-
-    def confirm():
-        try:
-            return records.confirm(Member.get_by_id(witness.id),
-                                   ServiceRecord.get_by_id(waiting_record.id)).credited_minutes
-        finally:
-            database.close()
-
-    def credit():
-        try:
-            return other_credit()
-        finally:
-            database.close()
-
-    holder = psycopg2.connect(postgres_url)
-    try:
-        holder.cursor().execute("SELECT id FROM account WHERE household_id = %s FOR UPDATE", (volunteer.household_id,))
-        with ThreadPoolExecutor(2) as pool:
-            pending = [pool.submit(confirm)]
-            for waiters in (1, 2):
-                for _ in range(6000):  # a minute at most
-                    if _lock_waits(postgres_url) >= waiters or any(future.done() for future in pending):
-                        break
-                    time.sleep(0.01)
-                if waiters == 1:
-                    pending.append(pool.submit(credit))
-            holder.rollback()
-            return [future.result() for future in pending]
-    finally:
-        holder.close()
 
 
 def test_a_correction_beside_a_confirmation_of_the_same_day_keeps_to_the_daily_cap(pg_app, postgres_url, monkeypatch):
@@ -371,7 +338,8 @@ def test_a_correction_beside_a_confirmation_of_the_same_day_keeps_to_the_daily_c
                             started_at=start, ended_at=start + dt.timedelta(hours=8), reason="实际从早上6点做到下午2点")
         return ServiceRecord.get_by_id(corrected.id).credited_minutes
 
-    confirmed, corrected_to = _credit_beside_a_confirmation(postgres_url, volunteer, witness, waiting, correct)
+    confirmed, corrected_to = _one_after_another(postgres_url, volunteer.household_id, _confirming(witness, waiting),
+                                                 correct)
     assert (confirmed, corrected_to) == (240, 240)  # the confirmation went first: the day had 240 minutes left
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
     assert ledger_verify.verify() == []
@@ -407,7 +375,8 @@ def test_an_import_of_paper_records_beside_a_confirmation_of_the_same_day_keeps_
         with database.atomic():
             return posting.service_records(Member.get_by_id(coordinator.id), community.id, [item])["minutes"]
 
-    confirmed, imported = _credit_beside_a_confirmation(postgres_url, volunteer, witness, waiting, import_one)
+    confirmed, imported = _one_after_another(postgres_url, volunteer.household_id, _confirming(witness, waiting),
+                                             import_one)
     assert (confirmed, imported) == (300, 180)
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
     assert ledger_verify.verify() == []
