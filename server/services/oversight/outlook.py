@@ -345,35 +345,44 @@ def _assumptions(today, used, start, end, recent_payback, recent_supply, undated
     last = end - dt.timedelta(days=1)
     window = f"{start.year}年{start.month}月{start.day}日至{last.year}年{last.month}月{last.day}日"
     rate, leaving = used["redemption_rate"], used["volunteer_leaving_age"]
-    said = [
-        {"key": "today", "value": today.isoformat(),
+    # keys in the answer's order (the API passes it through as it is: `ready_tree`)
+    return [
+        {"key": "today",
          "text": f"以{today.year}年{today.month}月{today.day}日的数据预测{today.year + 1}年至{today.year + YEARS}年；"
-                 "年龄按当年生日过后的岁数算（年份减出生年份）。不考虑搬迁和去世。"},
-        {"key": "payback_age", "value": str(used["payback_age"]),
+                 "年龄按当年生日过后的岁数算（年份减出生年份）。不考虑搬迁和去世。",
+         "value": today.isoformat()},
+        {"key": "payback_age",
          "text": f"家里有成员当年年满{used['payback_age']}岁，或有因年龄、疾病退出的志愿者、兜底对象，"
-                 "这一户的存折时间就算作可以兑付的时间。没有登记出生日期的居民不计入。"},
-        {"key": "banked", "value": "今天的存折余额",
-         "text": "每户存折按今天的余额算（正在冻结、还没支出的也算在内），不预测今后的存入和支出。"},
-        {"key": "redemption_rate", "value": f"{rate:g}",
-         "text": f"可兑付的存折时间每年有{rate * 100:g}%会被申请使用（向下取整到分钟）。"},
-        {"key": "recent_payback", "value": hours_text(recent_payback),
+                 "这一户的存折时间就算作可以兑付的时间。没有登记出生日期的居民不计入。",
+         "value": str(used["payback_age"])},
+        {"key": "banked",
+         "text": "每户存折按今天的余额算（正在冻结、还没支出的也算在内），不预测今后的存入和支出。",
+         "value": "今天的存折余额"},
+        {"key": "redemption_rate",
+         "text": f"可兑付的存折时间每年有{rate * 100:g}%会被申请使用（向下取整到分钟）。",
+         "value": f"{rate:g}"},
+        {"key": "recent_payback",
          "text": f"另外，每年还有和最近12个月（{window}）一样多的新申请：{hours_text(recent_payback)}。"
-                 "两项相加，宁可把需求估多一些。"},
-        {"key": "supply", "value": hours_text(recent_supply),
+                 "两项相加，宁可把需求估多一些。",
+         "value": hours_text(recent_payback)},
+        {"key": "supply",
          "text": f"今天在岗的志愿者今后每年服务的时间和最近12个月一样（共{hours_text(recent_supply)}）；"
-                 "不算今后新招募的志愿者。"},
-        {"key": "volunteer_leaving_age", "value": str(leaving),
+                 "不算今后新招募的志愿者。",
+         "value": hours_text(recent_supply)},
+        {"key": "volunteer_leaving_age",
          "text": f"志愿者从年满{leaving}岁的那一年起不再计入服务。"
-                 + (f"没有登记出生日期的{undated}位志愿者按一直在岗算。" if undated else "")},
-        {"key": "warn_coverage", "value": f"{used['warn_coverage']:g}",
+                 + (f"没有登记出生日期的{undated}位志愿者按一直在岗算。" if undated else ""),
+         "value": str(leaving)},
+        {"key": "warn_coverage",
          "text": f"未来{WARN_WITHIN}年里任何一年，服务时间不到兑付需求的{round(used['warn_coverage'] * 100)}%，"
-                 "就亮红色预警。"},
-        {"key": "age_bands", "value": ",".join(map(str, used["age_bands"])),
+                 "就亮红色预警。",
+         "value": f"{used['warn_coverage']:g}"},
+        {"key": "age_bands",
          "text": "志愿者按今年的岁数分组：" + "、".join(b["label"] for b in bands) + "。"
                  f"预警时建议招募的年龄段：{WARN_WITHIN}年后仍不到{leaving}岁的年龄段里，"
-                 f"最近12个月人均服务时间最多的{RECRUIT_BANDS}个。"},
+                 f"最近12个月人均服务时间最多的{RECRUIT_BANDS}个。",
+         "value": ",".join(map(str, used["age_bands"]))},
     ]
-    return [{"key": a["key"], "text": a["text"], "value": a["value"]} for a in said]  # the answer's order
 
 
 def report_section(period: study_report.Period) -> study_report.Section:
