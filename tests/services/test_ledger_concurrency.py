@@ -7,6 +7,7 @@ exactly the bug the guarded UPDATE prevents.
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
@@ -246,40 +247,57 @@ def test_postings_of_one_community_at_once_keep_one_unbroken_chain(pg_app):
     assert ledger_verify.verify() == []
 
 
-def _one_after_another(postgres_url, household_id: int, *jobs) -> list:
-    """Run `jobs` (functions of no arguments, each in a thread of its own) so that each waits for a lock before
-    the next starts, then let all go: another connection holds the household's account meanwhile. Checked
-    without timing: each step waits until PostgreSQL shows the wait (a minute at most). The jobs' answers."""
+@contextmanager
+def _account_held(postgres_url, household_id: int):
+    """Another connection holds the household's account (as a confirmation or a gift of that household would)
+    until the block ends. Yields (that connection, wait): `wait(count, pending)` returns once PostgreSQL shows
+    `count` sessions waiting for a lock or one of the `pending` futures is done (a minute at most): no timing."""
     import psycopg2
-
-    def run(job):
-        try:
-            return job()
-        finally:
-            database.close()
 
     holder, watch = psycopg2.connect(postgres_url), psycopg2.connect(postgres_url)
     # Each count its own transaction: inside one, PostgreSQL answers pg_stat_activity from the snapshot it
     # took at the transaction's first look, and the count never moves.
     watch.autocommit = True
     waiting = watch.cursor()
+
+    def wait(count: int, pending: list) -> None:
+        for _ in range(6000):
+            waiting.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND wait_event_type = 'Lock'")
+            if waiting.fetchone()[0] >= count or any(future.done() for future in pending):
+                return
+            time.sleep(0.01)
+
     try:
         holder.cursor().execute("SELECT id FROM account WHERE household_id = %s FOR UPDATE", (household_id,))
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            pending = []
-            for job in jobs:
-                pending.append(pool.submit(run, job))
-                for _ in range(6000):
-                    waiting.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                    "AND wait_event_type = 'Lock'")
-                    if waiting.fetchone()[0] >= len(pending) or any(future.done() for future in pending):
-                        break
-                    time.sleep(0.01)
-            holder.rollback()
-            return [future.result() for future in pending]
+        yield holder, wait
     finally:
         holder.close()
         watch.close()
+
+
+def _closing(job):
+    """`job` for a thread of its own: its connection closed when it ends."""
+    def run():
+        try:
+            return job()
+        finally:
+            database.close()
+
+    return run
+
+
+def _one_after_another(postgres_url, household_id: int, *jobs) -> list:
+    """Run `jobs` (functions of no arguments, each in a thread of its own) so that each waits for a lock before
+    the next starts, then let all go: another connection holds the household's account meanwhile. The jobs'
+    answers."""
+    with _account_held(postgres_url, household_id) as (holder, wait), ThreadPoolExecutor(len(jobs)) as pool:
+        pending = []
+        for job in jobs:
+            pending.append(pool.submit(_closing(job)))
+            wait(len(pending), pending)
+        holder.rollback()
+        return [future.result() for future in pending]
 
 
 def _confirming(witness, record):
@@ -379,4 +397,103 @@ def test_an_import_of_paper_records_beside_a_confirmation_of_the_same_day_keeps_
                                              import_one)
     assert (confirmed, imported) == (300, 180)
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 480
+    assert ledger_verify.verify() == []
+
+
+def _chain_head_free_while_waiting(postgres_url, household_id: int, community_id: int, job) -> tuple[bool, object]:
+    """Run `job` in a thread while another connection holds the household's account, as a gift by that household
+    holds it before it takes its chain head. Once the job waits for a lock, is the community's chain head still
+    free to take (NOWAIT)? Were the job holding it, that gift would deadlock with it. Then let go: (free, the
+    job's answer)."""
+    from psycopg2 import errors
+
+    with _account_held(postgres_url, household_id) as (holder, wait), ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(_closing(job))
+        wait(1, [pending])
+        try:
+            holder.cursor().execute("SELECT id FROM ledger_chain WHERE community_id = %s FOR UPDATE NOWAIT",
+                                    (community_id,))
+            free = True
+        except errors.LockNotAvailable:
+            free = False
+        holder.rollback()
+        return free, pending.result()
+
+
+def test_an_import_of_opening_balances_takes_every_account_before_the_chain_head(pg_app, postgres_url):
+    """Opening balances of two households in one import, while the second household gives a gift (its account
+    held, the chain head next): the import takes both accounts before the chain head, so the gift's next lock
+    is free and nothing deadlocks. Posting one after another, the import held the chain head from the first
+    balance while it waited for the second household's account."""
+    from server.services.imports import posting
+
+    community = make_community()
+    coordinator = make_coordinator(community)
+    first, second = make_member(community), make_member(community)
+    items = [{"household_id": member.household_id, "minutes": 120, "passbook_no": f"P-{n}", "paper_date": None}
+             for n, member in enumerate((first, second))]
+
+    def import_both():
+        with database.atomic():
+            return posting.opening_balances(Member.get_by_id(coordinator.id), community.id, items)["minutes"]
+
+    free, imported = _chain_head_free_while_waiting(postgres_url, second.household_id, community.id, import_both)
+    assert free and imported == 240
+    assert {a.household_id: a.posted_minutes for a in Account.select().where(
+        Account.household.in_([first.household_id, second.household_id]))} == {
+        first.household_id: 120, second.household_id: 120}
+    assert ledger_verify.verify() == []
+
+
+def test_an_import_of_paper_records_takes_every_account_before_the_chain_head(pg_app, postgres_url):
+    """Two volunteers' paper records in one import, while the second volunteer's household gives a gift: as
+    above, every account first, then the chain head."""
+    import datetime as dt
+
+    from server.models import ServiceCategory
+    from server.services.imports import posting
+
+    community = make_community()
+    coordinator = make_coordinator(community)
+    witness = make_member(community)
+    volunteers = [make_volunteer(community)[0] for _ in range(2)]
+    start = dt.datetime.combine(ledger.clock.today() - dt.timedelta(days=3), dt.time(9))
+    repairs = ServiceCategory.get(ServiceCategory.code == "repairs").id
+    items = [{"volunteer_id": v.id, "volunteer_household_id": v.household_id, "recipient_id": witness.id,
+              "recipient_household_id": witness.household_id, "category_id": repairs, "item_id": None,
+              "place": "3号楼", "started_at": start, "ended_at": start + dt.timedelta(minutes=60),
+              "duration_minutes": 60, "content": "纸质记录单", "witness_name": witness.name, "witness_phone": ""}
+             for v in volunteers]
+
+    def import_both():
+        with database.atomic():
+            return posting.service_records(Member.get_by_id(coordinator.id), community.id, items)["minutes"]
+
+    free, imported = _chain_head_free_while_waiting(postgres_url, volunteers[1].household_id, community.id,
+                                                    import_both)
+    assert free and imported == 120
+    assert [Account.get(Account.household == v.household_id).posted_minutes for v in volunteers] == [60, 60]
+    assert ledger_verify.verify() == []
+
+
+def test_a_move_takes_the_households_account_before_the_chain_heads(pg_app, postgres_url):
+    """迁移 accepted while the moving household gives a gift: the move takes the household's account before
+    either community's chain head (before, it took both heads first, then waited for the account)."""
+    from server.services.ledger import moves
+    from tests.resources.test_clearing import _fund
+    from tests.resources.test_moves import _ask, _world
+
+    client, hpl, xfy, hpl_station, xfy_station, _ = _world(pg_app)
+    mover = make_member(hpl)
+    _fund(client, mover.household_id, 90, hpl_station, "fund-mover")
+    asked = _ask(client, mover.household_id, xfy, headers(pg_app, mover), key="move-locks")
+    assert asked.status_code == 201, asked.json
+    station = Member.get(Member.community == xfy.id, Member.roles.contains("coordinator"))
+    database.close()
+
+    free, moved = _chain_head_free_while_waiting(
+        postgres_url, mover.household_id, hpl.id, lambda: moves.accept(Member.get_by_id(station.id), asked.json["id"]))
+    assert free and moved.minutes == 90
+    account = Account.get(Account.household == mover.household_id)
+    assert (account.community_id, account.posted_minutes) == (xfy.id, 90)
     assert ledger_verify.verify() == []

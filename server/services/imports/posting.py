@@ -89,6 +89,7 @@ def households(actor: Member, community_id: int, items: list[dict]) -> dict:
 def opening_balances(actor: Member, community_id: int, items: list[dict]) -> dict:
     cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
     issuance, pool = ledger.system_accounts(community_id)
+    ledger.lock_for_postings([community_id], [item["household_id"] for item in items])
     transfers, total, overflow_total = [], 0, 0
     for item in items:
         account = ledger.household_account(item["household_id"])
@@ -117,6 +118,8 @@ def opening_balances(actor: Member, community_id: int, items: list[dict]) -> dic
 def service_records(actor: Member, community_id: int, items: list[dict]) -> dict:
     created, total = [], 0
     now = clock.now()
+    ledger.lock_for_postings([community_id], [household for item in items for household in (
+        item["volunteer_household_id"], item["recipient_household_id"])])
     for item in items:
         record = ServiceRecord.create(
             community=community_id, volunteer=item["volunteer_id"], volunteer_household=item["volunteer_household_id"],

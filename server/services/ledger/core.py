@@ -857,3 +857,27 @@ def lock_crossing(community_ids, account_ids, household_ids=()) -> None:
 def hold_communities(community_ids) -> None:
     """Like `hold_community`, for several communities (their heads locked in community order)."""
     _lock_chains(community_ids)
+
+
+def lock_for_postings(community_ids, household_ids) -> None:
+    """Inside the caller's transaction, before it posts several transfers (an import of opening balances or of
+    paper records, a household's move): lock every account they can post to — the households' own and the
+    communities' issuance, love pool and clearing accounts, and those of any other community a household is
+    in — in id order, then those communities' chain heads, in community order.
+
+    That is the order every single posting takes its locks in. Posting one after another instead, the
+    transaction would hold the chain head from its first posting while it waited for a later household's
+    account, which a gift of that household, holding its account and waiting for the chain head, could hold:
+    a deadlock (docs/ledger.md). SQLite: nothing to do, the IMMEDIATE transaction holds the write lock."""
+    if not is_postgres():
+        return
+    households = sorted({household_id for household_id in household_ids if household_id is not None})
+    communities = set(community_ids)
+    if households:
+        communities.update(community for (community,) in Account.select(Account.community).where(
+            Account.household.in_(households)).distinct().tuples())
+    list(Account.select(Account.id).where(
+        Account.household.in_(households)
+        | (Account.household.is_null() & Account.community.in_(sorted(communities)))
+    ).order_by(Account.id).for_update().tuples())
+    _lock_chains(communities)

@@ -134,7 +134,8 @@ def accept(actor: Member, move_id: int) -> Move:
     out_clearing = ledger.system_account(old, "clearing")
     in_clearing = ledger.system_account(new, "clearing")
     with database.atomic():
-        ledger.hold_communities([old, new])  # nothing of either community posts until the move is done
+        # nothing of either community posts until the move is done: its accounts, then both chain heads
+        ledger.lock_for_postings([old, new], [household.id])
         _decide(move, actor, "accepted")
         if household.closed_at is not None:
             raise people.HouseholdClosed(field="household_id")
