@@ -186,6 +186,21 @@ def test_the_preview_names_every_row_problem_of_service_records(any_app):
     assert body["ok_rows"] == 1 and body["problem_rows"] == 4
 
 
+def test_a_volunteer_without_a_household_is_a_row_problem_not_a_failed_commit(any_app):
+    """A volunteer loaded without a household (an old record) has no passbook to credit: the preview names the
+    row, where the commit used to fail whole on it ("这个家庭还没有存折账户") without saying which row."""
+    community, coordinator, client = _station(any_app)
+    alone = make_member(community, name="孤大勇", phone="13700137009", household=False)
+    Volunteer.create(member=alone.id, community=community.id, volunteer_no="OLD-1", status="active")
+    sheet = xlsx(RECORD_HEADERS, [["孤大勇", "13700137009", "", "", "", "", "帮困", "", "社区", "2026-10-08", "09:00",
+                                   "10:00", "陪聊", "张三", "13600136005"]])
+    body = upload(client, any_app, coordinator, "service_records", sheet).json
+    assert [(p["row"], p["column"]) for p in body["problems"]] == [(2, "志愿者手机号")]
+    assert "家庭存折" in body["problems"][0]["reason"]
+    refused = client.post(f"/api/v1/imports/{body['id']}/commit", headers=headers(any_app, coordinator))
+    assert refused.status_code == 409 and ServiceRecord.select().count() == 0
+
+
 def test_another_communitys_coordinator_cannot_see_or_commit_and_residents_cannot_import(any_app):
     community, coordinator, client = _station(any_app)
     other = make_coordinator(make_community())

@@ -453,6 +453,9 @@ def _service_row(checked, here, menu, row, cells, now, bounds) -> dict | None:
         elif here.volunteers[volunteer.id] not in ("active", "retired"):
             checked.bad(row, "志愿者手机号", "这位志愿者还没有通过审核，或已暂停")
             volunteer = None
+        elif volunteer.household_id is None:  # an old record: credited hours need a household's passbook
+            checked.bad(row, "志愿者手机号", "这位志愿者还没有家庭存折：请先在志愿者导入表里填上他家的地址，导入一次")
+            volunteer = None
         elif name and volunteer.name != name:
             checked.bad(row, "志愿者姓名", f"这个手机号的志愿者是“{volunteer.name}”，姓名对不上")
     category_id = menu.categories.get(cells.get("服务类别", ""))
