@@ -153,6 +153,7 @@ SETTINGS: dict[str, Setting] = {
     "CORRECTION_APPROVAL_MINUTES": Setting(60, int, "A correction of a credited record's times that changes its credited minutes by more than this waits for a second coordinator (or the admin) to approve; up to it, it posts at once (docs/station.md)."),
     "CODE_CARD_SIZE": Setting(20, int, "How many numbered one-time codes a witness code card (见证码卡) holds."),
     "IMPORT_MAX_ROWS": Setting(10_000, int, "Most data rows one import (`POST /imports`: volunteers, households, opening balances, service records from XLSX or CSV) may hold; a longer file is refused (422): split it."),
+    "IMPORT_BACKGROUND_ROWS": Setting(1_000, int, "An import of more data rows than this commits in a worker: `POST /imports/{id}/commit` checks every row, answers at once with the import `committing`, and the station sees it `committed` (or why not) a moment later. Smaller imports commit inside the request."),
     "IMPORT_MAX_BYTES": Setting(8 * 2**20, int, "Largest file an import upload may be (its request body); a larger one is answered 413 before it is read. Only `POST /imports` takes more than MAX_BODY_BYTES."),
     "CODE_MAX_WRONG_ATTEMPTS": Setting(5, int, "Wrong witness codes entered for one record before it is locked: the station then confirms it."),
     "EARLIEST_SERVICE_DATE": Setting(dt.date(2020, 1, 1), dt.date.fromisoformat, "No service, agreement or consent is dated before this day (`YYYY-MM-DD`); older service comes over as a paper passbook's balance (纸质存折转入). Set it to the day your Love Bank began."),

@@ -16,6 +16,7 @@ def install() -> None:
         return
     from server import queues
     from server.services.board import board_reports, bookings, matching, records, tasks
+    from server.services.imports import core as imports
     from server.services.ledger import core as ledger
     from server.services.ledger import idempotency
     from server.services.messaging import content_safety, notifications, outbox, sms_delivery
@@ -30,6 +31,8 @@ def install() -> None:
     outbox.route(notifications.URGENT_KIND, queues.URGENT_NOTIFICATIONS, immediate=True)
     outbox.route(notifications.WECHAT_KIND, queues.NOTIFICATIONS)
     outbox.route(sms_delivery.KIND, queues.NOTIFICATIONS)
+    # a station waits on it; 10,000 paper records take about a minute on PostgreSQL (docs/station.md)
+    outbox.route(imports.KIND, queues.DEFAULT, immediate=True, job_timeout=900)
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)

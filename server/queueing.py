@@ -67,6 +67,7 @@ def enqueue_outbox(message, *, mark: bool = True) -> None:
             job_id=job_id(message),
             unique=True,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            job_timeout=outbox.TIMEOUT_OF.get(message.kind),  # None: RQ's default
             **job_ttls(),
         )
     except (ConnectionError, TimeoutError, OSError):

@@ -6,6 +6,7 @@ import sys
 
 from server import hooks, queues
 from server.services.board import board_reports, bookings, matching, records, tasks
+from server.services.imports import core as imports
 from server.services.ledger import core as ledger
 from server.services.ledger import idempotency
 from server.services.messaging import content_safety, notifications, outbox, sms_delivery
@@ -14,6 +15,7 @@ from server.services.people import core as people
 from server.services.people import data_rights
 from workers import bootstrap
 from workers.jobs import content_safety as content_safety_jobs
+from workers.jobs import imports as import_jobs
 from workers.jobs import matching as matching_jobs
 from workers.jobs import notifications as notification_jobs
 from workers.jobs import outbox as outbox_jobs
@@ -33,6 +35,7 @@ from server.services.board import records
 from server.services.oversight import study_report
 from workers.jobs import outbox as outbox_jobs
 filled = {"outbox.QUEUE_OF": outbox.QUEUE_OF, "outbox.IMMEDIATE": outbox.IMMEDIATE,
+          "outbox.TIMEOUT_OF": outbox.TIMEOUT_OF,
           "workers.jobs.outbox.HANDLERS": outbox_jobs.HANDLERS,
           "study_report.SECTIONS": study_report.SECTIONS, "data_rights.EXPORT_SECTIONS": data_rights.EXPORT_SECTIONS,
           "data_rights.ERASE_HOOKS": data_rights.ERASE_HOOKS, "content_safety callbacks": content_safety._CALLBACKS,
@@ -67,8 +70,9 @@ def test_after_wiring_every_registry_is_complete(app):
         content_safety.KIND: queues.DEFAULT, matching.KIND: queues.MATCHING,
         matching.PRIORITY_KIND: queues.PRIORITY_MATCHING, notifications.KIND: queues.NOTIFICATIONS,
         notifications.URGENT_KIND: queues.URGENT_NOTIFICATIONS, notifications.WECHAT_KIND: queues.NOTIFICATIONS,
-        sms_delivery.KIND: queues.NOTIFICATIONS}
-    assert {matching.PRIORITY_KIND, notifications.URGENT_KIND} == outbox.IMMEDIATE
+        sms_delivery.KIND: queues.NOTIFICATIONS, imports.KIND: queues.DEFAULT}
+    assert {matching.PRIORITY_KIND, notifications.URGENT_KIND, imports.KIND} == outbox.IMMEDIATE
+    assert outbox.TIMEOUT_OF == {imports.KIND: 900}
 
 
 def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url):
@@ -79,5 +83,6 @@ def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url)
         content_safety.KIND: content_safety_jobs.check,
         matching.KIND: matching_jobs.run_round, matching.PRIORITY_KIND: matching_jobs.run_round,
         notifications.KIND: notification_jobs.deliver, notifications.URGENT_KIND: notification_jobs.deliver,
-        notifications.WECHAT_KIND: notification_jobs.deliver_deferred, sms_delivery.KIND: sms_jobs.send}
+        notifications.WECHAT_KIND: notification_jobs.deliver_deferred, sms_delivery.KIND: sms_jobs.send,
+        imports.KIND: import_jobs.commit}
     assert set(outbox.QUEUE_OF) <= set(outbox_jobs.HANDLERS)

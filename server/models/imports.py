@@ -5,7 +5,7 @@ what the coordinator previewed, not from a second upload. One import per communi
 digest (UNIQUE): the same file uploaded twice is the same import, so it never posts twice.
 """
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from server import clock
 from server.db import BaseModel, JSONField
@@ -14,6 +14,9 @@ from server.models.people import Community, Member
 
 IMPORT_KINDS = ("volunteers", "households", "opening_balances", "service_records")
 IMPORT_STATUSES = ("previewed", "committed")
+# As the API and the console show an import: a previewed one whose commit a worker is doing is "committing"
+# (`commit_requested_at` set), the column still "previewed" until the commit lands.
+IMPORT_STATES = ("previewed", "committing", "committed")
 
 
 class ImportBatch(BaseModel):
@@ -34,6 +37,12 @@ class ImportBatch(BaseModel):
     previewed_at = DateTimeField(default=clock.now)
     committed_by = ForeignKeyField(Member, null=True, backref="imports_committed", on_delete="RESTRICT", index=False)
     committed_at = DateTimeField(null=True)
+    # A large import commits in a worker (IMPORT_BACKGROUND_ROWS): who asked and when, until it lands or fails;
+    # why the last such commit did not land ("" otherwise).
+    commit_requested_by = ForeignKeyField(Member, null=True, backref="imports_requested", on_delete="RESTRICT",
+                                          index=False)
+    commit_requested_at = DateTimeField(null=True)
+    commit_error = TextField(default="")
 
     class Meta:
         indexes = ((("community", "kind", "digest"), True), (("community", "id"), False))

@@ -69,7 +69,10 @@ def import_page(import_id):
 def commit_import(import_id):
     """Everything the preview showed, in one transaction, once (refused while any row has a problem)."""
     batch = imports.commit(auth.current_member(), auth.scoped_object("import_id"))
-    flash(f"已导入：{columns.KIND_LABELS[batch.kind]}，共{batch.row_count}行")
+    if imports.state_of(batch) == "committing":
+        flash(f"正在后台导入：{columns.KIND_LABELS[batch.kind]}，共{batch.row_count}行，请稍后刷新查看结果")
+    else:
+        flash(f"已导入：{columns.KIND_LABELS[batch.kind]}，共{batch.row_count}行")
     return redirect(url_for("console.import_batch", import_id=batch.id))
 
 

@@ -76,7 +76,10 @@ class ImportCommit(MethodView):
 
         All or nothing: the rows are checked again first, and while any row has a problem nothing is
         created (409 `import_has_problems`, naming the rows; `errors.details.problems` lists them all).
-        Committing again answers the first commit's result and creates nothing.
+        Committing again answers the first commit's result and creates nothing. An import of more than
+        IMPORT_BACKGROUND_ROWS rows is checked now and posted by a worker: answered `committing`; read it
+        again (`GET /imports/{id}`) to see it `committed`, or `previewed` again with `commit_error` and its
+        problems when rows went wrong meanwhile.
         """
         return imports.import_view(imports.commit(auth.current_member(), auth.scoped_object("import_id")))
 

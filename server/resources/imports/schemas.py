@@ -5,7 +5,7 @@ from flask_smorest.fields import Upload
 
 from server.extensions.pager import page_of
 from server.extensions.smorest import LocalDateTime, Schema, Text
-from server.models.imports import IMPORT_KINDS, IMPORT_STATUSES
+from server.models.imports import IMPORT_KINDS, IMPORT_STATES
 
 KIND = ma.validate.OneOf(IMPORT_KINDS, error="导入类型不对：只能是 volunteers、households、opening_balances 或 "
                                             "service_records")
@@ -27,7 +27,7 @@ class ImportFileSchema(ma.Schema):
 class ImportQuerySchema(Schema):
     community_id = ma.fields.Integer(metadata={"description": "An admin's filter; a coordinator sees their own"})
     kind = Text(validate=KIND)
-    status = Text(validate=ma.validate.OneOf(IMPORT_STATUSES))
+    status = Text(validate=ma.validate.OneOf(IMPORT_STATES))
 
 
 class ProblemSchema(ma.Schema):
@@ -43,7 +43,9 @@ class ImportSchema(Schema):
     kind_label = ma.fields.String()
     filename = ma.fields.String()
     digest = ma.fields.String(metadata={"description": "SHA-256 of the file: the same file is the same import"})
-    status = ma.fields.String(validate=ma.validate.OneOf(IMPORT_STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(IMPORT_STATES), metadata={
+        "description": "previewed (waiting for its commit), committing (a worker is posting it: an import of more "
+                       "than IMPORT_BACKGROUND_ROWS rows), committed"})
     status_label = ma.fields.String()
     row_count = ma.fields.Integer(metadata={"description": "Data rows read (the template's example row skipped)"})
     ok_rows = ma.fields.Integer()
@@ -58,6 +60,11 @@ class ImportSchema(Schema):
     created_at = LocalDateTime()
     previewed_at = LocalDateTime()
     committed_at = LocalDateTime(allow_none=True)
+    commit_requested_at = LocalDateTime(allow_none=True, metadata={
+        "description": "When the station asked a worker to commit it (while committing)"})
+    commit_error = ma.fields.String(metadata={
+        "description": "Why the worker's last commit did not land, in Chinese (\"\" otherwise): the import is "
+                       "previewed again, its problems as the worker found them"})
 
 
 ImportPageSchema = page_of(ImportSchema, name="ImportPage")

@@ -5,22 +5,32 @@ Uploading the same file again for the same community and kind is the same import
 while it waits, answered as it stands once committed, so the same file never posts twice. Commit
 checks every row again inside its one transaction and refuses (409, naming the rows) if any row has a
 problem; a second commit answers the first one's result.
+
+An import of more than IMPORT_BACKGROUND_ROWS rows commits in a worker: the request checks every row
+(a problem is refused at once, as above), notes who asked and emits the job in one transaction, and
+answers the import `committing`; the worker then commits it exactly as the request would have
+(`run_commit`), or notes why it could not (rows that went wrong meanwhile, as problems; another refusal,
+as `commit_error`) and gives it back to the station, previewed. 10,000 paper records take longer than a
+request may (docs/station.md).
 """
 
 import hashlib
+import uuid
 
 from peewee import IntegrityError
 
 from server import clock, runtime
 from server.db import database, is_postgres
-from server.errors import Conflict, NotFound, RuleBroken
+from server.errors import Conflict, LoveBankError, NotFound, RuleBroken
 from server.keyset import Keyset
 from server.models import Community, ImportBatch, Member
 from server.services.imports import checks, columns, posting, sheets
+from server.services.messaging import outbox
 from server.services.people import privacy
 
 LISTING_ORDER = Keyset(ImportBatch.id, descending=True)
-STATUS_LABELS = {"previewed": "待确认导入", "committed": "已导入"}
+STATUS_LABELS = {"previewed": "待确认导入", "committing": "正在导入", "committed": "已导入"}
+KIND = "import_commit"  # the outbox kind of a commit done by a worker
 SHOWN_PROBLEMS = 5  # in a refusal's message; the body's details list them all
 
 
@@ -93,7 +103,11 @@ def listing(viewer: Member, *, community_id: int | None = None, kind: str | None
         query = query.where(ImportBatch.community == community_id)
     if kind:
         query = query.where(ImportBatch.kind == kind)
-    if status:
+    if status == "committing":
+        query = query.where(ImportBatch.status == "previewed", ImportBatch.commit_requested_at.is_null(False))
+    elif status == "previewed":
+        query = query.where(ImportBatch.status == "previewed", ImportBatch.commit_requested_at.is_null())
+    elif status:
         query = query.where(ImportBatch.status == status)
     return query.order_by(ImportBatch.id.desc())
 
@@ -111,31 +125,96 @@ def _refusal(problems: list[dict]) -> ImportHasProblems:
 
 
 def commit(actor: Member, batch: ImportBatch) -> ImportBatch:
-    """Post the whole import in one transaction, once: refused (409, naming the rows) while a row has a problem."""
+    """Post the whole import in one transaction, once: refused (409, naming the rows) while a row has a problem.
+    A large one (more than IMPORT_BACKGROUND_ROWS rows) is checked now and posted by a worker: answered
+    `committing`."""
     batch = import_for(actor, batch)
     privacy.require_coordinator(actor, batch.community_id, "只有本社区服务站可以导入")
+    if batch.row_count > runtime.setting("IMPORT_BACKGROUND_ROWS"):
+        return _commit_later(actor, batch.id)
+    return _commit_now(actor, batch.id)
+
+
+def _checked(batch: ImportBatch) -> checks.Checked:
+    """Every row checked again as the community stands now; refused (409, naming the rows) on any problem."""
+    checked = checks.CHECKS[batch.kind](batch.community_id, batch.rows)
+    if checked.problems:
+        raise _refusal(sorted(checked.problems, key=lambda p: p["row"]))
+    return checked
+
+
+def _commit_now(actor: Member, batch_id: int) -> ImportBatch:
     with database.atomic():
-        batch = _locked(batch.id)
+        batch = _locked(batch_id)
         if batch.status == "committed":
             return batch
-        checked = checks.CHECKS[batch.kind](batch.community_id, batch.rows)
-        if checked.problems:
-            raise _refusal(sorted(checked.problems, key=lambda p: p["row"]))
+        checked = _checked(batch)
         result = posting.POSTERS[batch.kind](actor, batch.community_id, checked.items)
-        moved = ImportBatch.update(status="committed", result=result, committed_by=actor.id,
-                                   committed_at=clock.now()).where(
+        moved = ImportBatch.update(status="committed", result=result, committed_by=actor.id, committed_at=clock.now(),
+                                   commit_requested_at=None, commit_error="").where(
             ImportBatch.id == batch.id, ImportBatch.status == "previewed").execute()
         if moved != 1:
             raise Conflict("这个导入正在被另一位工作人员确认", rule="import_state")
-    return ImportBatch.get_by_id(batch.id)
+    return ImportBatch.get_by_id(batch_id)
+
+
+def _commit_later(actor: Member, batch_id: int) -> ImportBatch:
+    """Check every row now (a refusal answers at once), then note the request and emit the worker's job in one
+    transaction. Asked again while the worker has it, or once committed: answered as it stands."""
+    with database.atomic():
+        batch = _locked(batch_id)
+        if batch.status == "committed" or batch.commit_requested_at is not None:
+            return batch
+        _checked(batch)
+        now = clock.now()
+        ImportBatch.update(commit_requested_by=actor.id, commit_requested_at=now, commit_error="").where(
+            ImportBatch.id == batch.id, ImportBatch.status == "previewed").execute()
+        # A key of its own per request: a commit given back (see run_commit) may be asked for again.
+        outbox.emit(KIND, f"{batch.id}:{uuid.uuid4().hex}", {"import_id": batch.id, "actor_id": actor.id})
+    return ImportBatch.get_by_id(batch_id)
+
+
+def run_commit(import_id: int, actor_id: int) -> str:
+    """The worker's part of a large import's commit: posted as `commit` would post it, once. Rows that went
+    wrong since the request checked them (the community changed) come back as the import's problems, any other
+    refusal as its `commit_error`; either way the import is previewed again, for the station to fix and ask
+    again. What it did: "committed", "refused" or "skipped" (already committed, or not asked for)."""
+    batch = ImportBatch.get_or_none(ImportBatch.id == import_id)
+    if batch is None or batch.status == "committed" or batch.commit_requested_at is None:
+        return "skipped"
+    try:
+        _commit_now(Member.get_by_id(actor_id), import_id)
+    except ImportHasProblems as refusal:
+        _give_back(import_id, refusal.message, problems=refusal.details["problems"])
+        return "refused"
+    except LoveBankError as refusal:  # a rule the rows' checks do not cover
+        _give_back(import_id, refusal.message)
+        return "refused"
+    return "committed"
+
+
+def _give_back(import_id: int, error: str, *, problems: list | None = None) -> None:
+    fields = {"commit_requested_at": None, "commit_error": error}
+    if problems is not None:
+        fields["problems"] = problems
+    ImportBatch.update(**fields).where(ImportBatch.id == import_id, ImportBatch.status == "previewed").execute()
+
+
+def state_of(batch: ImportBatch) -> str:
+    """previewed, committing (a worker has its commit) or committed."""
+    if batch.status == "previewed" and batch.commit_requested_at is not None:
+        return "committing"
+    return batch.status
 
 
 def import_view(batch: ImportBatch) -> dict:
     problem_rows = len({p["row"] for p in batch.problems}) if batch.status == "previewed" else 0
+    state = state_of(batch)
     view = {
         "id": batch.id, "community_id": batch.community_id, "kind": batch.kind,
         "kind_label": columns.KIND_LABELS[batch.kind], "filename": batch.filename, "digest": batch.digest,
-        "status": batch.status, "status_label": STATUS_LABELS[batch.status], "row_count": batch.row_count,
+        "status": state, "status_label": STATUS_LABELS[state], "row_count": batch.row_count,
+        "commit_requested_at": batch.commit_requested_at, "commit_error": batch.commit_error,
         "ok_rows": batch.row_count - problem_rows, "problem_rows": problem_rows,
         "problems": batch.problems if batch.status == "previewed" else [], "plan": batch.plan,
         "result": batch.result, "created_at": batch.created_at, "previewed_at": batch.previewed_at,

@@ -29,12 +29,16 @@ _local = threading.local()
 QUEUE_OF: dict[str, str] = {}
 # kinds a request enqueues right after its commit instead of leaving them to the sweeper
 IMMEDIATE: set[str] = set()
+# kind -> seconds its job may run, for the kinds that may need longer than RQ's default (180 s)
+TIMEOUT_OF: dict[str, int] = {}
 
 
-def route(kind: str, queue: str, *, immediate: bool = False) -> None:
+def route(kind: str, queue: str, *, immediate: bool = False, job_timeout: int | None = None) -> None:
     QUEUE_OF[kind] = queue
     if immediate:
         IMMEDIATE.add(kind)
+    if job_timeout is not None:
+        TIMEOUT_OF[kind] = job_timeout
 
 
 def emitting(kind, key, payload, created_at, due_at):
