@@ -97,6 +97,12 @@ def test_rows_that_went_wrong_meanwhile_give_the_import_back_to_the_station(stat
     assert back["status"] == "previewed" and "还有问题没改好" in back["commit_error"]
     assert [(p["row"], p["column"]) for p in back["problems"]] == [(3, "手机号")]
     assert _households(community) == before
+    from tests.console.helpers import console_login
+
+    console = app.test_client()
+    console_login(console, app, coordinator)
+    page = console.get(f"/console/imports/{preview['id']}").get_data(as_text=True)
+    assert "data-commit-error" in page and "上次导入没有完成" in page and "data-problems" in page
 
     Member.update(phone="").where(Member.id == taken.id).execute()  # put right at the station
     assert client.post(f"/api/v1/imports/{preview['id']}/commit", headers=auth).json["status"] == "committing"

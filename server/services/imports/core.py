@@ -184,20 +184,13 @@ def run_commit(import_id: int, actor_id: int) -> str:
         return "skipped"
     try:
         _commit_now(Member.get_by_id(actor_id), import_id)
-    except ImportHasProblems as refusal:
-        _give_back(import_id, refusal.message, problems=refusal.details["problems"])
-        return "refused"
-    except LoveBankError as refusal:  # a rule the rows' checks do not cover
-        _give_back(import_id, refusal.message)
+    except LoveBankError as refusal:  # rows gone wrong (their problems with it), or a rule the checks do not cover
+        fields = {"commit_requested_at": None, "commit_error": refusal.message}
+        if "problems" in refusal.details:
+            fields["problems"] = refusal.details["problems"]
+        ImportBatch.update(**fields).where(ImportBatch.id == import_id, ImportBatch.status == "previewed").execute()
         return "refused"
     return "committed"
-
-
-def _give_back(import_id: int, error: str, *, problems: list | None = None) -> None:
-    fields = {"commit_requested_at": None, "commit_error": error}
-    if problems is not None:
-        fields["problems"] = problems
-    ImportBatch.update(**fields).where(ImportBatch.id == import_id, ImportBatch.status == "previewed").execute()
 
 
 def state_of(batch: ImportBatch) -> str:
