@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import closing
@@ -49,6 +50,11 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
     env.pop("DEV_LOGIN", None)
     proc = subprocess.Popen([sys.executable, "-m", "server.run"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    # Its output read as it comes: Ctrl-C waits for the banner, which `make run` prints once its own check finds
+    # the API up (on a busy machine, after this test's requests; a Ctrl-C before it means no banner at all).
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     children = []
     try:
         deadline = time.monotonic() + 180
@@ -69,9 +75,12 @@ def test_make_run_serves_and_stops_everything(tmp_path, redis_url):
         wait_for(lambda: len(psutil.Process(proc.pid).children(recursive=True)) >= 3, timeout=120,
                  message="gunicorn, the worker and the scheduler")
         children = psutil.Process(proc.pid).children(recursive=True)
+        wait_for(lambda: any("Love Bank is running" in line for line in lines), timeout=120, message="the banner")
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=120)
+        proc.wait(timeout=120)
+        reader.join(timeout=60)
+        output = "".join(lines)
         leftovers = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
         for child in leftovers:
             child.kill()
