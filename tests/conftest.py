@@ -113,6 +113,22 @@ def redis(redis_url):
     conn.flushdb()
 
 
+@pytest.fixture
+def redis_trips(monkeypatch):
+    """Round trips to Redis from this process (a pipeline or a script is one), counted as they are sent."""
+    import redis.connection
+
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.db"

@@ -7,6 +7,12 @@ is limited per client address and, where someone is logged in, per member (the m
 token's signature: the limit runs before the gate). The numbers are settings (`RATE_LIMIT_*`). Over a
 limit: 429 with `Retry-After` and a Chinese message in the usual `{code, status, message, errors}` body.
 
+A limit of several windows (`120/minute;2000/hour`) costs one Redis round trip, not one per window: Flask-Limiter
+hits it window by window, and `WindowsTogether`, the counting it is given, sends every window's increment of that
+limit in one pipeline at the first and answers the others from what came back (one trip for a write, where each
+window was its own `EVALSHA`). Each window counts each request once, as before; a request refused by its minute is
+counted in its hour too, as one refused by its hour always was in its minute.
+
 Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
 certificate and statement checks and code confirmations go on being counted, per API process — while writes and
 everything else pass (fail open: the API keeps accepting writes without Redis). It tries Redis again with
@@ -16,9 +22,13 @@ backoff and goes back to it once it answers.
 import math
 import time
 
-from flask import g, jsonify, request
+from flask import g, has_request_context, jsonify, request
 from flask_limiter import Limit, Limiter
 from flask_limiter.errors import RateLimitExceeded
+from limits import RateLimitItem, parse_many
+from limits.storage import RedisStorage
+from limits.strategies import STRATEGIES, FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import runtime
@@ -93,8 +103,7 @@ def _guards() -> list[Limit]:
             (STATEMENT, "RATE_LIMIT_STATEMENT_PER_IP", _by_address, False),
             (CODE, "RATE_LIMIT_CODE_PER_IP", _by_address, False),
             (CODE, "RATE_LIMIT_CODE_PER_MEMBER", _by_member, True)]
-    return [Limit(runtime.setting(setting), key_function=key, scope=setting.lower(), shared=True,
-                  exempt_when=_outside(name, per_member), error_message=MESSAGES[name])
+    return [_limit(setting, key, _outside(name, per_member), MESSAGES[name])
             for name, setting, key, per_member in rows if runtime.setting(setting)]
 
 
@@ -102,8 +111,58 @@ def _writes() -> list[Limit]:
     setting = "RATE_LIMIT_WRITE_PER_MEMBER"
     if not runtime.setting(setting):
         return []
-    return [Limit(runtime.setting(setting), key_function=_by_member_or_address, scope=setting.lower(), shared=True,
-                  exempt_when=_not_a_write, error_message=MESSAGES[WRITE])]
+    return [_limit(setting, _by_member_or_address, _not_a_write, MESSAGES[WRITE])]
+
+
+# Each limit's windows, by its scope (the setting's name, lowercase: one per limit); `_limit` fills it.
+_WINDOWS: dict[str, list[RateLimitItem]] = {}
+
+
+def _limit(setting: str, key, exempt, message: str) -> Limit:
+    """A shared limit counted under its setting's name; its windows known to `WindowsTogether`."""
+    value, scope = runtime.setting(setting), setting.lower()
+    _WINDOWS[scope] = parse_many(value)
+    return Limit(value, key_function=key, scope=scope, shared=True, exempt_when=exempt, error_message=message)
+
+
+class WindowsTogether(FixedWindowRateLimiter):
+    """limits' fixed windows, with every window of one limit counted in one Redis round trip.
+
+    Flask-Limiter hits a limit of several windows window by window, each one `EVALSHA` of limits' own
+    increment script. Here the first window's hit sends that script for every window of the limit (the same
+    identifiers: prefix, who, scope) in one pipeline, and keeps the other windows' counts for the rest of the
+    request, where their own hits read them. The counts are limits' own: the same keys, the same script.
+    Anything else (one window, another storage such as the in-memory fallback, no request) is counted as
+    limits counts it."""
+
+    def hit(self, item: RateLimitItem, *identifiers: str, cost: int = 1) -> bool:
+        windows = _WINDOWS.get(identifiers[-1]) if identifiers else None
+        if not windows or len(windows) < 2 or item not in windows or not isinstance(self.storage, RedisStorage) \
+                or not has_request_context():
+            return super().hit(item, *identifiers, cost=cost)
+        counted = g.setdefault("lb_rate_counts", {})
+        key = item.key_for(*identifiers)
+        if key not in counted:
+            counted.update(self._count(windows, identifiers, cost))
+        count = counted.pop(key, None)
+        return super().hit(item, *identifiers, cost=cost) if count is None else count <= item.amount
+
+    def _count(self, windows: list[RateLimitItem], identifiers, cost: int) -> dict[str, int]:
+        keys = [(window.key_for(*identifiers), window.get_expiry()) for window in windows]
+        script = self.storage.lua_incr_expire
+        # EVALSHA itself: a redis-py Script in a pipeline first asks SCRIPT EXISTS, one more round trip.
+        pipe = self.storage.get_connection().pipeline(transaction=False)
+        for key, expiry in keys:
+            pipe.evalsha(script.sha, 1, self.storage.prefixed_key(key), expiry, cost)  # as limits' `incr` sends it
+        try:
+            counts = pipe.execute()
+        except NoScriptError:  # Redis restarted or flushed its scripts: nothing was counted; limits loads it again
+            counts = [self.storage.incr(key, expiry, amount=cost) for key, expiry in keys]
+        return {key: int(count) for (key, _), count in zip(keys, counts, strict=True)}
+
+
+STRATEGY = "lovebank-fixed-window"
+STRATEGIES[STRATEGY] = WindowsTogether  # limits' table of strategies, where Flask-Limiter looks a name up
 
 
 def _wait(seconds: int) -> str:
@@ -123,7 +182,7 @@ def init_app(app) -> Limiter:
         storage_uri=resolve_url(config["REDIS_URL"]),
         # Short timeouts, as for every Redis call a request makes: a Redis that hangs must not hold requests.
         storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        strategy="fixed-window",
+        strategy=STRATEGY,  # fixed windows, a limit's windows counted in one round trip
         key_prefix="lovebank",
         enabled=config["RATE_LIMITS"],
     )

@@ -144,3 +144,81 @@ def test_statement_checks_are_limited_per_address(sqlite_url, redis_url, redis):
     _assert_429(client.post("/api/v1/statements/verify", json={"compact": "LB1.x.y.z"}, **_from("10.0.2.1")),
                 "核验存折太频繁")
     assert client.post("/api/v1/statements/verify", json={"compact": "LB1.x.y.z"}, **_from("10.0.2.2")).status_code == 200
+
+
+def _window_counts(redis, scope: str, who: str = "*") -> dict[str, int]:
+    """What limits keeps in Redis for a limit's windows: {"3/1/minute": count, …} (`who`: "member:7")."""
+    counts = {}
+    for key in redis.keys(f"LIMITS:LIMITER/*/{who}/{scope}/*"):
+        window = key.decode().rsplit("/", 3)[-3:]
+        counts["/".join(window)] = int(redis.get(key))
+    return counts
+
+
+def test_a_limit_of_two_windows_counts_both_in_one_round_trip(sqlite_url, redis_url, redis, redis_trips):
+    """The default write limit has two windows (120/minute;2000/hour): each write was two EVALSHAs, one per
+    window; now one pipeline. Each window still counts each write once, and a write the minute refuses is
+    counted in the hour too."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_WRITE_PER_MEMBER="3/minute;10/hour")
+    client = app.test_client()
+    community = make_community()
+    member = make_member(community)
+    me = headers(app, member)
+    # someone else's write first: the connection is opened, the script loaded
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=headers(app, make_member(community))).status_code == 200
+    for n in range(3):
+        redis_trips.clear()
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+        assert len(redis_trips) == 1, redis_trips
+        assert b"".join(redis_trips[0]).count(b"EVALSHA") == 2
+        assert _window_counts(redis, "rate_limit_write_per_member", f"member:{member.id}") == {
+            "3/1/minute": n + 1, "10/1/hour": n + 1}
+    _assert_429(client.post("/api/v1/notifications/read-all", json={}, headers=me), "操作太频繁")
+    assert _window_counts(redis, "rate_limit_write_per_member", f"member:{member.id}") == {
+        "3/1/minute": 4, "10/1/hour": 4}
+
+
+def test_the_longer_window_refuses_when_it_is_spent(sqlite_url, redis_url, redis):
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_WRITE_PER_MEMBER="10/minute;2/hour")
+    client = app.test_client()
+    me = headers(app, make_member(make_community()))
+    for _ in range(2):
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    refused = client.post("/api/v1/notifications/read-all", json={}, headers=me)
+    assert refused.status_code == 429 and "操作太频繁" in refused.json["message"]
+    assert 60 < int(refused.headers["Retry-After"]) <= 3600  # the hour's window, not the minute's
+    assert "分钟后再试" in refused.json["message"]
+
+
+def test_windows_are_counted_again_after_redis_lost_its_scripts(sqlite_url, redis_url, redis):
+    """A Redis restarted (or SCRIPT FLUSH) has forgotten limits' script: the write is counted all the same."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_WRITE_PER_MEMBER="5/minute;10/hour")
+    client = app.test_client()
+    me = headers(app, make_member(make_community()))
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    redis.script_flush()
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    assert _window_counts(redis, "rate_limit_write_per_member") == {"5/1/minute": 3, "10/1/hour": 3}
+
+
+def test_with_redis_down_a_limit_of_two_windows_is_kept_in_memory(sqlite_url, silent_redis_url):
+    app = _limited(sqlite_url, silent_redis_url, RATE_LIMIT_LOGIN_PER_IP="5/minute;2/hour")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/api/v1/auth/dev-login", json={"handle": "nobody"}).status_code == 404
+    refused = client.post("/api/v1/auth/dev-login", json={"handle": "nobody"})
+    assert refused.status_code == 429 and "登录太频繁" in refused.json["message"]
+
+
+def test_a_code_confirmation_goes_to_redis_once_per_limit(sqlite_url, redis_url, redis, redis_trips):
+    """A QR confirmation counts against three limits (codes per address, per member, writes) of two windows
+    each: three round trips, where each window was one (six)."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_CODE_PER_IP="60/minute;600/hour",
+                   RATE_LIMIT_CODE_PER_MEMBER="10/minute;60/hour", RATE_LIMIT_WRITE_PER_MEMBER="120/minute;2000/hour")
+    client = app.test_client()
+    me = headers(app, make_member(make_community()))
+    assert client.post("/api/v1/service-records/confirm-qr", json={"token": "x"}, headers=me).status_code == 422
+    redis_trips.clear()
+    assert client.post("/api/v1/service-records/confirm-qr", json={"token": "y"}, headers=me).status_code == 422
+    assert len(redis_trips) == 3 and all(b"".join(sent).count(b"EVALSHA") == 2 for sent in redis_trips), redis_trips

@@ -3,7 +3,6 @@ no answer: the statements a hot read asks, the Redis round trips of the rate lim
 first page read as the parser would."""
 
 import pytest
-import redis.connection
 from werkzeug.datastructures import MultiDict
 
 from server.extensions import pager
@@ -17,20 +16,6 @@ from tests.factories import (
     make_volunteer,
 )
 from tests.sql_log import statements
-
-
-@pytest.fixture
-def redis_trips(monkeypatch):
-    """Round trips to Redis from this process (a pipeline or a script is one), counted as they are sent."""
-    sent = []
-    send = redis.connection.AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(command)
-        return send(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
-    return sent
 
 
 def test_hot_reads_ask_the_database_once_or_twice(any_app):
