@@ -142,10 +142,9 @@ class WindowsTogether(FixedWindowRateLimiter):
             return super().hit(item, *identifiers, cost=cost)
         counted = g.setdefault("lb_rate_counts", {})
         key = item.key_for(*identifiers)
-        if key not in counted:
+        if key not in counted:  # the limit's first window this request: every window counted, this one with them
             counted.update(self._count(windows, identifiers, cost))
-        count = counted.pop(key, None)
-        return super().hit(item, *identifiers, cost=cost) if count is None else count <= item.amount
+        return counted.pop(key) <= item.amount
 
     def _count(self, windows: list[RateLimitItem], identifiers, cost: int) -> dict[str, int]:
         keys = [(window.key_for(*identifiers), window.get_expiry()) for window in windows]
