@@ -115,16 +115,21 @@ def out_of_reach(limit: str) -> str:
     return re.sub(r"(^|;)\s*\d+", r"\g<1>100000000", limit)
 
 
-@contextmanager
-def gunicorn(database_url: str, workers: int = 2):
+def limits_out_of_reach() -> dict[str, str]:
+    """Every RATE_LIMIT_* setting as an API the bench starts gets it: its default's windows, out of reach (the
+    bench writes far faster than people; the limits are still counted, their cost is real)."""
     from config import settings as settings_module
 
+    return {name: out_of_reach(setting.default) for name, setting in settings_module.SETTINGS.items()
+            if name.startswith("RATE_LIMIT_")}
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": BENCH_REDIS, "SECRET_KEY": "bench-secret",
            "ENV": "test", "WEB_CONCURRENCY": str(workers),
-           # the bench writes far faster than people: limits out of reach, but still counted (their cost is real)
-           **{name: out_of_reach(setting.default) for name, setting in settings_module.SETTINGS.items()
-              if name.startswith("RATE_LIMIT_")}}
+           **limits_out_of_reach()}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"),
          "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--log-level", "warning", "server.wsgi:app"],

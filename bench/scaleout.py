@@ -414,7 +414,6 @@ def prove(seconds: float = 60.0, clients: int = 4, *, whole_mix: bool = True) ->
     been made at least once (a goal of the bench; a short run on a loaded machine may not get that far)."""
     from redis import Redis
 
-    from config import settings as settings_module
     from config.notification_templates import TEMPLATES
     from server import queues
     from tests.wechat_stub import WeChatStub
@@ -438,8 +437,7 @@ def prove(seconds: float = 60.0, clients: int = 4, *, whole_mix: bool = True) ->
                "WECHAT_TEMPLATE_IDS": ",".join(f"{key}=TPL-{key}" for key in TEMPLATES),
                # each run's result kept past the check (it counts the runs of every outbox row's job)
                "JOB_RESULT_TTL_SECONDS": "7200", "PYTHONUNBUFFERED": "1",
-               **{name: harness.out_of_reach(setting.default) for name, setting in settings_module.SETTINGS.items()
-                  if name.startswith("RATE_LIMIT_")}}
+               **harness.limits_out_of_reach()}
         stack = Stack(folder, env)
         ports = [harness.free_port(), harness.free_port()]
         for n, port in enumerate(ports):  # as server/run.py starts them, on two ports
