@@ -32,7 +32,7 @@ def install() -> None:
     outbox.route(notifications.WECHAT_KIND, queues.NOTIFICATIONS)
     outbox.route(sms_delivery.KIND, queues.NOTIFICATIONS)
     # a station waits on it; 10,000 paper records take about a minute on PostgreSQL (docs/station.md)
-    outbox.route(imports.KIND, queues.DEFAULT, immediate=True, job_timeout=900)
+    outbox.route(imports.KIND, queues.DEFAULT, immediate=True, job_timeout=900, on_failure=imports.commit_failed)
 
     people.on_household_opened(ledger.open_household_account)
     people.on_community_created(ledger.open_community_accounts)

@@ -35,7 +35,7 @@ from server.services.board import records
 from server.services.oversight import study_report
 from workers.jobs import outbox as outbox_jobs
 filled = {"outbox.QUEUE_OF": outbox.QUEUE_OF, "outbox.IMMEDIATE": outbox.IMMEDIATE,
-          "outbox.TIMEOUT_OF": outbox.TIMEOUT_OF,
+          "outbox.TIMEOUT_OF": outbox.TIMEOUT_OF, "outbox.ON_FAILURE": outbox.ON_FAILURE,
           "workers.jobs.outbox.HANDLERS": outbox_jobs.HANDLERS,
           "study_report.SECTIONS": study_report.SECTIONS, "data_rights.EXPORT_SECTIONS": data_rights.EXPORT_SECTIONS,
           "data_rights.ERASE_HOOKS": data_rights.ERASE_HOOKS, "content_safety callbacks": content_safety._CALLBACKS,
@@ -73,6 +73,7 @@ def test_after_wiring_every_registry_is_complete(app):
         sms_delivery.KIND: queues.NOTIFICATIONS, imports.KIND: queues.DEFAULT}
     assert {matching.PRIORITY_KIND, notifications.URGENT_KIND, imports.KIND} == outbox.IMMEDIATE
     assert outbox.TIMEOUT_OF == {imports.KIND: 900}
+    assert {imports.KIND: imports.commit_failed} == outbox.ON_FAILURE
 
 
 def test_a_configured_worker_knows_the_job_for_every_outbox_kind(app, redis_url):

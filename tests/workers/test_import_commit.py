@@ -1,7 +1,10 @@
 """A large import commits in a worker (IMPORT_BACKGROUND_ROWS): the request checks every row and answers
 `committing`; the job posts it exactly once, or gives it back to the station, previewed, saying why."""
 
+import datetime as dt
+
 import pytest
+from peewee import IntegrityError
 from rq import Queue, SimpleWorker
 
 from server import clock, queues
@@ -9,6 +12,7 @@ from server.db import database
 from server.models import Household, ImportBatch, Member, OutboxMessage
 from server.services.imports import core as imports
 from server.services.ledger import ledger_verify
+from server.services.messaging import outbox
 from tests.conftest import make_app
 from tests.factories import headers, make_community, make_coordinator, make_member
 from tests.resources.test_imports import HOUSEHOLD_HEADERS, NOW, upload, xlsx
@@ -165,3 +169,66 @@ def test_any_other_refusal_is_kept_as_the_commit_error(station, run_jobs, monkey
     assert (back["status"], back["commit_error"], back["problems"]) == ("previewed", "存折号重复了", [])
     assert _households(community) == before
     assert OutboxMessage.get(OutboxMessage.kind == imports.KIND).done_at is not None
+
+
+FAULT = "CREATE TRIGGER lost_disk BEFORE INSERT ON household BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+
+
+def _commit_job() -> OutboxMessage:
+    return OutboxMessage.select().where(OutboxMessage.kind == imports.KIND).order_by(OutboxMessage.id.desc()).get()
+
+
+def test_a_commit_that_keeps_failing_is_given_back_never_left_committing(station, run_jobs):
+    """The database refuses every write the commit makes (a real fault: a trigger aborting each household's
+    INSERT). Each failure tells the station it is being retried; when the outbox gives the row up, the import is
+    previewed again saying nothing was imported, the station may ask again, and that commit lands once the fault
+    is gone."""
+    from workers.jobs import outbox as outbox_jobs
+
+    app, client, community, coordinator = station
+    auth = headers(app, coordinator)
+    preview = upload(client, app, coordinator, "households", xlsx(HOUSEHOLD_HEADERS, ROWS)).json
+    assert client.post(f"/api/v1/imports/{preview['id']}/commit", headers=auth).json["status"] == "committing"
+    database.execute_sql(FAULT)
+    before = _households(community)
+
+    assert run_jobs() == 0  # failed: RQ keeps it for a retry
+    retrying = client.get(f"/api/v1/imports/{preview['id']}", headers=auth).json
+    assert (retrying["status"], retrying["commit_error"]) == ("committing", imports.RETRYING)
+    assert retrying["commit_requested_at"] is not None
+    from tests.console.helpers import console_login
+
+    console = app.test_client()
+    console_login(console, app, coordinator)
+    page = console.get(f"/console/imports/{preview['id']}").get_data(as_text=True)
+    assert "data-commit-retrying" in page and "正在自动重试" in page and "data-committing" in page
+    assert "上次导入没有完成" not in page and "确认导入</button>" not in page
+
+    job = _commit_job()
+    assert job.attempts == 1 and "disk I/O error" in job.last_error
+    # the failures RQ's retries and the sweeper's rounds would make, up to the last one the row is given
+    OutboxMessage.update(attempts=outbox.GIVE_UP_AFTER_ATTEMPTS - 1).where(OutboxMessage.id == job.id).execute()
+    with pytest.raises(IntegrityError):
+        outbox_jobs.deliver(job.id)
+    assert job.id not in [row.id for row in outbox.due(clock.now(), stale_after=dt.timedelta(0))]  # given up
+    back = client.get(f"/api/v1/imports/{preview['id']}", headers=auth).json
+    assert (back["status"], back["status_label"]) == ("previewed", "待确认导入")
+    assert back["commit_error"] == imports.GAVE_UP and back["commit_requested_at"] is None
+    assert back["problems"] == [] and _households(community) == before
+    page = console.get(f"/console/imports/{preview['id']}").get_data(as_text=True)
+    assert "上次导入没有完成：系统多次出错" in page and "确认导入</button>" in page
+
+    # asked again a minute later, while the fault lasts: the old job failing once more leaves the new request alone
+    clock.freeze(NOW + dt.timedelta(minutes=1))
+    assert client.post(f"/api/v1/imports/{preview['id']}/commit", headers=auth).json["status"] == "committing"
+    with pytest.raises(IntegrityError):
+        outbox_jobs.deliver(job.id)
+    still = client.get(f"/api/v1/imports/{preview['id']}", headers=auth).json
+    assert (still["status"], still["commit_error"]) == ("committing", "")
+
+    database.execute_sql("DROP TRIGGER lost_disk")
+    assert run_jobs() == 1
+    done = client.get(f"/api/v1/imports/{preview['id']}", headers=auth).json
+    assert (done["status"], done["commit_error"], done["commit_requested_at"]) == ("committed", "", None)
+    assert _households(community) == before + 2
+    assert ledger_verify.verify() == []

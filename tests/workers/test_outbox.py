@@ -85,6 +85,34 @@ def test_a_failing_handler_is_retried_by_rq(app, worker_settings, run_jobs, redi
         outbox_jobs.HANDLERS.pop("test.flaky", None)
 
 
+def test_a_kinds_on_failure_hears_each_failure_and_the_give_up(app, worker_settings, monkeypatch):
+    """Someone waiting on a kind (a large import's station) is told of each failure, and of the last one the row
+    is given; a failing on_failure does not hide the handler's own error, nor stop the count."""
+    heard = []
+
+    def broken(payload, message):
+        raise ConnectionError("the database went away")
+
+    def on_failure(payload, gave_up):
+        heard.append((payload["n"], gave_up))
+        if len(heard) == 2:
+            raise RuntimeError("and so did the hook")
+
+    monkeypatch.setitem(outbox_jobs.HANDLERS, "test.broken", broken)
+    monkeypatch.setitem(outbox.ON_FAILURE, "test.broken", on_failure)
+    with database.atomic():
+        outbox.emit("test.broken", "x", {"n": 3})
+    message = OutboxMessage.get()
+    for _ in range(2):
+        with pytest.raises(ConnectionError, match="went away"):
+            outbox_jobs.deliver(message.id)
+    OutboxMessage.update(attempts=outbox.GIVE_UP_AFTER_ATTEMPTS - 1).execute()
+    with pytest.raises(ConnectionError):
+        outbox_jobs.deliver(message.id)
+    assert heard == [(3, False), (3, False), (3, True)]
+    assert OutboxMessage.get().attempts == outbox.GIVE_UP_AFTER_ATTEMPTS and OutboxMessage.get().done_at is None
+
+
 def _queued(redis) -> dict[str, int]:
     counts = {name: Queue(name, connection=redis).count for name in queues.ALL}
     return {name: count for name, count in counts.items() if count}

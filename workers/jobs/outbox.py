@@ -33,7 +33,7 @@ def deliver(message_id: int) -> str:
             # (workers/worker.py), which must not enqueue it for this one.
             outbox.discard_pending()
             if isinstance(exc, Exception):
-                outbox.record_failure(message.id, f"{type(exc).__name__}: {exc}")
+                outbox.record_failure(message, f"{type(exc).__name__}: {exc}")
             raise
         outbox.mark_done(message.id)
         flush_emitted()

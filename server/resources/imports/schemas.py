@@ -64,7 +64,8 @@ class ImportSchema(Schema):
         "description": "When the station asked a worker to commit it (while committing)"})
     commit_error = ma.fields.String(metadata={
         "description": "Why the worker's last commit did not land, in Chinese (\"\" otherwise): the import is "
-                       "previewed again, its problems as the worker found them"})
+                       "previewed again, its problems as the worker found them. While committing: the worker hit "
+                       "a fault and is retrying"})
 
 
 ImportPageSchema = page_of(ImportSchema, name="ImportPage")

@@ -14,6 +14,7 @@ as `commit_error`) and gives it back to the station, previewed. 10,000 paper rec
 request may (docs/station.md).
 """
 
+import datetime as dt
 import hashlib
 import uuid
 
@@ -170,7 +171,8 @@ def _commit_later(actor: Member, batch_id: int) -> ImportBatch:
         ImportBatch.update(commit_requested_by=actor.id, commit_requested_at=now, commit_error="").where(
             ImportBatch.id == batch.id, ImportBatch.status == "previewed").execute()
         # A key of its own per request: a commit given back (see run_commit) may be asked for again.
-        outbox.emit(KIND, f"{batch.id}:{uuid.uuid4().hex}", {"import_id": batch.id, "actor_id": actor.id})
+        outbox.emit(KIND, f"{batch.id}:{uuid.uuid4().hex}",
+                    {"import_id": batch.id, "actor_id": actor.id, "requested_at": now.isoformat()})
     return ImportBatch.get_by_id(batch_id)
 
 
@@ -191,6 +193,23 @@ def run_commit(import_id: int, actor_id: int) -> str:
         ImportBatch.update(**fields).where(ImportBatch.id == import_id, ImportBatch.status == "previewed").execute()
         return "refused"
     return "committed"
+
+
+RETRYING = "导入时系统出了问题，正在自动重试，不用重新上传。如果很久还没有完成，请联系管理员"
+GAVE_UP = "系统多次出错，这次没有导入任何内容。请稍后再点「确认导入」；如果还是不行，请联系管理员"
+
+
+def commit_failed(payload: dict, gave_up: bool) -> None:
+    """The worker's commit failed for a reason that is not a refusal (the database, say), and the outbox will
+    try again: the station is told so. Once the outbox gives up, the import is given back, previewed, for the
+    station to ask again: it is never left 正在导入 for good. Only the request this job was made for is touched
+    (the station may have asked again since)."""
+    request = ImportBatch.id == payload["import_id"]
+    if "requested_at" in payload:  # jobs emitted before requests were stamped: the import's id alone
+        request &= ImportBatch.commit_requested_at == dt.datetime.fromisoformat(payload["requested_at"])
+    fields = {"commit_requested_at": None, "commit_error": GAVE_UP} if gave_up else {"commit_error": RETRYING}
+    ImportBatch.update(**fields).where(request, ImportBatch.status == "previewed",
+                                       ImportBatch.commit_requested_at.is_null(False)).execute()
 
 
 def state_of(batch: ImportBatch) -> str:

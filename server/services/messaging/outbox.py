@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 
 from server import clock
 from server.db import Prepared, database
@@ -31,14 +32,20 @@ QUEUE_OF: dict[str, str] = {}
 IMMEDIATE: set[str] = set()
 # kind -> seconds its job may run, for the kinds that may need longer than RQ's default (180 s)
 TIMEOUT_OF: dict[str, int] = {}
+# kind -> on_failure(payload, gave_up), for the kinds someone is waiting on (a large import's station): called
+# after each failure of its handler, gave_up True when it was the last one the row is given
+ON_FAILURE: dict[str, Callable[[dict, bool], None]] = {}
 
 
-def route(kind: str, queue: str, *, immediate: bool = False, job_timeout: int | None = None) -> None:
+def route(kind: str, queue: str, *, immediate: bool = False, job_timeout: int | None = None,
+          on_failure: Callable[[dict, bool], None] | None = None) -> None:
     QUEUE_OF[kind] = queue
     if immediate:
         IMMEDIATE.add(kind)
     if job_timeout is not None:
         TIMEOUT_OF[kind] = job_timeout
+    if on_failure is not None:
+        ON_FAILURE[kind] = on_failure
 
 
 def emitting(kind, key, payload, created_at, due_at):
@@ -188,7 +195,18 @@ def mark_done(message_id: int) -> bool:
     return bool(_DONE.rowcount(clock.now(), message_id))
 
 
-def record_failure(message_id: int, error: str) -> None:
+def record_failure(message, error: str) -> bool:
+    """Count a failure of the row's handler and tell its kind's `on_failure`; True when the row is now given up
+    (GIVE_UP_AFTER_ATTEMPTS: the sweeper hands it to RQ no more)."""
     OutboxMessage.update(attempts=OutboxMessage.attempts + 1, last_error=error[:2000]).where(
-        OutboxMessage.id == message_id
+        OutboxMessage.id == message.id
     ).execute()
+    attempts = OutboxMessage.select(OutboxMessage.attempts).where(OutboxMessage.id == message.id).scalar() or 0
+    gave_up = attempts >= GIVE_UP_AFTER_ATTEMPTS
+    on_failure = ON_FAILURE.get(message.kind)
+    if on_failure is not None:
+        try:
+            on_failure(message.payload, gave_up)
+        except Exception:  # noqa: BLE001 - the handler's own failure is what the job reports
+            log.exception("outbox %s: its kind's on_failure failed too", message.id)
+    return gave_up
