@@ -13,12 +13,19 @@ limit in one pipeline at the first and answers the others from what came back (o
 window was its own `EVALSHA`). Each window counts each request once, as before; a request refused by its minute is
 counted in its hour too, as one refused by its hour always was in its minute.
 
+The write limit is counted beside Flask-Limiter (`WriteLimit`, a `before_request`): the same keys in Redis, the same
+script, its windows in one round trip, and the same 429. A request outside every area is not handed to Flask-Limiter
+at all (a `request_filter`): none of its limits applies, and its bookkeeping of them (resolving, parsing, ordering
+and exempting six limits on every request) was more than half of what `GET /api/v1/health/ping` cost, and a third of
+a witness's confirmation.
+
 Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
 certificate and statement checks and code confirmations go on being counted, per API process — while writes and
 everything else pass (fail open: the API keeps accepting writes without Redis). It tries Redis again with
 backoff and goes back to it once it answers.
 """
 
+import logging
 import math
 import time
 
@@ -36,7 +43,13 @@ from server.extensions import auth
 from server.extensions.errors import error_body
 from server.redis_conn import resolve_url
 
+log = logging.getLogger(__name__)
+
 LOGIN, CERTIFICATE, STATEMENT, CODE, WRITE = "login", "certificate", "statement", "code", "write"
+KEY_PREFIX = "lovebank"  # Flask-Limiter's key_prefix, the first of every limit's identifiers in Redis
+# After Redis failed the write limit, writes pass uncounted this long before it is asked again (a Redis that hangs
+# costs one request its timeout, not every write)
+WRITE_LIMIT_BREAKER_SECONDS = 5.0
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 MESSAGES = {
     LOGIN: "登录太频繁了",
@@ -91,10 +104,6 @@ def _outside(name: str, per_member: bool = False):
     return exempt
 
 
-def _not_a_write() -> bool:
-    return request.method not in WRITE_METHODS
-
-
 def _guards() -> list[Limit]:
     """The security limits: kept in memory when Redis is down."""
     rows = [(LOGIN, "RATE_LIMIT_LOGIN_PER_IP", _by_address, False),
@@ -105,13 +114,6 @@ def _guards() -> list[Limit]:
             (CODE, "RATE_LIMIT_CODE_PER_MEMBER", _by_member, True)]
     return [_limit(setting, key, _outside(name, per_member), MESSAGES[name])
             for name, setting, key, per_member in rows if runtime.setting(setting)]
-
-
-def _writes() -> list[Limit]:
-    setting = "RATE_LIMIT_WRITE_PER_MEMBER"
-    if not runtime.setting(setting):
-        return []
-    return [_limit(setting, _by_member_or_address, _not_a_write, MESSAGES[WRITE])]
 
 
 # Each limit's windows, by its scope (the setting's name, lowercase: one per limit); `_limit` fills it.
@@ -143,10 +145,12 @@ class WindowsTogether(FixedWindowRateLimiter):
         counted = g.setdefault("lb_rate_counts", {})
         key = item.key_for(*identifiers)
         if key not in counted:  # the limit's first window this request: every window counted, this one with them
-            counted.update(self._count(windows, identifiers, cost))
+            keys = [window.key_for(*identifiers) for window in windows]
+            counted.update(zip(keys, self.count(windows, identifiers, cost), strict=True))
         return counted.pop(key) <= item.amount
 
-    def _count(self, windows: list[RateLimitItem], identifiers, cost: int) -> dict[str, int]:
+    def count(self, windows: list[RateLimitItem], identifiers, cost: int = 1) -> list[int]:
+        """Add `cost` to every window of a limit, in one round trip; each window's count after it, in order."""
         keys = [(window.key_for(*identifiers), window.get_expiry()) for window in windows]
         script = self.storage.lua_incr_expire
         # EVALSHA itself: a redis-py Script in a pipeline first asks SCRIPT EXISTS, one more round trip.
@@ -157,15 +161,70 @@ class WindowsTogether(FixedWindowRateLimiter):
             counts = pipe.execute()
         except NoScriptError:  # Redis restarted or flushed its scripts: nothing was counted; limits loads it again
             counts = [self.storage.incr(key, expiry, amount=cost) for key, expiry in keys]
-        return {key: int(count) for (key, _), count in zip(keys, counts, strict=True)}
+        return [int(count) for count in counts]
 
 
 STRATEGY = "lovebank-fixed-window"
 STRATEGIES[STRATEGY] = WindowsTogether  # limits' table of strategies, where Flask-Limiter looks a name up
 
 
+class WriteLimitExceeded(Exception):
+    """Over the write limit: the window that refused, and when it opens again (seconds since the epoch)."""
+
+    def __init__(self, window: RateLimitItem, reset_at: float):
+        super().__init__(MESSAGES[WRITE])
+        self.window, self.reset_at = window, reset_at
+
+
+class WriteLimit:
+    """Every POST, PATCH, PUT and DELETE counted against its member's limit (RATE_LIMIT_WRITE_PER_MEMBER; by
+    client address when nobody is logged in), before the view, as Flask-Limiter counted it: the same keys in
+    Redis (KEY_PREFIX, who, the setting's name), limits' script, every window in one round trip, the same 429.
+
+    It is counted here, not as one of Flask-Limiter's default limits, because that is what a write costs: the
+    round trip, not Flask-Limiter's bookkeeping of seven limits around it. Redis down: writes pass uncounted (fail
+    open, as before: the API keeps accepting writes without Redis), and Redis is asked again after
+    WRITE_LIMIT_BREAKER_SECONDS."""
+
+    SETTING = "RATE_LIMIT_WRITE_PER_MEMBER"
+
+    def __init__(self, storage):
+        self.windows = parse_many(runtime.setting(self.SETTING))
+        self.counter = WindowsTogether(storage)
+        self.down_until = 0.0
+
+    def check(self) -> None:
+        if request.method not in WRITE_METHODS or request.endpoint is None or time.monotonic() < self.down_until:
+            return
+        identifiers = (KEY_PREFIX, _by_member_or_address(), self.SETTING.lower())
+        try:
+            counts = self.counter.count(self.windows, identifiers)
+            spent = [window for window, count in zip(self.windows, counts, strict=True) if count > window.amount]
+            # the window that opens last: the one to wait for
+            reset_at = max((self.counter.get_window_stats(window, *identifiers).reset_time, window.get_expiry(),
+                            window) for window in spent) if spent else None
+        except Exception as exc:  # noqa: BLE001 - Redis down or hanging: fail open
+            self.down_until = time.monotonic() + WRITE_LIMIT_BREAKER_SECONDS
+            log.warning("write limit not counted (%s); writes pass for %ss", type(exc).__name__,
+                        WRITE_LIMIT_BREAKER_SECONDS)
+            return
+        if reset_at is not None:
+            raise WriteLimitExceeded(reset_at[2], reset_at[0])
+
+
 def _wait(seconds: int) -> str:
     return f"{seconds}秒" if seconds < 60 else f"{math.ceil(seconds / 60)}分钟"
+
+
+def _too_many(words: str, window_seconds: int, reset_at: float):
+    """429 with Retry-After (the window's reset, whole seconds, at most the window) and a Chinese message."""
+    retry_after = min(window_seconds, max(1, math.ceil(reset_at - time.time())))
+    message = f"{words}，请{_wait(retry_after)}后再试"
+    response = jsonify(error_body(429, message, {"rule": "rate_limited",
+                                                 "details": {"retry_after_seconds": retry_after}}))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def init_app(app) -> Limiter:
@@ -174,7 +233,7 @@ def init_app(app) -> Limiter:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["FORWARDED_HOPS"])
     limiter = Limiter(
         _by_address,
-        default_limits=[*_guards(), *_writes()],
+        default_limits=_guards(),
         in_memory_fallback=_guards(),
         in_memory_fallback_enabled=True,
         swallow_errors=True,  # a storage error never turns a request into a 500
@@ -182,24 +241,30 @@ def init_app(app) -> Limiter:
         # Short timeouts, as for every Redis call a request makes: a Redis that hangs must not hold requests.
         storage_options={"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         strategy=STRATEGY,  # fixed windows, a limit's windows counted in one round trip
-        key_prefix="lovebank",
+        key_prefix=KEY_PREFIX,
         enabled=config["RATE_LIMITS"],
     )
     limiter.init_app(app)
 
+    @limiter.request_filter
+    def _no_area() -> bool:
+        """Outside every guarded area each of Flask-Limiter's limits would find itself exempt: it is not asked."""
+        return _request_area() is None
+
+    if config["RATE_LIMITS"] and runtime.setting(WriteLimit.SETTING):
+        app.before_request(WriteLimit(limiter.storage).check)
+
     @app.errorhandler(RateLimitExceeded)
-    def _too_many(error: RateLimitExceeded):
+    def _area_spent(error: RateLimitExceeded):
         window = error.limit.limit.get_expiry()
         try:
             reset_at = limiter.current_limit.reset_at  # whole seconds, rounded up
         except Exception:  # noqa: BLE001 - the counter's storage went away meanwhile: a whole window
             reset_at = time.time() + window
-        retry_after = min(window, max(1, math.ceil(reset_at - time.time())))
-        message = f"{error.description}，请{_wait(retry_after)}后再试"
-        response = jsonify(error_body(429, message, {"rule": "rate_limited",
-                                                     "details": {"retry_after_seconds": retry_after}}))
-        response.status_code = 429
-        response.headers["Retry-After"] = str(retry_after)
-        return response
+        return _too_many(error.description, window, reset_at)
+
+    @app.errorhandler(WriteLimitExceeded)
+    def _writes_spent(error: WriteLimitExceeded):
+        return _too_many(MESSAGES[WRITE], error.window.get_expiry(), error.reset_at)
 
     return limiter

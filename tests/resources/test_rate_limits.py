@@ -222,3 +222,63 @@ def test_a_code_confirmation_goes_to_redis_once_per_limit(sqlite_url, redis_url,
     redis_trips.clear()
     assert client.post("/api/v1/service-records/confirm-qr", json={"token": "y"}, headers=me).status_code == 422
     assert len(redis_trips) == 3 and all(b"".join(sent).count(b"EVALSHA") == 2 for sent in redis_trips), redis_trips
+
+
+def test_when_both_windows_are_spent_the_wait_is_for_the_one_that_opens_last(sqlite_url, redis_url, redis):
+    """Told to come back when the minute opens, a member would be refused again by the hour: Retry-After is the
+    hour's."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_WRITE_PER_MEMBER="2/minute;2/hour")
+    client = app.test_client()
+    me = headers(app, make_member(make_community()))
+    for _ in range(2):
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    refused = client.post("/api/v1/notifications/read-all", json={}, headers=me)
+    assert refused.status_code == 429 and "操作太频繁" in refused.json["message"]
+    assert 60 < int(refused.headers["Retry-After"]) <= 3600 and "分钟后再试" in refused.json["message"]
+
+
+@pytest.fixture
+def hanging_redis():
+    """A port that accepts connections and never answers (a Redis that hangs); the connections it was offered."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    offered, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                offered.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", offered
+    stop.set()
+    thread.join()
+    for connection in offered:
+        connection.close()
+    server.close()
+
+
+def test_a_redis_that_hangs_costs_one_write_its_timeout_not_every_write(sqlite_url, hanging_redis, monkeypatch):
+    """The write limit waits for a hanging Redis once (its socket timeout), lets that write through, and lets the
+    writes after it through without asking until the breaker's time is up; then it asks again."""
+    from server.extensions import limits
+
+    monkeypatch.setattr(limits, "WRITE_LIMIT_BREAKER_SECONDS", 3600.0)  # no write of this test outlives it
+    url, offered = hanging_redis
+    app = _limited(sqlite_url, url, RATE_LIMIT_WRITE_PER_MEMBER="1/minute")
+    client = app.test_client()
+    me = headers(app, make_member(make_community()))
+    for _ in range(4):  # beyond the limit: fail open
+        assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    assert len(offered) == 1
+    (check,) = [hook for hook in app.before_request_funcs[None] if getattr(hook, "__self__", None).__class__
+                is limits.WriteLimit]
+    check.__self__.down_until = 0.0  # the breaker's time is up
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=me).status_code == 200
+    assert len(offered) == 2

@@ -52,6 +52,28 @@ def test_reads_skip_the_rate_limits_and_a_write_takes_one_round_trip(app, redis_
     assert len(redis_trips) == 1
 
 
+def test_a_request_outside_every_area_is_not_handed_to_flask_limiter(app, monkeypatch, redis_trips):
+    """Flask-Limiter's bookkeeping (resolving its limits, each exempt outside its area) was most of the lightest
+    request's cost and a third of a confirmation's: reads and writes outside every area skip it, a write still
+    counts against its member's write limit (one round trip), and a guarded read still goes through Flask-Limiter."""
+    (limiter,) = app.extensions["limiter"]
+    resolved = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda *args, **kwargs: resolved.append(1) or resolve(*args, **kwargs))
+    client = app.test_client()
+    member = headers(app, make_volunteer(make_community())[0])
+    for path in ("/api/v1/me", "/api/v1/tasks", "/api/v1/health/ping", "/api/v1/me/passbook"):
+        assert client.get(path, headers=member).status_code == 200, path
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=member).status_code == 200
+    assert resolved == []
+    redis_trips.clear()
+    assert client.post("/api/v1/notifications/read-all", json={}, headers=member).status_code == 200
+    assert len(redis_trips) == 1 and b"EVALSHA" in redis_trips[0][0]
+    assert client.get("/api/v1/certificates/NOSUCH/verify").status_code == 404
+    assert len(resolved) == 1
+
+
 @pytest.mark.parametrize("query", [
     "", "limit=1", "limit=20", "limit=50", "limit=020", "limit=0", "limit=51", "limit=-1", "limit=+5", "limit= 5",
     "limit=5.0", "limit=abc", "limit=", "limit=1&limit=2", "limit=９", "limit=99999999999999999999", "cursor=",
