@@ -144,11 +144,15 @@ def current_member() -> Member:
 
 
 def view_method():
-    """The function answering this request: its MethodView's method for the request's verb, or the view
-    itself (None when no route matched). What other extensions read a view's marks from."""
+    """The function answering this request: its MethodView's method for the request's verb (HEAD: its `get`, as
+    MethodView answers it), or the view itself (None when no route matched). What other extensions read a view's
+    marks from."""
     view = current_app.view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
-    return getattr(view_class, request.method.lower(), None) if view_class is not None else view
+    if view_class is None:
+        return view
+    method = getattr(view_class, request.method.lower(), None)
+    return getattr(view_class, "get", None) if method is None and request.method == "HEAD" else method
 
 
 def token_member_id() -> int | None:

@@ -35,7 +35,7 @@ from flask_limiter.errors import RateLimitExceeded
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import runtime
@@ -199,17 +199,26 @@ class WriteLimit:
         identifiers = (KEY_PREFIX, _by_member_or_address(), self.SETTING.lower())
         try:
             counts = self.counter.count(self.windows, identifiers)
-            spent = [window for window, count in zip(self.windows, counts, strict=True) if count > window.amount]
-            # the window that opens last: the one to wait for
-            reset_at = max((self.counter.get_window_stats(window, *identifiers).reset_time, window.get_expiry(),
-                            window) for window in spent) if spent else None
-        except Exception as exc:  # noqa: BLE001 - Redis down or hanging: fail open
+        except (RedisError, OSError) as exc:  # Redis down or hanging: fail open
             self.down_until = time.monotonic() + WRITE_LIMIT_BREAKER_SECONDS
-            log.warning("write limit not counted (%s); writes pass for %ss", type(exc).__name__,
+            log.warning("write limit not counted (%s: %s); writes pass for %ss", type(exc).__name__, exc,
                         WRITE_LIMIT_BREAKER_SECONDS)
             return
-        if reset_at is not None:
-            raise WriteLimitExceeded(reset_at[2], reset_at[0])
+        spent = [window for window, count in zip(self.windows, counts, strict=True) if count > window.amount]
+        if spent:
+            # the window that opens last: the one to wait for
+            opens_at, _, window = max((self._opens_at(window, identifiers), window.get_expiry(), window)
+                                      for window in spent)
+            raise WriteLimitExceeded(window, opens_at)
+
+    def _opens_at(self, window: RateLimitItem, identifiers) -> float:
+        """When a spent window opens again: its key's time to live (Redis rounds it to the second: one more, so
+        that a client waiting that long is not refused again), or the whole window when Redis does not say.
+        Either way the write stays refused."""
+        try:
+            return self.counter.storage.get_expiry(window.key_for(*identifiers)) + 1
+        except (RedisError, OSError):
+            return time.time() + window.get_expiry()
 
 
 def _wait(seconds: int) -> str:

@@ -57,6 +57,17 @@ def test_certificate_guesses_are_limited_per_address_and_per_member(sqlite_url, 
     _assert_429(client.get("/api/v1/certificates/X/verify", headers=token, **_from("10.0.1.3")), "查验证书太频繁")
 
 
+def test_a_head_request_counts_as_the_get_it_is(sqlite_url, redis_url, redis):
+    """Flask answers HEAD with a view's `get`: guessing certificate serials by HEAD (200 against 404, no body) is
+    limited as GET is."""
+    app = _limited(sqlite_url, redis_url, RATE_LIMIT_CERTIFICATE_PER_IP="2/minute")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.head("/api/v1/certificates/NOSUCH/verify").status_code == 404
+    assert client.head("/api/v1/certificates/NOSUCH/verify").status_code == 429
+    assert client.get("/api/v1/certificates/NOSUCH/verify").status_code == 429
+
+
 def test_invite_code_guesses_are_limited_per_member_and_per_address(sqlite_url, redis_url, redis):
     app = _limited(sqlite_url, redis_url, RATE_LIMIT_CODE_PER_MEMBER="3/minute", RATE_LIMIT_CODE_PER_IP="4/minute")
     client = app.test_client()
