@@ -113,6 +113,24 @@ def test_a_kinds_on_failure_hears_each_failure_and_the_give_up(app, worker_setti
     assert OutboxMessage.get().attempts == outbox.GIVE_UP_AFTER_ATTEMPTS and OutboxMessage.get().done_at is None
 
 
+def test_a_failure_that_cannot_be_recorded_still_reports_the_handlers_own_error(app, worker_settings, monkeypatch):
+    """The database that failed the handler may refuse the failure's record too: RQ is told the handler's error
+    (and retries it), not the record's."""
+    def broken(payload, message):
+        raise ConnectionError("the handler's own error")
+
+    def unrecordable(message, error):
+        raise RuntimeError("the database is gone")
+
+    monkeypatch.setitem(outbox_jobs.HANDLERS, "test.broken", broken)
+    monkeypatch.setattr(outbox, "record_failure", unrecordable)
+    with database.atomic():
+        outbox.emit("test.broken", "x", {"n": 3})
+    with pytest.raises(ConnectionError, match="handler's own error"):
+        outbox_jobs.deliver(OutboxMessage.get().id)
+    assert OutboxMessage.get().done_at is None
+
+
 def _queued(redis) -> dict[str, int]:
     counts = {name: Queue(name, connection=redis).count for name in queues.ALL}
     return {name: count for name, count in counts.items() if count}

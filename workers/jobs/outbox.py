@@ -33,7 +33,10 @@ def deliver(message_id: int) -> str:
             # (workers/worker.py), which must not enqueue it for this one.
             outbox.discard_pending()
             if isinstance(exc, Exception):
-                outbox.record_failure(message, f"{type(exc).__name__}: {exc}")
+                try:
+                    outbox.record_failure(message, f"{type(exc).__name__}: {exc}")
+                except Exception:  # noqa: BLE001 - the database that failed the job may fail this too
+                    log.exception("outbox %s: its failure could not be recorded", message.id)
             raise
         outbox.mark_done(message.id)
         flush_emitted()
