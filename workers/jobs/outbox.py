@@ -35,8 +35,9 @@ def deliver(message_id: int) -> str:
             if isinstance(exc, Exception):
                 try:
                     outbox.record_failure(message, f"{type(exc).__name__}: {exc}")
-                except Exception:  # noqa: BLE001 - the database that failed the job may fail this too
-                    log.exception("outbox %s: its failure could not be recorded", message.id)
+                except Exception:  # noqa: BLE001 - the database that failed the job may fail this too, or the
+                    # kind's on_failure: either way the job reports its own error
+                    log.exception("outbox %s: its failure could not be recorded or told", message.id)
             raise
         outbox.mark_done(message.id)
         flush_emitted()

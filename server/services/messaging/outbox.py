@@ -195,18 +195,11 @@ def mark_done(message_id: int) -> bool:
     return bool(_DONE.rowcount(clock.now(), message_id))
 
 
-def record_failure(message, error: str) -> bool:
-    """Count a failure of the row's handler and tell its kind's `on_failure`; True when the row is now given up
-    (GIVE_UP_AFTER_ATTEMPTS: the sweeper hands it to RQ no more)."""
-    OutboxMessage.update(attempts=OutboxMessage.attempts + 1, last_error=error[:2000]).where(
-        OutboxMessage.id == message.id
-    ).execute()
-    attempts = OutboxMessage.select(OutboxMessage.attempts).where(OutboxMessage.id == message.id).scalar() or 0
-    gave_up = attempts >= GIVE_UP_AFTER_ATTEMPTS
+def record_failure(message, error: str) -> None:
+    """Count a failure of the row's handler, then tell its kind's `on_failure`, with whether the row is now given
+    up (GIVE_UP_AFTER_ATTEMPTS: the sweeper hands it to RQ no more)."""
+    counted = OutboxMessage.update(attempts=OutboxMessage.attempts + 1, last_error=error[:2000]).where(
+        OutboxMessage.id == message.id).returning(OutboxMessage.attempts).execute()
     on_failure = ON_FAILURE.get(message.kind)
     if on_failure is not None:
-        try:
-            on_failure(message.payload, gave_up)
-        except Exception:  # noqa: BLE001 - the handler's own failure is what the job reports
-            log.exception("outbox %s: its kind's on_failure failed too", message.id)
-    return gave_up
+        on_failure(message.payload, any(row.attempts >= GIVE_UP_AFTER_ATTEMPTS for row in counted))
