@@ -22,7 +22,7 @@ from server.db.connection import (
     open_database,
 )
 from server.db.fields import MAX_ID, BaseModel, JSONField, is_id
-from server.db.prepared import Prepared, instance
+from server.db.prepared import Prepared, instance, values_maker
 from server.db.sqlite import SQLITE_PRAGMAS, QueuedSqliteDatabase
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "instance",
     "is_id",
     "is_postgres",
+    "values_maker",
     "open_database",
 ]

@@ -110,6 +110,31 @@ def _row_maker(wrapper, fields):
     return make
 
 
+def values_maker(model):
+    """For a row of `model`'s columns in field order (`sorted_fields`), as the driver returned them: the instance,
+    each value converted as peewee's cursor wrapper would, without a converter call where the driver already
+    returned what the conversion would leave (`_driver_type`)."""
+    plain, checked, converted = [], [], []
+    for i, field in enumerate(model._meta.sorted_fields):
+        if type(field).python_value is Field.python_value and type(field).adapt is Field.adapt:
+            plain.append((field.name, i))
+        elif (expected := _driver_type(field)) is not None:
+            checked.append((field.name, i, expected, field.python_value))
+        else:
+            converted.append((field.name, i, field.python_value))
+
+    def make(row):
+        data = {name: row[i] for name, i in plain}
+        for name, i, expected, convert in checked:
+            value = row[i]
+            data[name] = value if value is None or type(value) is expected else convert(value)
+        for name, i, convert in converted:
+            data[name] = convert(row[i])
+        return instance(model, data)
+
+    return make
+
+
 def _model_maker(wrapper, query):
     """For rows of one model whose every column is one of its fields: build the instance
     directly (what `Model(**row)` ends with, without a descriptor call per field); for `.dicts()` rows, the

@@ -15,9 +15,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from peewee import JOIN
 
 from server import models, runtime
-from server.db import Prepared, is_id
+from server.db import Prepared, is_id, values_maker
 from server.errors import Forbidden, NotFound, Unauthenticated
 from server.models import Member
 
@@ -41,6 +42,9 @@ ROLE_DOC = {
 # belongs to (a transfer between two communities, a network), "global" or None if missing; the row)
 _SCOPES: dict[str, callable] = {}
 _SHARED: dict[str, callable] = {}
+# param name -> function(member id, object id) returning (the Member row or None, what the param's loader answers):
+# the caller and the object in one statement, for a scope whose row the gate loads whole.
+_WITH_MEMBER: dict[str, callable] = {}
 
 
 def register_scope(param: str, model_name: str, community_of=None, shared_with=None) -> None:
@@ -61,14 +65,39 @@ def register_scope(param: str, model_name: str, community_of=None, shared_with=N
         lookup = Prepared(lambda object_id: model.select().where(model.id == object_id))
 
         def load(object_id):
-            row = lookup.first(object_id)
-            if row is None:
-                return None, None
-            return (row.community_id if row.community_id is not None else "global"), row
+            return _scoped(lookup.first(object_id))
 
         _SCOPES[param] = load
+        _WITH_MEMBER[param] = _member_and_object(model)
     else:
         _SCOPES[param] = lambda object_id: (community_of(object_id), None)
+
+
+def _scoped(row):
+    """What a scope's loader answers for a row it read (None: there is none)."""
+    if row is None:
+        return None, None
+    return (row.community_id if row.community_id is not None else "global"), row
+
+
+def _member_and_object(model):
+    """The caller (by id) and the object (by id) in one statement, a LEFT JOIN on nothing but the object's id:
+    on PostgreSQL every statement is a round trip, and nearly every request names an object."""
+    other = model.alias("scoped")
+    member_fields, fields = Member._meta.sorted_fields, model._meta.sorted_fields
+    lookup = Prepared(lambda member_id, object_id: Member.select(
+        *member_fields, *[getattr(other, field.name) for field in fields])
+        .join(other, JOIN.LEFT_OUTER, on=(other.id == object_id)).where(Member.id == member_id).tuples())
+    member_made, made, split = values_maker(Member), values_maker(model), len(member_fields)
+
+    def load(member_id, object_id):
+        rows = lookup.tuples(member_id, object_id)
+        if not rows:
+            return None, (None, None)
+        row = rows[0]
+        return member_made(row[:split]), _scoped(None if row[split] is None else made(row[split:]))  # id: never NULL
+
+    return load
 
 
 def scoped_object(param: str):
@@ -189,13 +218,15 @@ def has_any_role(member: Member, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def _check_scopes(member: Member) -> None:
+def _check_scopes(member: Member, loaded: dict | None = None) -> None:
+    """404 unless every object the path names is of the member's community (or shared with it). `loaded`: what
+    the gate read already for a param, with the member."""
     g.scoped_objects = {}
     for param, value in (request.view_args or {}).items():
         load = _SCOPES.get(param)
         if load is None:
             continue
-        community_id, row = load(value)
+        community_id, row = loaded[param] if loaded and param in loaded else load(value)
         if community_id is None:
             raise NotFound()
         g.scoped_objects[param] = row
@@ -244,10 +275,11 @@ def roles(*allowed: str, member=None):
     def decorator(func):
         @wraps(func)
         def wrapper(*args, **kwargs):
-            caller = _authenticate(member)
+            loaded = {}
+            caller = _authenticate(member or _with_scoped_object(loaded))
             if not has_any_role(caller, allowed):
                 raise Forbidden(rule="role_required")
-            _check_scopes(caller)
+            _check_scopes(caller, loaded)
             g.member = caller
             return func(*args, **kwargs)
 
@@ -256,6 +288,20 @@ def roles(*allowed: str, member=None):
         return wrapper
 
     return decorator
+
+
+def _with_scoped_object(loaded: dict):
+    """The gate's member lookup, reading with the member the first object the path names whose row the gate
+    loads whole (into `loaded`, by param), or None when the path names none."""
+    for param, value in (request.view_args or {}).items():
+        both = _WITH_MEMBER.get(param)
+        if both is not None:
+            def load(member_id, param=param, value=value, both=both):
+                member, loaded[param] = both(member_id, value)
+                return member
+
+            return load
+    return None
 
 
 def public(func):

@@ -2,6 +2,8 @@
 no answer: the statements a hot read asks, the Redis round trips of the rate limits, and the pager's plain
 first page read as the parser would."""
 
+import datetime as dt
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -32,6 +34,46 @@ def test_hot_reads_ask_the_database_once_or_twice(any_app):
         with statements() as seen:
             assert client.get(path, headers=who).status_code == 200
         assert len(seen) == expected, (path, seen)
+
+
+def test_the_gate_reads_the_caller_and_the_object_in_one_statement(any_app, monkeypatch):
+    """A path naming an object: the login check and the object are one statement, and both rows come back as
+    peewee reads them (every field converted alike: dates, booleans, JSON, on both backends), for every scope
+    whose object the gate loads whole."""
+    from flask import g
+
+    from server.extensions import auth
+    from server.models import Member, ServiceRecord
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    record = ServiceRecord.create(
+        community=community.id, volunteer=volunteer.id, volunteer_household=volunteer.household_id,
+        recipient=witness.id, recipient_household=witness.household_id, category=1, place="3号楼",
+        started_at=dt.datetime(2026, 12, 1, 9), ended_at=dt.datetime(2026, 12, 1, 10), duration_minutes=60,
+        content="修水管", witness=witness.id, witness_name=witness.name, source="self_report", status="reported",
+        organiser="", created_at=dt.datetime(2026, 12, 1, 10, 5), needs_approval=True)
+    client, token = any_app.test_client(), headers(any_app, witness)
+    path = f"/api/v1/service-records/{record.id}"
+    answer = client.get(path, headers=token)
+    with statements() as seen:
+        assert client.get(path, headers=token).json == answer.json
+    with monkeypatch.context() as apart:  # the caller and the object read one after the other, as before
+        apart.setattr(auth, "_WITH_MEMBER", {})
+        with statements() as before:
+            assert client.get(path, headers=token).json == answer.json
+    assert len(seen) == len(before) - 1 and 'JOIN "service_record"' in seen[0], seen
+    assert client.get(f"/api/v1/service-records/{record.id + 1000}", headers=token).status_code == 404
+    for param, both in auth._WITH_MEMBER.items():  # each scope's statement runs, a missing object is None
+        member, (community_id, row) = both(witness.id, 10**6)
+        assert member.__data__ == Member.get_by_id(witness.id).__data__ and (community_id, row) == (None, None), param
+    with any_app.test_request_context():
+        member, (community_id, row) = auth._WITH_MEMBER["record_id"](witness.id, record.id)
+        g.member = member
+    assert member.__data__ == Member.get_by_id(witness.id).__data__
+    assert row.__data__ == ServiceRecord.get_by_id(record.id).__data__ and community_id == community.id
+    assert row.needs_approval is True and row.started_at == dt.datetime(2026, 12, 1, 9)
 
 
 def test_reads_skip_the_rate_limits_and_a_write_takes_one_round_trip(app, redis_trips):
@@ -99,12 +141,12 @@ def test_the_plain_first_page_is_what_the_parser_reads(app, query):
     assert parsed is not None and (plain.after, plain.limit) == (parsed.after, parsed.limit), query
 
 
-# A self-report's confirmation, in statements (BEGIN and COMMIT aside): the login check, the record, the
-# volunteer and the day's credited minutes, the accounts (PostgreSQL: locked; SQLite: with the chain head),
+# A self-report's confirmation, in statements (BEGIN and COMMIT aside): the login check with the record (one
+# statement: the gate reads the caller and the object the path names together), the volunteer and the day's credited minutes, the accounts (PostgreSQL: locked; SQLite: with the chain head),
 # the transfer (PostgreSQL: then the chain head locked, by the same statement), the balances (PostgreSQL: with
 # the entries and the chain head moved on; SQLite: then those two), the record (PostgreSQL: with the yearly
 # total and the notification; SQLite: then those two).
-CONFIRMATION_STATEMENTS = {"sqlite": 11, "postgres": 7}
+CONFIRMATION_STATEMENTS = {"sqlite": 10, "postgres": 6}
 
 
 def test_a_confirmation_asks_the_database_so_many_times(any_app, database_url):
