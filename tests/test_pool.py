@@ -52,6 +52,22 @@ def test_every_postgresql_url_gives_a_pool_that_keeps_its_connection(postgres_ur
         db.close_all()
 
 
+SOCKET_DIR = "/var/run/postgresql"  # Debian's, where the README's one-host form points
+
+
+@pytest.mark.skipif(not os.path.exists(f"{SOCKET_DIR}/.s.PGSQL.5432"), reason="no PostgreSQL socket here")
+def test_the_socket_form_of_the_url_connects_through_the_socket(postgres_url):
+    """README, "PostgreSQL connections": on the database's own host, `postgresql://user@/db?host=<socket dir>`."""
+    db = open_database(postgres_url.replace("@127.0.0.1:5432/", "@/", 1) + f"?host={SOCKET_DIR}")
+    try:
+        db.connect()
+        # inet_client_addr() is NULL for a connection over the socket
+        assert db.execute_sql("SELECT inet_client_addr() IS NULL").fetchone() == (True,)
+        db.close()
+    finally:
+        db.close_all()
+
+
 def test_url_parameters_size_the_pool(postgres_url):
     db = open_database(postgres_url + "?max_connections=3&stale_timeout=300")
     assert (db._max_connections, db._stale_timeout) == (3, 300)
