@@ -45,9 +45,10 @@ _SHARED: dict[str, callable] = {}
 # param name -> function(member id, object id) returning (the Member row or None, what the param's loader answers):
 # the caller and the object in one statement, for a scope whose row the gate loads whole.
 _WITH_MEMBER: dict[str, callable] = {}
+_SCOPE_MODELS: dict[str, type] = {}  # param name -> the model it names
 
 
-def register_scope(param: str, model_name: str, community_of=None, shared_with=None) -> None:
+def register_scope(param: str, model_name: str, community_of=None, shared_with=None, *, join: bool = True) -> None:
     """Declare that URL parameter `param` names a row of the model called `model_name`, scoped to a community.
 
     By name, so that route modules import no models (tests/test_routes_thin.py); a misspelt
@@ -57,10 +58,12 @@ def register_scope(param: str, model_name: str, community_of=None, shared_with=N
     belongs to several (a transfer between two communities, a network): a member of any passes.
     `shared_with(row)`, a service function asked only when the member is of another community than the
     row's, may name further communities the row is shared with (a payback task opened to the network).
+    `join`: the gate reads the row with the logged-in member, in one statement (False for a model whose rows are
+    large, which a caller the role check then refuses should not cost a read: an import's sheet).
     """
     if shared_with is not None:
         _SHARED[param] = shared_with
-    model = getattr(models, model_name)
+    model = _SCOPE_MODELS[param] = getattr(models, model_name)
     if community_of is None:
         lookup = Prepared(lambda object_id: model.select().where(model.id == object_id))
 
@@ -68,9 +71,13 @@ def register_scope(param: str, model_name: str, community_of=None, shared_with=N
             return _scoped(lookup.first(object_id))
 
         _SCOPES[param] = load
-        _WITH_MEMBER[param] = _member_and_object(model)
+        if join:
+            _WITH_MEMBER[param] = _member_and_object(model)
+        else:
+            _WITH_MEMBER.pop(param, None)
     else:
         _SCOPES[param] = lambda object_id: (community_of(object_id), None)
+        _WITH_MEMBER.pop(param, None)
 
 
 def _scoped(row):
@@ -84,18 +91,20 @@ def _member_and_object(model):
     """The caller (by id) and the object (by id) in one statement, a LEFT JOIN on nothing but the object's id:
     on PostgreSQL every statement is a round trip, and nearly every request names an object."""
     other = model.alias("scoped")
-    member_fields, fields = Member._meta.sorted_fields, model._meta.sorted_fields
-    lookup = Prepared(lambda member_id, object_id: Member.select(
-        *member_fields, *[getattr(other, field.name) for field in fields])
-        .join(other, JOIN.LEFT_OUTER, on=(other.id == object_id)).where(Member.id == member_id).tuples())
+    member_fields = Member._meta.sorted_fields
+    lookup = Prepared(lambda member_id, object_id: Member.select(*member_fields, *other.get_field_aliases())
+                      .join(other, JOIN.LEFT_OUTER, on=(other.id == object_id)).where(Member.id == member_id).tuples())
     member_made, made, split = values_maker(Member), values_maker(model), len(member_fields)
+    key = split + model._meta.sorted_fields.index(model._meta.primary_key)  # NULL only when there is no such row
 
     def load(member_id, object_id):
+        """(the member or None, a function answering what the scope's loader would): the object is built only
+        when the scope check asks for it, after the token and the roles have passed."""
         rows = lookup.tuples(member_id, object_id)
         if not rows:
-            return None, (None, None)
+            return None, lambda: (None, None)
         row = rows[0]
-        return member_made(row[:split]), _scoped(None if row[split] is None else made(row[split:]))  # id: never NULL
+        return member_made(row[:split]), lambda: _scoped(None if row[key] is None else made(row[split:]))
 
     return load
 
@@ -219,14 +228,14 @@ def has_any_role(member: Member, allowed: tuple[str, ...]) -> bool:
 
 
 def _check_scopes(member: Member, loaded: dict | None = None) -> None:
-    """404 unless every object the path names is of the member's community (or shared with it). `loaded`: what
-    the gate read already for a param, with the member."""
+    """404 unless every object the path names is of the member's community (or shared with it). `loaded`: for a
+    param the gate read with the member, a function answering what its loader would."""
     g.scoped_objects = {}
     for param, value in (request.view_args or {}).items():
         load = _SCOPES.get(param)
         if load is None:
             continue
-        community_id, row = loaded[param] if loaded and param in loaded else load(value)
+        community_id, row = loaded[param]() if loaded and param in loaded else load(value)
         if community_id is None:
             raise NotFound()
         g.scoped_objects[param] = row
