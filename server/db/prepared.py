@@ -85,6 +85,23 @@ def _driver_type(field):
     return None
 
 
+def _converting(plain, checked, converted):
+    """A row's values keyed by name: `plain` (name, index) as the driver returned them; `checked` (name, index,
+    type, converter) converted unless the driver's value is of that type already; `converted` (name, index,
+    converter) always converted."""
+
+    def make(row):
+        data = {name: row[i] for name, i in plain}
+        for name, i, expected, convert in checked:
+            value = row[i]
+            data[name] = value if value is None or type(value) is expected else convert(value)
+        for name, i, convert in converted:
+            data[name] = convert(row[i])
+        return data
+
+    return make
+
+
 def _row_maker(wrapper, fields):
     """A row's values keyed by column, converted as the wrapper would, except where the driver already returned
     what the conversion would leave as it is (`_driver_type`): no converter call for those."""
@@ -97,17 +114,7 @@ def _row_maker(wrapper, fields):
             converted.append((columns[i], i, wrapper.converters[i]))
         else:
             checked.append((columns[i], i, expected, wrapper.converters[i]))
-
-    def make(row):
-        data = {name: row[i] for name, i in plain}
-        for name, i, expected, convert in checked:
-            value = row[i]
-            data[name] = value if value is None or type(value) is expected else convert(value)
-        for name, i, convert in converted:
-            data[name] = convert(row[i])
-        return data
-
-    return make
+    return _converting(plain, checked, converted)
 
 
 def values_maker(model):
@@ -123,16 +130,8 @@ def values_maker(model):
         else:
             converted.append((field.name, i, field.python_value))
 
-    def make(row):
-        data = {name: row[i] for name, i in plain}
-        for name, i, expected, convert in checked:
-            value = row[i]
-            data[name] = value if value is None or type(value) is expected else convert(value)
-        for name, i, convert in converted:
-            data[name] = convert(row[i])
-        return instance(model, data)
-
-    return make
+    values = _converting(plain, checked, converted)
+    return lambda row: instance(model, values(row))
 
 
 def _model_maker(wrapper, query):
