@@ -3,6 +3,7 @@ PASS/FAIL (the README's performance table is this output), and a non-zero exit o
 
 import importlib
 import os
+import signal
 import sys
 import traceback
 
@@ -18,6 +19,20 @@ SUITES = ["bench.ledger", "bench.board", "bench.api", "bench.notifications", "be
 os.environ.setdefault("BENCH_CITY_SCALE", "0.1")
 
 
+def _stopped(signum, _frame):
+    """SIGTERM or SIGINT: the whole run ends, through each suite's `finally` (its servers stopped, its databases
+    dropped), not only the suite running now."""
+    raise SystemExit(128 + signum)
+
+
+def _stop_on_signals() -> None:
+    """The run's own handlers, again after each suite: a suite that ran an RQ worker in this process (bench.jobs,
+    bench.notifications) left RQ's installed, which answer SIGTERM by raising StopRequested, an Exception that
+    `run` took for that suite's failure, and the run went on to the next."""
+    signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, _stopped)
+
+
 def run(name: str) -> bool:
     """One suite in this process; a suite that raises, or fails without a figure to show it, is a row too."""
     reported = len(harness.RESULTS)
@@ -27,12 +42,15 @@ def run(name: str) -> bool:
         traceback.print_exc()
         harness.RESULTS.append((name, "the suite ran to its end", 0, "no error", False))
         return False
+    finally:
+        _stop_on_signals()
     if not ok and all(row[4] for row in harness.RESULTS[reported:]):
         harness.RESULTS.append((name, "the suite's own checks", 0, "exit 0", False))
     return ok
 
 
 def main() -> int:
+    _stop_on_signals()
     failed = [name for name in SUITES if not run(name)]
     print("\n## Benchmarks (`make bench`)\n")
     print(harness.summary())
