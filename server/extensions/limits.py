@@ -16,8 +16,8 @@ counted in its hour too, as one refused by its hour always was in its minute.
 The write limit is counted beside Flask-Limiter (`WriteLimit`, a `before_request`): the same keys in Redis, the same
 script, its windows in one round trip, and the same 429. A request outside every area is not handed to Flask-Limiter
 at all (a `request_filter`): none of its limits applies, and its bookkeeping of them (resolving, parsing, ordering
-and exempting six limits on every request) was more than half of what `GET /api/v1/health/ping` cost, and a third of
-a witness's confirmation.
+and exempting its seven limits, the write limit among them, on every request) was more than half of what
+`GET /api/v1/health/ping` cost, and a third of a witness's confirmation.
 
 Redis down: Flask-Limiter falls back to memory, where only the security limits are kept — logins,
 certificate and statement checks and code confirmations go on being counted, per API process — while writes and
