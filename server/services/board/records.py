@@ -11,7 +11,7 @@ cap, and the household storage cap with overflow to the love pool.
 
 import datetime as dt
 
-from peewee import fn
+from peewee import SQL, IntegrityError, fn
 
 from server import clock, runtime
 from server.db import Prepared, database, instance, is_postgres
@@ -513,14 +513,30 @@ def _move(record: ServiceRecord, from_statuses, refusal: str, *, version: int | 
         raise RecordStateError(f"这条记录现在是「{status_label(_status(record.id))}」，{refusal}")
 
 
+def _credited_that_day(volunteer_id, start, end, record_id):
+    """The minutes credited to the volunteer for services that began in [start, end), `record_id` aside."""
+    return ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0)).where(
+        ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
+        ServiceRecord.started_at >= start, ServiceRecord.started_at < end, ServiceRecord.id != record_id)
+
+
 # Crediting reads, in one query, the volunteer's name (the passbook prints who served) and
 # the minutes already credited to them that day (the daily cap).
-_VOLUNTEER_AND_DAY = Prepared(lambda volunteer_id, start, end, record_id: Member.select(
-    Member.id, Member.name,
-    ServiceRecord.select(fn.COALESCE(fn.SUM(ServiceRecord.credited_minutes), 0)).where(
-        ServiceRecord.volunteer == volunteer_id, ServiceRecord.status == "credited",
-        ServiceRecord.started_at >= start, ServiceRecord.started_at < end, ServiceRecord.id != record_id),
-).where(Member.id == volunteer_id).tuples())
+_VOLUNTEER_AND_DAY = Prepared(lambda volunteer_id, *day: Member.select(
+    Member.id, Member.name, _credited_that_day(volunteer_id, *day)).where(Member.id == volunteer_id).tuples())
+
+
+def _day_of(record: ServiceRecord) -> tuple[dt.datetime, dt.datetime]:
+    """The bounds of the day the record's service began on (the daily cap's)."""
+    day_start = dt.datetime.combine(record.started_at.date(), dt.time())
+    return day_start, day_start + dt.timedelta(days=1)
+
+
+def _creditable(record: ServiceRecord, used) -> int:
+    """The record's actual minutes rounded down to the step, no more than the day's cap leaves after `used`."""
+    step = runtime.setting("ROUNDING_STEP_MINUTES")
+    cap = runtime.setting("DAILY_CAP_MINUTES")
+    return min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
 
 
 def creditable_minutes(record: ServiceRecord) -> int:
@@ -530,13 +546,8 @@ def creditable_minutes(record: ServiceRecord) -> int:
 
 def _volunteer_and_minutes(record: ServiceRecord) -> tuple[Member, int]:
     """The volunteer, and the record's actual minutes rounded down to the step, no more than the day's cap leaves."""
-    step = runtime.setting("ROUNDING_STEP_MINUTES")
-    cap = runtime.setting("DAILY_CAP_MINUTES")
-    day_start = dt.datetime.combine(record.started_at.date(), dt.time())
-    member_id, name, used = _VOLUNTEER_AND_DAY.tuples(record.volunteer_id, day_start,
-                                                      day_start + dt.timedelta(days=1), record.id)[0]
-    minutes = min(record.duration_minutes // step * step, max(0, cap - int(used or 0)) // step * step)
-    return instance(Member, {"id": member_id, "name": name}), minutes
+    member_id, name, used = _VOLUNTEER_AND_DAY.tuples(record.volunteer_id, *_day_of(record), record.id)[0]
+    return instance(Member, {"id": member_id, "name": name}), _creditable(record, used)
 
 
 def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
@@ -547,6 +558,13 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
     confirmation won the race, the guarded UPDATE refuses and everything rolls back.
     """
     date_bounds.since_records_began(record.started_at, "started_at")  # also a record stored before the rule
+    settled = {**fields, "status": None, "credited_minutes": None, "transfer": None}
+    if is_postgres() and _a_witness_confirmation(from_statuses, version, settled):
+        try:
+            _credit_at_once(record, actor, version, settled)
+            return
+        except ledger.Unplanned:
+            pass  # rolled back, nothing of it stands: the way below decides (a crossing, a refusal, a replay)
     with database.atomic():
         # What the credit posts to is locked before the day's credited minutes are read: on PostgreSQL two
         # confirmations of one volunteer's services of one day wait here for each other, and the second reads
@@ -559,10 +577,7 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
         fields.update(status=status, credited_minutes=minutes, transfer=transfer.id if transfer else None)
         if minutes:
             year_total = (volunteer.id, record.started_at.year, minutes)
-            overflow = int(transfer.details.get("overflow_minutes") or 0)
-            told = (f"record:{record.id}:credited", "hours_credited", {
-                "category": catalog.category_name(record.category_id), "minutes": minutes,
-                "outcome": credit_outcome(minutes, overflow)})
+            told = _credited_message(record, minutes, int(transfer.details.get("overflow_minutes") or 0))
         if minutes and is_postgres() and _a_witness_confirmation(from_statuses, version, fields):
             _move(record, from_statuses, refusal, version=version,
                   also=(year_total, notifications.notification_row(volunteer.id, *told)), **fields)
@@ -575,6 +590,86 @@ def _credit(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
             setattr(record, name, value)
         _know_names(record, actor, volunteer)  # before the hook: a payback's hold names who served
         _settled(record)
+
+
+def _credit_at_once(record: ServiceRecord, actor: Member, version: int, fields: dict) -> None:
+    """PostgreSQL, a witness's confirmation of a service in the volunteer's own community: `_credit` in two
+    statements. The first locks the accounts and then the chain head, draws the transfer's id and reads the
+    volunteer's name and day; the second writes the transfer, the balances, the entries and the chain head, the
+    yearly total, the message and the record. The community's rows are held for the two statements and the
+    COMMIT, not for five statements and the COMMIT (docs/ledger.md, "A credit in two statements").
+
+    The day is read before the locks are held (in the first statement's snapshot), so the second statement
+    moves the record only if the day's credited minutes are still what was read: a confirmation of the same
+    volunteer's day that committed while this one waited for the household's account is seen there, and this
+    one goes the step-by-step way, which reads the day after the locks. That, and anything else not as planned
+    (a volunteer of another community, nothing left of the day's cap, the key or the record taken meanwhile, a
+    closed month) raises ledger.Unplanned after the transaction rolled back."""
+    day_start, day_end = _day_of(record)
+    with database.atomic():
+        held = ledger.credit_accounts_and_head(
+            record.volunteer_household_id, record.community_id, also_lock=record.recipient_household_id,
+            reading=_CREDIT_LOCKING_AND_DAY, params=(record.volunteer_id, record.volunteer_id, day_start, day_end,
+                                                     record.id))
+        if held is None:
+            raise ledger.Unplanned("the volunteer's household is of another community")
+        target, issuance, pool, chain, transfer_id, (name, used) = held
+        minutes = _creditable(record, used)
+        if not minutes:
+            raise ledger.Unplanned("nothing to credit")
+        volunteer = instance(Member, {"id": record.volunteer_id, "name": name})
+        planned = ledger.planned_posting(
+            community_id=target.community_id, code=_credit_code(record), key=f"record:{record.id}:credit",
+            body={"record": record.id, "minutes": minutes}, legs_for=_credit_legs(target, issuance, pool, minutes),
+            transfer_id=transfer_id, accounts=[target, issuance, pool], chain=chain, actor=actor,
+            record_id=record.id, details=passbook_details(record, volunteer))
+        transfer = planned.transfer
+        fields.update(status="too_short" if is_too_short(record.duration_minutes) else "credited",
+                      credited_minutes=minutes, transfer=transfer.id)
+        overflow = int(transfer.details.get("overflow_minutes") or 0)
+        told = notifications.notification_row(volunteer.id, *_credited_message(record, minutes, overflow))
+        try:
+            done = _credit_statement(planned.shape).tuples(
+                *planned.params, volunteer.id, record.started_at.year, minutes, minutes, *told,
+                record.volunteer_id, day_start, day_end, record.id, int(used), record.id, version,
+                *[fields[name] for name in _CONFIRM_CREDIT_FIELDS])
+        except IntegrityError as exc:
+            raise ledger.Unplanned(str(exc)) from None  # the key taken (the entries' foreign key), a closed month
+        if done != [(1, 1)]:
+            raise ledger.Unplanned(f"written {done}")  # the record or the day moved meanwhile, or an account
+        record.credited_in, record.crossing = target.community_id, {}
+        for name, value in fields.items():
+            setattr(record, name, value)
+        _know_names(record, actor, volunteer)  # before the hook: a payback's hold names who served
+        _settled(record)
+
+
+_CREDIT_LOCKING_AND_DAY = Prepared(
+    lambda household_id, also_household_id, community_id, volunteer_id, *day: ledger.credit_locking(
+        household_id, also_household_id, community_id,
+        Member.select(Member.name).where(Member.id == volunteer_id), _credited_that_day(*day)))
+_CREDIT_STATEMENTS: dict[tuple, Prepared] = {}
+
+
+def _credit_statement(shape: tuple) -> Prepared:
+    """`_credit_at_once`'s write for a posting of `shape`: the posting's WITH queries, the yearly total's and the
+    message's, and the record's UPDATE, guarded by its version and status and by the volunteer's day still
+    holding the minutes read, which answers how many transfers were inserted and chain heads moved (one each),
+    or nothing when the record did not move."""
+    prepared = _CREDIT_STATEMENTS.get(shape)
+    if prepared is None:
+        def statement(*params):
+            ctes, rest = ledger.planned_ctes(shape, params)
+            member_id, year, minutes, again, kind, key, payload, created_at, due_at, *rest = rest
+            volunteer_id, start, end, same_record, used, record_id, version, *values = rest
+            return _confirm_credit(record_id, version, *values).where(
+                _credited_that_day(volunteer_id, start, end, same_record) == used).with_cte(
+                *ctes, ledger.member_year_added(member_id, year, minutes, again).cte("counted"),
+                outbox.emitting(kind, key, payload, created_at, due_at).cte("told")).returning(
+                SQL('(SELECT COUNT(*) FROM "inserted")'), SQL('(SELECT COUNT(*) FROM "advanced")'))
+
+        prepared = _CREDIT_STATEMENTS[shape] = Prepared(statement)
+    return prepared
 
 
 def _redeem(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *, version: int | None = None,
@@ -591,6 +686,13 @@ def _redeem(record: ServiceRecord, actor: Member, from_statuses, refusal: str, *
             setattr(record, name, value)
         _settled(record)
     _know_names(record, actor)
+
+
+def _credited_message(record: ServiceRecord, minutes: int, overflow: int) -> tuple:
+    """The volunteer's message that `minutes` were credited for `record` (`notify`'s event, template and data)."""
+    return (f"record:{record.id}:credited", "hours_credited", {
+        "category": catalog.category_name(record.category_id), "minutes": minutes,
+        "outcome": credit_outcome(minutes, overflow)})
 
 
 def credit_outcome(minutes: int, overflow: int) -> str:
@@ -643,26 +745,36 @@ def lock_for_credit(record: ServiceRecord) -> tuple:
 
 def _credit_transfer(record: ServiceRecord, volunteer: Member, minutes: int, actor: Member, *, key: str | None = None,
                      reason: str = "", details: dict | None = None, locked: tuple | None = None):
-    household_cap = runtime.setting("HOUSEHOLD_CAP_MINUTES")
     target, issuance, pool, chain, crossing = locked or lock_for_credit(record)
     # What the settled hook needs to post a payback's hold in the same transaction, without asking again:
     # where the volunteer was credited (the serving community) and what the crossing's transfers say.
     record.credited_in, record.crossing = target.community_id, crossing
 
-    def legs_for(accounts):
-        legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
-                                             household_cap)
-        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
-
     return ledger.post(
-        community_id=target.community_id, code="event_credit" if record.source == "event" else "service_credit",
+        community_id=target.community_id, code=_credit_code(record),
         key=key or f"record:{record.id}:credit", body={"record": record.id, "minutes": minutes}, reason=reason,
-        legs_for=legs_for, accounts=[target, issuance, pool], chain=chain, locked=chain is None and not crossing,
+        legs_for=_credit_legs(target, issuance, pool, minutes), accounts=[target, issuance, pool], chain=chain,
+        locked=chain is None and not crossing,
         actor=actor, record_id=record.id,
         details={**passbook_details(record, volunteer), **crossing, **(details or {})},
         counter_community_id=record.community_id if crossing else None,
         savepoint=False,  # the caller's transaction ends on any error
     )
+
+
+def _credit_code(record: ServiceRecord) -> str:
+    return "event_credit" if record.source == "event" else "service_credit"
+
+
+def _credit_legs(target, issuance, pool, minutes: int):
+    """A credit's `legs_for`: `minutes` from issuance to the household, above its storage cap to the love pool."""
+
+    def legs_for(accounts):
+        legs, overflow = ledger.credit_legs(accounts[issuance.id], accounts[target.id], accounts[pool.id], minutes,
+                                             runtime.setting("HOUSEHOLD_CAP_MINUTES"))
+        return legs, {"overflow_minutes": overflow, "note": ledger.overflow_note(overflow, minutes)}
+
+    return legs_for
 
 
 def passbook_details(record: ServiceRecord, volunteer: Member) -> dict:

@@ -84,7 +84,11 @@ def inserting_entries(columns: tuple[str, ...], values, count: int):
 _ALL: dict[tuple, Prepared] = {}
 
 
-def _move_append_advance(kinds: tuple[str, ...], entries: int, columns: tuple[str, ...], params):
+def appending(kinds: tuple[str, ...], entries: int, columns: tuple[str, ...], params):
+    """The moves, the entries and the chain head's UPDATE of one posting in one chain, as `move_append_advance`
+    sends them: (the WITH's two queries, the head's UPDATE, which moves only if every account arrived where its
+    entries say). Its parameters, in order: each account's (id, delta[, need]), each one's (id, balance after),
+    the entries' values row after row, then the head's new seq, its hash and its id."""
     moved_params = sum(_arity(kind) for kind in kinds)
     moved = _moves(kinds, params[:moved_params]).cte("moved", columns=("id", "posted_minutes"))
     rest = params[moved_params:]
@@ -94,9 +98,27 @@ def _move_append_advance(kinds: tuple[str, ...], entries: int, columns: tuple[st
     arrived = reduce(operator.or_, [(moved.c.id == expected[2 * i]) & (moved.c.posted_minutes == expected[2 * i + 1])
                                     for i in range(len(kinds))])
     every_one = Select([moved], [fn.COUNT(SQL("*"))]).where(arrived)  # the WITH's, not a second one
-    return (LedgerChain.update(last_seq=values[-3], last_hash=values[-2])
-            .where((LedgerChain.id == values[-1]) & (every_one == len(kinds)))
-            .with_cte(moved, appended))
+    head = LedgerChain.update(last_seq=values[-3], last_hash=values[-2]).where(
+        (LedgerChain.id == values[-1]) & (every_one == len(kinds)))
+    return (moved, appended), head
+
+
+def appending_arity(kinds: tuple[str, ...], entries: int, columns: tuple[str, ...]) -> int:
+    """How many of `appending`'s parameters a posting of `kinds` and `entries` takes."""
+    return sum(_arity(kind) for kind in kinds) + 2 * len(kinds) + entries * len(columns) + 3
+
+
+def appending_params(moves: list[tuple[Account, int]], balances: dict[int, int], rows: list[dict],
+                     columns: tuple[str, ...], chain: LedgerChain) -> list:
+    """`appending`'s parameters for these moves, their balances after, the entries and the head as it ends."""
+    expected = [value for account, _ in moves for value in (account.id, balances[account.id])]
+    entries = [row[name] for row in rows for name in columns]
+    return [*_params(moves), *expected, *entries, chain.last_seq, chain.last_hash, chain.id]
+
+
+def _move_append_advance(kinds: tuple[str, ...], entries: int, columns: tuple[str, ...], params):
+    ctes, head = appending(kinds, entries, columns, params)
+    return head.with_cte(*ctes)
 
 
 def move_append_advance(moves: list[tuple[Account, int]], balances: dict[int, int], rows: list[dict],
@@ -110,6 +132,4 @@ def move_append_advance(moves: list[tuple[Account, int]], balances: dict[int, in
     if prepared is None:
         prepared = _ALL[key] = Prepared(
             lambda *params: _move_append_advance(kinds, len(rows), columns, params))
-    expected = [value for account, _ in moves for value in (account.id, balances[account.id])]
-    entries = [row[name] for row in rows for name in columns]
-    return prepared.rowcount(*_params(moves), *expected, *entries, chain.last_seq, chain.last_hash, chain.id) == 1
+    return prepared.rowcount(*appending_params(moves, balances, rows, columns, chain)) == 1

@@ -172,14 +172,39 @@ _CREDIT_ACCOUNTS = Prepared(lambda household_id: Account.select(
 # PostgreSQL, crediting a household of the community the caller names: the three accounts read and locked
 # (in id order, as every posting takes them) in one statement, with another household's account of that
 # community the same transaction posts to next (a payback's hold). No rows for the household: it is elsewhere.
-_CREDIT_ACCOUNTS_LOCKED = Prepared(lambda household_id, also_household_id, community_id: Account.select(
-    *_CREDIT_FIELDS).where(
-    (Account.community == community_id)
-    # nothing at all (nothing locked) when the household's account is in another community
-    & (Account.community == Account.select(Account.community).where(Account.household == household_id))
-    & ((Account.household == household_id) | (Account.household == also_household_id)
-       | (Account.household.is_null() & Account.kind.in_(["issuance", "love_pool"])))).order_by(Account.id)
-    .for_update().tuples())
+def _credit_accounts_locking(household_id, also_household_id, community_id):
+    return Account.select(*_CREDIT_FIELDS).where(
+        (Account.community == community_id)
+        # nothing at all (nothing locked) when the household's account is in another community
+        & (Account.community == Account.select(Account.community).where(Account.household == household_id))
+        & ((Account.household == household_id) | (Account.household == also_household_id)
+           | (Account.household.is_null() & Account.kind.in_(["issuance", "love_pool"])))).order_by(Account.id) \
+        .for_update()
+
+
+_CREDIT_ACCOUNTS_LOCKED = Prepared(lambda *params: _credit_accounts_locking(*params).tuples())
+
+
+def credit_locking(household_id, also_household_id, community_id, *reading):
+    """The credit's accounts locked as `_CREDIT_ACCOUNTS_LOCKED` locks them, then (a second branch of one UNION ALL,
+    which PostgreSQL runs after the first has returned every row) the community's chain head locked and the
+    transfer's id drawn from its sequence: accounts before the chain head, as every posting takes them.
+    `reading`: columns of the caller's in the chain head's row (read in the statement's snapshot, taken before
+    any lock was waited for: what another transaction committed meanwhile is not in them)."""
+    locked = _credit_accounts_locking(household_id, also_household_id, community_id).cte("locked")
+    head = LedgerChain.select(LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash).where(
+        (LedgerChain.community == community_id)
+        & fn.EXISTS(Account.select(SQL("1")).from_(locked).where(locked.c.household_id == household_id))).for_update() \
+        .cte("head")
+    accounts = Account.select(*[getattr(locked.c, field.column_name) for field in _CREDIT_FIELDS],
+                              *[SQL("NULL")] * (4 + len(reading))).from_(locked)
+    drawn = fn.nextval(fn.pg_get_serial_sequence(Transfer._meta.table_name, "id"))
+    taken = Account.select(*[SQL("NULL")] * len(_CREDIT_FIELDS), head.c.id, head.c.last_seq, head.c.last_hash, drawn,
+                           *reading).from_(head)
+    return (accounts + taken).with_cte(locked, head).tuples()
+
+
+_CREDIT_ACCOUNTS_AND_HEAD = Prepared(credit_locking)
 
 
 def accounts_for_credit(household_id: int, community_id: int | None = None, *, also_lock: int | None = None
@@ -211,6 +236,32 @@ def accounts_for_credit(household_id: int, community_id: int | None = None, *, a
     chain = instance(LedgerChain, {"id": chain_id, "community": household.community_id, "last_seq": last_seq,
                                    "last_hash": last_hash})
     return household, by_kind["issuance"], by_kind["love_pool"], chain
+
+
+def credit_accounts_and_head(household_id: int, community_id: int, *, also_lock: int | None = None,
+                             reading: Prepared = _CREDIT_ACCOUNTS_AND_HEAD, params=()):
+    """PostgreSQL, crediting a household of `community_id`: (household, issuance, love_pool, the chain head, an id
+    for the transfer, the values of `reading`'s own columns) in one statement, the accounts locked in id order and
+    then the chain head, for `planned_posting`; None, with nothing locked, when the household's account is in
+    another community. `reading`: `credit_locking` with the caller's columns, their parameters `params`."""
+    household = issuance = pool = chain = transfer_id = None
+    read = ()
+    for row in reading.tuples(household_id, also_lock or household_id, community_id, *params):
+        if row[0] is None:
+            chain_id, last_seq, last_hash, transfer_id, *read = row[len(_CREDIT_NAMES):]
+            chain = instance(LedgerChain, {"id": chain_id, "community": community_id, "last_seq": last_seq,
+                                           "last_hash": last_hash})
+            continue
+        account = instance(Account, dict(zip(_CREDIT_NAMES, row, strict=False)))
+        if account.kind == "issuance":
+            issuance = account
+        elif account.kind == "love_pool":
+            pool = account
+        elif account.household_id == household_id:
+            household = account
+    if household is None or chain is None:
+        return None
+    return household, issuance, pool, chain, transfer_id, tuple(read)
 
 
 def system_account(community_id: int, kind: str) -> Account:
@@ -270,17 +321,23 @@ _INSERT_TRANSFER_TAKING_HEAD = Prepared(lambda community_id, key, digest, *value
     Transfer.id, *[SQL(f'(SELECT "{name}" FROM "head")') for name in ("id", "last_seq", "last_hash")]))
 
 
-def _insert_transfer(key: str, digest: str, fields: dict, chains: dict | None = None) -> Transfer | None:
-    """The new transfer; None on PostgreSQL when the key is taken (SQLite raises IntegrityError).
-
-    `chains` given (PostgreSQL, a posting in one community: `fields["community"]`): that community's chain
-    head, locked by the same statement, is put in it."""
+def _transfer_values(fields: dict) -> tuple[dict, list]:
+    """A transfer's column values (a related row by its id) and its INSERT's parameters, in `_TRANSFER_COLUMNS`."""
     values = {name: fields.get(name) for name in _TRANSFER_COLUMNS}
     for name in ("community", "counter_community", "hold_account", "reverses", "actor", "on_behalf_of"):
         value = values[name]
         values[name] = value.id if hasattr(value, "id") else value
     params = [Transfer.details.db_value(values[name]) if name == "details" else values[name]
               for name in _TRANSFER_COLUMNS]
+    return values, params
+
+
+def _insert_transfer(key: str, digest: str, fields: dict, chains: dict | None = None) -> Transfer | None:
+    """The new transfer; None on PostgreSQL when the key is taken (SQLite raises IntegrityError).
+
+    `chains` given (PostgreSQL, a posting in one community: `fields["community"]`): that community's chain
+    head, locked by the same statement, is put in it."""
+    values, params = _transfer_values(fields)
     if chains is not None:
         rows = _INSERT_TRANSFER_TAKING_HEAD.tuples(values["community"], key, digest, *params)
         if not rows:
@@ -455,6 +512,32 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
     A closed month is refused by the database's trigger (invariant 9); it surfaces here
     as MonthClosed.
     """
+    _check_legs(transfer, legs, accounts)
+    now, day = clock.now(), day or transfer.effective_date
+    # Floors only, each account once (every posting but a crossing or a move): all balances in one UPDATE,
+    # and on PostgreSQL in one chain that UPDATE goes with the entries (balances.py says how it stays guarded).
+    moving = _moving(legs, accounts)
+    together = _together(moving)
+    folded = together and is_postgres() and len(chains) == 1
+    after = None
+    if folded:  # locked, so their posted balances are current (a hold being posted has just released its pending)
+        after = {account.id: account.posted_minutes + delta for account, delta in moving}
+    elif together:
+        after = balances.move(moving)
+    rows = _entry_rows(transfer, legs, accounts, chains, day, now,
+                       lambda account, minutes: after.get(account.id) if after is not None else _move(account, minutes))
+    try:
+        if not folded:
+            _append(rows, chains)
+        elif not balances.move_append_advance(moving, after, rows, _ENTRY_COLUMNS, *chains.values()):
+            raise _refused(moving, after)  # the caller's transaction rolls back what the statement wrote
+    except IntegrityError as exc:
+        if "month" in str(exc) and "closed" in str(exc):
+            raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
+        raise
+
+
+def _check_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account]) -> None:
     per_community = {}
     for leg in legs:
         community_id = leg.community_id or accounts[leg.account_id].community_id
@@ -463,18 +546,22 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
         raise ValueError(f"each community's legs must sum to zero: {legs}")
     if not set(per_community) <= {transfer.community_id, transfer.counter_community_id}:
         raise ValueError(f"legs outside the transfer's communities: {legs}")
-    now, day = clock.now(), day or transfer.effective_date
-    # Floors only, each account once (every posting but a crossing or a move): all balances in one UPDATE,
-    # and on PostgreSQL in one chain that UPDATE goes with the entries (balances.py says how it stays guarded).
-    moving = [(accounts[leg.account_id], leg.minutes) for leg in legs if leg.minutes]
-    together = bool(moving) and all(account.kind in balances.FLOORED for account, _ in moving) \
+
+
+def _moving(legs: list[Leg], accounts: dict[int, Account]) -> list[tuple[Account, int]]:
+    return [(accounts[leg.account_id], leg.minutes) for leg in legs if leg.minutes]
+
+
+def _together(moving: list[tuple[Account, int]]) -> bool:
+    """Floors only, each account once: the balances can move in one UPDATE."""
+    return bool(moving) and all(account.kind in balances.FLOORED for account, _ in moving) \
         and len({account.id for account, _ in moving}) == len(moving)
-    folded = together and is_postgres() and len(chains) == 1
-    after = None
-    if folded:  # locked, so their posted balances are current (a hold being posted has just released its pending)
-        after = {account.id: account.posted_minutes + delta for account, delta in moving}
-    elif together:
-        after = balances.move(moving)
+
+
+def _entry_rows(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account], chains: dict[int, LedgerChain],
+                day, now, balance_after_of) -> list[dict]:
+    """The entries of `legs`, chained (the chain heads in `chains` moved on as they go), each account's balance
+    after its leg from `balance_after_of(account, minutes)` (None: a floor or a limit refused)."""
     rows = []
     for leg in legs:
         account = accounts[leg.account_id]
@@ -483,7 +570,7 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                 continue
             balance_after = account.posted_minutes  # locked (or held) and current: nothing moves
         else:
-            balance_after = after.get(account.id) if after is not None else _move(account, leg.minutes)
+            balance_after = balance_after_of(account, leg.minutes)
         if balance_after is None and account.kind == "clearing":
             raise _limit_exceeded(account, leg.minutes)
         if balance_after is None:
@@ -498,15 +585,7 @@ def _apply_legs(transfer: Transfer, legs: list[Leg], accounts: dict[int, Account
                      "minutes": leg.minutes, "balance_after": balance_after, "effective_date": day, "created_at": now,
                      "prev_hash": chain.last_hash, "hash": digest})
         chain.last_seq, chain.last_hash = seq, digest
-    try:
-        if not folded:
-            _append(rows, chains)
-        elif not balances.move_append_advance(moving, after, rows, _ENTRY_COLUMNS, *chains.values()):
-            raise _refused(moving, after)  # the caller's transaction rolls back what the statement wrote
-    except IntegrityError as exc:
-        if "month" in str(exc) and "closed" in str(exc):
-            raise MonthClosed(f"{day.year}年{day.month}月的存折已经结账，不能再记入这个月", field="effective_date") from None
-        raise
+    return rows
 
 
 def _refused(moving: list[tuple[Account, int]], after: dict[int, int]) -> Exception:
@@ -643,6 +722,75 @@ def post(*, community_id: int, code: str, key: str, body: dict, legs_for, reason
         if created:
             _apply_legs(transfer, legs, accounts, chains)
     return transfer
+
+
+# --- a posting written with its caller's own changes (PostgreSQL) ----------------------
+
+
+class Unplanned(Exception):
+    """What `planned_posting` cannot work out for one statement (another community's account, a refusal while
+    sizing, a leg past a floor), or what that statement did not do as planned (the key taken meanwhile, an
+    account not where it was read, the caller's own guard): the caller's transaction must roll back and
+    `post` as usual, which decides (a replay, the refusal, the posting itself)."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A posting in one community worked out in full from what the caller holds locked (the accounts and the
+    chain head, `credit_accounts_and_head`) and not yet written: `planned_ctes` writes it, in the caller's
+    statement. `shape` (the moved accounts' kinds, the entries) names that statement's form."""
+
+    transfer: Transfer
+    shape: tuple
+    params: list
+
+
+def planned_posting(*, community_id: int, code: str, key: str, body: dict, legs_for, transfer_id: int, accounts,
+                    chain: LedgerChain, reason: str = "", details=None, actor=None, record_id=None) -> Planned:
+    """`post` of a transfer in one community, worked out but not written: the same transfer, entries, balances
+    and chain as `post` would write (its id `transfer_id`, drawn from the sequence while locking), for a caller
+    that writes it together with its own changes in one statement (`planned_ctes`). PostgreSQL only; the
+    accounts and the chain head must be locked in this transaction. Raises Unplanned where `post` must decide."""
+    accounts = {account.id: account for account in accounts}
+    if {account.community_id for account in accounts.values()} != {community_id} \
+            or chain.community_id != community_id:
+        raise Unplanned(f"not all in community {community_id}")
+    try:
+        legs, extra = legs_for(accounts)
+    except LoveBankError as exc:
+        raise Unplanned(str(exc)) from None
+    moving = _moving(legs, accounts)
+    if moved_minutes(legs, accounts, community_id) <= 0 or not _together(moving):
+        raise Unplanned(f"legs {legs}")
+    digest, now = body_hash(body), clock.now()
+    values, params = _transfer_values(dict(
+        community=community_id, code=code, state="posted", minutes=moved_minutes(legs, accounts, community_id),
+        reason=reason, details={**(details or {}), **(extra or {})}, actor=actor, record_id=record_id,
+        effective_date=clock.today(), created_at=now, resolved_at=now))
+    transfer = instance(Transfer, {"id": transfer_id, "idempotency_key": key, "body_hash": digest, **values})
+    _check_legs(transfer, legs, accounts)
+    after = {account.id: account.posted_minutes + delta for account, delta in moving}
+    rows = _entry_rows(transfer, legs, accounts, {community_id: chain}, transfer.effective_date, now,
+                       lambda account, minutes: after[account.id])
+    return Planned(transfer, (tuple(account.kind for account, _ in moving), len(rows)),
+                   [transfer_id, key, digest, *params,
+                    *balances.appending_params(moving, after, rows, _ENTRY_COLUMNS, chain)])
+
+
+def planned_ctes(shape: tuple, params) -> tuple[list, list]:
+    """The WITH queries writing a `Planned` posting of `shape` from its `params` (and what follows them in
+    `params`, the caller's): the transfer (`inserted`: no row when its key is taken, and then its entries
+    fail their foreign key), the balances, the entries, and the chain head (`advanced`: no row unless every
+    account arrived where its entry says)."""
+    kinds, entries = shape
+    head = 3 + len(_TRANSFER_COLUMNS)
+    transfer_id, key, digest, *values = params[:head]
+    inserted = Transfer.insert(id=transfer_id, idempotency_key=key, body_hash=digest,
+                               **dict(zip(_TRANSFER_COLUMNS, values, strict=True))).on_conflict(
+        action="IGNORE", conflict_target=[Transfer.idempotency_key]).returning(Transfer.id).cte("inserted")
+    end = head + balances.appending_arity(kinds, entries, _ENTRY_COLUMNS)
+    ctes, advance = balances.appending(kinds, entries, _ENTRY_COLUMNS, params[head:end])
+    return [inserted, *ctes, advance.returning(LedgerChain.id).cte("advanced")], list(params[end:])
 
 
 def hold(*, household_id: int, minutes: int, key: str, body: dict, code: str = "payback", reason: str = "",
