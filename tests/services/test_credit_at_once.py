@@ -1,6 +1,6 @@
-"""A witness's confirmation on PostgreSQL credits in three statements (`records._credit_at_once`): what it writes
-is what the step-by-step way writes, its first statement takes the accounts before the chain head, and whatever
-it did not plan for rolls back and goes the step-by-step way."""
+"""A witness's confirmation on PostgreSQL credits in two statements inside its transaction
+(`records._credit_at_once`): what it writes is what the step-by-step way writes, its first statement takes the
+accounts before the chain head, and whatever it did not plan for rolls back and goes the step-by-step way."""
 
 import psycopg2
 import pytest
@@ -23,6 +23,21 @@ def _step_by_step(monkeypatch):
     monkeypatch.setattr(records, "_credit_at_once", unplanned)
 
 
+def _unplanned(monkeypatch) -> list:
+    """Why each credit at once went the step-by-step way (ledger.Unplanned's message), as it happens."""
+    seen, at_once = [], records._credit_at_once
+
+    def watched(*args, **kwargs):
+        try:
+            return at_once(*args, **kwargs)
+        except ledger.Unplanned as exc:
+            seen.append(str(exc))
+            raise
+
+    monkeypatch.setattr(records, "_credit_at_once", watched)
+    return seen
+
+
 def _written(record_id: int) -> dict:
     """What crediting the record wrote, named as any two credits alike would name it (an account by its kind,
     the volunteer as "volunteer"), without ids, times and hashes."""
@@ -40,7 +55,10 @@ def _written(record_id: int) -> dict:
         "record": (record.status, record.credited_minutes, record.confirmed_by_id, record.confirmed_via,
                    record.rating, record.comment, record.version),
         "transfer": (transfer.code, transfer.state, transfer.minutes, transfer.actor_id, transfer.reason,
-                     transfer.idempotency_key.replace(str(record_id), "N"), transfer.effective_date, details),
+                     transfer.idempotency_key.replace(str(record_id), "N"), transfer.effective_date, details,
+                     transfer.record_id == record_id, transfer.counter_community_id, transfer.on_behalf_of_id,
+                     transfer.hold_account_id, transfer.reverses_id, transfer.posted_minutes,
+                     transfer.created_at is not None, transfer.resolved_at is not None),
         "entries": entries,
         "year": (year.year, year.minutes),
         "told": (told.kind, told.payload["data"], [volunteer.get(m, m) for m in told.payload["member_ids"]]),
@@ -64,8 +82,10 @@ def test_the_credit_at_once_writes_what_the_step_by_step_way_writes(pg_app, monk
     step = make_record(second, witness=witness, minutes=90, days_ago=1)
     posted, post = [], ledger.post
     monkeypatch.setattr(ledger, "post", lambda **kwargs: posted.append(kwargs["key"]) or post(**kwargs))
-    records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(at_once.id), rating=5, comment="好")
+    credited = records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(at_once.id), rating=5,
+                               comment="好")
     assert posted == []  # at once: the step-by-step way's `post` was not called
+    assert (credited.credited_in, credited.crossing, credited.status) == (community.id, {}, "credited")
     _step_by_step(monkeypatch)
     records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(step.id), rating=5, comment="好")
 
@@ -78,7 +98,7 @@ def test_the_credit_at_once_writes_what_the_step_by_step_way_writes(pg_app, monk
     assert ledger_verify.verify() == []
 
 
-def test_a_key_already_taken_goes_the_step_by_step_way(pg_app):
+def test_a_key_already_taken_goes_the_step_by_step_way(pg_app, monkeypatch):
     """A transfer already holds the record's credit key (with the same body): the statement's entries fail their
     foreign key, everything rolls back, and the step-by-step way finds the transfer (a replay): the record is
     credited with it, nothing posted twice."""
@@ -92,14 +112,16 @@ def test_a_key_already_taken_goes_the_step_by_step_way(pg_app):
                           body={"record": record.id, "minutes": 90}, account_ids=[household.id, issuance.id],
                           legs_for=lambda accounts: ([ledger.Leg(issuance.id, -90), ledger.Leg(household.id, 90)],
                                                      None))
+    unplanned = _unplanned(monkeypatch)
     confirmed = records.confirm(Member.get_by_id(witness.id), ServiceRecord.get_by_id(record.id))
+    assert len(unplanned) == 1 and "transfer" in unplanned[0]  # the entries' foreign key
     assert (confirmed.status, confirmed.transfer_id) == ("credited", earlier.id)
     assert Transfer.select().where(Transfer.idempotency_key == f"record:{record.id}:credit").count() == 1
     assert Account.get_by_id(household.id).posted_minutes == 90
     assert ledger_verify.verify() == []
 
 
-def test_a_record_edited_meanwhile_is_refused_as_before(pg_app):
+def test_a_record_edited_meanwhile_is_refused_as_before(pg_app, monkeypatch):
     """The volunteer edited the report after the witness saw it: the record's guard refuses, the transfer and
     entries already written by the same statement roll back, and the witness is told as before."""
     community = make_community()
@@ -108,8 +130,10 @@ def test_a_record_edited_meanwhile_is_refused_as_before(pg_app):
     record = make_record(volunteer, witness=witness, days_ago=1)
     shown = ServiceRecord.get_by_id(record.id)
     ServiceRecord.update(version=ServiceRecord.version + 1).where(ServiceRecord.id == record.id).execute()
+    unplanned = _unplanned(monkeypatch)
     with pytest.raises(records.RecordStateError, match="刚刚修改"):
         records.confirm(Member.get_by_id(witness.id), shown)
+    assert unplanned == ["written []"]  # the record did not move: everything the statement wrote rolled back
     assert Transfer.select().where(Transfer.record_id == record.id).count() == 0
     assert Account.get(Account.household == volunteer.household_id).posted_minutes == 0
     assert ledger_verify.verify() == []
@@ -117,7 +141,8 @@ def test_a_record_edited_meanwhile_is_refused_as_before(pg_app):
 
 def test_the_first_statement_takes_the_accounts_before_the_chain_head(pg_app, postgres_url):
     """Another connection holds the community's chain head. While the credit's first statement waits for it, it
-    already holds the household's, issuance and love-pool accounts (a third connection cannot take them, NOWAIT):
+    already holds the household's, issuance and love-pool accounts and the recipient household's, which a payback
+    spends next (a third connection cannot take them, NOWAIT):
     every posting takes its accounts before the chain head, so none can hold an account this one wants while
     waiting for the head it holds. Then the head is let go and the statement answers with it and an id."""
     from concurrent.futures import ThreadPoolExecutor
@@ -126,7 +151,8 @@ def test_the_first_statement_takes_the_accounts_before_the_chain_head(pg_app, po
 
     community = make_community()
     volunteer, _ = make_volunteer(community)
-    record = make_record(volunteer, witness=make_member(community), days_ago=1)
+    elder = make_member(community)  # a payback's recipient: its account sorts after the volunteer's
+    record = make_record(volunteer, witness=elder, days_ago=1)
     holder, other, watch = (psycopg2.connect(postgres_url) for _ in range(3))
     other.autocommit = watch.autocommit = True
 
@@ -140,11 +166,13 @@ def test_the_first_statement_takes_the_accounts_before_the_chain_head(pg_app, po
     def lock_all():
         with database.atomic():
             return ledger.credit_accounts_and_head(
-                volunteer.household_id, community.id, reading=records._CREDIT_LOCKING_AND_DAY,
+                volunteer.household_id, community.id, also_lock=elder.household_id,
+                reading=records._CREDIT_LOCKING_AND_DAY,
                 params=(volunteer.id, volunteer.id, *records._day_of(record), record.id))
 
     accounts = [ledger.household_account(volunteer.household_id).id,
-                *(a.id for a in ledger.system_accounts(community.id))]
+                *(a.id for a in ledger.system_accounts(community.id)), ledger.household_account(elder.household_id).id]
+    assert accounts[3] > accounts[0]
     try:
         holder.cursor().execute("SELECT id FROM ledger_chain WHERE community_id = %s FOR UPDATE", (community.id,))
         with ThreadPoolExecutor(1) as pool:
@@ -157,7 +185,7 @@ def test_the_first_statement_takes_the_accounts_before_the_chain_head(pg_app, po
                     break
                 __import__("time").sleep(0.01)
             assert not pending.done()
-            assert [taken(account_id) for account_id in accounts] == [True, True, True]
+            assert [taken(account_id) for account_id in accounts] == [True, True, True, True]
             holder.rollback()
             household, issuance, pool_account, chain, transfer_id, read = pending.result()
     finally:

@@ -624,8 +624,8 @@ def _credit_at_once(record: ServiceRecord, actor: Member, version: int, fields: 
             transfer_id=transfer_id, accounts=[target, issuance, pool], chain=chain, actor=actor,
             record_id=record.id, details=passbook_details(record, volunteer))
         transfer = planned.transfer
-        fields.update(status="too_short" if is_too_short(record.duration_minutes) else "credited",
-                      credited_minutes=minutes, transfer=transfer.id)
+        # credited (a service too short for a step has no minutes, and went the step-by-step way above)
+        fields.update(status="credited", credited_minutes=minutes, transfer=transfer.id)
         overflow = int(transfer.details.get("overflow_minutes") or 0)
         told = notifications.notification_row(volunteer.id, *_credited_message(record, minutes, overflow))
         try:

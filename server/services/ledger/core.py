@@ -194,8 +194,9 @@ def credit_locking(household_id, also_household_id, community_id, *reading):
     locked = _credit_accounts_locking(household_id, also_household_id, community_id).cte("locked")
     head = LedgerChain.select(LedgerChain.id, LedgerChain.last_seq, LedgerChain.last_hash).where(
         (LedgerChain.community == community_id)
-        & fn.EXISTS(Account.select(SQL("1")).from_(locked).where(locked.c.household_id == household_id))).for_update() \
-        .cte("head")
+        # An aggregate reads every locked row, so the head waits for all the accounts whatever order the branches
+        # ran in (an EXISTS would stop at the household's row, before the accounts sorted after it).
+        & Account.select(fn.BOOL_OR(locked.c.household_id == household_id)).from_(locked)).for_update().cte("head")
     accounts = Account.select(*[getattr(locked.c, field.column_name) for field in _CREDIT_FIELDS],
                               *[SQL("NULL")] * (4 + len(reading))).from_(locked)
     drawn = fn.nextval(fn.pg_get_serial_sequence(Transfer._meta.table_name, "id"))
@@ -242,8 +243,8 @@ def credit_accounts_and_head(household_id: int, community_id: int, *, also_lock:
                              reading: Prepared = _CREDIT_ACCOUNTS_AND_HEAD, params=()):
     """PostgreSQL, crediting a household of `community_id`: (household, issuance, love_pool, the chain head, an id
     for the transfer, the values of `reading`'s own columns) in one statement, the accounts locked in id order and
-    then the chain head, for `planned_posting`; None, with nothing locked, when the household's account is in
-    another community. `reading`: `credit_locking` with the caller's columns, their parameters `params`."""
+    then the chain head, for `planned_posting`; None when the household's account is in another community
+    (nothing locked) or its community has no chain head (the caller's transaction must end). `reading`: `credit_locking` with the caller's columns, their parameters `params`."""
     household = issuance = pool = chain = transfer_id = None
     read = ()
     for row in reading.tuples(household_id, also_lock or household_id, community_id, *params):
