@@ -76,3 +76,37 @@ def test_statements_and_the_love_pool_through_the_services(any_app):
     admin_without_community = make_member(None, household=False, roles="admin")
     nowhere = client.get("/api/v1/ledger/love-pool", headers=headers(any_app, admin_without_community))
     assert nowhere.status_code == 422 and nowhere.json["errors"]["rule"] == "community_required"
+
+
+def test_the_kinships_list_reads_its_households_and_communities_with_the_kinships(any_app):
+    """A station's list names both households and both communities of every kinship: one query for all of them,
+    whether the station has one kinship or four (it read four more rows for each)."""
+    from tests.sql_log import statements
+
+    community, other = make_community(), make_community()
+    coordinator = make_coordinator(community)
+    client, token = any_app.test_client(), headers(any_app, coordinator)
+
+    def listed():
+        with statements() as seen:
+            answer = client.get("/api/v1/kinships", headers=token)
+        assert answer.status_code == 200
+        return answer.json, len(seen)
+
+    mother = make_member(other)
+    son = make_member(community)
+    ledger_ops.request_kinship(Member.get_by_id(son.id), invite_code=Member.get_by_id(mother.id).household.invite_code,
+                               relation="母亲")
+    one, one_count = listed()
+    for _ in range(3):
+        ledger_ops.request_kinship(Member.get_by_id(make_member(community).id),
+                                   invite_code=Member.get_by_id(make_member(other).id).household.invite_code,
+                                   relation="父亲")
+    four, four_count = listed()
+    assert len(four) == 4 and four_count == one_count
+    first = four[0]
+    assert (first["household_name"], first["relative_household_name"], first["household_community_name"],
+            first["relative_community_name"]) == (Member.get_by_id(son.id).household.name,
+                                                  Member.get_by_id(mother.id).household.name, community.name,
+                                                  other.name)
+    assert first == one[0]

@@ -176,9 +176,14 @@ def kinship_scope(kinship_id: int):
 def kinships(viewer: Member) -> list[Kinship]:
     """A household's kinships either way round; for coordinators (and admins), those of their community's
     households either way round (a relative in another community confirms through its own station)."""
-    Relative = Household.alias()
-    query = (Kinship.select().join(Household, on=(Kinship.household == Household.id))
-             .join(Relative, on=(Kinship.relative_household == Relative.id)))
+    Relative, Home, Theirs = Household.alias(), Community.alias(), Community.alias()
+    # Both households and both communities come with each kinship (its view names all four): one query, not
+    # four more per kinship.
+    query = (Kinship.select(Kinship, Household, Relative, Home, Theirs)
+             .join(Household, on=(Kinship.household == Household.id), attr="household")
+             .join(Home, on=(Household.community == Home.id), attr="community")
+             .switch(Kinship).join(Relative, on=(Kinship.relative_household == Relative.id), attr="relative_household")
+             .join(Theirs, on=(Relative.community == Theirs.id), attr="community"))
     if viewer.has_role("coordinator") or viewer.has_role("admin"):
         query = query.where((Household.community == viewer.community_id) | (Relative.community == viewer.community_id))
     else:
