@@ -244,7 +244,8 @@ def credit_accounts_and_head(household_id: int, community_id: int, *, also_lock:
     """PostgreSQL, crediting a household of `community_id`: (household, issuance, love_pool, the chain head, an id
     for the transfer, the values of `reading`'s own columns) in one statement, the accounts locked in id order and
     then the chain head, for `planned_posting`; None when the household's account is in another community
-    (nothing locked) or its community has no chain head (the caller's transaction must end). `reading`: `credit_locking` with the caller's columns, their parameters `params`."""
+    (nothing locked) or its community has no chain head (the caller's transaction must end). `reading`:
+    `credit_locking` with the caller's columns, their parameters `params`."""
     household = issuance = pool = chain = transfer_id = None
     read = ()
     for row in reading.tuples(household_id, also_lock or household_id, community_id, *params):
