@@ -477,11 +477,17 @@ _CONFIRM_CREDIT = Prepared(_confirm_credit)
 # PostgreSQL: the same UPDATE adds the credited minutes to the volunteer's yearly total and writes the
 # volunteer's notification to the outbox in its WITH (two round trips fewer, with the community's chain head
 # held). A refused UPDATE raises below, and the transaction takes both back with everything else.
+def _counted_and_told(member_id, year, minutes, again, kind, key, payload, created_at, due_at) -> list:
+    """The WITH queries adding the credited minutes to the volunteer's yearly total and writing the volunteer's
+    notification to the outbox, for a statement that moves the record."""
+    return [ledger.member_year_added(member_id, year, minutes, again).cte("counted"),
+            outbox.emitting(kind, key, payload, created_at, due_at).cte("told")]
+
+
 _CONFIRM_CREDIT_COUNTED_TOLD = Prepared(
     lambda member_id, year, minutes, again, kind, key, payload, created_at, due_at, record_id, version, *values:
     _confirm_credit(record_id, version, *values).with_cte(
-        ledger.member_year_added(member_id, year, minutes, again).cte("counted"),
-        outbox.emitting(kind, key, payload, created_at, due_at).cte("told")))
+        *_counted_and_told(member_id, year, minutes, again, kind, key, payload, created_at, due_at)))
 
 
 def _a_witness_confirmation(from_statuses, version: int | None, fields: dict) -> bool:
@@ -660,12 +666,11 @@ def _credit_statement(shape: tuple) -> Prepared:
     if prepared is None:
         def statement(*params):
             ctes, rest = ledger.planned_ctes(shape, params)
-            member_id, year, minutes, again, kind, key, payload, created_at, due_at, *rest = rest
-            volunteer_id, start, end, same_record, used, record_id, version, *values = rest
+            counted_and_told = _counted_and_told(*rest[:9])
+            volunteer_id, start, end, same_record, used, record_id, version, *values = rest[9:]
             return _confirm_credit(record_id, version, *values).where(
                 _credited_that_day(volunteer_id, start, end, same_record) == used).with_cte(
-                *ctes, ledger.member_year_added(member_id, year, minutes, again).cte("counted"),
-                outbox.emitting(kind, key, payload, created_at, due_at).cte("told")).returning(
+                *ctes, *counted_and_told).returning(
                 SQL('(SELECT COUNT(*) FROM "inserted")'), SQL('(SELECT COUNT(*) FROM "advanced")'))
 
         prepared = _CREDIT_STATEMENTS[shape] = Prepared(statement)

@@ -205,9 +205,6 @@ def credit_locking(household_id, also_household_id, community_id, *reading):
     return (accounts + taken).with_cte(locked, head).tuples()
 
 
-_CREDIT_ACCOUNTS_AND_HEAD = Prepared(credit_locking)
-
-
 def accounts_for_credit(household_id: int, community_id: int | None = None, *, also_lock: int | None = None
                         ) -> tuple[Account, Account, Account, LedgerChain | None]:
     """(household, issuance, love_pool, the community's chain head) for crediting a household, in one query
@@ -239,13 +236,13 @@ def accounts_for_credit(household_id: int, community_id: int | None = None, *, a
     return household, by_kind["issuance"], by_kind["love_pool"], chain
 
 
-def credit_accounts_and_head(household_id: int, community_id: int, *, also_lock: int | None = None,
-                             reading: Prepared = _CREDIT_ACCOUNTS_AND_HEAD, params=()):
+def credit_accounts_and_head(household_id: int, community_id: int, *, reading: Prepared, params=(),
+                             also_lock: int | None = None):
     """PostgreSQL, crediting a household of `community_id`: (household, issuance, love_pool, the chain head, an id
     for the transfer, the values of `reading`'s own columns) in one statement, the accounts locked in id order and
     then the chain head, for `planned_posting`; None when the household's account is in another community
     (nothing locked) or its community has no chain head (the caller's transaction must end). `reading`:
-    `credit_locking` with the caller's columns, their parameters `params`."""
+    a `Prepared` of `credit_locking` with the caller's columns, their parameters `params`."""
     household = issuance = pool = chain = transfer_id = None
     read = ()
     for row in reading.tuples(household_id, also_lock or household_id, community_id, *params):
@@ -304,9 +301,11 @@ _INSERT_TRANSFER = Prepared(lambda key, digest, *values: Transfer.insert(
 
 # PostgreSQL: a key already taken inserts nothing and returns no id, and the transaction goes on (a failed
 # INSERT would abort it unless it ran in a savepoint: two statements more on every posting).
-def _transfer_inserting(key, digest, values):
-    """The transfer's INSERT that a key already taken leaves undone (PostgreSQL: ON CONFLICT DO NOTHING)."""
-    return Transfer.insert(idempotency_key=key, body_hash=digest, **dict(zip(_TRANSFER_COLUMNS, values, strict=True))
+def _transfer_inserting(key, digest, values, **given):
+    """The transfer's INSERT that a key already taken leaves undone (PostgreSQL: ON CONFLICT DO NOTHING). `given`:
+    columns set besides (its id, drawn before)."""
+    return Transfer.insert(idempotency_key=key, body_hash=digest, **given,
+                           **dict(zip(_TRANSFER_COLUMNS, values, strict=True))
                            ).on_conflict(action="IGNORE", conflict_target=[Transfer.idempotency_key])
 
 
@@ -761,12 +760,12 @@ def planned_posting(*, community_id: int, code: str, key: str, body: dict, legs_
         legs, extra = legs_for(accounts)
     except LoveBankError as exc:
         raise Unplanned(str(exc)) from None
-    moving = _moving(legs, accounts)
-    if moved_minutes(legs, accounts, community_id) <= 0 or not _together(moving):
+    moving, moved = _moving(legs, accounts), moved_minutes(legs, accounts, community_id)
+    if moved <= 0 or not _together(moving):
         raise Unplanned(f"legs {legs}")
     digest, now = body_hash(body), clock.now()
     values, params = _transfer_values(dict(
-        community=community_id, code=code, state="posted", minutes=moved_minutes(legs, accounts, community_id),
+        community=community_id, code=code, state="posted", minutes=moved,
         reason=reason, details={**(details or {}), **(extra or {})}, actor=actor, record_id=record_id,
         effective_date=clock.today(), created_at=now, resolved_at=now))
     transfer = instance(Transfer, {"id": transfer_id, "idempotency_key": key, "body_hash": digest, **values})
@@ -787,9 +786,7 @@ def planned_ctes(shape: tuple, params) -> tuple[list, list]:
     kinds, entries = shape
     head = 3 + len(_TRANSFER_COLUMNS)
     transfer_id, key, digest, *values = params[:head]
-    inserted = Transfer.insert(id=transfer_id, idempotency_key=key, body_hash=digest,
-                               **dict(zip(_TRANSFER_COLUMNS, values, strict=True))).on_conflict(
-        action="IGNORE", conflict_target=[Transfer.idempotency_key]).returning(Transfer.id).cte("inserted")
+    inserted = _transfer_inserting(key, digest, values, id=transfer_id).returning(Transfer.id).cte("inserted")
     end = head + balances.appending_arity(kinds, entries, _ENTRY_COLUMNS)
     ctes, advance = balances.appending(kinds, entries, _ENTRY_COLUMNS, params[head:end])
     return [inserted, *ctes, advance.returning(LedgerChain.id).cte("advanced")], list(params[end:])
