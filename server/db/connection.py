@@ -22,7 +22,9 @@ from peewee import (
 )
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledDatabase, PooledPostgresqlDatabase
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from psycopg2.extensions import connection as _psycopg2_connection
+from psycopg2.extensions import cursor as _psycopg2_cursor
 
 from server.db.sqlite import SQLITE_PRAGMAS, QueuedSqliteDatabase
 
@@ -34,14 +36,94 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+pool://", "postg
 _pools: "weakref.WeakSet[PostgresPool]" = weakref.WeakSet()
 
 
+class BeginningCursor(_psycopg2_cursor):
+    """A cursor that sends its connection's deferred `BEGIN` in front of the transaction's first statement.
+
+    `PostgresPool.begin` does not send `BEGIN` on its own (a round trip that only says a transaction
+    starts): it leaves it on the connection (`deferred_begin`), and the first statement goes as
+    `BEGIN; <statement>`, one query string. PostgreSQL runs the two in order, and the transaction the
+    `BEGIN` opened goes on after the string (the protocol's "multiple statements in a simple query").
+    The statement's rows, row count and errors are its own, as without the `BEGIN`.
+
+    - A string PostgreSQL refused whole (a syntax error: nothing in it ran, the connection is still
+      idle) leaves the `BEGIN` deferred, for the next statement.
+    - A statement that fails after the `BEGIN` ran leaves the transaction failed, as it would have
+      been; the caller rolls it back as before.
+    - Anything that cannot carry it (a COPY, a named cursor's DECLARE, `executemany`, a procedure
+      call) sends the `BEGIN` on its own first."""
+
+    def execute(self, query, vars=None):
+        conn = self.connection
+        begin = getattr(conn, "deferred_begin", None)
+        if begin is None or self.name is not None:
+            _begin_now(conn)
+            return super().execute(query, vars)
+        conn.deferred_begin = None
+        if not isinstance(query, str | bytes):
+            query = query.as_string(conn)  # a psycopg2.sql composition
+        joined = f"{begin}; {query}" if isinstance(query, str) else begin.encode() + b"; " + query
+        try:
+            return super().execute(joined, vars)
+        except BaseException:
+            if not conn.closed and conn.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+                conn.deferred_begin = begin  # the string was refused before the BEGIN ran
+            raise
+
+    def executemany(self, query, vars_list):
+        _begin_now(self.connection)
+        return super().executemany(query, vars_list)
+
+    def callproc(self, procname, parameters=None):
+        _begin_now(self.connection)
+        return super().callproc(procname, parameters)
+
+    def copy_expert(self, sql, file, size=8192):
+        _begin_now(self.connection)
+        return super().copy_expert(sql, file, size)
+
+    def copy_from(self, *args, **kwargs):
+        _begin_now(self.connection)
+        return super().copy_from(*args, **kwargs)
+
+    def copy_to(self, *args, **kwargs):
+        _begin_now(self.connection)
+        return super().copy_to(*args, **kwargs)
+
+
+def _begin_now(conn) -> None:
+    """Send a deferred `BEGIN` by itself (a statement that cannot carry it is next)."""
+    begin = getattr(conn, "deferred_begin", None)
+    if begin is not None:
+        conn.deferred_begin = None
+        _psycopg2_cursor(conn).execute(begin)
+
+
+def transaction_open(conn) -> bool:
+    """Whether a transaction is open on this psycopg2 connection: on the server, or begun and not yet sent."""
+    return getattr(conn, "deferred_begin", None) is not None or \
+        conn.get_transaction_status() != TRANSACTION_STATUS_IDLE
+
+
 class PreparingConnection(_psycopg2_connection):
     """A psycopg2 connection that remembers which `Prepared` statements it holds on the server
     (server/db/prepared.py): `prepared` is the set of their names, or None when the pool does not
-    prepare (PgBouncer in transaction mode). A new connection (a reconnect) starts with none."""
+    prepare (PgBouncer in transaction mode). A new connection (a reconnect) starts with none.
+
+    Its cursors are `BeginningCursor`s: `deferred_begin` is the `BEGIN` its transaction's first
+    statement will carry (None when none is waiting)."""
 
     def __init__(self, *args, prepared: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared: set[str] | None = set() if prepared else None
+        self.deferred_begin: str | None = None
+        self.cursor_factory = BeginningCursor
+
+    def cursor(self, *args, **kwargs):
+        """A cursor of another kind (someone's `cursor_factory`) cannot carry the BEGIN: it is sent first."""
+        cursor = super().cursor(*args, **kwargs)
+        if not isinstance(cursor, BeginningCursor):
+            _begin_now(self)
+        return cursor
 
 
 class PostgresPool(PooledPostgresqlDatabase):
@@ -68,6 +150,8 @@ class PostgresPool(PooledPostgresqlDatabase):
     - **Hot statements prepared on the server** (`prepare=True`, the setting `PG_PREPARED_STATEMENTS`):
       each connection is a `PreparingConnection`, on which a `Prepared` query is parsed once
       (`PREPARE`) and then only `EXECUTE`d. Off for PgBouncer in transaction mode (docs/scaling.md).
+    - **`BEGIN` goes with the transaction's first statement** (`BeginningCursor`), not as a round trip of
+      its own; a transaction that sent nothing commits or rolls back without a word to the server.
     """
 
     def __init__(self, *args, prepare: bool = True, **kwargs):
@@ -78,6 +162,37 @@ class PostgresPool(PooledPostgresqlDatabase):
     def _connect(self):
         self.connect_params["connection_factory"] = partial(PreparingConnection, prepared=self.prepare)
         return super()._connect()
+
+    def begin(self, isolation_level=None):
+        conn = self.connection()
+        if not isinstance(conn, PreparingConnection):
+            return super().begin(isolation_level)
+        if conn.deferred_begin is not None:
+            return None  # begun already: a second BEGIN would only be PostgreSQL's warning
+        level = self._isolation_level if isolation_level is None else isolation_level
+        conn.deferred_begin = (f"BEGIN TRANSACTION ISOLATION LEVEL {self._adapter.isolation_level_str(level)}"
+                               if level else "BEGIN")
+
+    def commit(self):
+        if not self._ended_unsent():
+            super().commit()
+
+    def rollback(self):
+        if not self._ended_unsent():
+            super().rollback()
+
+    def _ended_unsent(self) -> bool:
+        """A transaction whose BEGIN was never sent (no statement ran in it) ends here, with nothing to say."""
+        conn = self._state.conn
+        if conn is None or getattr(conn, "deferred_begin", None) is None:
+            return False
+        conn.deferred_begin = None
+        return True
+
+    def _close(self, conn, close_conn=False):
+        if isinstance(conn, PreparingConnection):
+            conn.deferred_begin = None  # a transaction left open but never sent: nothing to roll back
+        return super()._close(conn, close_conn)
 
     def _is_closed(self, conn) -> bool:
         if conn.closed:

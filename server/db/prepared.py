@@ -27,9 +27,8 @@ from peewee import (
 )
 from peewee import logger as _query_log
 from psycopg2 import Error as _PgError
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
-from server.db.connection import database
+from server.db.connection import database, transaction_open
 
 _SENTINEL = 7_000_000_000
 _NAMES = itertools.count(1)
@@ -181,7 +180,7 @@ class _ServerStatement:
 
         In a transaction the PREPARE runs inside a savepoint, so that a refusal leaves the caller's
         transaction as it was."""
-        in_transaction = conn.get_transaction_status() != TRANSACTION_STATUS_IDLE
+        in_transaction = transaction_open(conn)
         try:
             if in_transaction:
                 cursor.execute(f"SAVEPOINT lb_prepare; {self.prepare_sql}; RELEASE SAVEPOINT lb_prepare")

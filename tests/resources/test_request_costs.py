@@ -180,3 +180,35 @@ def test_a_confirmation_asks_the_database_so_many_times(any_app, database_url):
         answer = client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
     assert answer.status_code == 200 and answer.json["status"] == "credited"
     assert len(seen) == CONFIRMATION_STATEMENTS["postgres" if is_postgres() else "sqlite"], seen
+
+
+# On PostgreSQL, in round trips: the gate's statement; the locking statement with the transaction's BEGIN in
+# front of it (server/db/connection.py, `BeginningCursor`); the credit's statement; the COMMIT.
+CONFIRMATION_ROUND_TRIPS_POSTGRES = 4
+
+
+@pytest.mark.postgres
+def test_a_confirmation_on_postgresql_takes_so_many_round_trips(pg_app, monkeypatch):
+    """Every query string the API sends to PostgreSQL for one confirmation, counted where psycopg2 sends it."""
+    from server.db.connection import BeginningCursor
+    from tests.factories import make_record
+
+    community = make_community()
+    volunteer, _ = make_volunteer(community)
+    witness = make_member(community)
+    client, token = pg_app.test_client(), headers(pg_app, witness)
+    first, second = make_record(volunteer, witness=witness, days_ago=1), make_record(volunteer, witness=witness, days_ago=2)
+    assert client.post(f"/api/v1/service-records/{first.id}/confirm", json={}, headers=token).status_code == 200
+    sent = []
+    execute = BeginningCursor.execute
+
+    def counted(cursor, query, vars=None):
+        result = execute(cursor, query, vars)
+        sent.append(cursor.query.decode())
+        return result
+
+    monkeypatch.setattr(BeginningCursor, "execute", counted)
+    answer = client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
+    assert answer.status_code == 200 and answer.json["status"] == "credited"
+    assert len(sent) == CONFIRMATION_ROUND_TRIPS_POSTGRES, sent
+    assert sent[1].startswith("BEGIN; EXECUTE ") and sent[-1] == "COMMIT"
