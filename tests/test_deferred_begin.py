@@ -120,14 +120,47 @@ def test_a_copy_first_sends_the_begin_by_itself_and_is_rolled_back_with_the_tran
     assert _rows(pool) == []
 
 
-def test_a_cursor_of_another_kind_gets_the_begin_sent_before_it(pool):
+def test_a_cursor_of_another_kind_carries_the_begin_too_even_one_made_before_the_transaction(pool):
+    conn = pool.connection()
+    early = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+    with pytest.raises(RuntimeError), pool.atomic():
+        early.execute(f"INSERT INTO {PROBE} VALUES (1) RETURNING n")
+        assert early.query == f"BEGIN; INSERT INTO {PROBE} VALUES (1) RETURNING n".encode()
+        assert early.fetchall() == [{"n": 1}]  # a dictionary cursor still
+        raise RuntimeError("roll it back")
+    with pytest.raises(RuntimeError), pool.atomic():
+        cursor = conn.cursor(cursor_factory=psycopg2.extras.DictCursor)
+        cursor.execute(f"INSERT INTO {PROBE} VALUES (%s)", (2,))
+        raise RuntimeError("roll it back")
+    assert _rows(pool) == []
+
+
+def test_a_composition_that_fails_to_render_leaves_the_begin_waiting(pool):
+    """psycopg2 refuses to render it before anything is sent: the next statement still opens the transaction."""
+    from psycopg2 import sql
+
     conn = pool.connection()
     with pytest.raises(RuntimeError), pool.atomic():
-        cursor = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
-        assert conn.get_transaction_status() == TRANSACTION_STATUS_INTRANS  # the BEGIN went with the cursor
-        cursor.execute(f"INSERT INTO {PROBE} VALUES (1) RETURNING n")
-        assert cursor.fetchall() == [{"n": 1}]
+        with pytest.raises(psycopg2.ProgrammingError, match="can't adapt"):
+            conn.cursor().execute(sql.SQL("INSERT INTO {} VALUES ({})").format(sql.Identifier(PROBE),
+                                                                                 sql.Literal(object())))
+        assert conn.deferred_begin == "BEGIN"
+        conn.cursor().execute(sql.SQL("INSERT INTO {} VALUES (1)").format(sql.Identifier(PROBE)))
         raise RuntimeError("roll it back")
+    assert _rows(pool) == []
+
+
+def test_a_begin_sent_by_itself_and_refused_waits_for_the_next_statement(pool):
+    """A COPY first sends the BEGIN alone; if the server refuses that BEGIN (a misspelt isolation level), the
+    statement after it must not run outside the transaction."""
+    conn = pool.connection()
+    with pytest.raises(RuntimeError), pool.atomic(isolation_level="SERIALISABLE"):
+        with pytest.raises(psycopg2.Error):
+            pool.cursor().copy_expert(f"COPY {PROBE} (n) FROM STDIN", io.StringIO("1\n"))
+        assert conn.deferred_begin == "BEGIN TRANSACTION ISOLATION LEVEL SERIALISABLE"
+        with pytest.raises(ProgrammingError, match="syntax error"):  # refused with it, never run alone
+            pool.execute_sql(f"INSERT INTO {PROBE} VALUES (4)")
+        raise RuntimeError("give up")
     assert _rows(pool) == []
 
 

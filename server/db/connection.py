@@ -9,7 +9,7 @@ import os
 import select
 import threading
 import weakref
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from peewee import (
@@ -36,7 +36,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+pool://", "postg
 _pools: "weakref.WeakSet[PostgresPool]" = weakref.WeakSet()
 
 
-class BeginningCursor(_psycopg2_cursor):
+class BeginningMixin:
     """A cursor that sends its connection's deferred `BEGIN` in front of the transaction's first statement.
 
     `PostgresPool.begin` does not send `BEGIN` on its own (a round trip that only says a transaction
@@ -45,28 +45,29 @@ class BeginningCursor(_psycopg2_cursor):
     `BEGIN` opened goes on after the string (the protocol's "multiple statements in a simple query").
     The statement's rows, row count and errors are its own, as without the `BEGIN`.
 
-    - A string PostgreSQL refused whole (a syntax error: nothing in it ran, the connection is still
-      idle) leaves the `BEGIN` deferred, for the next statement.
+    - A string that never ran (refused by psycopg2 before it was sent, or by PostgreSQL whole, as a
+      syntax error is: the connection is still idle) leaves the `BEGIN` deferred, for the next statement.
     - A statement that fails after the `BEGIN` ran leaves the transaction failed, as it would have
       been; the caller rolls it back as before.
     - Anything that cannot carry it (a COPY, a named cursor's DECLARE, `executemany`, a procedure
-      call) sends the `BEGIN` on its own first."""
+      call) sends the `BEGIN` on its own first.
+
+    Every cursor of a `PreparingConnection` carries it, whatever its class (`PreparingConnection.cursor`)."""
 
     def execute(self, query, vars=None):
         conn = self.connection
-        begin = getattr(conn, "deferred_begin", None)
+        begin = conn.deferred_begin
         if begin is None or self.name is not None:
             _begin_now(conn)
             return super().execute(query, vars)
-        conn.deferred_begin = None
-        if not isinstance(query, str | bytes):
-            query = query.as_string(conn)  # a psycopg2.sql composition
-        joined = f"{begin}; {query}" if isinstance(query, str) else begin.encode() + b"; " + query
         try:
+            if not isinstance(query, str | bytes):
+                query = query.as_string(conn)  # a psycopg2.sql composition
+            joined = f"{begin}; {query}" if isinstance(query, str) else begin.encode() + b"; " + query
+            conn.deferred_begin = None
             return super().execute(joined, vars)
         except BaseException:
-            if not conn.closed and conn.get_transaction_status() == TRANSACTION_STATUS_IDLE:
-                conn.deferred_begin = begin  # the string was refused before the BEGIN ran
+            _keep_unless_sent(conn, begin)
             raise
 
     def executemany(self, query, vars_list):
@@ -90,12 +91,34 @@ class BeginningCursor(_psycopg2_cursor):
         return super().copy_to(*args, **kwargs)
 
 
+class BeginningCursor(BeginningMixin, _psycopg2_cursor):
+    """psycopg2's own cursor, carrying the deferred `BEGIN` (a `PreparingConnection`'s default)."""
+
+
+@cache
+def _carrying(factory: type) -> type:
+    """A cursor class of someone else's (`cursor_factory=`, psycopg2.extras' dictionary cursors) that carries
+    the deferred `BEGIN` as ours do."""
+    return type(f"Beginning{factory.__name__}", (BeginningMixin, factory), {})
+
+
+def _keep_unless_sent(conn, begin: str) -> None:
+    """After a failure: a `BEGIN` that did not reach the server (the connection is open and idle) waits again."""
+    if not conn.closed and conn.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+        conn.deferred_begin = begin
+
+
 def _begin_now(conn) -> None:
     """Send a deferred `BEGIN` by itself (a statement that cannot carry it is next)."""
-    begin = getattr(conn, "deferred_begin", None)
-    if begin is not None:
-        conn.deferred_begin = None
+    begin = conn.deferred_begin
+    if begin is None:
+        return
+    conn.deferred_begin = None
+    try:
         _psycopg2_cursor(conn).execute(begin)
+    except BaseException:
+        _keep_unless_sent(conn, begin)
+        raise
 
 
 def transaction_open(conn) -> bool:
@@ -109,21 +132,20 @@ class PreparingConnection(_psycopg2_connection):
     (server/db/prepared.py): `prepared` is the set of their names, or None when the pool does not
     prepare (PgBouncer in transaction mode). A new connection (a reconnect) starts with none.
 
-    Its cursors are `BeginningCursor`s: `deferred_begin` is the `BEGIN` its transaction's first
-    statement will carry (None when none is waiting)."""
+    `deferred_begin` is the `BEGIN` its transaction's first statement will carry (None when none is
+    waiting), and every cursor it makes carries it (`BeginningMixin`). (A cursor built around it by hand,
+    `psycopg2.extensions.cursor(conn)`, would not: nothing here does that.)"""
 
     def __init__(self, *args, prepared: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared: set[str] | None = set() if prepared else None
         self.deferred_begin: str | None = None
-        self.cursor_factory = BeginningCursor
 
-    def cursor(self, *args, **kwargs):
-        """A cursor of another kind (someone's `cursor_factory`) cannot carry the BEGIN: it is sent first."""
-        cursor = super().cursor(*args, **kwargs)
-        if not isinstance(cursor, BeginningCursor):
-            _begin_now(self)
-        return cursor
+    def cursor(self, name=None, cursor_factory=None, withhold=False, scrollable=None):
+        factory = cursor_factory or self.cursor_factory or _psycopg2_cursor
+        if not issubclass(factory, BeginningMixin):
+            factory = BeginningCursor if factory is _psycopg2_cursor else _carrying(factory)
+        return super().cursor(name=name, cursor_factory=factory, withhold=withhold, scrollable=scrollable)
 
 
 class PostgresPool(PooledPostgresqlDatabase):

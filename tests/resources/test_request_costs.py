@@ -165,25 +165,33 @@ def test_the_plain_first_page_is_what_the_parser_reads(app, query):
 CONFIRMATION_STATEMENTS = {"sqlite": 10, "postgres": 3}
 
 
-def test_a_confirmation_asks_the_database_so_many_times(any_app, database_url):
-    """The guard on the hottest write's round trips: lower them and lower this."""
-    from server.db import is_postgres
+def _second_confirmation(app):
+    """A witness who has confirmed one record (caches and prepared statements warm): a function that confirms
+    the volunteer's next and returns the answer."""
     from tests.factories import make_record
 
     community = make_community()
     volunteer, _ = make_volunteer(community)
     witness = make_member(community)
-    client, token = any_app.test_client(), headers(any_app, witness)
+    client, token = app.test_client(), headers(app, witness)
     first, second = make_record(volunteer, witness=witness, days_ago=1), make_record(volunteer, witness=witness, days_ago=2)
     assert client.post(f"/api/v1/service-records/{first.id}/confirm", json={}, headers=token).status_code == 200
+    return lambda: client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
+
+
+def test_a_confirmation_asks_the_database_so_many_times(any_app, database_url):
+    """The guard on the hottest write's round trips: lower them and lower this."""
+    from server.db import is_postgres
+
+    confirm = _second_confirmation(any_app)
     with statements() as seen:
-        answer = client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
+        answer = confirm()
     assert answer.status_code == 200 and answer.json["status"] == "credited"
     assert len(seen) == CONFIRMATION_STATEMENTS["postgres" if is_postgres() else "sqlite"], seen
 
 
 # On PostgreSQL, in round trips: the gate's statement; the locking statement with the transaction's BEGIN in
-# front of it (server/db/connection.py, `BeginningCursor`); the credit's statement; the COMMIT.
+# front of it (server/db/connection.py, `BeginningMixin`); the credit's statement; the COMMIT.
 CONFIRMATION_ROUND_TRIPS_POSTGRES = 4
 
 
@@ -191,14 +199,8 @@ CONFIRMATION_ROUND_TRIPS_POSTGRES = 4
 def test_a_confirmation_on_postgresql_takes_so_many_round_trips(pg_app, monkeypatch):
     """Every query string the API sends to PostgreSQL for one confirmation, counted where psycopg2 sends it."""
     from server.db.connection import BeginningCursor
-    from tests.factories import make_record
 
-    community = make_community()
-    volunteer, _ = make_volunteer(community)
-    witness = make_member(community)
-    client, token = pg_app.test_client(), headers(pg_app, witness)
-    first, second = make_record(volunteer, witness=witness, days_ago=1), make_record(volunteer, witness=witness, days_ago=2)
-    assert client.post(f"/api/v1/service-records/{first.id}/confirm", json={}, headers=token).status_code == 200
+    confirm = _second_confirmation(pg_app)
     sent = []
     execute = BeginningCursor.execute
 
@@ -208,7 +210,7 @@ def test_a_confirmation_on_postgresql_takes_so_many_round_trips(pg_app, monkeypa
         return result
 
     monkeypatch.setattr(BeginningCursor, "execute", counted)
-    answer = client.post(f"/api/v1/service-records/{second.id}/confirm", json={}, headers=token)
+    answer = confirm()
     assert answer.status_code == 200 and answer.json["status"] == "credited"
     assert len(sent) == CONFIRMATION_ROUND_TRIPS_POSTGRES, sent
     assert sent[1].startswith("BEGIN; EXECUTE ") and sent[-1] == "COMMIT"
