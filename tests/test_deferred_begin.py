@@ -1,4 +1,4 @@
-"""PostgreSQL: a transaction's BEGIN goes with its first statement (server/db/connection.py, `BeginningCursor`).
+"""PostgreSQL: a transaction's BEGIN goes with its first statement (server/db/connection.py, `BeginningMixin`).
 
 What is checked is what the server did: the text psycopg2 sent (`cursor.query`), the transaction state libpq
 reports, locks another session meets, and rows a rollback left or took away.

@@ -57,7 +57,9 @@ class BeginningMixin:
     def execute(self, query, vars=None):
         conn = self.connection
         begin = conn.deferred_begin
-        if begin is None or self.name is not None:
+        if begin is None:  # the usual case: no transaction begun and unsent
+            return super().execute(query, vars)
+        if self.name is not None:  # a named cursor's DECLARE cannot carry it
             _begin_now(conn)
             return super().execute(query, vars)
         try:
@@ -123,8 +125,7 @@ def _begin_now(conn) -> None:
 
 def transaction_open(conn) -> bool:
     """Whether a transaction is open on this psycopg2 connection: on the server, or begun and not yet sent."""
-    return getattr(conn, "deferred_begin", None) is not None or \
-        conn.get_transaction_status() != TRANSACTION_STATUS_IDLE
+    return conn.deferred_begin is not None or conn.get_transaction_status() != TRANSACTION_STATUS_IDLE
 
 
 class PreparingConnection(_psycopg2_connection):
@@ -172,7 +173,7 @@ class PostgresPool(PooledPostgresqlDatabase):
     - **Hot statements prepared on the server** (`prepare=True`, the setting `PG_PREPARED_STATEMENTS`):
       each connection is a `PreparingConnection`, on which a `Prepared` query is parsed once
       (`PREPARE`) and then only `EXECUTE`d. Off for PgBouncer in transaction mode (docs/scaling.md).
-    - **`BEGIN` goes with the transaction's first statement** (`BeginningCursor`), not as a round trip of
+    - **`BEGIN` goes with the transaction's first statement** (`BeginningMixin`), not as a round trip of
       its own; a transaction that sent nothing commits or rolls back without a word to the server.
     """
 
@@ -186,9 +187,7 @@ class PostgresPool(PooledPostgresqlDatabase):
         return super()._connect()
 
     def begin(self, isolation_level=None):
-        conn = self.connection()
-        if not isinstance(conn, PreparingConnection):
-            return super().begin(isolation_level)
+        conn = self.connection()  # a PreparingConnection: every connection of the pool is (`_connect`)
         if conn.deferred_begin is not None:
             return None  # begun already: a second BEGIN would only be PostgreSQL's warning
         level = self._isolation_level if isolation_level is None else isolation_level
@@ -206,14 +205,13 @@ class PostgresPool(PooledPostgresqlDatabase):
     def _ended_unsent(self) -> bool:
         """A transaction whose BEGIN was never sent (no statement ran in it) ends here, with nothing to say."""
         conn = self._state.conn
-        if conn is None or getattr(conn, "deferred_begin", None) is None:
+        if conn is None or conn.deferred_begin is None:
             return False
         conn.deferred_begin = None
         return True
 
     def _close(self, conn, close_conn=False):
-        if isinstance(conn, PreparingConnection):
-            conn.deferred_begin = None  # a transaction left open but never sent: nothing to roll back
+        conn.deferred_begin = None  # a transaction left open but never sent: nothing to roll back
         return super()._close(conn, close_conn)
 
     def _is_closed(self, conn) -> bool:
